@@ -1,0 +1,5 @@
+import sys
+
+from chatdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,74 @@
+"""The `chatdesk` command. Thin: parse arguments, then import only what the chosen command needs,
+so that opening the desk never pays for the server's imports and the other way round."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chatdesk", description="A terminal desk for website live chat.")
+    p.add_argument("--url", help="chat server to open the desk against (default: from config)")
+    p.add_argument("--email", help="operator e-mail (default: from config)")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("server", help="run the chat server")
+    s.add_argument("--db", default="chatdesk.db", help="SQLite file (created or migrated)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--auto-assign", action="store_true", help="route new chats automatically")
+    s.add_argument("--requeue-after", type=float, default=60.0,
+                   help="seconds an auto-assigned chat may go unanswered before it returns to the queue")
+
+    u = sub.add_parser("user", help="manage operator accounts")
+    usub = u.add_subparsers(dest="user_command", required=True)
+    ua = usub.add_parser("add", help="add an operator")
+    ua.add_argument("email")
+    ua.add_argument("--db", default="chatdesk.db")
+    ua.add_argument("--name", required=True)
+    ua.add_argument("--role", default="operator", choices=["operator", "supervisor", "trainer", "admin"])
+    ua.add_argument("--max-chats", type=int, default=4)
+    ua.add_argument("--department", action="append", default=[], help="may be given more than once")
+    ua.add_argument("--password-stdin", action="store_true", required=True,
+                    help="read the password from standard input")
+
+    sim = sub.add_parser("simulate", help="simulated visitors browsing a shop and chatting")
+    sim.add_argument("--url", dest="sim_url", required=True, help="chat server URL")
+    sim.add_argument("--visitors", type=int, default=5)
+    sim.add_argument("--duration", type=float, default=60.0, help="seconds")
+    sim.add_argument("--seed", type=int, default=None)
+
+    lg = sub.add_parser("login", help="log in and keep the token in the system keyring")
+    lg.add_argument("--url", dest="login_url", required=True)
+    lg.add_argument("--email", dest="login_email", required=True)
+    lg.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    d = sub.add_parser("demo", help="server + simulated visitors + the desk, in one command")
+    d.add_argument("--visitors", type=int, default=6)
+    d.add_argument("--keep", action="store_true", help="keep the demo database afterwards")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "server":
+        from chatdesk.server.main import serve
+        return serve(args)
+    if args.command == "user":
+        from chatdesk.server.accounts_cli import add_user
+        return add_user(args)
+    if args.command == "simulate":
+        from chatdesk.server.simulator import run_simulator
+        return run_simulator(args)
+    if args.command == "login":
+        from chatdesk.client.login_cli import login
+        return login(args)
+    if args.command == "demo":
+        from chatdesk.demo import run_demo
+        return run_demo(args)
+    from chatdesk.tui.main import run_desk
+    return run_desk(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

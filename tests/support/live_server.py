@@ -1,0 +1,99 @@
+"""The real chat server in a child process: `python -m chatdesk server` on a free loopback port
+with a temporary SQLite file. Tests talk to it over real HTTP and websockets."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    db_path: Path
+    port: int = field(default_factory=free_port)
+    extra_args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> "LiveServer":
+        self.log_path = self.db_path.with_suffix(".log")
+        log = open(self.log_path, "ab")
+        cmd = [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db_path),
+               "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **self.env})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.url}/api/v1/health", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        """kill -9: no shutdown handler runs."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart(self) -> "LiveServer":
+        self.stop()
+        return self.start()
+
+    def add_user(self, email: str, name: str, role: str = "operator", max_chats: int = 4,
+                 password: str = "secret-pass-1", departments: tuple[str, ...] = ()) -> None:
+        """Through the real CLI, as an admin would."""
+        cmd = [sys.executable, "-m", "chatdesk", "user", "add", email, "--db", str(self.db_path),
+               "--name", name, "--role", role, "--max-chats", str(max_chats), "--password-stdin"]
+        for d in departments:
+            cmd += ["--department", d]
+        subprocess.run(cmd, input=password + "\n", text=True, check=True, capture_output=True)
+
+    def login(self, email: str, password: str = "secret-pass-1") -> str:
+        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"email": email, "password": password})
+        r.raise_for_status()
+        return r.json()["token"]
+
+    def operator(self, email: str, name: str | None = None, role: str = "operator",
+                 max_chats: int = 4, departments: tuple[str, ...] = ()) -> str:
+        """Add an operator and return a logged-in token."""
+        self.add_user(email, name or email.split("@")[0].title(), role, max_chats, departments=departments)
+        return self.login(email)
