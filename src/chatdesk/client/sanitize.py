@@ -1,0 +1,109 @@
+"""The one sanitiser for untrusted text (visitor messages, names, titles, URLs, notes, ...).
+
+Textual and Rich pass ESC straight to the terminal, so everything a visitor controls goes through
+`clean` (multi-line text) or `clean_line` (one-line fields) before the desk renders it. Guarantees,
+checked by property tests: the output holds no ESC, no C0 control but `\\n`/`\\t`, no DEL, no C1, no
+bidi control, no lone surrogate; runs of combining / zero-width characters are capped; the length
+is capped; and cleaning twice gives the same text as cleaning once.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+ELLIPSIS = "…"
+MAX_MARKS_PER_RUN = 4        # combining marks after one base character (Zalgo floods)
+MAX_INVISIBLE_PER_RUN = 8    # marks + format characters in a row (emoji tag flags need 7)
+
+# Escape sequences removed whole, payload included (7-bit and 8-bit introducers):
+#   OSC/DCS/SOS/PM/APC run to ST (ESC \ or 0x9C) or BEL, or to the end if never terminated;
+#   CSI runs to its final byte; any other ESC takes its intermediates and one final byte.
+_STRING_SEQ = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x9c\x1b]*(?:\x07|\x9c|\x1b\\|(?=\x1b)|\Z)"
+_CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+_OTHER_ESC = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
+_ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_OTHER_ESC}")
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# C0 but \t and \n, DEL, C1, lone surrogates.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+                        + "".join(sorted(_BIDI)) + "]")
+_NEWLINES = re.compile("\r\n|[\r\u2028\u2029\x85]")
+
+
+def _strip(text: str) -> str:
+    text = _NEWLINES.sub("\n", text)          # CR alone would move the cursor back over a line
+    text = _ESCAPES.sub("", text)
+    return _BAD_CHARS.sub("", text)
+
+
+def _cap_floods(text: str) -> str:
+    """Keep at most a few combining / zero-width characters in each run of them."""
+    out: list[str] = []
+    marks = invisible = 0
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Mn", "Me", "Cf"):
+            is_mark = cat != "Cf"
+            if invisible >= MAX_INVISIBLE_PER_RUN or (is_mark and marks >= MAX_MARKS_PER_RUN):
+                continue
+            invisible += 1
+            marks += is_mark
+        else:
+            marks = invisible = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def _cap_length(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    return text[: limit - 1] + ELLIPSIS
+
+
+def clean(text: Any, limit: int = 8000) -> str:
+    """Multi-line untrusted text made inert: safe to show in a terminal, never longer than `limit`."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _cap_length(_cap_floods(_strip(text)), limit)
+
+
+def clean_line(text: Any, limit: int = 300) -> str:
+    """Like `clean`, for one-line fields (names, titles, URLs): newlines and tabs become spaces."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    one_line = _cap_floods(_strip(text)).replace("\n", " ").replace("\t", " ")
+    return _cap_length(one_line, limit)
+
+
+# --- whole wire models --------------------------------------------------------------------------
+
+# Fields that may hold several lines; every other string is a one-line field.
+MULTILINE_FIELDS = frozenset({"body", "summary", "note", "first_message", "follow_up", "text"})
+LIMITS = {"body": 8000, "summary": 4000, "note": 4000, "follow_up": 4000, "first_message": 500,
+          "text": 500, "url": 2048, "current_url": 2048, "referrer": 2048}
+
+
+def clean_value(value: Any, field: str = "") -> Any:
+    """Clean every string inside a pydantic model, list or dict (returns a cleaned copy).
+
+    Ids are cleaned too: a hostile visitor id must not reach the terminal either, and the same
+    input always gives the same output, so matching by id keeps working."""
+    if isinstance(value, str):
+        limit = LIMITS.get(field)
+        if field in MULTILINE_FIELDS:
+            return clean(value, limit or 8000)
+        return clean_line(value, limit or 300)
+    if isinstance(value, list):
+        return [clean_value(v, field) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_value(v, field) for v in value)
+    if isinstance(value, dict):
+        return {k: clean_value(v, k if isinstance(k, str) else field) for k, v in value.items()}
+    fields = getattr(type(value), "model_fields", None)
+    if fields is not None:     # a pydantic model: copy with every field cleaned
+        return value.model_copy(update={name: clean_value(getattr(value, name), name)
+                                        for name in fields})
+    return value
