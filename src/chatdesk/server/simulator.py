@@ -1,0 +1,281 @@
+"""`chatdesk simulate`: visitors who browse the demo shop, open chats, answer operators after a
+human-like delay and sometimes come back as returning visitors.
+
+Bounded on purpose: at most `visitors` people on the site at once, at most three times that many
+distinct people in total, loopback servers only, and it stops by itself after `duration` seconds.
+Pauses scale with the duration so a 10-second test run still shows whole conversations while a
+long demo run feels human (seconds between pages and replies).
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import random
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from chatdesk.protocol.events import CONVERSATION_CLOSED, CONVERSATION_MISSED, MESSAGE_CREATED
+from chatdesk.server import sim_script as script
+from chatdesk.server.sim_visitor import VisitorApiError, VisitorConnection
+
+MAX_VISITORS = 500
+MAX_DURATION = 24 * 3600.0
+RETURN_CHANCE = 0.35
+
+
+class SimulatorError(Exception):
+    """Cannot run at all (bad URL, server unreachable); the message is for a person."""
+
+
+@dataclass
+class SimSummary:
+    visitors: int = 0
+    returning_visits: int = 0
+    page_views: int = 0
+    chats_opened: int = 0
+    messages_sent: int = 0
+    messages_received: int = 0
+    errors: int = 0
+    first_error: str = ""
+
+    def line(self) -> str:
+        text = (f"simulated {self.visitors} visitors ({self.returning_visits} returning visits), "
+                f"{self.page_views} page views, {self.chats_opened} chats opened, "
+                f"{self.messages_sent} messages sent, {self.messages_received} received")
+        if self.errors:
+            text += f"; {self.errors} errors (first: {self.first_error})"
+        return text
+
+
+class _Stopped(Exception):
+    """The run is over (deadline or stop_event): unwind quietly."""
+
+
+@dataclass
+class _Run:
+    base_url: str
+    http: httpx.AsyncClient
+    rng: random.Random
+    pace: float                          # 1.0 = human speed; smaller for short runs
+    deadline: float
+    stop: asyncio.Event
+    max_people: int
+    summary: SimSummary = field(default_factory=SimSummary)
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep like a person would, but wake up when the run ends."""
+        left = self.deadline - time.monotonic()
+        if left <= 0 or self.stop.is_set():
+            raise _Stopped
+        try:
+            await asyncio.wait_for(self.stop.wait(), timeout=min(seconds * self.pace, left))
+        except asyncio.TimeoutError:
+            pass
+        if self.stop.is_set() or time.monotonic() >= self.deadline:
+            raise _Stopped
+
+    def error(self, e: Exception) -> None:
+        self.summary.errors += 1
+        self.summary.first_error = self.summary.first_error or str(e)
+
+
+def check_loopback(url: str) -> str:
+    """The simulator is a load tool: it only ever talks to a server on this machine."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SimulatorError(f"{url!r} is not an http:// address of a chat server.")
+    host = parts.hostname
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise SimulatorError(f"The simulator only talks to a server on this machine "
+                             f"(127.0.0.1, ::1 or localhost), not {host!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
+                returning: bool, always: bool) -> None:
+    """Open a chat and talk until the visitor is done, the operator closes it, or patience ends."""
+    conn.open_stream()
+    opener = who.opener(run.rng, returning)
+    await _compose(run, conn, opener)
+    await conn.start_chat(opener, who.name if who.gives_name else None)
+    run.summary.chats_opened += 1
+    run.summary.messages_sent += 1
+    nudged = False
+    while True:
+        patience = run.rng.uniform(60, 150) * run.pace
+        try:
+            frame = await _next_event(run, conn, patience)
+        except asyncio.TimeoutError:
+            if nudged or run.rng.random() < 0.3:
+                return                                 # gives up and leaves
+            nudged = True
+            await _say(run, conn, run.rng.choice(script.WAITING))
+            continue
+        kind = frame.get("type")
+        if kind in (CONVERSATION_CLOSED, CONVERSATION_MISSED):
+            return
+        data = frame.get("data") or {}
+        if kind != MESSAGE_CREATED or data.get("author_type") != "operator" \
+                or data.get("kind", "text") != "text":
+            continue
+        run.summary.messages_received += 1
+        await run.pause(run.rng.uniform(2.0, 6.0))     # reads the answer, thinks
+        line = who.reply_to(str(data.get("body", "")), run.rng)
+        if line is None:
+            if not always and run.rng.random() < 0.5:
+                return                                  # says nothing more and wanders off
+            continue
+        await _say(run, conn, line)
+
+
+async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dict:
+    left = run.deadline - time.monotonic()
+    if left <= 0 or run.stop.is_set():
+        raise _Stopped
+    stop_wait = asyncio.ensure_future(run.stop.wait())
+    get = asyncio.ensure_future(conn.inbox.get())
+    done, _ = await asyncio.wait({stop_wait, get}, timeout=min(timeout, left),
+                                 return_when=asyncio.FIRST_COMPLETED)
+    stop_wait.cancel()
+    if get in done:
+        return get.result()
+    get.cancel()
+    if run.stop.is_set() or time.monotonic() >= run.deadline:
+        raise _Stopped
+    raise asyncio.TimeoutError
+
+
+async def _compose(run: _Run, conn: VisitorConnection, text: str) -> None:
+    """Type the line in a few bursts, each sent as a typing frame with the draft so far."""
+    words = text.split()
+    step = max(1, len(words) // 3)
+    for end in range(step, len(words), step):
+        await conn.typing(True, " ".join(words[:end]))
+        await run.pause(run.rng.uniform(0.6, 1.6))
+    await conn.typing(True, text)
+    await run.pause(run.rng.uniform(0.3, 0.8))
+    await conn.typing(False, "")
+
+
+async def _say(run: _Run, conn: VisitorConnection, text: str) -> None:
+    await _compose(run, conn, text)
+    await conn.send(text)
+    run.summary.messages_sent += 1
+
+
+async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
+                 always_chat: bool) -> str | None:
+    """One visit: land from a referrer, browse, maybe chat, leave. Returns the visitor id."""
+    conn = VisitorConnection(run.http, run.base_url)
+    pages = script.browse_path(run.rng, who)
+    ref, campaign = run.rng.choice(script.REFERRERS) if visitor_id is None else ("", "")
+    try:
+        path, title = pages[0]
+        sep = "&" if "?" in path else "?"
+        landing = run.base_url + path + (sep + campaign[1:] if campaign else "")
+        session = await conn.start_session(landing, title, ref, visitor_id)
+        run.summary.page_views += 1
+        if visitor_id is None:
+            run.summary.visitors += 1
+        elif session.get("returning", True):
+            run.summary.returning_visits += 1
+        previous = landing
+        for path, title in pages[1:]:
+            await run.pause(run.rng.uniform(4.0, 14.0))
+            await conn.page_view(run.base_url + path, title, previous)
+            previous = run.base_url + path
+            run.summary.page_views += 1
+        await run.pause(run.rng.uniform(2.0, 6.0))
+        if always_chat or run.rng.random() < who.chatty * 0.8:
+            await _chat(run, conn, who, returning=visitor_id is not None, always=always_chat)
+            await run.pause(run.rng.uniform(3.0, 10.0))  # lingers a little after the chat
+    except VisitorApiError as e:
+        run.error(e)
+    finally:
+        await conn.close()
+    return conn.visitor_id
+
+
+async def _slot(run: _Run, index: int) -> None:
+    """One place on the site: a person visits, maybe returns later, then someone new arrives."""
+    # Arrivals spread over the first part of the run; the first visitor always chats so a demo
+    # or a test is never left with an empty queue.
+    if index:
+        await run.pause(run.rng.uniform(0.5, 20.0))
+    first = index == 0
+    while True:
+        if run.summary.visitors >= run.max_people:
+            return
+        who = script.new_persona(run.rng)
+        visitor_id = await _visit(run, who, None, always_chat=first)
+        first = False
+        while visitor_id and run.rng.random() < RETURN_CHANCE:
+            await run.pause(run.rng.uniform(10.0, 40.0))
+            who.turns_left = run.rng.randint(1, 3)
+            visitor_id = await _visit(run, who, visitor_id, always_chat=False) or visitor_id
+        await run.pause(run.rng.uniform(5.0, 20.0))
+
+
+async def simulate(url: str, visitors: int, duration: float, seed: int | None = None,
+                   stop_event: asyncio.Event | None = None) -> SimSummary:
+    """Run simulated visitors against the chat server at `url` until `duration` seconds have
+    passed or `stop_event` is set; returns the counts. Raises SimulatorError when it cannot run."""
+    base_url = check_loopback(url)
+    visitors = max(1, min(int(visitors), MAX_VISITORS))
+    duration = max(0.0, min(float(duration), MAX_DURATION))
+    stop = stop_event or asyncio.Event()
+    limits = httpx.Limits(max_connections=min(100, visitors * 2))
+    async with httpx.AsyncClient(timeout=10.0, limits=limits, trust_env=False) as http:
+        try:
+            (await http.get(base_url + "/api/v1/health")).raise_for_status()
+        except httpx.HTTPError as e:
+            raise SimulatorError(f"No chat server answers at {base_url} ({e.__class__.__name__}).") from e
+        run = _Run(base_url=base_url, http=http, rng=random.Random(seed),
+                   pace=min(1.0, max(0.04, duration / 150.0)),
+                   deadline=time.monotonic() + duration, stop=stop, max_people=visitors * 3)
+        tasks = [asyncio.create_task(_guard(run, _slot(run, i))) for i in range(visitors)]
+        # Every wait in a slot is bounded by the deadline; the grace covers in-flight requests.
+        _, late = await asyncio.wait(tasks, timeout=duration + 5.0)
+        for t in late:
+            t.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    return run.summary
+
+
+async def _guard(run: _Run, work) -> None:
+    try:
+        await work
+    except _Stopped:
+        pass
+    except Exception as e:  # one broken visitor must not end the others' run
+        run.error(e)
+
+
+def run_simulator(args) -> int:
+    """Entry point of `chatdesk simulate`. Ctrl+C ends the run early and still prints the summary."""
+    async def main() -> SimSummary:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):
+                pass
+        return await simulate(args.sim_url, args.visitors, args.duration, args.seed, stop)
+
+    try:
+        summary = asyncio.run(main())
+    except SimulatorError as e:
+        print(f"chatdesk simulate: {e}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 0
