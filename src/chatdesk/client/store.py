@@ -1,0 +1,351 @@
+"""DeskStore: the state the TUI renders from. Pure: no I/O, no asyncio, no Textual.
+
+It takes REST snapshots and stream events, cleans every untrusted string as it arrives (so what
+the TUI reads is already inert), applies each event once (event_id) and in order (per-conversation
+seq), asks for a REST reload when it sees a seq gap, and tells subscribers what changed.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable, Iterable
+
+from pydantic import ValidationError
+
+from chatdesk.protocol import events as ev
+from chatdesk.protocol.models import (CannedReply, Conversation, ConversationDetail, Message,
+                                      Operator, PageView, QueueEntry, Visitor, VisitorDetail,
+                                      VisitorNote)
+
+from .outgoing import OutgoingMessage
+from .sanitize import clean_line, clean_value
+from .view import Change, ConversationView
+
+log = logging.getLogger(__name__)
+Subscriber = Callable[[Change], None]
+ACTIVE_STATES = ("queued", "active")
+
+
+class DeskStore:
+    def __init__(self) -> None:
+        self.me: Operator | None = None
+        self.connection: str = "offline"
+        self.queue: dict[int, QueueEntry] = {}
+        self.conversations: dict[int, ConversationView] = {}
+        self.operators: dict[int, Operator] = {}
+        self.canned: list[CannedReply] = []
+        self.last_event_id: int = 0
+        self.on_reload_needed: Callable[[int], None] | None = None   # set by the session
+        self.on_echo: Callable[[Message], None] | None = None        # outbox acknowledgement
+        self._seq: dict[int, int] = {}          # last seq of conversations shown only in the queue
+        self._pending: dict[str, OutgoingMessage] = {}
+        self._subscribers: list[Subscriber] = []
+        self._held: list[dict] | None = None
+
+    # --- subscribers ---------------------------------------------------------------------------
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _emit(self, change: Change) -> None:
+        for cb in list(self._subscribers):
+            try:
+                cb(change)
+            except Exception:  # a broken widget must not stop the stream
+                log.exception("store subscriber failed on %s", change)
+
+    # --- reading -------------------------------------------------------------------------------
+    def queue_sorted(self) -> list[QueueEntry]:
+        return sorted(self.queue.values(), key=lambda e: (e.conversation.queued_at, e.conversation.id))
+
+    def mark_read(self, conversation_id: int) -> None:
+        view = self.conversations.get(conversation_id)
+        if view and view.unread:
+            view.unread = 0
+            self._emit(Change("conversation", conversation_id, "updated"))
+
+    def forget(self, conversation_id: int) -> None:
+        """The TUI closed the tab of a conversation that is closed or no longer ours."""
+        if self.conversations.pop(conversation_id, None) is not None:
+            self._emit(Change("conversation", conversation_id, "removed"))
+
+    def set_connection(self, state: str) -> None:
+        if state != self.connection:
+            self.connection = state
+            self._emit(Change("connection", None, state))
+
+    def notice(self, text: str, conversation_id: int | None = None) -> None:
+        self._emit(Change("notice", conversation_id, "", text))
+
+    # --- snapshots (REST) ----------------------------------------------------------------------
+    def set_me(self, me: Operator) -> None:
+        self.me = clean_value(me)
+        self.operators[self.me.id] = self.me
+        self._emit(Change("me", self.me.id))
+
+    def set_operators(self, operators: Iterable[Operator]) -> None:
+        self.operators = {o.id: o for o in (clean_value(o) for o in operators)}
+        if self.me and self.me.id in self.operators:
+            self.me = self.operators[self.me.id]
+        self._emit(Change("operator", None))
+
+    def set_canned(self, canned: Iterable[CannedReply]) -> None:
+        self.canned = [clean_value(c) for c in canned]
+        self._emit(Change("canned", None))
+
+    def set_queue(self, entries: Iterable[QueueEntry]) -> None:
+        self.queue = {e.conversation.id: e for e in (clean_value(e) for e in entries)}
+        self._seq = {cid: e.conversation.last_seq for cid, e in self.queue.items()}
+        self._emit(Change("queue", None, "updated"))
+
+    def set_conversations(self, details: Iterable[tuple[ConversationDetail, VisitorDetail | None]]) -> None:
+        """A full snapshot of my open conversations. Drafts and unread counts of conversations
+        still open are kept; tabs the operator has not dismissed yet (closed, transferred) stay."""
+        old = self.conversations
+        self.conversations = {}
+        for detail, visitor in details:
+            view = self._view_from_detail(detail, visitor, old.get(detail.conversation.id))
+            self.conversations[view.id] = view
+        for cid, view in old.items():
+            if cid not in self.conversations and not self._is_mine_and_open(view.conversation):
+                self.conversations[cid] = view
+        self._emit(Change("conversation", None, "updated"))
+
+    def load_conversation(self, detail: ConversationDetail, visitor: VisitorDetail | None) -> ConversationView:
+        """Merge one conversation reloaded over REST (after accept, a transfer or a seq gap)."""
+        cid = detail.conversation.id
+        existed = cid in self.conversations
+        view = self._view_from_detail(detail, visitor, self.conversations.get(cid))
+        self.conversations[cid] = view
+        self.queue.pop(cid, None)
+        self._seq.pop(cid, None)
+        self._emit(Change("conversation", cid, "updated" if existed else "added"))
+        self._emit(Change("messages", cid, "reload"))
+        return view
+
+    def _view_from_detail(self, detail: ConversationDetail, visitor: VisitorDetail | None,
+                          old: ConversationView | None) -> ConversationView:
+        detail = clean_value(detail)
+        conv = detail.conversation
+        rest_seq = max([conv.last_seq, *(m.seq for m in detail.messages)])
+        vis = clean_value(visitor) if visitor is not None else detail.visitor
+        if old is None:
+            view = ConversationView(conversation=conv, visitor=vis, last_seq=rest_seq)
+            view.pending = [p for p in self._pending.values() if p.conversation_id == conv.id]
+        else:
+            view = old
+            if rest_seq >= view.last_seq:     # REST is at least as new as the stream was
+                view.conversation = conv
+            if visitor is not None or not isinstance(view.visitor, VisitorDetail):
+                view.visitor = vis
+            view.last_seq = max(view.last_seq, rest_seq)
+        view.needs_reload = False
+        view.replace_messages(detail.messages)
+        return view
+
+    def _is_mine_and_open(self, conv: Conversation) -> bool:
+        return conv.state == "active" and self.me is not None and conv.operator_id == self.me.id
+
+    # --- held events (while a snapshot loads) --------------------------------------------------
+    def hold(self) -> None:
+        """Queue events instead of applying them until `release()` (a snapshot is being loaded)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            self.apply(event)
+
+    # --- outbox --------------------------------------------------------------------------------
+    def outgoing_changed(self, item: OutgoingMessage) -> None:
+        """The outbox added, retried, failed or acknowledged a message."""
+        view = self.conversations.get(item.conversation_id)
+        if item.state == "sent":
+            self._pending.pop(item.client_msg_id, None)
+            if view and view.drop_pending(item.client_msg_id):
+                self._emit(Change("messages", view.id, "pending"))
+            return
+        self._pending[item.client_msg_id] = item
+        if view is not None:
+            if all(p.client_msg_id != item.client_msg_id for p in view.pending):
+                view.pending.append(item)
+            self._emit(Change("messages", view.id, "pending"))
+
+    def add_sent_message(self, msg: Message) -> None:
+        """The server's answer to our POST: shown at once, even before the stream echoes it. It does
+        not advance last_seq, so an older event still on its way is not mistaken for a duplicate."""
+        view = self.conversations.get(msg.conversation_id)
+        if view is not None and view.add_message(clean_value(msg)):
+            self._emit(Change("messages", view.id, msg.author_type))
+
+    # --- stream events -------------------------------------------------------------------------
+    def apply(self, event: dict[str, Any]) -> None:
+        if self._held is not None:
+            self._held.append(event)
+            return
+        kind = event.get("type")
+        if kind == ev.TYPING:
+            self._apply_typing(event)
+            return
+        event_id = event.get("event_id")
+        if not isinstance(event_id, int) or event_id <= self.last_event_id:
+            return
+        self.last_event_id = event_id
+        try:
+            self._apply_durable(kind, event)
+        except (ValidationError, KeyError, TypeError, ValueError):
+            log.warning("ignored malformed %s event %s", kind, event_id, exc_info=True)
+
+    def _apply_durable(self, kind: str, event: dict[str, Any]) -> None:
+        cid, seq = event.get("conversation_id"), event.get("seq")
+        data = clean_value(event.get("data") or {})
+        if isinstance(cid, int) and isinstance(seq, int) and not self._advance_seq(cid, seq):
+            return
+        if kind == ev.MESSAGE_CREATED:
+            self._apply_message(Message.model_validate(data))
+        elif kind.startswith("conversation."):
+            self._apply_conversation(kind, data)
+        elif kind == ev.VISITOR_PAGEVIEW:
+            self._apply_visitor(Visitor.model_validate(data["visitor"]),
+                                pageview=PageView.model_validate(data["pageview"]))
+        elif kind == ev.VISITOR_UPDATED:
+            self._apply_visitor(Visitor.model_validate(data["visitor"]))
+        elif kind == ev.VISITOR_NOTE:
+            self._apply_visitor_note(str(data["visitor_id"]), VisitorNote.model_validate(data["note"]))
+        elif kind in (ev.OPERATOR_STATUS, ev.OPERATOR_UPDATED):
+            self._apply_operator(Operator.model_validate(data["operator"]))
+
+    def _advance_seq(self, cid: int, seq: int) -> bool:
+        """False for a seq already applied; a jump marks a held conversation for a REST reload."""
+        view = self.conversations.get(cid)
+        last = view.last_seq if view is not None else self._seq.get(cid)
+        if last is not None and seq <= last:
+            return False
+        if view is not None:
+            view.last_seq = seq
+            if seq > last + 1 and not view.needs_reload:
+                self._request_reload(view)
+        else:
+            self._seq[cid] = seq
+        return True
+
+    def _request_reload(self, view: ConversationView) -> None:
+        view.needs_reload = True
+        if self.on_reload_needed is not None:
+            self.on_reload_needed(view.id)
+
+    def _apply_message(self, msg: Message) -> None:
+        cid = msg.conversation_id
+        if msg.client_msg_id and self.on_echo is not None:
+            self.on_echo(msg)
+        if msg.client_msg_id:
+            self._pending.pop(msg.client_msg_id, None)
+        view = self.conversations.get(cid)
+        if view is None:
+            entry = self.queue.get(cid)
+            if entry is not None and msg.author_type == "visitor" and not entry.first_message:
+                self.queue[cid] = entry.model_copy(update={"first_message": msg.body[:500]})
+                self._emit(Change("queue", cid, "updated"))
+            return
+        if not view.add_message(msg):
+            return
+        if msg.author_type == "visitor":
+            view.unread += 1
+            view.visitor_typing, view.sneak_peek = False, ""
+        self._emit(Change("messages", cid, msg.author_type))
+
+    def _apply_conversation(self, kind: str, data: dict[str, Any]) -> None:
+        conv = Conversation.model_validate(data["conversation"])
+        visitor = Visitor.model_validate(data["visitor"]) if data.get("visitor") else None
+        cid = conv.id
+        if conv.state == "queued":
+            if visitor is not None:
+                old = self.queue.get(cid)
+                self.queue[cid] = QueueEntry(conversation=conv, visitor=visitor,
+                                             wait_seconds=max(0.0, time.time() - conv.queued_at),
+                                             first_message=old.first_message if old else "")
+                self._emit(Change("queue", cid, "updated" if old else "added"))
+        elif self.queue.pop(cid, None) is not None:
+            self._emit(Change("queue", cid, "removed"))
+        view = self.conversations.get(cid)
+        if view is None:
+            if self._is_mine_and_open(conv):
+                self._adopt(conv, visitor, data)
+            elif conv.state != "queued":
+                self._seq.pop(cid, None)      # out of sight now: stop tracking it
+            return
+        was_mine = self._is_mine_and_open(view.conversation)
+        view.conversation = conv
+        if visitor is not None:
+            self._merge_visitor(view, visitor)
+        if conv.state in ("closed", "missed"):
+            detail = "closed"
+        elif was_mine and not self._is_mine_and_open(conv):
+            detail = "left"
+        else:
+            detail = "updated"
+        self._emit(Change("conversation", cid, detail))
+
+    def _adopt(self, conv: Conversation, visitor: Visitor | None, data: dict[str, Any]) -> None:
+        """A conversation became mine (accepted, routed or transferred): hold it and reload it."""
+        seq = self._seq.pop(conv.id, 0)
+        view = ConversationView(conversation=conv, visitor=visitor or _placeholder_visitor(conv),
+                                last_seq=max(seq, 0))
+        view.pending = [p for p in self._pending.values() if p.conversation_id == conv.id]
+        self.conversations[conv.id] = view
+        self._emit(Change("conversation", conv.id, "added"))
+        if data.get("note"):
+            sender = self.operators.get(data.get("from_operator_id"))  # type: ignore[arg-type]
+            who = sender.name if sender else "a colleague"
+            self.notice(f"Transferred to you by {who}: {data['note']}", conv.id)
+        self._request_reload(view)
+
+    def _apply_typing(self, frame: dict[str, Any]) -> None:
+        view = self.conversations.get(frame.get("conversation_id"))   # type: ignore[arg-type]
+        if view is None or frame.get("actor") != "visitor":
+            return
+        view.visitor_typing = bool(frame.get("is_typing"))
+        if "text" in frame:
+            view.sneak_peek = clean_line(frame.get("text") or "", 500)
+        elif not view.visitor_typing:
+            view.sneak_peek = ""
+        self._emit(Change("typing", view.id))
+
+    def _merge_visitor(self, view: ConversationView, visitor: Visitor,
+                       pageview: PageView | None = None) -> None:
+        if isinstance(view.visitor, VisitorDetail):
+            update = visitor.model_dump()
+            if pageview is not None:
+                update["pageviews"] = [*view.visitor.pageviews, pageview]
+            view.visitor = view.visitor.model_copy(update=update)
+        else:
+            view.visitor = visitor
+
+    def _apply_visitor(self, visitor: Visitor, pageview: PageView | None = None) -> None:
+        for cid, entry in list(self.queue.items()):
+            if entry.visitor.id == visitor.id:
+                self.queue[cid] = entry.model_copy(update={"visitor": visitor})
+                self._emit(Change("queue", cid, "updated"))
+        for view in self.conversations.values():
+            if view.visitor.id == visitor.id:
+                self._merge_visitor(view, visitor, pageview)
+                self._emit(Change("visitor", view.id))
+
+    def _apply_visitor_note(self, visitor_id: str, note: VisitorNote) -> None:
+        for view in self.conversations.values():
+            v = view.visitor
+            if v.id == visitor_id and isinstance(v, VisitorDetail) and all(n.id != note.id for n in v.notes):
+                view.visitor = v.model_copy(update={"notes": [*v.notes, note]})
+                self._emit(Change("visitor", view.id))
+
+    def _apply_operator(self, op: Operator) -> None:
+        self.operators[op.id] = op
+        self._emit(Change("operator", op.id))
+        if self.me is not None and op.id == self.me.id:
+            self.me = op
+            self._emit(Change("me", op.id))
+
+
+def _placeholder_visitor(conv: Conversation) -> Visitor:
+    return Visitor(id=conv.visitor_id, first_seen=conv.queued_at, last_seen=conv.queued_at)

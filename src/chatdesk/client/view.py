@@ -1,0 +1,86 @@
+"""One open conversation as the desk holds it, and the small rules that keep its transcript right:
+seq order, no duplicate, the pending echo replaced by the real message, the visitor's wait."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+from chatdesk.protocol.models import Conversation, Message, Visitor, VisitorDetail
+
+from .outgoing import OutgoingMessage
+
+ChangeKind = Literal["queue", "conversation", "messages", "visitor", "typing", "operator", "me",
+                     "connection", "canned", "notice"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed, for the TUI to re-render. `id` is a conversation id for queue / conversation /
+    messages / visitor / typing / notice, an operator id for operator / me, None otherwise.
+    `detail` says more: queue "added|updated|removed"; conversation "added|updated|closed|left|
+    removed"; messages the new message's author_type ("visitor" rings the bell), "pending" or
+    "reload"; connection the new state; notice a sentence in `text`."""
+    kind: ChangeKind
+    id: int | None = None
+    detail: str = ""
+    text: str = ""
+
+
+@dataclass
+class ConversationView:
+    conversation: Conversation
+    visitor: VisitorDetail | Visitor
+    messages: list[Message] = field(default_factory=list)      # seq order, no duplicates
+    pending: list[OutgoingMessage] = field(default_factory=list)  # not yet acknowledged, or failed
+    unread: int = 0
+    visitor_typing: bool = False
+    sneak_peek: str = ""
+    waiting_since: float | None = None   # oldest visitor message not yet answered by an operator
+    draft: str = ""                      # kept by the TUI; survives reconnects and reloads
+    last_seq: int = 0                    # newest conversation seq applied
+    needs_reload: bool = False           # a seq gap was seen; the session reloads it over REST
+    _ids: set[int] = field(default_factory=set, repr=False)
+
+    @property
+    def id(self) -> int:
+        return self.conversation.id
+
+    def add_message(self, msg: Message) -> bool:
+        """Insert in seq order; False if this message is already here."""
+        if msg.id in self._ids:
+            return False
+        self._ids.add(msg.id)
+        if not self.messages or self.messages[-1].seq <= msg.seq:
+            self.messages.append(msg)
+        else:
+            bisect.insort(self.messages, msg, key=lambda m: m.seq)
+        self.drop_pending(msg.client_msg_id)
+        self.recompute_waiting()
+        return True
+
+    def replace_messages(self, msgs: list[Message]) -> None:
+        """Merge a REST transcript with what the stream already delivered (union by id)."""
+        merged = {m.id: m for m in self.messages}
+        merged.update({m.id: m for m in msgs})
+        self.messages = sorted(merged.values(), key=lambda m: (m.seq, m.id))
+        self._ids = set(merged)
+        for m in self.messages:
+            self.drop_pending(m.client_msg_id)
+        self.recompute_waiting()
+
+    def drop_pending(self, client_msg_id: str | None) -> bool:
+        if not client_msg_id:
+            return False
+        before = len(self.pending)
+        self.pending = [p for p in self.pending if p.client_msg_id != client_msg_id]
+        return len(self.pending) != before
+
+    def recompute_waiting(self) -> None:
+        since = None
+        for m in reversed(self.messages):
+            if m.author_type == "operator" and m.kind == "text":
+                break
+            if m.author_type == "visitor":
+                since = m.ts
+        self.waiting_since = since
