@@ -19,6 +19,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--auto-assign", action="store_true", help="route new chats automatically")
     s.add_argument("--requeue-after", type=float, default=60.0,
                    help="seconds an auto-assigned chat may go unanswered before it returns to the queue")
+    s.add_argument("--keep-events", type=int, default=0,
+                   help="keep only the newest N events (0: keep all); older resumes get a reset")
+    s.add_argument("--visitor-timeout", type=float, default=180.0,
+                   help="seconds after which a queued chat whose visitor has gone becomes missed")
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)

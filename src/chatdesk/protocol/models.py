@@ -120,6 +120,7 @@ class Conversation(Wire):
     closed_at: float | None = None
     last_seq: int = 0
     auto_assigned: bool = False
+    follow_up: str | None = None        # hand-off note stored on close (e.g. for sales)
 
 
 class QueueEntry(Wire):
@@ -153,6 +154,7 @@ class Event(Wire):
     seq: int | None = None
     ts: float
     data: dict[str, Any] = Field(default_factory=dict)
+    client_msg_id: str | None = None    # set on message.created (same as data.client_msg_id)
 
 
 # --- request bodies ------------------------------------------------------------------------------

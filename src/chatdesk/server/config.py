@@ -1,0 +1,25 @@
+"""Server settings, filled from the `chatdesk server` arguments (see cli.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    db_path: Path
+    auto_assign: bool = False
+    requeue_after: float = 60.0      # seconds an auto-assigned chat may go unanswered
+    keep_events: int = 0             # 0 keeps the whole event log; N keeps the newest N events
+    visitor_timeout: float = 180.0   # a queued chat whose visitor is gone this long becomes missed
+    sweep_interval: float = 0.25     # how often the background router looks at the clock
+
+    @classmethod
+    def from_args(cls, args) -> "ServerConfig":
+        return cls(
+            db_path=Path(args.db),
+            auto_assign=bool(getattr(args, "auto_assign", False)),
+            requeue_after=float(getattr(args, "requeue_after", 60.0)),
+            keep_events=int(getattr(args, "keep_events", 0) or 0),
+            visitor_timeout=float(getattr(args, "visitor_timeout", 180.0)),
+        )

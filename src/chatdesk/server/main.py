@@ -1,0 +1,18 @@
+"""`chatdesk server`: run the chat server with uvicorn."""
+from __future__ import annotations
+
+import logging
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .config import ServerConfig
+
+    config = ServerConfig.from_args(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # access_log off: request lines are noise here, and tokens never travel in URLs anyway.
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
+                access_log=False, ws_max_size=256 * 1024, lifespan="on")
+    return 0

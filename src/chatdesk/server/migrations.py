@@ -1,0 +1,57 @@
+"""Schema versioning: a `schema_version` table and an ordered list of migrations, applied on start
+(and by `chatdesk user add`). Never edit a released migration; append a new one."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Callable
+
+from sqlalchemy import Connection, insert, inspect, select, text
+
+from . import schema
+
+
+def _m1_initial(conn: Connection) -> None:
+    # The first release's schema is exactly schema.py as of version 1. Later changes must be new
+    # migrations (ALTER TABLE ...) with schema.py updated to match.
+    schema.metadata.create_all(conn)
+    conn.execute(insert(schema.departments), [{"name": d} for d in ("sales", "support", "billing")])
+    now = time.time()
+    conn.execute(insert(schema.canned_replies), [
+        {"shortcut": "hi", "title": "Greeting", "body": "Hi {visitor.name}, I'm {operator.name}. How can I help?",
+         "tags": json.dumps(["greeting"]), "owner_id": None, "created_at": now},
+        {"shortcut": "moment", "title": "One moment", "body": "Let me check that for you, one moment please.",
+         "tags": "[]", "owner_id": None, "created_at": now},
+        {"shortcut": "page", "title": "About this page", "body": "I see you are looking at {page.title}.",
+         "tags": "[]", "owner_id": None, "created_at": now},
+        {"shortcut": "bye", "title": "Goodbye", "body": "Thanks for chatting, {visitor.name}. Have a good day!",
+         "tags": json.dumps(["closing"]), "owner_id": None, "created_at": now},
+    ])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
+LATEST = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(select(schema.schema_version.c.version)).scalar() or 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the database to LATEST inside the caller's transaction; returns the version found."""
+    found = current_version(conn)
+    if found > LATEST:
+        raise RuntimeError(f"The database is at schema version {found}, newer than this chatdesk "
+                           f"({LATEST}). Upgrade chatdesk.")
+    for version in range(found + 1, LATEST + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(text("DELETE FROM schema_version"))
+        conn.execute(insert(schema.schema_version).values(version=version))
+    return found
+
+
+async def migrate_async(db) -> int:  # db: Database
+    async with db.write() as conn:
+        return await conn.run_sync(migrate)

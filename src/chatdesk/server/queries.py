@@ -1,0 +1,108 @@
+"""Reading rows and turning them into wire dicts (the shapes of protocol.models)."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from . import schema
+
+C, O, V, M = schema.conversations, schema.operators, schema.visitors, schema.messages
+OPEN_STATES = ("queued", "active")
+VISIT_GAP = 30 * 60          # a page view after this much quiet starts a new visit
+ONLINE_WINDOW = 120.0        # a visitor without a stream counts as online this long after activity
+
+
+async def conversation_row(conn: AsyncConnection, cid: int):
+    return (await conn.execute(
+        select(C, O.c.name.label("operator_name")).select_from(C.outerjoin(O, O.c.id == C.c.operator_id))
+        .where(C.c.id == cid))).first()
+
+
+def conversation_dict(r) -> dict[str, Any]:
+    return {
+        "id": r.id, "visitor_id": r.visitor_id, "state": r.state, "department": r.department,
+        "operator_id": r.operator_id, "operator_name": r.operator_name or "",
+        "tags": json.loads(r.tags), "summary": r.summary, "queued_at": r.queued_at,
+        "accepted_at": r.accepted_at, "first_response_at": r.first_response_at,
+        "closed_at": r.closed_at, "last_seq": r.last_seq, "auto_assigned": bool(r.auto_assigned),
+        "follow_up": r.follow_up,
+    }
+
+
+async def conversation(conn: AsyncConnection, cid: int) -> dict[str, Any] | None:
+    r = await conversation_row(conn, cid)
+    return conversation_dict(r) if r else None
+
+
+async def visitor_row(conn: AsyncConnection, vid: str):
+    return (await conn.execute(select(V).where(V.c.id == vid))).first()
+
+
+def visitor_dict(r, connected: bool = False) -> dict[str, Any]:
+    now = time.time()
+    return {
+        "id": r.id, "name": r.name, "email": r.email, "phone": r.phone,
+        "first_seen": r.first_seen, "last_seen": r.last_seen, "visit_count": r.visit_count,
+        "returning": r.visit_count > 1, "current_url": r.current_url, "current_title": r.current_title,
+        "referrer": r.referrer, "time_on_site": max(0.0, r.last_seen - r.visit_started_at),
+        "last_operator_id": r.last_operator_id,
+        "online": connected or (now - r.last_seen) < ONLINE_WINDOW,
+    }
+
+
+async def visitor(conn: AsyncConnection, vid: str, connected: bool = False) -> dict[str, Any] | None:
+    r = await visitor_row(conn, vid)
+    return visitor_dict(r, connected) if r else None
+
+
+async def active_count(conn: AsyncConnection, operator_id: int) -> int:
+    return (await conn.execute(select(func.count()).select_from(C)
+                               .where(C.c.operator_id == operator_id, C.c.state == "active"))).scalar_one()
+
+
+def operator_dict(r, active: int) -> dict[str, Any]:
+    return {
+        "id": r.id, "email": r.email, "name": r.name, "role": r.role, "status": r.status,
+        "max_chats": r.max_chats, "active_chats": active, "departments": json.loads(r.departments),
+        "novice": bool(r.novice), "approval_required": bool(r.approval_required),
+    }
+
+
+async def operator_row(conn: AsyncConnection, oid: int):
+    return (await conn.execute(select(O).where(O.c.id == oid))).first()
+
+
+async def operator(conn: AsyncConnection, oid: int) -> dict[str, Any] | None:
+    r = await operator_row(conn, oid)
+    return operator_dict(r, await active_count(conn, oid)) if r else None
+
+
+async def all_operators(conn: AsyncConnection) -> list[dict[str, Any]]:
+    counts = dict((await conn.execute(
+        select(C.c.operator_id, func.count()).where(C.c.state == "active").group_by(C.c.operator_id))).all())
+    rows = (await conn.execute(select(O).order_by(O.c.name, O.c.id))).all()
+    return [operator_dict(r, counts.get(r.id, 0)) for r in rows]
+
+
+def message_dict(r) -> dict[str, Any]:
+    return {
+        "id": r.id, "conversation_id": r.conversation_id, "seq": r.seq, "client_msg_id": r.client_msg_id,
+        "author_type": r.author_type, "author_id": r.author_id, "author_name": r.author_name,
+        "kind": r.kind, "body": r.body, "ts": r.ts,
+    }
+
+
+async def messages(conn: AsyncConnection, cid: int, visitor_view: bool = False) -> list[dict[str, Any]]:
+    q = select(M).where(M.c.conversation_id == cid)
+    if visitor_view:
+        q = q.where(M.c.kind.in_(("text", "system")))
+    return [message_dict(r) for r in (await conn.execute(q.order_by(M.c.seq))).all()]
+
+
+async def open_conversation_id(conn: AsyncConnection, vid: str) -> int | None:
+    return (await conn.execute(select(C.c.id).where(C.c.visitor_id == vid, C.c.state.in_(OPEN_STATES))
+                               .order_by(C.c.id.desc()).limit(1))).scalar()

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area. All live under /api/v1."""

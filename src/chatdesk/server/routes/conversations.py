@@ -1,0 +1,152 @@
+"""Operator side of conversations: queue, list, detail, accept, transfer, close, messages, callback."""
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import Field
+from sqlalchemy import select, update
+
+from chatdesk.protocol import events as ev
+from chatdesk.protocol.models import (MAX_NOTE, CloseRequest, Conversation, ConversationDetail,
+                                      Message, SendMessageRequest, TransferRequest, Wire)
+
+from .. import conversations as convs
+from .. import queries, routing, schema
+from ..auth import Actor, current_operator
+from ..errors import ApiError, conflict, forbidden, not_found
+from ..events import E, EventRow
+from ..state import ctx_of
+
+router = APIRouter()
+C, M, V = schema.conversations, schema.messages, schema.visitors
+ID = Path(ge=1, le=2 ** 62)
+
+
+class CallbackRequest(Wire):
+    channel: Literal["phone", "email"]
+    value: str = Field(min_length=1, max_length=254)
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+def can_read(actor: Actor, conv: dict) -> bool:
+    return actor.is_staff or conv["state"] == "queued" or conv["operator_id"] == actor.id
+
+
+async def readable(conn, cid: int, actor: Actor) -> dict:
+    conv = await queries.conversation(conn, cid)
+    if conv is None:
+        raise not_found(f"conversation {cid}")
+    if not can_read(actor, conv):
+        raise forbidden("This conversation is not yours: it is assigned to another operator.")
+    return conv
+
+
+def require_holder(actor: Actor, conv: dict, doing: str) -> None:
+    if conv["operator_id"] != actor.id and not actor.is_staff:
+        if conv["state"] == "queued":
+            raise conflict("not_accepted", f"Accept this chat before you {doing}.")
+        raise forbidden(f"Only the operator holding this chat can {doing}.")
+
+
+@router.get("/queue")
+async def queue(request: Request, _actor: Actor = Depends(current_operator)):
+    ctx, now = ctx_of(request), time.time()
+    async with ctx.store.read() as conn:
+        rows = (await conn.execute(select(C.c.id).where(C.c.state == "queued")
+                                   .order_by(C.c.queued_at, C.c.id))).scalars().all()
+        entries = []
+        for cid in rows:
+            conv = await queries.conversation(conn, cid)
+            first = (await conn.execute(select(M.c.body).where(
+                M.c.conversation_id == cid, M.c.author_type == "visitor").order_by(M.c.seq).limit(1))).scalar()
+            visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
+            entries.append({"conversation": conv, "visitor": visitor,
+                            "wait_seconds": max(0.0, now - conv["queued_at"]), "first_message": first or ""})
+    return {"queue": entries}
+
+
+@router.get("/conversations")
+async def list_conversations(request: Request, actor: Actor = Depends(current_operator),
+                             state: Literal["queued", "active", "closed", "missed"] | None = Query(None)):
+    q = select(C.c.id)
+    q = q.where(C.c.state == state) if state else q.where(C.c.state == "active")
+    if not actor.is_staff and state != "queued":
+        q = q.where(C.c.operator_id == actor.id)
+    async with ctx_of(request).store.read() as conn:
+        ids = (await conn.execute(q.order_by(C.c.id.desc()).limit(500))).scalars().all()
+        return {"conversations": [await queries.conversation(conn, i) for i in reversed(ids)]}
+
+
+@router.get("/conversations/{cid}", response_model=ConversationDetail)
+async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current_operator)):
+    ctx = ctx_of(request)
+    async with ctx.store.read() as conn:
+        conv = await readable(conn, cid, actor)
+        visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
+        events = (await conn.execute(select(E).where(E.c.conversation_id == cid).order_by(E.c.seq))).all()
+        return {"conversation": conv, "visitor": visitor, "messages": await queries.messages(conn, cid),
+                "events": [EventRow.from_db(r).frame() for r in events]}
+
+
+@router.post("/conversations/{cid}/accept", response_model=Conversation)
+async def accept(request: Request, cid: int = ID, actor: Actor = Depends(current_operator)):
+    async with ctx_of(request).store.tx() as tx:
+        return await routing.accept(tx, cid, actor)
+
+
+@router.post("/conversations/{cid}/transfer", response_model=Conversation)
+async def transfer(body: TransferRequest, request: Request, cid: int = ID,
+                   actor: Actor = Depends(current_operator)):
+    async with ctx_of(request).store.tx() as tx:
+        return await routing.transfer(tx, cid, actor, operator_id=body.operator_id,
+                                      department=body.department, note=body.note)
+
+
+@router.post("/conversations/{cid}/close", response_model=Conversation)
+async def close(body: CloseRequest, request: Request, cid: int = ID, actor: Actor = Depends(current_operator)):
+    async with ctx_of(request).store.tx() as tx:
+        conv = await convs.load_for_update(tx, cid)
+        if not (actor.is_staff or conv["operator_id"] == actor.id):
+            raise forbidden("Only the operator holding this chat, or a supervisor, can close it.")
+        tags = [t.strip()[:40] for t in body.tags if t.strip()]
+        return await convs.close(tx, cid, summary=body.summary, tags=tags, follow_up=body.follow_up)
+
+
+@router.post("/conversations/{cid}/messages", response_model=Message)
+async def send(body: SendMessageRequest, request: Request, cid: int = ID,
+               actor: Actor = Depends(current_operator)):
+    async with ctx_of(request).store.tx() as tx:
+        old = await convs.existing_message(tx, f"o:{actor.id}", body.client_msg_id)
+        conv = await convs.load_for_update(tx, cid)
+        if old is None:
+            if not can_read(actor, conv):
+                raise forbidden("This conversation is not yours: it is assigned to another operator.")
+            if body.kind == "whisper" and not actor.is_staff:
+                raise forbidden("Only a supervisor, trainer or admin can whisper.")
+            if body.kind == "text":
+                require_holder(actor, conv, "reply")
+            convs.require_open(conv)
+        msg, _created = await convs.add_message(
+            tx, cid, author_type="operator", author_key=f"o:{actor.id}", author_id=actor.id,
+            author_name=actor.name, kind=body.kind, body=body.body, client_msg_id=body.client_msg_id)
+        return msg
+
+
+@router.post("/conversations/{cid}/callback", response_model=Message)
+async def callback(body: CallbackRequest, request: Request, cid: int = ID,
+                   actor: Actor = Depends(current_operator)):
+    async with ctx_of(request).store.tx() as tx:
+        conv = await convs.load_for_update(tx, cid)
+        if not can_read(actor, conv):
+            raise forbidden("This conversation is not yours: it is assigned to another operator.")
+        field = "phone" if body.channel == "phone" else "email"
+        await tx.conn.execute(update(V).where(V.c.id == conv["visitor_id"]).values(**{field: body.value}))
+        visitor = await queries.visitor(tx.conn, conv["visitor_id"])
+        await tx.emit(ev.VISITOR_UPDATED, {"visitor": visitor}, conversation_id=cid,
+                      **convs.audience(conv))
+        text = f"Callback requested by {body.channel}: {body.value}"
+        if body.note:
+            text += f" ({body.note})"
+        return await convs.system_message(tx, cid, text)
