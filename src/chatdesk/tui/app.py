@@ -1,0 +1,124 @@
+"""DeskApp: the operator desk. Small on purpose: it wires a DeskSession to the desk screen, loads
+themes and the user keymap, and starts/stops the session. Everything else lives in screens/ and
+widgets/.
+
+    DeskApp(url="http://127.0.0.1:8765", token="...")                     # real session
+    DeskApp(session=my_session, clock=lambda: 1_700_000_000.0)           # injected (tests, demo)
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.app import App
+
+from chatdesk.tui.commands import DeskCommands
+from chatdesk.tui.keymap import keymap_path, load_keymap
+from chatdesk.tui.screens.desk import DeskScreen
+from chatdesk.tui.settings import DeskSettings
+from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
+
+
+def default_session_factory(state_dir: Path | None) -> Callable[[str, str], Any]:
+    def make(url: str, token: str) -> Any:
+        from chatdesk.client.session import DeskSession
+        return DeskSession(url, token, state_dir=state_dir)
+    return make
+
+
+class DeskApp(App):
+    TITLE = "chatdesk"
+    CSS_PATH = "desk.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, url: str | None = None, token: str | None = None, *, session: Any = None,
+                 session_factory: Callable[[str, str], Any] | None = None,
+                 clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
+                 keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
+                 theme_dirs: list[Path] | None = None, state_dir: Path | None = None) -> None:
+        super().__init__()
+        if session is None:
+            if not url or not token:
+                raise ValueError("DeskApp needs a url and a token, or a session.")
+            session = (session_factory or default_session_factory(state_dir))(url, token)
+        self.session = session
+        self.url = url
+        self.clock = clock
+        self.settings = settings or DeskSettings()
+        self._keymap_arg = keymap
+        self._keymap_file = keymap_file
+        self._theme_dirs = theme_dirs
+        self.user_keymap: dict[str, str] = {}
+        self.bell_count = 0          # rings so far (tests and the demo read it)
+        self._stopped = False
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        self._load_keymap()
+        self.desk = DeskScreen(self.session, clock=self.clock, alert_every=self.settings.alert_every,
+                               split_len=self.settings.split_len,
+                               checking_text=self.settings.checking_text)
+        self.push_screen(self.desk)
+        self.run_worker(self._start_session(), name="session-start", exit_on_error=False)
+
+    def _load_themes(self) -> None:
+        folders = self._theme_dirs if self._theme_dirs is not None else [SHIPPED_DIR, user_themes_dir()]
+        themes, problems = load_themes(*folders)
+        for theme in themes.values():
+            self.register_theme(theme)
+        for sentence in problems:
+            self.notify(sentence, title="Theme skipped", severity="warning", markup=False, timeout=10)
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+            if wanted != DEFAULT_THEME:
+                self.notify(f"There is no theme called {wanted!r}; using {fallback}.",
+                            severity="warning", markup=False)
+            self.theme = fallback
+
+    def _load_keymap(self) -> None:
+        if self._keymap_arg is not None:
+            keymap, problems = dict(self._keymap_arg), []
+        else:
+            keymap, problems = load_keymap(self._keymap_file or keymap_path())
+        for sentence in problems:
+            self.notify(sentence, title="Keymap", severity="warning", markup=False, timeout=10)
+        self.user_keymap = keymap
+        self.set_keymap(keymap)
+
+    async def _start_session(self) -> None:
+        try:
+            await self.session.start()
+        except Exception as exc:   # ApiError / ApiUnavailable: a sentence for the operator
+            hint = ""
+            if getattr(exc, "status", None) == 401:
+                hint = " Log in again with: chatdesk login --url URL --email EMAIL"
+            self.notify(f"{exc}{hint}", title="Could not start the desk", severity="error",
+                        markup=False, timeout=30)
+            return
+        try:
+            departments = await self.session.api.departments()
+        except Exception:
+            departments = []   # transfer still works to operators; departments are optional
+        self.desk.departments = [getattr(d, "name", d) for d in departments]
+
+    def bell(self) -> None:
+        self.bell_count += 1
+        if self.settings.bell:
+            super().bell()
+
+    async def stop_session(self) -> None:
+        if not self._stopped:
+            self._stopped = True
+            await self.session.stop()
+
+    async def action_quit(self) -> None:
+        await self.stop_session()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        await self.stop_session()

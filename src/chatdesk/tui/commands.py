@@ -1,0 +1,59 @@
+"""Command palette (ctrl+p): every desk action by name, plus one entry per queued chat and per
+open tab, so the whole desk can be driven by typing what you want."""
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from chatdesk.tui.format import visitor_label
+from chatdesk.tui.keymap import DESK_BINDINGS, PALETTE_ONLY
+
+
+class DeskCommands(Provider):
+    def _desk(self):
+        from chatdesk.tui.screens.desk import DeskScreen
+        return self.screen if isinstance(self.screen, DeskScreen) else None
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        desk = self._desk()
+        if desk is None:
+            return []
+        out: list[tuple[str, str, object]] = []
+        keymap = getattr(self.app, "user_keymap", {})
+        for b in DESK_BINDINGS:
+            if b.id and b.id.startswith("conversation.goto_"):
+                continue
+            keys = keymap.get(b.id or "", b.key)
+            out.append((b.description, f"{keys}", partial(desk.run_action, b.action)))
+        for action, title, help_text in PALETTE_ONLY:
+            out.append((title, help_text, partial(desk.run_action, action)))
+        store = desk.store
+        for entry in store.queue_sorted():
+            cid = entry.conversation.id
+            out.append((f"Accept chat: {visitor_label(entry.visitor)}", "waiting in the queue",
+                        partial(desk.accept, cid)))
+        for n, cid in enumerate(desk.tab_order, start=1):
+            view = store.conversations.get(cid)
+            if view is not None:
+                out.append((f"Go to chat {n}: {visitor_label(view.visitor)}", f"alt+{n}",
+                            partial(desk.switch_to, cid)))
+        return out
+
+    # Titles may hold a visitor's name: they go in as Content (never parsed as markup), and the
+    # match is highlighted here because Matcher.highlight would parse its argument as markup.
+    # Help texts are our own fixed strings (the palette parses those as markup).
+    async def discover(self) -> Hits:
+        for title, help_text, command in self._commands():
+            yield DiscoveryHit(Content(title), command, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, command in self._commands():
+            score, offsets = matcher.fuzzy_search.match(query, title)
+            if score > 0:
+                shown = Content(title)
+                for offset in offsets:
+                    shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, shown, command, text=title, help=help_text)

@@ -1,0 +1,48 @@
+"""Small text helpers shared by the desk widgets. Plain strings in, plain strings out."""
+from __future__ import annotations
+
+import time
+
+AGING_AFTER = 40.0   # seconds a visitor may wait for a reply before the tab shows the aging mark
+
+
+def fmt_wait(seconds: float) -> str:
+    """0:07, 2:05, 1h05 — short enough for a queue row."""
+    s = max(0, int(seconds))
+    if s < 3600:
+        return f"{s // 60}:{s % 60:02d}"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}"
+
+
+def fmt_clock(ts: float) -> str:
+    return time.strftime("%H:%M", time.localtime(ts))
+
+
+def visitor_label(visitor) -> str:
+    """A visitor's name, or a stable short handle when they did not give one."""
+    name = (getattr(visitor, "name", "") or "").strip()
+    return name or f"Visitor {str(getattr(visitor, 'id', ''))[:6]}"
+
+
+def age_class(seconds: float) -> str:
+    """Colour band for a wait: fresh (< 30 s), waiting (< 90 s), late."""
+    if seconds < 30:
+        return "fresh"
+    if seconds < 90:
+        return "waiting"
+    return "late"
+
+
+def fit(text: str, width: int) -> str:
+    """Cut to `width` terminal cells, with an ellipsis when something was cut."""
+    from rich.cells import cell_len
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"

@@ -1,0 +1,101 @@
+"""Every desk key binding, each with an id, and the user keymap file that remaps ids to keys.
+
+The user file is `keymap.toml` in the chatdesk config dir:
+
+    [keys]
+    "conversation.transfer" = "ctrl+t"
+    "desk.help" = "f1,question_mark"
+
+Textual applies it through `App.set_keymap`, so the footer, F1 help and the command palette all
+show the remapped keys. A broken file gives a notice, never a crash.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from textual.binding import Binding
+
+# Desk-wide bindings live on the desk screen. They are priority bindings because the composer
+# (a TextArea) has focus nearly all the time and would otherwise swallow them.
+DESK_BINDINGS: list[Binding] = [
+    Binding("f1", "help", "Help", id="desk.help", priority=True),
+    Binding("f2", "focus_queue", "Queue", id="queue.focus", priority=True),
+    Binding("ctrl+o", "accept_oldest", "Accept oldest", id="queue.accept_oldest", priority=True),
+    Binding("f3", "canned", "Canned", id="composer.canned", priority=True),
+    Binding("f4,ctrl+t", "transfer", "Transfer", id="conversation.transfer", priority=True),
+    Binding("f5,ctrl+n", "note", "Note", id="conversation.note", priority=True),
+    Binding("f6", "callback", "Callback", id="conversation.callback", priority=True),
+    Binding("f7", "close_chat", "Close chat", id="conversation.close", priority=True),
+    Binding("f8", "status", "Status", id="desk.status", priority=True),
+    Binding("f9", "toggle_sidebar", "Sidebar", id="desk.sidebar", priority=True),
+    Binding("ctrl+r", "send_parts", "Send in parts", id="composer.send_parts", priority=True),
+    Binding("ctrl+g", "send_checking", "One moment…", id="composer.send_checking", priority=True),
+    Binding("escape", "focus_composer", "Composer", id="composer.focus", show=False),
+    Binding("ctrl+pagedown", "next_tab", "Next chat", id="conversation.next", show=False,
+            priority=True),
+    Binding("ctrl+pageup", "prev_tab", "Previous chat", id="conversation.previous", show=False,
+            priority=True),
+    *[Binding(f"alt+{n}", f"goto_tab({n})", f"Chat {n}", id=f"conversation.goto_{n}", show=False,
+              priority=True) for n in range(1, 10)],
+]
+
+# Bindings that belong to one widget (shown here so F1 and the palette can list them).
+QUEUE_BINDINGS: list[Binding] = [
+    Binding("enter", "accept", "Accept", id="queue.accept"),
+    Binding("up,k", "cursor_up", "Up", id="queue.up", show=False),
+    Binding("down,j", "cursor_down", "Down", id="queue.down", show=False),
+]
+COMPOSER_KEYS: list[tuple[str, str, str]] = [
+    # (id, key, description): handled in Composer._on_key because a TextArea owns these keys.
+    ("composer.send", "enter", "Send the message"),
+    ("composer.newline", "ctrl+j", "New line (alt+enter works too)"),
+    ("composer.slash", "/", "At the start of an empty reply: canned replies"),
+]
+
+# Actions without a key of their own still reach the command palette (commands.py).
+PALETTE_ONLY: list[tuple[str, str, str]] = [
+    ("status('online')", "Status: online", "Take new chats"),
+    ("status('away')", "Status: away", "No new chats are routed to you"),
+    ("status('on_phone')", "Status: on the phone", "No new chats while you are on a call"),
+    ("accept_selected", "Accept the selected queued chat", "Accept the chat under the queue cursor"),
+    ("edit_visitor", "Edit visitor contact", "Name, e-mail and phone of the current visitor"),
+    ("visitor_note", "Add a visitor note", "A note kept on the visitor across conversations"),
+]
+
+
+def all_bindings() -> list[Binding]:
+    return [*DESK_BINDINGS, *QUEUE_BINDINGS]
+
+
+def keymap_path(config_dir: Path | None = None) -> Path:
+    if config_dir is None:
+        from platformdirs import user_config_dir
+        config_dir = Path(user_config_dir("chatdesk"))
+    return config_dir / "keymap.toml"
+
+
+def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
+    """Read a user keymap: (binding id -> keys, warnings as sentences). A missing file is empty.
+
+    Unusable entries are skipped with a warning; the rest still apply."""
+    if not path.exists():
+        return {}, []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, [f"The keymap file {path} could not be read ({exc}); the default keys are used."]
+    table = data.get("keys", data)
+    if not isinstance(table, dict):
+        return {}, [f"The keymap file {path} needs a [keys] table; the default keys are used."]
+    known = {b.id for b in all_bindings()}
+    keymap: dict[str, str] = {}
+    warnings: list[str] = []
+    for binding_id, keys in table.items():
+        if binding_id not in known:
+            warnings.append(f"The keymap file {path} names an unknown binding id {binding_id!r}.")
+        elif not isinstance(keys, str) or not keys.strip():
+            warnings.append(f"In {path}, the keys for {binding_id!r} must be a text like \"ctrl+t\".")
+        else:
+            keymap[binding_id] = keys.strip()
+    return keymap, warnings

@@ -1,0 +1,38 @@
+"""Close a chat with a summary, tags, and an optional follow-up for sales."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Label
+
+from chatdesk.tui.screens.dialog import Dialog, value
+
+
+@dataclass(frozen=True)
+class CloseChoice:
+    summary: str
+    tags: list[str] = field(default_factory=list)
+    follow_up: str | None = None
+
+
+class CloseDialog(Dialog[CloseChoice]):
+    TITLE_TEXT = "Close this chat"
+    SUBMIT_LABEL = "Close chat"
+
+    def fields(self) -> ComposeResult:
+        yield Label("Summary")
+        yield Input(placeholder="What was asked and what we did", id="close-summary")
+        yield Label("Tags (comma separated)")
+        yield Input(placeholder="shipping, refund", id="close-tags")
+        yield Label("Follow-up for sales (optional)")
+        yield Input(placeholder="e.g. wants a quote for 20 units — call back Tuesday", id="close-follow-up")
+
+    def result(self) -> CloseChoice | None:
+        summary = value(self, "#close-summary")
+        if not summary:
+            self.complain("Write a short summary: the next operator reads it.")
+            self.query_one("#close-summary", Input).focus()
+            return None
+        tags = [t.strip() for t in value(self, "#close-tags").split(",") if t.strip()]
+        return CloseChoice(summary, tags, value(self, "#close-follow-up") or None)

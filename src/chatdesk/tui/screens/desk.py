@@ -1,0 +1,295 @@
+"""The desk: queue | tabs + transcript + composer | visitor journey, kept in step with the store.
+
+The store tells us what changed (`Change`); changes are batched to at most one repaint per frame.
+Actions (accept, transfer, close, ...) live in `desk_actions.DeskActions`.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, visitor_label
+from chatdesk.tui.keymap import DESK_BINDINGS
+from chatdesk.tui.screens.desk_actions import DeskActions
+from chatdesk.tui.widgets.composer import Composer
+from chatdesk.tui.widgets.conversation_tabs import ConversationTabs, TabInfo
+from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
+from chatdesk.tui.widgets.queue_panel import QueuePanel
+from chatdesk.tui.widgets.status_bar import StatusBar
+from chatdesk.tui.widgets.transcript import Transcript
+
+NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
+FRAME = 1 / 30
+
+
+class DeskScreen(DeskActions, Screen):
+    BINDINGS = DESK_BINDINGS
+
+    def __init__(self, session: Any, clock: Callable[[], float] = time.time, alert_every: float = 30.0,
+                 split_len: int = 160, checking_text: str = "One moment, I am checking that for you.",
+                 departments: list[str] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.clock = clock
+        self.alert_every = alert_every
+        self.split_len = split_len
+        self.checking_text = checking_text
+        self.departments: list[str] = list(departments or [])
+        self.tab_order: list[int] = []
+        self.active_id: int | None = None
+        self.transcripts: dict[int, Transcript] = {}
+        self._dirty: set[Any] = set()
+        self._flush_timer = None
+        self._last_alert = 0.0
+        self._switch_to_on_arrival: int | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def store(self) -> Any:
+        return self.session.store
+
+    # --- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status-bar")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="queue-column"):
+                yield Static(id="queue-header")
+                yield QueuePanel(clock=self.clock, id="queue")
+            with Vertical(id="chat-column"):
+                yield ConversationTabs(id="tabs")
+                yield Container(id="transcripts")
+                yield Static(id="typing-line")
+                yield Composer(id="composer")
+            yield JourneySidebar(clock=self.clock, id="sidebar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.store.subscribe(self._on_change)
+        self.set_interval(1.0, self._tick)
+        self.sync_all()
+        self.query_one(Composer).focus()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    # --- store changes, batched ------------------------------------------------------------------
+    def _on_change(self, change: Any) -> None:
+        self._dirty.add(change)
+        if self._flush_timer is None:
+            self._flush_timer = self.set_timer(FRAME, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_timer = None
+        changes, self._dirty = self._dirty, set()
+        kinds = {c.kind for c in changes}
+        if kinds & {"queue", "me", "operator", "connection", "conversation"}:
+            self.sync_status()
+        if "queue" in kinds:
+            self.sync_queue()
+            added = [c.id for c in changes if c.kind == "queue" and c.detail == "added"]
+            if added:
+                self.alert_new_chats(added)
+        if "conversation" in kinds:
+            self.sync_tabs([c for c in changes if c.kind == "conversation"])
+        for c in changes:
+            if c.kind == "messages" and c.id in self.transcripts:
+                self.sync_transcript(c.id)
+                if c.detail == "visitor" and c.id != self.active_id:
+                    self.alert_background_message(c.id)
+            elif c.kind in ("typing", "visitor") and c.id == self.active_id:
+                self.sync_typing_line()
+                if c.kind == "visitor":
+                    self.sync_sidebar()
+            elif c.kind == "notice" and c.text:
+                self.notify(c.text, title="chatdesk", markup=False)
+        if self.active_id is not None and self.active_id in self.store.conversations:
+            if self.store.conversations[self.active_id].unread:
+                self.store.mark_read(self.active_id)
+        self.sync_tab_labels()
+        self.refresh_bindings()
+
+    def sync_all(self) -> None:
+        self.sync_status()
+        self.sync_queue()
+        self.sync_tabs([])
+        self.sync_tab_labels()
+
+    def sync_status(self) -> None:
+        bar = self.query_one(StatusBar)
+        bar.me = self.store.me
+        bar.connection = self.store.connection
+        bar.my_chats = len(self.tab_order)
+        bar.waiting = len(self.store.queue)
+        bar.longest = self.query_one(QueuePanel).longest_wait()
+        composer = self.query_one(Composer)
+        composer.border_subtitle = ("Reconnecting… keep typing: replies are kept and sent once"
+                                    if self.store.connection in ("reconnecting", "offline") else "")
+
+    def sync_queue(self) -> None:
+        panel = self.query_one(QueuePanel)
+        panel.set_entries(self.store.queue_sorted())
+        n = len(panel.entries)
+        me = self.store.me
+        mine = f"  mine {len(self.tab_order)}/{me.max_chats}" if me is not None else ""
+        longest = f" · longest {fmt_wait(panel.longest_wait())}" if n else ""
+        self.query_one("#queue-header", Static).update(
+            Content.assemble((f" Queue {n}", "bold"), longest, (mine, "$text-muted")))
+        self.query_one(StatusBar).longest = panel.longest_wait()
+
+    def sync_tabs(self, changes: list[Any]) -> None:
+        """Add a tab for each open chat of mine, drop the ones that closed or moved away."""
+        convs = self.store.conversations
+        me = self.store.me
+        for c in changes:
+            if c.detail in ("closed", "left", "removed") and c.id in self.tab_order:
+                name = visitor_label(convs[c.id].visitor) if c.id in convs else "the visitor"
+                if c.detail == "left":
+                    self.notify(f"The chat with {name} is no longer yours.", markup=False)
+                self.remove_tab(c.id)
+                if c.id in convs:
+                    self.store.forget(c.id)
+        for cid, view in convs.items():
+            conv = view.conversation
+            mine = me is None or conv.operator_id == me.id
+            if cid not in self.tab_order and conv.state == "active" and mine:
+                self.add_tab(cid)
+        if self.active_id is None and self.tab_order:
+            self.switch_to(self.tab_order[0])
+        self.sync_status()
+
+    def add_tab(self, cid: int) -> None:
+        me = self.store.me
+        transcript = Transcript(cid, my_id=me.id if me else None, id=f"transcript-{cid}")
+        transcript.display = False
+        self.transcripts[cid] = transcript
+        self.tab_order.append(cid)
+        self.query_one("#transcripts").mount(transcript)
+        self.call_after_refresh(self.sync_transcript, cid)
+        if self._switch_to_on_arrival == cid:
+            self._switch_to_on_arrival = None
+            self.call_after_refresh(self.switch_to, cid)
+
+    def remove_tab(self, cid: int) -> None:
+        index = self.tab_order.index(cid)
+        self.tab_order.remove(cid)
+        transcript = self.transcripts.pop(cid, None)
+        if transcript is not None:
+            transcript.remove()
+        if self.active_id == cid:
+            self.active_id = None
+            if self.tab_order:
+                self.switch_to(self.tab_order[min(index, len(self.tab_order) - 1)])
+            else:
+                self.show_nothing()
+
+    def sync_transcript(self, cid: int) -> None:
+        view = self.store.conversations.get(cid)
+        transcript = self.transcripts.get(cid)
+        if view is not None and transcript is not None:
+            transcript.set_messages(view.messages, view.pending)
+
+    def sync_tab_labels(self) -> None:
+        now = self.clock()
+        tabs = []
+        for cid in self.tab_order:
+            view = self.store.conversations.get(cid)
+            if view is None:
+                continue
+            aging = view.waiting_since is not None and now - view.waiting_since >= AGING_AFTER
+            tabs.append(TabInfo(cid, visitor_label(view.visitor), view.unread, aging, view.visitor_typing))
+        strip = self.query_one(ConversationTabs)
+        strip.set_tabs(tabs)
+        strip.active = self.active_id
+
+    def sync_typing_line(self) -> None:
+        line = self.query_one("#typing-line", Static)
+        view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
+        if view is None or not (view.visitor_typing or view.sneak_peek):
+            line.update("")
+            return
+        bits: list[Any] = [(f" {visitor_label(view.visitor)} is typing…", "italic $text-muted")]
+        if view.sneak_peek:
+            bits += [("  “", "$text-muted"), (fit(view.sneak_peek, max(10, self.size.width - 30)), "italic"),
+                     ("”", "$text-muted")]
+        line.update(Content.assemble(*bits))
+
+    def sync_sidebar(self) -> None:
+        view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
+        self.query_one(JourneySidebar).set_visitor(view.visitor if view else None)
+
+    # --- switching tabs (each keeps its own draft and scroll position) --------------------------
+    def switch_to(self, cid: int) -> None:
+        if cid not in self.transcripts:
+            return
+        composer = self.query_one(Composer)
+        old = self.store.conversations.get(self.active_id) if self.active_id is not None else None
+        if old is not None:
+            old.draft = composer.text
+        if self.active_id in self.transcripts:
+            self.transcripts[self.active_id].display = False
+        self.active_id = cid
+        self.transcripts[cid].display = True
+        view = self.store.conversations[cid]
+        composer.set_draft(view.draft)
+        composer.border_title = Content.assemble("Reply to ", (visitor_label(view.visitor), "bold"))
+        self.store.mark_read(cid)
+        self.sync_sidebar()
+        self.sync_typing_line()
+        self.sync_tab_labels()
+        self.refresh_bindings()
+
+    def show_nothing(self) -> None:
+        composer = self.query_one(Composer)
+        composer.set_draft("")
+        composer.border_title = "No chat open"
+        self.sync_sidebar()
+        self.sync_typing_line()
+        self.sync_tab_labels()
+        self.refresh_bindings()
+
+    def on_conversation_tabs_tab_selected(self, event: ConversationTabs.TabSelected) -> None:
+        self.switch_to(event.conversation_id)
+
+    # --- alerts ----------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        self.query_one(QueuePanel).refresh()
+        self.sync_queue()
+        self.sync_tab_labels()
+        self.query_one(JourneySidebar).refresh_journey()
+        me = self.store.me
+        if (self.store.queue and self.alert_every > 0 and (me is None or me.status == "online")
+                and self.clock() - self._last_alert >= self.alert_every):
+            panel = self.query_one(QueuePanel)
+            self._alert(f"{len(self.store.queue)} waiting, longest {fmt_wait(panel.longest_wait())}.",
+                        "The queue is waiting")
+
+    def alert_new_chats(self, ids: list[int]) -> None:
+        entries = [self.store.queue[i] for i in ids if i in self.store.queue]
+        if not entries:
+            return
+        e = entries[0]
+        where = e.visitor.current_title or e.visitor.current_url
+        text = f"{visitor_label(e.visitor)}" + (f" on {where}" if where else "")
+        if len(entries) > 1:
+            text += f" and {len(entries) - 1} more"
+        self._alert(text, "New chat in the queue")
+
+    def alert_background_message(self, cid: int) -> None:
+        view = self.store.conversations[cid]
+        last = view.messages[-1].body if view.messages else ""
+        self._alert(f"{visitor_label(view.visitor)}: {fit(last.replace(chr(10), ' '), 80)}", "New message")
+
+    def _alert(self, text: str, title: str) -> None:
+        self._last_alert = self.clock()
+        self.app.bell()
+        self.notify(text, title=title, markup=False, timeout=6)

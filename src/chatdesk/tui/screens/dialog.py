@@ -1,0 +1,82 @@
+"""Shared shape of the desk's small dialogs: a centred box, Esc cancels, ctrl+s or Enter on the
+last field submits, Enter on another field moves on. Subclasses build `fields()` and `result()`."""
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label
+
+R = TypeVar("R")
+
+
+class Dialog(ModalScreen[R], Generic[R]):
+    TITLE_TEXT = ""
+    SUBMIT_LABEL = "OK"
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical { width: 70; max-width: 95%; height: auto; max-height: 95%;
+        border: round $accent; background: $surface; padding: 0 1; }
+    Dialog Label { margin-top: 1; color: $text-muted; }
+    Dialog Input { border: tall $boost; }
+    Dialog .error { color: $error; margin-top: 1; }
+    Dialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    Dialog Button { margin-left: 1; min-width: 10; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "submit", "Submit", id="dialog.submit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.TITLE_TEXT
+            yield from self.fields()
+            yield Label("", classes="error", id="dialog-error")
+            with Horizontal():
+                yield Button("Cancel", id="dialog-cancel")
+                yield Button(self.SUBMIT_LABEL, id="dialog-ok", variant="primary")
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def result(self) -> R | None:
+        """The answer, or None after calling `self.complain(...)` when something is missing."""
+        raise NotImplementedError
+
+    def complain(self, sentence: str) -> None:
+        self.query_one("#dialog-error", Label).update(Content(sentence))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        answer = self.result()
+        if answer is not None:
+            self.dismiss(answer)
+
+    @on(Button.Pressed, "#dialog-ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#dialog-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _next_or_submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = [w for w in self.query(Input) if w.display]
+        if event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            inputs[inputs.index(event.input) + 1].focus()
+
+
+def value(screen: Any, selector: str) -> str:
+    return screen.query_one(selector, Input).value.strip()

@@ -1,0 +1,26 @@
+"""Desk settings that come from the user's config (client/config.py) or from the caller."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class DeskSettings:
+    theme: str = "chatdesk-dark"
+    alert_every: float = 30.0          # re-alert while the queue waits; 0 turns it off
+    split_len: int = 160               # max length of each part for "send in parts"
+    checking_text: str = "One moment, I am checking that for you."
+    bell: bool = True                  # ring the terminal bell with each alert
+
+    @classmethod
+    def from_config(cls, config: object) -> "DeskSettings":
+        """Pick the fields we know from any config object (attributes or a mapping)."""
+        get = config.get if isinstance(config, dict) else (lambda k, d=None: getattr(config, k, d))
+        s = cls()
+        s.theme = str(get("theme", None) or s.theme)
+        s.alert_every = float(get("queue_realert_seconds", None) or get("alert_every", None) or s.alert_every)
+        s.split_len = int(get("split_length", None) or get("split_len", None) or s.split_len)
+        s.checking_text = str(get("checking_text", None) or s.checking_text)
+        bell = get("bell", None)
+        s.bell = s.bell if bell is None else bool(bell)
+        return s

@@ -1,0 +1,50 @@
+"""The desk's top line: who I am and my status, my chats against my cap, the queue, and the
+connection ("Reconnecting…" while the stream is down; typing goes on regardless)."""
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from chatdesk.tui.format import fmt_wait
+
+STATUS_STYLE = {"online": "bold $success", "away": "bold $warning", "on_phone": "bold $warning",
+                "offline": "$text-muted"}
+STATUS_TEXT = {"online": "online", "away": "away", "on_phone": "on the phone", "offline": "offline"}
+CONNECTION = {
+    "live": ("● live", "$success"),
+    "connecting": ("◌ Connecting…", "$warning"),
+    "reconnecting": ("⟳ Reconnecting… (keep typing, nothing is lost)", "bold $warning"),
+    "offline": ("✗ Offline — the server is not reachable", "bold $error"),
+}
+
+
+class StatusBar(Widget):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $primary 20%; }
+    """
+
+    me: reactive[Any] = reactive(None, always_update=True)
+    connection = reactive("connecting")
+    waiting = reactive(0)
+    longest = reactive(0.0)
+    my_chats = reactive(0)
+
+    def render(self) -> Content:
+        me = self.me
+        parts: list[Any] = [(" chatdesk ", "bold $accent")]
+        if me is not None:
+            status = me.status
+            parts += ["│ ", (me.name, "bold"), " ",
+                      (STATUS_TEXT.get(status, status), STATUS_STYLE.get(status, "")), " "]
+            parts += ["│ ", ("chats ", "$text-muted"),
+                      (f"{self.my_chats}/{me.max_chats}",
+                       "bold $error" if self.my_chats >= me.max_chats else "bold"), " "]
+        parts += ["│ ", ("queue ", "$text-muted"), (str(self.waiting), "bold")]
+        if self.waiting:
+            parts += [("  longest ", "$text-muted"), (fmt_wait(self.longest), "bold")]
+        text, style = CONNECTION.get(self.connection, (self.connection, ""))
+        parts += [" │ ", (text, style)]
+        return Content.assemble(*parts)

@@ -1,0 +1,210 @@
+"""A conversation transcript as a virtual Line-API view.
+
+Messages are laid out into plain-text lines once per width (a fast greedy wrap, no markup
+parsing anywhere), and only the visible lines are turned into strips when Textual asks for
+them, so a 10,000-message conversation opens quickly. The view follows new messages only while
+the operator is at the bottom; scrolled up, it counts what arrived below instead.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from chatdesk.tui.format import fmt_clock
+
+Span = tuple[str, str]            # (plain text, component class)
+Line = tuple[Span, ...]
+GROUP_GAP = 300.0                 # a new header after five quiet minutes even from the same author
+STATE_MARK = {"pending": " ○ sending…", "sent": " ✓", "failed": " ✗ not sent"}
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap by terminal cells; words longer than a line are cut."""
+    width = max(1, width)
+    out: list[str] = []
+    for para in text.replace("\t", "    ").split("\n"):
+        if cell_len(para) <= width:
+            out.append(para)
+            continue
+        line, line_len = "", 0
+        for word in para.split(" "):
+            wlen = cell_len(word)
+            if line and line_len + 1 + wlen <= width:
+                line, line_len = f"{line} {word}", line_len + 1 + wlen
+                continue
+            if line or line_len:
+                out.append(line)
+            while wlen > width:
+                head, *_ = chop_cells(word, width)
+                out.append(head)
+                word = word[len(head):]
+                wlen = cell_len(word)
+            line, line_len = word, wlen
+        out.append(line)
+    return out
+
+
+class Transcript(ScrollView, can_focus=True):
+    """Renders one conversation: committed messages, then the operator's outgoing ones."""
+
+    COMPONENT_CLASSES = {
+        "transcript--visitor", "transcript--operator", "transcript--me", "transcript--time",
+        "transcript--body", "transcript--note", "transcript--system", "transcript--pending",
+        "transcript--failed",
+    }
+    DEFAULT_CSS = """
+    Transcript { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; scrollbar-size-vertical: 1; }
+    Transcript > .transcript--visitor { color: $accent; text-style: bold; }
+    Transcript > .transcript--operator { color: $secondary; text-style: bold; }
+    Transcript > .transcript--me { color: $primary; text-style: bold; }
+    Transcript > .transcript--time { color: $text-muted; }
+    Transcript > .transcript--body { color: $text; }
+    Transcript > .transcript--note { color: $warning; text-style: italic; }
+    Transcript > .transcript--system { color: $text-muted; text-style: italic; }
+    Transcript > .transcript--pending { color: $text-muted; }
+    Transcript > .transcript--failed { color: $error; text-style: bold; }
+    """
+
+    def __init__(self, conversation_id: int, my_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.conversation_id = conversation_id
+        self.my_id = my_id
+        self._messages: list[Any] = []
+        self._pending: list[Any] = []
+        self._lines: list[Line] = []        # committed messages, laid out at _width
+        self._pending_lines: list[Line] = []
+        self._width = 0
+        self._last_head: tuple | None = None  # (author key, ts) of the last committed message
+        self.follow = True                  # stick to the bottom while True
+        self.unseen = 0
+
+    # --- data in -------------------------------------------------------------------------------
+    def set_messages(self, messages: Sequence[Any], pending: Sequence[Any] = ()) -> None:
+        """Show these messages (seq order) and outgoing items. Appends are laid out incrementally."""
+        old = self._messages
+        appended = (len(messages) >= len(old) and (not old or (
+            messages[len(old) - 1].id == old[-1].id)))
+        added = len(messages) - len(old) if appended else len(messages)
+        self._messages = list(messages)
+        self._pending = list(pending)
+        if self._width <= 0:
+            return
+        if appended:
+            self._layout_messages(self._messages[len(old):])
+        else:
+            self._relayout()
+        self._pending_lines = self._layout_pending()
+        self._update_size(new_count=max(0, added))
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines) + len(self._pending_lines)
+
+    def plain_lines(self) -> list[str]:
+        """The laid-out text (for tests and copy)."""
+        return ["".join(t for t, _ in line) for line in (*self._lines, *self._pending_lines)]
+
+    # --- layout --------------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        self._lines = []
+        self._last_head = None
+        self._layout_messages(self._messages)
+        self._pending_lines = self._layout_pending()
+
+    def _author_key(self, m: Any) -> tuple:
+        return (m.author_type, m.author_id, m.kind)
+
+    def _author_label(self, m: Any) -> tuple[str, str]:
+        if m.author_type == "visitor":
+            return (m.author_name or "Visitor", "transcript--visitor")
+        if m.author_id is not None and m.author_id == self.my_id:
+            return ("You", "transcript--me")
+        return (m.author_name or "Operator", "transcript--operator")
+
+    def _layout_messages(self, messages: Sequence[Any]) -> None:
+        width = self._width - 2
+        lines = self._lines
+        head = self._last_head
+        for m in messages:
+            key = self._author_key(m)
+            if m.kind == "system" or m.author_type == "system":
+                for part in wrap(m.body, width - 2):
+                    lines.append(((f"  · {part}", "transcript--system"),))
+                head = None
+                continue
+            if head is None or head[0] != key or m.ts - head[1] > GROUP_GAP:
+                name, role = self._author_label(m)
+                if m.kind in ("note", "whisper"):
+                    lines.append(((f" ✎ internal note · {name}", "transcript--note"),
+                                  (f"  {fmt_clock(m.ts)}", "transcript--time")))
+                else:
+                    lines.append(((f" {name}", role), (f"  {fmt_clock(m.ts)}", "transcript--time")))
+            head = (key, m.ts)
+            role = "transcript--note" if m.kind in ("note", "whisper") else "transcript--body"
+            for part in wrap(m.body, width):
+                lines.append(((f"  {part}", role),))
+        self._last_head = head
+
+    def _layout_pending(self) -> list[Line]:
+        width = self._width - 2
+        lines: list[Line] = []
+        for i, item in enumerate(self._pending):
+            if i == 0 and (self._last_head is None or self._last_head[0][:2] != ("operator", self.my_id)):
+                lines.append(((" You", "transcript--me"),))
+            is_note = getattr(item, "kind", "text") in ("note", "whisper")
+            role = "transcript--note" if is_note else "transcript--pending"
+            parts = wrap(("✎ " if is_note else "") + item.body, width)
+            state = getattr(item, "state", "pending")
+            for j, part in enumerate(parts):
+                spans: list[Span] = [(f"  {part}", role)]
+                if j == len(parts) - 1:
+                    spans.append((STATE_MARK.get(state, ""),
+                                  "transcript--failed" if state == "failed" else "transcript--time"))
+                lines.append(tuple(spans))
+            if state == "failed" and getattr(item, "error", ""):
+                for part in wrap(str(item.error), width - 2):
+                    lines.append(((f"    {part}", "transcript--failed"),))
+        return lines
+
+    def _update_size(self, new_count: int = 0) -> None:
+        self.virtual_size = Size(self._width, self.line_count)
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+        elif new_count:
+            self.unseen += new_count
+            self.border_subtitle = f"↓ {self.unseen} new below"
+        self.refresh()
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width and width > 0:
+            self._width = width
+            self._relayout()
+            self._update_size()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.size.height:
+            self.follow = new >= self.max_scroll_y
+            if self.follow and self.unseen:
+                self.unseen = 0
+                self.border_subtitle = ""
+
+    # --- rendering -----------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        n = len(self._lines)
+        if index >= n + len(self._pending_lines):
+            return Strip.blank(width, base)
+        line = self._lines[index] if index < n else self._pending_lines[index - n]
+        segments = [Segment(text, self.get_component_rich_style(role)) for text, role in line]
+        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+        return strip.apply_offsets(scroll_x, index)
