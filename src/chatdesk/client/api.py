@@ -30,8 +30,9 @@ class ApiError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Worth sending again later: rate limited, conflict, or the server's own trouble."""
-        return self.status in (408, 409, 429) or self.status >= 500
+        """Worth sending again later: timeout, rate limit, or the server's own trouble. A 409 is
+        final here: on a message it means the chat is closed or the id was used elsewhere."""
+        return self.status in (408, 425, 429) or self.status >= 500
 
 
 class ApiUnavailable(Exception):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-OutgoingState = Literal["pending", "sent", "failed"]
+OutgoingState = Literal["pending", "sent", "failed", "discarded"]
 
 
 def new_client_msg_id() -> str:

@@ -152,16 +152,18 @@ class DeskStore:
         if self._held is None:
             self._held = []
 
-    def release(self) -> None:
+    def release(self, discard: bool = False) -> None:
+        """Apply what was held; `discard` drops it (the snapshot failed: the stream resumes from
+        the old last_event_id and gets those events again)."""
         held, self._held = self._held or [], None
-        for event in held:
+        for event in [] if discard else held:
             self.apply(event)
 
     # --- outbox --------------------------------------------------------------------------------
     def outgoing_changed(self, item: OutgoingMessage) -> None:
         """The outbox added, retried, failed or acknowledged a message."""
         view = self.conversations.get(item.conversation_id)
-        if item.state == "sent":
+        if item.state in ("sent", "discarded"):
             self._pending.pop(item.client_msg_id, None)
             if view and view.drop_pending(item.client_msg_id):
                 self._emit(Change("messages", view.id, "pending"))

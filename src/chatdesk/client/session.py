@@ -1,0 +1,265 @@
+"""DeskSession: the one object the TUI holds. It owns the REST client, the stream, the outbox and
+the store, and wires them: stream events -> store; store seq gaps -> REST reloads; outbox -> store
+pending lines; stream echoes -> outbox acknowledgements; reconnects -> outbox retries now.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from chatdesk.protocol.models import CannedReply, Message, Operator, VisitorDetail
+
+from .api import ApiClient, ApiError, ApiUnavailable
+from .canned import context_for, fill
+from .outbox import Outbox
+from .outgoing import OutgoingMessage
+from .parts import split_parts
+from .store import DeskStore
+from .stream import EventStream
+from .view import ConversationView
+
+log = logging.getLogger(__name__)
+START_TIMEOUT = 15.0
+
+
+def default_state_dir() -> Path:
+    import platformdirs
+    return Path(platformdirs.user_state_dir("chatdesk", appauthor=False))
+
+
+def ws_url_for(base_url: str) -> str:
+    base = base_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base[len("https://"):]
+    elif base.startswith("http://"):
+        base = "ws://" + base[len("http://"):]
+    return base + "/api/v1/stream"
+
+
+class DeskSession:
+    def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
+        self._api = ApiClient(self.base_url, token)
+        self._store = DeskStore()
+        self._outbox: Outbox | None = None
+        self._stream = EventStream(
+            ws_url_for(self.base_url), token, self._store.apply, self._on_state,
+            last_event_id=lambda: self._store.last_event_id if self._synced else None,
+            on_reset=self._on_reset, on_resumed=self._on_resumed, on_unauthorized=self._on_unauthorized)
+        self._synced = False
+        self._first_sync: asyncio.Future[None] | None = None
+        self._reloads: dict[int, asyncio.Task] = {}
+        self._store.on_reload_needed = self._schedule_reload
+        self._store.on_echo = self._on_echo
+
+    # --- what the TUI holds --------------------------------------------------------------------
+    @property
+    def store(self) -> DeskStore:
+        return self._store
+
+    @property
+    def api(self) -> ApiClient:
+        return self._api
+
+    @property
+    def stream(self) -> EventStream:
+        return self._stream
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            raise RuntimeError("DeskSession.start() has not run yet")
+        return self._outbox
+
+    # --- life cycle ----------------------------------------------------------------------------
+    async def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Who am I, then the stream; returns once the first snapshot is in the store.
+        Raises ApiError (e.g. the token was revoked) or ApiUnavailable with a sentence."""
+        me = await self._api.me()
+        self._store.set_me(me)
+        self._outbox = Outbox(self._outbox_path(me), self._post, self._store.outgoing_changed)
+        self._first_sync = asyncio.get_running_loop().create_future()
+        self._stream.start()
+        self._outbox.start()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._first_sync), timeout)
+        except asyncio.TimeoutError:
+            raise ApiUnavailable(f"The chat server at {self.base_url} did not send the desk's state "
+                                 f"within {timeout:.0f} seconds; the desk keeps trying.") from None
+
+    async def stop(self) -> None:
+        for task in self._reloads.values():
+            task.cancel()
+        await asyncio.gather(*self._reloads.values(), return_exceptions=True)
+        self._reloads.clear()
+        await self._stream.stop()
+        if self._outbox is not None:
+            await self._outbox.aclose()
+        await self._api.aclose()
+
+    def _outbox_path(self, me: Operator) -> Path:
+        key = hashlib.sha256(f"{self.base_url}|{me.id}".encode()).hexdigest()[:16]
+        return self.state_dir / f"outbox-{key}.json"
+
+    # --- stream callbacks ----------------------------------------------------------------------
+    def _on_state(self, state: str) -> None:
+        self._store.set_connection(state)
+        if state == "live":
+            if self._outbox is not None:
+                self._outbox.wake()
+            for view in self._store.conversations.values():
+                if view.needs_reload:
+                    self._schedule_reload(view.id)
+
+    async def _on_reset(self, event_id: int) -> None:
+        """First connection, or we were away too long: everything again over REST."""
+        self._store.hold()
+        try:
+            await self.reload_all()
+        except (ApiError, ApiUnavailable) as e:
+            self._store.release(discard=True)
+            self._store.notice(f"Could not load the desk's state: {e}")
+            raise
+        self._store.last_event_id = max(self._store.last_event_id, event_id) if self._synced else event_id
+        was_synced, self._synced = self._synced, True
+        if was_synced:
+            self._store.notice("The connection was away for long; the desk reloaded everything.")
+        self._store.release()
+        if self._first_sync is not None and not self._first_sync.done():
+            self._first_sync.set_result(None)
+
+    def _on_resumed(self, event_id: int) -> None:
+        # every event up to event_id that we may see has been replayed to us
+        self._store.last_event_id = max(self._store.last_event_id, event_id)
+        if self._first_sync is not None and not self._first_sync.done():
+            self._first_sync.set_result(None)
+
+    def _on_unauthorized(self, sentence: str) -> None:
+        self._store.notice(f"The server refused this desk's token: {sentence} Log in again.")
+        self._store.set_connection("offline")
+        if self._first_sync is not None and not self._first_sync.done():
+            self._first_sync.set_exception(ApiError(401, "unauthorized", sentence))
+
+    def _on_echo(self, msg: Message) -> None:
+        me = self._store.me
+        if self._outbox is not None and msg.author_type == "operator" and me and msg.author_id == me.id:
+            self._outbox.acknowledge(msg.client_msg_id, msg)
+
+    # --- loading -------------------------------------------------------------------------------
+    async def reload_all(self) -> None:
+        api = self._api
+        me, queue, convs, operators, canned = await asyncio.gather(
+            api.me(), api.queue(), api.conversations(), api.operators(), api.canned())
+        mine = [c for c in convs if c.operator_id == me.id and c.state == "active"]
+        details = await asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine))
+        store = self._store
+        store.set_me(me)
+        store.set_operators(operators)
+        store.set_canned(canned)
+        store.set_queue(queue)
+        store.set_conversations([d for d in details if d is not None])
+
+    async def _load_one(self, conversation_id: int, visitor_id: str):
+        detail = await self._api.conversation(conversation_id)
+        try:
+            visitor: VisitorDetail | None = await self._api.visitor(visitor_id)
+        except ApiError:
+            visitor = None          # the transcript matters more than the sidebar
+        return detail, visitor
+
+    def _schedule_reload(self, conversation_id: int) -> None:
+        task = self._reloads.get(conversation_id)
+        if task is not None and not task.done():
+            return
+        self._reloads[conversation_id] = asyncio.get_running_loop().create_task(
+            self._reload(conversation_id), name=f"reload-{conversation_id}")
+
+    async def _reload(self, conversation_id: int) -> ConversationView | None:
+        view = self._store.conversations.get(conversation_id)
+        visitor_id = view.conversation.visitor_id if view else ""
+        try:
+            detail, visitor = await self._load_one(conversation_id, visitor_id)
+            if not visitor_id:
+                visitor = await self._api.visitor(detail.conversation.visitor_id)
+        except ApiUnavailable:
+            return None             # retried when the stream is live again
+        except ApiError as e:
+            if view is not None:
+                view.needs_reload = False
+            self._store.notice(f"Could not load conversation {conversation_id}: {e}", conversation_id)
+            return None
+        return self._store.load_conversation(detail, visitor)
+
+    # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
+    async def accept(self, conversation_id: int) -> ConversationView:
+        await self._api.accept(conversation_id)
+        view = await self._reload(conversation_id)
+        return view or self._store.conversations[conversation_id]
+
+    def send(self, conversation_id: int, body: str, kind: str = "text") -> OutgoingMessage:
+        """Returns at once with the pending message; the outbox delivers it."""
+        if not body.strip():
+            raise ValueError("There is nothing to send.")
+        return self.outbox.submit(conversation_id, body, kind)
+
+    def send_parts(self, conversation_id: int, body: str, max_len: int = 160) -> list[OutgoingMessage]:
+        return [self.send(conversation_id, part) for part in split_parts(body, max_len)]
+
+    def retry(self, client_msg_id: str) -> None:
+        self.outbox.retry(client_msg_id)
+
+    def discard(self, client_msg_id: str) -> None:
+        self.outbox.discard(client_msg_id)
+
+    async def _post(self, item: OutgoingMessage) -> Message:
+        msg = await self._api.send_message(item.conversation_id, item.client_msg_id, item.body, item.kind)
+        self._store.add_sent_message(msg)
+        return msg
+
+    async def transfer(self, conversation_id: int, operator_id: int | None = None,
+                       department: str | None = None, note: str = "") -> Any:
+        return await self._api.transfer(conversation_id, operator_id, department, note)
+
+    async def close(self, conversation_id: int, summary: str, tags: list[str] | None = None,
+                    follow_up: str | None = None) -> Any:
+        return await self._api.close(conversation_id, summary, tags, follow_up)
+
+    async def set_status(self, status: str) -> Operator | None:
+        op = await self._api.set_status(status)
+        if op is not None:
+            self._store.set_me(op)
+        return op
+
+    def _visitor_id(self, conversation_id: int) -> str:
+        view = self._store.conversations.get(conversation_id)
+        if view is None:
+            raise KeyError(f"conversation {conversation_id} is not open on this desk")
+        return view.conversation.visitor_id
+
+    async def add_visitor_note(self, conversation_id: int, body: str) -> Any:
+        """A note kept on the visitor of this conversation (the visitor.note event shows it)."""
+        return await self._api.add_visitor_note(self._visitor_id(conversation_id), body)
+
+    async def update_visitor(self, conversation_id: int, **fields: str | None) -> VisitorDetail:
+        return await self._api.update_visitor(self._visitor_id(conversation_id), **fields)
+
+    async def callback(self, conversation_id: int, channel: str, value: str, note: str = "") -> Any:
+        return await self._api.callback(conversation_id, channel, value, note)
+
+    async def typing(self, conversation_id: int, is_typing: bool) -> None:
+        await self._stream.send_typing(conversation_id, is_typing)
+
+    async def departments(self) -> list[str]:
+        return await self._api.departments()
+
+    def fill_canned(self, reply: CannedReply, conversation_id: int | None,
+                    extra: dict[str, str] | None = None) -> tuple[str, list[str]]:
+        """(text, variables it could not fill). `extra` holds values the operator typed in."""
+        view = self._store.conversations.get(conversation_id) if conversation_id is not None else None
+        values = context_for(view.visitor if view else None, self._store.me)
+        values.update({k: v for k, v in (extra or {}).items() if v})
+        return fill(reply.body, values)

@@ -1,0 +1,272 @@
+"""DeskSession against the real server (subprocess, real SQLite, real HTTP and websockets).
+
+Tests that stop or restart the server get their own (`server` fixture); the others share one per
+module, each with its own operator, to keep the suite fast."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from support.live_server import LiveServer
+
+from chatdesk.client.api import ApiError
+from chatdesk.client.session import DeskSession
+
+from client.live import ScriptedVisitor, started_session, wait_for
+
+OP = "ana@example.com"
+_n = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    srv = LiveServer(tmp_path_factory.mktemp("shared") / "chat.db").start()
+    yield srv
+    srv.stop()
+
+
+def new_operator(srv, name: str = "Ana") -> str:
+    """A fresh operator on the shared server; returns its token."""
+    return srv.operator(f"{name.lower()}{next(_n)}@example.com", name)
+
+
+def bodies(view, author=None):
+    return [m.body for m in view.messages if author is None or m.author_type == author]
+
+
+@pytest.fixture
+async def visitor(request):
+    srv = request.getfixturevalue("server" if "server" in request.fixturenames else "shared")
+    v = await ScriptedVisitor(srv.url).arrive()
+    yield v
+    await v.aclose()
+
+
+async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
+    token = new_operator(shared, "Ana")
+    new_operator(shared, "Bo")
+    waiting = await visitor.open_chat("Is the kettle in stock?", name="Maria")
+    mine_v = await ScriptedVisitor(shared.url).arrive(title="Checkout")
+    mine = await mine_v.open_chat("My payment failed")
+    boot = DeskSession(shared.url, token, state_dir=tmp_path)
+    await boot.api.set_status("online")
+    await boot.api.accept(mine)
+    await mine_v.say(mine, "card ends 4242")
+    await boot.stop()
+
+    session = await started_session(shared, token, tmp_path)
+    try:
+        store = session.store
+        assert store.me.name == "Ana" and store.connection == "live"
+        assert waiting in [e.conversation.id for e in store.queue_sorted()]
+        assert store.queue[waiting].first_message == "Is the kettle in stock?"
+        assert store.queue[waiting].visitor.name == "Maria"
+        assert list(store.conversations) == [mine]
+        view = store.conversations[mine]
+        assert bodies(view, "visitor") == ["My payment failed", "card ends 4242"]
+        assert view.visitor.current_title == "Checkout" and view.waiting_since is not None
+        assert {o.name for o in store.operators.values()} >= {"Ana", "Bo"}
+        assert store.last_event_id > 0
+    finally:
+        await session.stop()
+        await mine_v.aclose()
+
+
+async def test_live_queue_accept_receive_and_send_once(shared, tmp_path, visitor):
+    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+    try:
+        await session.set_status("online")
+        changes = []
+        session.store.subscribe(changes.append)
+        cid = await visitor.open_chat("hello?")
+        await wait_for(lambda: cid in session.store.queue, what="the chat in the queue")
+        assert any(c.kind == "queue" and c.id == cid and c.detail == "added" for c in changes)
+        view = await session.accept(cid)
+        assert cid not in session.store.queue and bodies(view) == ["hello?"]
+        for i in range(3):
+            await visitor.say(cid, f"line {i}")
+        await wait_for(lambda: len(view.messages) == 4, what="three live messages")
+        assert bodies(view) == ["hello?", "line 0", "line 1", "line 2"] and view.unread == 3
+
+        states = []
+        session.store.subscribe(lambda c: states.append([p.state for p in view.pending]))
+        out = session.send(cid, "Hi, I'm Ana.")
+        assert out.state == "pending" and [p.client_msg_id for p in view.pending] == [out.client_msg_id]
+        await wait_for(lambda: out.state == "sent" and not view.pending, what="the message acknowledged")
+        await wait_for(lambda: session.store.last_event_id >= max(m.seq for m in view.messages) and
+                       view.last_seq == view.messages[-1].seq, what="the echo")
+        mine = [m for m in view.messages if m.client_msg_id == out.client_msg_id]
+        assert len(mine) == 1 and mine[0].body == "Hi, I'm Ana." and view.waiting_since is None
+        assert ["pending"] in states
+        assert [m["body"] for m in await visitor.transcript(cid)][-1] == "Hi, I'm Ana."
+
+        session.store.mark_read(cid)
+        assert view.unread == 0
+    finally:
+        await session.stop()
+
+
+async def test_cut_websocket_and_restart_server_while_visitor_writes(server, tmp_path, visitor):
+    """20 visitor messages across client-side cuts and a server restart: all once, in order; a
+    reply written while disconnected is delivered once."""
+    session = await started_session(server, server.operator(OP, "Ana"), tmp_path)
+    try:
+        await session.set_status("online")
+        cid = await visitor.open_chat("start")
+        await wait_for(lambda: cid in session.store.queue)
+        view = await session.accept(cid)
+        states = []
+        session.store.subscribe(lambda c: c.kind == "connection" and states.append(c.detail))
+        sent_while_away = None
+        for i in range(20):
+            if i in (3, 9):
+                await wait_for(lambda: session.store.connection == "live")
+                session.stream.drop()                     # as if the network cut the socket
+            if i == 12:
+                await wait_for(lambda: session.store.connection == "live")
+                await asyncio.to_thread(server.stop)      # the server goes away...
+                await wait_for(lambda: session.store.connection == "reconnecting")
+                sent_while_away = session.send(cid, "still here, checking")
+                await asyncio.sleep(0.3)                  # a few failed attempts while it is down
+                assert sent_while_away.state == "pending"
+                await asyncio.to_thread(server.start)     # ...and comes back on the same file
+            await visitor.say(cid, f"m{i:02d}")
+        expected = ["start"] + [f"m{i:02d}" for i in range(20)]
+        await wait_for(lambda: bodies(view, "visitor") == expected, timeout=20,
+                       what=f"all visitor messages, got {bodies(view, 'visitor')}")
+        await wait_for(lambda: sent_while_away.state == "sent" and not view.pending)
+        assert bodies(view, "operator") == ["still here, checking"]
+        seqs = [m.seq for m in view.messages]
+        assert seqs == sorted(seqs) and len({m.id for m in view.messages}) == len(view.messages)
+        assert "reconnecting" in states and states[-1] == "live"
+        assert session.stream.connections >= 4, states   # first, two cuts, the restart
+        server_side = [m["body"] for m in await visitor.transcript(cid)]
+        assert server_side.count("still here, checking") == 1
+    finally:
+        await session.stop()
+
+
+async def test_outbox_survives_a_new_session(server, tmp_path, visitor):
+    token = server.operator(OP, "Ana")
+    first = await started_session(server, token, tmp_path)
+    await first.set_status("online")
+    cid = await visitor.open_chat("anyone?")
+    await wait_for(lambda: cid in first.store.queue)
+    await first.accept(cid)
+    # a message the server stored but whose answer was lost: the outbox still holds it
+    lost = first.outbox.submit(cid, "answer lost on the way")
+    await first.api.send_message(cid, lost.client_msg_id, lost.body)
+    await first.outbox.aclose()          # stop delivering before the outbox hears back
+    await asyncio.to_thread(server.stop)
+    unsent = first.send(cid, "typed while the server was down")
+    assert unsent.state == "pending"
+    await first.stop()
+    files = list(tmp_path.glob("outbox-*.json"))
+    assert len(files) == 1 and unsent.client_msg_id in files[0].read_text()
+
+    await asyncio.to_thread(server.start)
+    second = await started_session(server, token, tmp_path)
+    try:
+        view = second.store.conversations[cid]
+        await wait_for(lambda: not second.outbox.items and not view.pending, what="the outbox drained")
+        await wait_for(lambda: bodies(view, "operator") == ["answer lost on the way", "typed while the server was down"])
+        server_side = [m["body"] for m in await visitor.transcript(cid)]
+        assert server_side == ["anyone?", "answer lost on the way", "typed while the server was down"]
+        assert unsent.client_msg_id not in files[0].read_text()
+    finally:
+        await second.stop()
+
+
+async def test_reset_reloads_everything(server_factory, tmp_path):
+    srv = server_factory("--keep-events", "5")
+    token = srv.operator(OP, "Ana")
+    visitor = await ScriptedVisitor(srv.url).arrive()
+    session = await started_session(srv, token, tmp_path)
+    try:
+        await session.set_status("online")
+        cid = await visitor.open_chat("first")
+        await wait_for(lambda: cid in session.store.queue)
+        view = await session.accept(cid)
+        view.draft = "half-typed answer"
+        notices = []
+        session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))
+        await session.stream.stop()                      # away for a while...
+        for i in range(12):                              # ...while more happens than the log keeps
+            await visitor.say(cid, f"while away {i}")
+        session.stream.start()
+        await wait_for(lambda: len(bodies(view, "visitor")) == 13, what="the reload")
+        assert bodies(view, "visitor") == ["first"] + [f"while away {i}" for i in range(12)]
+        assert view.draft == "half-typed answer" and session.store.conversations[cid] is view
+        assert any("reloaded" in n for n in notices)
+        await visitor.say(cid, "after the reset")
+        await wait_for(lambda: bodies(view, "visitor")[-1] == "after the reset")
+    finally:
+        await session.stop()
+        await visitor.aclose()
+
+
+async def test_transfer_to_me_reloads_the_transcript(shared, tmp_path, visitor):
+    bo_token = new_operator(shared, "Bo")
+    ana = await started_session(shared, new_operator(shared, "Ana"), tmp_path / "ana")
+    bo = await started_session(shared, bo_token, tmp_path / "bo")
+    try:
+        await ana.set_status("online")
+        await bo.set_status("online")
+        cid = await visitor.open_chat("need a refund")
+        await wait_for(lambda: cid in bo.store.queue)
+        await bo.accept(cid)
+        await visitor.say(cid, "order 77")
+        bo.send(cid, "let me pass you to Ana")
+        await wait_for(lambda: not bo.outbox.items)
+        await wait_for(lambda: cid not in ana.store.queue)
+        await bo.transfer(cid, operator_id=ana.store.me.id, note="refund, order 77")
+        view = await wait_for(lambda: ana.store.conversations.get(cid), what="the transferred chat")
+        await wait_for(lambda: bodies(view) [:3] == ["need a refund", "order 77", "let me pass you to Ana"],
+                       what=f"the full transcript, got {bodies(view)}")
+        await wait_for(lambda: bo.store.conversations[cid].conversation.operator_id == ana.store.me.id)
+    finally:
+        await ana.stop()
+        await bo.stop()
+
+
+async def test_refused_message_fails_with_the_servers_sentence(shared, tmp_path, visitor):
+    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+    try:
+        await session.set_status("online")
+        cid = await visitor.open_chat("bye soon")
+        await wait_for(lambda: cid in session.store.queue)
+        await session.accept(cid)
+        await session.close(cid, "done", ["test"])
+        await wait_for(lambda: session.store.conversations[cid].conversation.state == "closed")
+        out = session.send(cid, "too late")
+        await wait_for(lambda: out.state == "failed")
+        assert "closed" in out.error and session.store.conversations[cid].pending[0].state == "failed"
+        session.discard(out.client_msg_id)
+        assert session.store.conversations[cid].pending == []
+    finally:
+        await session.stop()
+
+
+async def test_typing_and_sneak_peek(shared, tmp_path, visitor):
+    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+    try:
+        await session.set_status("online")
+        cid = await visitor.open_chat("hi")
+        await wait_for(lambda: cid in session.store.queue)
+        view = await session.accept(cid)
+        await visitor.typing("my order number is \x1b]0;pwn\x07 12")
+        await wait_for(lambda: view.visitor_typing, what="the typing indicator")
+        assert view.sneak_peek == "my order number is  12"
+        await session.typing(cid, True)                  # operator -> visitor: must not raise
+    finally:
+        await session.stop()
+
+
+async def test_bad_token_is_a_sentence(shared, tmp_path):
+    session = DeskSession(shared.url, "not-a-token", state_dir=tmp_path)
+    with pytest.raises(ApiError) as err:
+        await session.start()
+    assert err.value.status == 401 and str(err.value)
+    await session.stop()
