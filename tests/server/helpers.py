@@ -144,7 +144,7 @@ class Stream:
                                timeout)
 
     def events(self) -> list[dict]:
-        return [f for f in self.frames if "event_id" in f]
+        return [f for f in self.frames if "event_id" in f and f["type"] not in ("resumed", "reset")]
 
     def live_events(self) -> list[dict]:
         """Events that arrived after the replay (event_id above the `resumed` mark)."""

@@ -10,7 +10,7 @@ def add_user(args) -> int:
     from sqlalchemy import create_engine, insert, select, update
 
     from . import schema
-    from .auth import hash_password
+    from .passwords import hash_password
     from .db import install_sqlite_hooks
     from .migrations import migrate
 

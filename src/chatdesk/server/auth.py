@@ -3,10 +3,6 @@ that turn a token into the operator or visitor making the call."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -17,38 +13,7 @@ from chatdesk.protocol.models import STAFF_ROLES
 
 from . import schema
 from .errors import ApiError
-
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    key = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt)}${b64(key)}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        _, n, r, p, salt, key = stored.split("$")
-        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                             p=int(p), dklen=len(base64.b64decode(key)))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, base64.b64decode(key))
-
-
-# Verifying against this keeps an unknown e-mail as slow as a wrong password.
-_DUMMY_HASH = hash_password("not a real password")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
+from .passwords import DUMMY_HASH, hash_password, new_token, token_hash, verify_password  # noqa: F401
 
 class LoginThrottle:
     """Slows password guessing: each recent failure for an e-mail or a client address adds a delay

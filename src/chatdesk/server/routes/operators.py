@@ -13,7 +13,7 @@ from chatdesk.protocol.models import (LoginRequest, LoginResponse, Operator, Ope
                                       StatusRequest)
 
 from .. import queries, schema
-from ..auth import (_DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff,
+from ..auth import (DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff,
                     token_hash, verify_password)
 from ..errors import ApiError, not_found
 from ..state import ctx_of
@@ -46,7 +46,7 @@ async def login(body: LoginRequest, request: Request):
     await ctx.throttle.before_attempt(*keys)
     async with ctx.store.read() as conn:
         row = (await conn.execute(select(O).where(O.c.email == email))).first()
-    ok = await asyncio.to_thread(verify_password, body.password, row.password_hash if row else _DUMMY_HASH)
+    ok = await asyncio.to_thread(verify_password, body.password, row.password_hash if row else DUMMY_HASH)
     if row is None or not ok:
         ctx.throttle.failed(*keys)
         raise ApiError(401, "bad_credentials", "The e-mail or password is wrong.")

@@ -1,0 +1,165 @@
+"""Accepting, caps, races, transfers and auto-assign (least loaded, sticky, requeue)."""
+from __future__ import annotations
+
+import asyncio
+
+from .helpers import Operator, Stream, Visitor, wait_for
+
+
+async def test_two_operators_racing_to_accept_exactly_one_wins(server):
+    ana = await Operator.create(server, "ana@example.com", max_chats=50)
+    ben = await Operator.create(server, "ben@example.com", max_chats=50)
+    desk = await Stream.open(server, token=ana.token)
+    for round_ in range(25):
+        visitor = await Visitor.arrive(server)
+        cid = await visitor.start_chat(f"race {round_}")
+        a, b = await asyncio.gather(ana.accept(cid), ben.accept(cid))
+        assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
+        loser = a if a.status_code == 409 else b
+        assert loser.json()["error"] == "already_taken" and loser.json()["message"].endswith(".")
+        winner = ana if a.status_code == 200 else ben
+        conv = (await winner.detail(cid)).json()
+        assert conv["conversation"]["operator_id"] == winner.id
+        assert [e["type"] for e in conv["events"]].count("conversation.assigned") == 1
+    assigned = [f for f in desk.live_events() if f["type"] == "conversation.assigned"]
+    while len(assigned) < 25:
+        assigned.append(await desk.event("conversation.assigned"))
+    assert len({f["conversation_id"] for f in assigned}) == 25
+
+
+async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(server):
+    ana = await Operator.create(server, "ana@example.com", max_chats=2)
+    visitors = [await Visitor.arrive(server) for _ in range(3)]
+    cids = [await v.start_chat() for v in visitors]
+    for cid in cids[:2]:
+        assert (await ana.accept(cid)).status_code == 200
+    before = (await ana.detail(cids[2])).json()
+    r = await ana.accept(cids[2])
+    assert r.status_code == 409
+    assert r.json() == {"error": "cap_reached", "message": "You already hold 2 chats, your limit is 2."}
+    after = (await ana.detail(cids[2])).json()
+    assert after == before and after["conversation"]["state"] == "queued"
+    assert (await ana.ok("GET", "/me"))["active_chats"] == 2
+    assert cids[2] in await ana.queue_ids()
+
+
+async def test_concurrent_accepts_by_one_operator_respect_the_cap(server):
+    ana = await Operator.create(server, "ana@example.com", max_chats=3)
+    cids = [await (await Visitor.arrive(server)).start_chat() for _ in range(8)]
+    results = await asyncio.gather(*(ana.accept(c) for c in cids))
+    assert sorted(r.status_code for r in results) == [200] * 3 + [409] * 5
+    assert (await ana.ok("GET", "/me"))["active_chats"] == 3
+
+
+async def test_away_operator_cannot_accept_and_only_staff_change_caps(server):
+    ana = await Operator.create(server, "ana@example.com", max_chats=4)
+    trainer = await Operator.create(server, "tom@example.com", role="trainer")
+    cid = await (await Visitor.arrive(server)).start_chat()
+    await ana.status("away")
+    r = await ana.accept(cid)
+    assert r.status_code == 409 and "away" in r.json()["message"]
+    r = await ana.http.patch(f"/operators/{ana.id}", json={"max_chats": 9})
+    assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    desk = await Stream.open(server, token=ana.token)
+    patched = await trainer.ok("PATCH", f"/operators/{ana.id}", {"max_chats": 1, "novice": True})
+    assert patched["max_chats"] == 1 and patched["novice"] is True
+    event = await desk.event("operator.updated")
+    assert event["data"]["operator"]["max_chats"] == 1
+    await ana.status("online")
+    assert (await ana.accept(cid)).status_code == 200
+    cid2 = await (await Visitor.arrive(server)).start_chat()
+    assert (await ana.accept(cid2)).json()["message"] == "You already hold 1 chat, your limit is 1."
+
+
+async def test_transfer_to_operator_respects_cap_and_moves_visibility(server):
+    ana = await Operator.create(server, "ana@example.com")
+    ben = await Operator.create(server, "ben@example.com", max_chats=1)
+    cid = await (await Visitor.arrive(server)).start_chat()
+    other = await (await Visitor.arrive(server)).start_chat()
+    await ana.accept(cid)
+    await ben.accept(other)
+    r = await ana.post(f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
+    assert r.status_code == 409 and r.json()["error"] == "cap_reached"
+    await ben.ok("POST", f"/conversations/{other}/close", {"summary": "done"})
+    ben_desk = await Stream.open(server, token=ben.token)
+    moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
+    assert moved["operator_id"] == ben.id
+    event = await ben_desk.event("conversation.transferred", cid)
+    assert event["data"]["note"] == "billing question" and event["data"]["from_operator_id"] == ana.id
+    assert (await ana.detail(cid)).status_code == 403
+    assert (await ben.detail(cid)).status_code == 200
+
+
+async def test_auto_assign_is_least_loaded_and_sticky_to_the_last_operator(server_factory):
+    srv = server_factory("--auto-assign", "--requeue-after", "600")
+    ana = await Operator.create(srv, "ana@example.com")
+    ben = await Operator.create(srv, "ben@example.com")
+
+    async def routed(v: Visitor) -> int:
+        async def check():
+            c = (await ana.ok("GET", "/conversations?state=active"))["conversations"] + \
+                (await ben.ok("GET", "/conversations?state=active"))["conversations"]
+            return next((x["operator_id"] for x in c if x["id"] == v.cid), None)
+        return await wait_for(check, "the chat to be routed")
+
+    first = await Visitor.arrive(srv)
+    await first.start_chat()
+    owner = await routed(first)
+    second = await Visitor.arrive(srv)
+    await second.start_chat()
+    assert await routed(second) != owner            # least loaded gets the next one
+    holder = ana if owner == ana.id else ben
+    await holder.ok("POST", f"/conversations/{first.cid}/close", {})
+    # Load the owner up so that plain least-loaded would choose the other operator...
+    extra = await Visitor.arrive(srv)
+    await extra.start_chat()
+    assert await routed(extra) == owner
+    # ...yet the returning visitor goes back to their last operator.
+    back = await Visitor.arrive(srv, visitor_id=first.id)
+    assert back.id == first.id
+    await back.start_chat("Me again")
+    assert await routed(back) == owner
+    detail = (await holder.detail(back.cid)).json()
+    assert detail["conversation"]["auto_assigned"] is True and detail["visitor"]["last_operator_id"] == owner
+
+
+async def test_sticky_falls_back_when_the_last_operator_is_away(server_factory):
+    srv = server_factory("--auto-assign")
+    ana = await Operator.create(srv, "ana@example.com")
+    ben = await Operator.create(srv, "ben@example.com")
+    await ben.status("away")
+    v = await Visitor.arrive(srv)
+    await v.start_chat()
+    await wait_for(lambda: _operator_of(ana, v.cid, ana.id), "routing to ana")
+    await ana.ok("POST", f"/conversations/{v.cid}/close", {})
+    await ben.status("online")
+    await ana.status("on_phone")
+    await v.start_chat("back again")
+    await wait_for(lambda: _operator_of(ben, v.cid, ben.id), "routing to ben while ana is on the phone")
+
+
+async def _operator_of(op: Operator, cid: int, expected: int) -> bool:
+    r = await op.detail(cid)
+    return r.status_code == 200 and r.json()["conversation"]["operator_id"] == expected
+
+
+async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory):
+    srv = server_factory("--auto-assign", "--requeue-after", "0.5")
+    ana = await Operator.create(srv, "ana@example.com")
+    desk = await Stream.open(srv, token=ana.token)
+    v = await Visitor.arrive(srv)
+    cid = await v.start_chat()
+    await desk.event("conversation.assigned", cid)
+    requeued = await desk.event("conversation.requeued", cid)
+    assert requeued["data"]["from_operator_id"] == ana.id
+    assert requeued["data"]["conversation"]["state"] == "queued"
+    # It is not routed straight back to the operator who let it lapse; a second operator gets it.
+    ben = await Operator.create(srv, "ben@example.com")
+    await wait_for(lambda: _operator_of(ben, cid, ben.id), "routing to ben")
+    await ben.say(cid, "Sorry for the wait!")
+    # Answered chats stay: wait past another requeue period by watching ben's stream for a later event.
+    ben_desk = await Stream.open(srv, token=ben.token)
+    later = await Visitor.arrive(srv)
+    await later.start_chat()
+    await ben_desk.event("conversation.requeued", later.cid, timeout=10)   # this unanswered one lapses
+    assert (await ben.detail(cid)).json()["conversation"]["state"] == "active"
