@@ -70,11 +70,12 @@ def message(i: int, author: str = "visitor", body: str | None = None, author_id:
 
 
 def screen_text(app) -> str:
-    """What the terminal shows, as plain lines (rebuilt from the SVG screenshot's text runs)."""
-    import html
-    import re
-    svg = app.export_screenshot()
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for x, y, text in re.findall(r'<text [^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg):
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    return "\n".join("".join(t for _, t in sorted(runs)) for _, runs in sorted(rows.items()))
+    """What the terminal shows, as plain text lines (the same render as a screenshot)."""
+    import io
+
+    from rich.console import Console
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)

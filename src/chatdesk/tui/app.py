@@ -29,7 +29,7 @@ def default_session_factory(state_dir: Path | None) -> Callable[[str, str], Any]
 
 class DeskApp(App):
     TITLE = "chatdesk"
-    CSS_PATH = "desk.tcss"
+    CSS_PATH = Path(__file__).parent / "desk.tcss"   # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {DeskCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -101,7 +101,7 @@ class DeskApp(App):
                         markup=False, timeout=30)
             return
         try:
-            departments = await self.session.api.departments()
+            departments = await self.session.departments()
         except Exception:
             departments = []   # transfer still works to operators; departments are optional
         self.desk.departments = [getattr(d, "name", d) for d in departments]

@@ -225,7 +225,7 @@ class DeskScreen(DeskActions, Screen):
 
     def sync_sidebar(self) -> None:
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
-        self.query_one(JourneySidebar).set_visitor(view.visitor if view else None)
+        self.query_one(JourneySidebar).set_visitor(view.visitor if view else None, self.active_id)
 
     # --- switching tabs (each keeps its own draft and scroll position) --------------------------
     def switch_to(self, cid: int) -> None:

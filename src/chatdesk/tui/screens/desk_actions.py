@@ -229,10 +229,14 @@ class DeskActions:
         self.query_one("#journey-new-note").focus()
 
     def on_journey_sidebar_visitor_edited(self, event: JourneySidebar.VisitorEdited) -> None:
+        if event.conversation_id is None:
+            return
         self.call_api("Save contact", lambda: self.session.update_visitor(
-            event.visitor_id, **{event.field: event.value}),
+            event.conversation_id, **{event.field: event.value}),
             lambda _: self.notify(f"Saved the visitor's {event.field}."))
 
     def on_journey_sidebar_note_added(self, event: JourneySidebar.NoteAdded) -> None:
-        self.call_api("Visitor note", lambda: self.session.add_visitor_note(event.visitor_id, event.body),
+        if event.conversation_id is None:
+            return
+        self.call_api("Visitor note", lambda: self.session.add_visitor_note(event.conversation_id, event.body),
                       lambda _: self.notify("Note kept on the visitor."))

@@ -30,19 +30,20 @@ class JourneySidebar(VerticalScroll):
     """
 
     class VisitorEdited(Message):
-        def __init__(self, visitor_id: str, field: str, value: str) -> None:
+        def __init__(self, conversation_id: int | None, field: str, value: str) -> None:
             super().__init__()
-            self.visitor_id, self.field, self.value = visitor_id, field, value
+            self.conversation_id, self.field, self.value = conversation_id, field, value
 
     class NoteAdded(Message):
-        def __init__(self, visitor_id: str, body: str) -> None:
+        def __init__(self, conversation_id: int | None, body: str) -> None:
             super().__init__()
-            self.visitor_id, self.body = visitor_id, body
+            self.conversation_id, self.body = conversation_id, body
 
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.clock = clock
         self.visitor: Any = None
+        self.conversation_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="journey-who")
@@ -57,10 +58,13 @@ class JourneySidebar(VerticalScroll):
         yield Static(id="journey-notes")
         yield Input(placeholder="Add a note (Enter)", id="journey-new-note")
 
-    def set_visitor(self, visitor: Any) -> None:
-        """Show this visitor (a VisitorDetail, or a plain Visitor until the detail arrives)."""
-        changed = self.visitor is None or visitor is None or self.visitor.id != visitor.id
+    def set_visitor(self, visitor: Any, conversation_id: int | None = None) -> None:
+        """Show the visitor of this conversation (a VisitorDetail, or a plain Visitor until the
+        detail arrives)."""
+        changed = (self.visitor is None or visitor is None or self.visitor.id != visitor.id
+                   or conversation_id != self.conversation_id)
         self.visitor = visitor
+        self.conversation_id = conversation_id
         if visitor is None:
             self.query_one("#journey-who", Static).update(Content.styled("No chat open", "$text-muted"))
             for name in ("now", "pages", "past", "notes"):
@@ -136,9 +140,9 @@ class JourneySidebar(VerticalScroll):
         if box_id == "journey-new-note":
             body = event.value.strip()
             if body:
-                self.post_message(self.NoteAdded(self.visitor.id, body))
+                self.post_message(self.NoteAdded(self.conversation_id, body))
                 event.input.value = ""
             return
         field = box_id.removeprefix("journey-")
         if field in dict(CONTACT_FIELDS):
-            self.post_message(self.VisitorEdited(self.visitor.id, field, event.value.strip()))
+            self.post_message(self.VisitorEdited(self.conversation_id, field, event.value.strip()))

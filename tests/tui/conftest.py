@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import pytest
+
+from support.live_server import LiveServer
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One real server for a module's desk tests (starting one costs seconds). Tests use their own
+    operators and must leave nothing waiting in the queue."""
+    srv = LiveServer(tmp_path_factory.mktemp("desk") / "chat.db").start()
+    yield srv
+    srv.stop()

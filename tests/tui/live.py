@@ -1,0 +1,35 @@
+"""Helpers to drive the real desk (DeskApp + DeskSession) against the real server with Pilot."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from chatdesk.tui.app import DeskApp
+from chatdesk.tui.settings import DeskSettings
+from chatdesk.tui.theme_loader import SHIPPED_DIR
+
+
+class RecordingDesk(DeskApp):
+    """The real app; it also keeps every notification so tests can read the sentences."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[tuple[str, str]] = []
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        self.notes.append((message, severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def errors(self) -> list[str]:
+        return [m for m, s in self.notes if s == "error"]
+
+
+def make_desk(srv, token: str, tmp_path: Path, **settings: Any) -> RecordingDesk:
+    return RecordingDesk(url=srv.url, token=token, state_dir=tmp_path / "desk-state", keymap={},
+                         theme_dirs=[SHIPPED_DIR], settings=DeskSettings(bell=False, **settings))
+
+
+def transcript_text(app: DeskApp, cid: int) -> str:
+    t = app.desk.transcripts.get(cid)
+    return "\n".join(t.plain_lines()) if t is not None else ""

@@ -1,0 +1,230 @@
+"""The whole desk against the real server: real DeskSession, real HTTP and websockets, a visitor
+driven over the visitor API. Only keys (and the odd click-free action call) drive the desk."""
+from __future__ import annotations
+
+import httpx
+
+from chatdesk.tui.widgets.composer import Composer
+from chatdesk.tui.widgets.queue_panel import QueuePanel
+
+from tui.harness import screen_text, wait_for
+from tui.live import make_desk, transcript_text
+from tui.visitor import WebVisitor
+
+SIZE = (120, 34)
+
+
+async def started(pilot, app) -> None:
+    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
+                   timeout=15, what="desk connected")
+
+
+async def test_accept_reply_receive_and_markup_stays_inert(shared_server, tmp_path):
+    token = shared_server.operator("ann@desk.test", "Ann Op")
+    v = await WebVisitor(shared_server.url).arrive("https://shop.test/cart", "Cart [b]x[/b]")
+    cid = await v.start_chat("Hi [@click=app.quit]do you ship?", name="Vera [link=x]")
+    app = make_desk(shared_server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_for(pilot, lambda: cid in app.desk.store.queue, what="chat in the queue")
+        await pilot.press("f2")                                   # focus the queue
+        assert isinstance(app.focused, QueuePanel)
+        await pilot.press("enter")                                # accept it
+        await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab opened")
+        await wait_for(pilot, lambda: "do you ship?" in transcript_text(app, cid), what="first message")
+        assert isinstance(app.focused, Composer)
+        await pilot.press(*"Yes, we do!")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Yes, we do! ✓" in transcript_text(app, cid)
+                       or any(m.body == "Yes, we do!" for m in app.desk.store.conversations[cid].messages),
+                       what="reply acknowledged")
+
+        async def visitor_has_reply() -> bool:
+            return any(m["body"] == "Yes, we do!" for m in await v.transcript())
+        for _ in range(200):
+            if await visitor_has_reply():
+                break
+            await pilot.pause(0.05)
+        assert await visitor_has_reply()
+
+        await v.say("Great, and to Norway?")
+        await wait_for(pilot, lambda: "to Norway?" in transcript_text(app, cid), what="visitor message")
+        text = screen_text(app)
+        assert "Hi [@click=app.quit]do you ship?" in text and "Vera [link=x]" in text
+        assert app.is_running
+    await v.close()
+
+
+async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_server, tmp_path):
+    token = shared_server.operator("bo@desk.test", "Bo Op")
+    v1 = await WebVisitor(shared_server.url).arrive()
+    c1 = await v1.start_chat("first visitor here", name="One")
+    v2 = await WebVisitor(shared_server.url).arrive()
+    c2 = await v2.start_chat("second visitor here", name="Two")
+    app = make_desk(shared_server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_for(pilot, lambda: len(app.desk.store.queue) == 2, what="two queued")
+        await pilot.press("ctrl+o")                               # accept the oldest
+        await wait_for(pilot, lambda: app.desk.active_id == c1, what="first tab")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.desk.active_id == c2, what="second tab")
+        composer = app.desk.query_one(Composer)
+        await pilot.press(*"draft for two")
+        await pilot.press("alt+1")
+        assert app.desk.active_id == c1 and composer.text == ""
+        await pilot.press(*"draft for one")
+        await pilot.press("ctrl+pagedown")
+        assert app.desk.active_id == c2 and composer.text == "draft for two"
+        await pilot.press("ctrl+pageup")
+        assert app.desk.active_id == c1 and composer.text == "draft for one"
+        # A message in the background tab: unread count, a toast.
+        await v2.say("hello? anyone?")
+        await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 1, what="unread")
+        await wait_for(pilot, lambda: any("hello? anyone?" in m for m, _ in app.notes), what="toast")
+        assert app.bell_count >= 1
+        await pilot.press("alt+2")
+        await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 0, what="read")
+    await v1.close()
+    await v2.close()
+
+
+async def test_canned_picker_inserts_filled_text_and_asks_for_missing(shared_server, tmp_path):
+    token = shared_server.operator("cy@desk.test", "Cy Op")
+    async with httpx.AsyncClient(base_url=shared_server.url + "/api/v1",
+                                 headers={"Authorization": f"Bearer {token}"}) as op:
+        r = await op.post("/canned", json={"shortcut": "hello", "title": "Greeting",
+                                           "body": "Hi {visitor.name}, I am {operator.name}. Order {order.number}?",
+                                           "tags": ["greet"]})
+        assert r.status_code == 201, r.text
+    v = await WebVisitor(shared_server.url).arrive()
+    cid = await v.start_chat("hello", name="Dana")
+    app = make_desk(shared_server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_for(pilot, lambda: cid in app.desk.store.queue and app.desk.store.canned, what="queue+canned")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab")
+        await pilot.press("slash")                               # `/` at the start opens the picker
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CannedPicker", what="picker")
+        await pilot.press(*"greet")
+        await pilot.press("enter")
+        # {order.number} cannot be filled: the picker asks for it.
+        await wait_for(pilot, lambda: app.screen.query(".missing"), what="question for the missing value")
+        await pilot.press(*"A-77")
+        await pilot.press("enter")
+        composer = app.desk.query_one(Composer)
+        await wait_for(pilot, lambda: composer.text, what="inserted text")
+        assert composer.text == "Hi Dana, I am Cy Op. Order A-77?"
+        # Inserted for editing, never sent blind.
+        assert not any(m.author_type == "operator" for m in app.desk.store.conversations[cid].messages)
+    await v.close()
+
+
+async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_path):
+    srv = shared_server
+    token_b = srv.operator("eve@desk.test", "Eve Colleague")
+    token = srv.operator("dan@desk.test", "Dan Op")
+    v1 = await WebVisitor(srv.url).arrive()
+    c1 = await v1.start_chat("I need an invoice", name="Fay")
+    v2 = await WebVisitor(srv.url).arrive()
+    c2 = await v2.start_chat("Where is my parcel?", name="Gus")
+    app = make_desk(srv, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_for(pilot, lambda: {c1, c2} <= set(app.desk.store.queue), what="two queued")
+        app.desk.accept(c1)
+        await wait_for(pilot, lambda: app.desk.active_id == c1, what="tab 1")
+        app.desk.accept(c2)
+        await wait_for(pilot, lambda: app.desk.active_id == c2, what="tab 2")
+        await pilot.press("alt+1")
+
+        # Internal note (ctrl+n): operators see it, the visitor never does.
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "NoteDialog", what="note dialog")
+        await pilot.press(*"VIP customer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "✎ internal note" in transcript_text(app, c1)
+                       and any(m.kind == "note" for m in app.desk.store.conversations[c1].messages),
+                       what="note in transcript")
+        assert all(m["body"] != "VIP customer" for m in await v1.transcript())
+
+        # Transfer (f4) to Eve with a hand-off note.
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "TransferDialog", what="transfer dialog")
+        dialog = app.screen
+        eve = next(i for i, (op_id, _) in enumerate(dialog.targets)
+                   if op_id is not None and app.desk.store.operators[op_id].name == "Eve Colleague")
+        for _ in range(eve):
+            await pilot.press("down")
+        await pilot.press("enter")                       # pick -> the note field
+        await pilot.press(*"wants a PDF invoice")
+        await pilot.press("enter")                       # submit
+        await wait_for(pilot, lambda: c1 not in app.desk.tab_order, what="tab gone after transfer")
+        async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
+                                     headers={"Authorization": f"Bearer {token_b}"}) as eve_api:
+            detail = (await eve_api.get(f"/conversations/{c1}")).json()
+        assert detail["conversation"]["operator_name"] == "Eve Colleague"
+
+        # Close (f7) with summary and tags.
+        assert app.desk.active_id == c2
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CloseDialog", what="close dialog")
+        await pilot.press("ctrl+s")                      # no summary yet: refused with a sentence
+        assert app.screen.__class__.__name__ == "CloseDialog"
+        assert "summary" in str(app.screen.query_one("#dialog-error").render())
+        await pilot.press(*"Parcel delayed, new ETA given")
+        await pilot.press("enter")
+        await pilot.press(*"shipping, delay")
+        await pilot.press("enter", "enter")              # tags -> follow-up (empty) -> submit
+        await wait_for(pilot, lambda: c2 not in app.desk.tab_order, what="tab gone after close")
+        async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
+                                     headers={"Authorization": f"Bearer {token}"}) as api:
+            conv = (await api.get(f"/conversations/{c2}")).json()["conversation"]
+        assert conv["state"] == "closed"
+        assert conv["summary"] == "Parcel delayed, new ETA given"
+        assert conv["tags"] == ["shipping", "delay"]
+        assert not app.errors()
+    await v1.close()
+    await v2.close()
+
+
+async def test_accept_beyond_cap_shows_the_servers_sentence(server, tmp_path):
+    token = server.operator("hal@desk.test", "Hal Novice", max_chats=1)
+    visitors = [await WebVisitor(server.url).arrive() for _ in range(2)]
+    cids = [await v.start_chat(f"question {i}") for i, v in enumerate(visitors)]
+    app = make_desk(server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_for(pilot, lambda: set(cids) <= set(app.desk.store.queue), what="two queued")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.desk.active_id == cids[0], what="first accepted")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: app.errors(), what="refusal shown")
+        async with httpx.AsyncClient(base_url=server.url + "/api/v1",
+                                     headers={"Authorization": f"Bearer {token}"}) as api:
+            r = await api.post(f"/conversations/{cids[1]}/accept")
+        assert r.status_code == 409
+        assert app.errors()[-1] == r.json()["message"]
+        assert app.desk.tab_order == [cids[0]] and cids[1] in app.desk.store.queue
+    for v in visitors:
+        await v.close()
+
+
+async def test_status_away_stops_routing_and_online_resumes(server_factory, tmp_path):
+    srv = server_factory("--auto-assign")
+    token = srv.operator("ivy@desk.test", "Ivy Op")
+    app = make_desk(srv, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "StatusDialog", what="status dialog")
+        await pilot.press("down", "enter")               # online -> away
+        await wait_for(pilot, lambda: app.desk.store.me.status == "away", what="away")
+        v = await WebVisitor(srv.url).arrive()
+        cid = await v.start_chat("anyone?")
+        await wait_for(pilot, lambda: cid in app.desk.store.queue, what="chat waits in the queue")
+        assert "away" in screen_text(app) and not app.desk.tab_order
+        app.desk.action_status("online")                 # the palette's "Status: online"
+        await wait_for(pilot, lambda: app.desk.active_id == cid, timeout=15, what="routed once online")
+    await v.close()
