@@ -37,7 +37,8 @@ class DeskApp(App):
                  session_factory: Callable[[str, str], Any] | None = None,
                  clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
                  keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
-                 theme_dirs: list[Path] | None = None, state_dir: Path | None = None) -> None:
+                 theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
+                 startup_notes: list[str] | None = None) -> None:
         super().__init__()
         if session is None:
             if not url or not token:
@@ -52,9 +53,12 @@ class DeskApp(App):
         self._theme_dirs = theme_dirs
         self.user_keymap: dict[str, str] = {}
         self.bell_count = 0          # rings so far (tests and the demo read it)
+        self._startup_notes = list(startup_notes or [])   # e.g. config problems, as sentences
         self._stopped = False
 
     def on_mount(self) -> None:
+        for sentence in self._startup_notes:
+            self.notify(sentence, title="Configuration", severity="warning", markup=False, timeout=10)
         self._load_themes()
         self._load_keymap()
         self.desk = DeskScreen(self.session, clock=self.clock, alert_every=self.settings.alert_every,

@@ -19,32 +19,44 @@ from textual.binding import Binding
 # Desk-wide bindings live on the desk screen. They are priority bindings because the composer
 # (a TextArea) has focus nearly all the time and would otherwise swallow them.
 DESK_BINDINGS: list[Binding] = [
-    Binding("f1", "help", "Help", id="desk.help", priority=True),
-    Binding("f2", "focus_queue", "Queue", id="queue.focus", priority=True),
-    Binding("ctrl+o", "accept_oldest", "Accept oldest", id="queue.accept_oldest", priority=True),
-    Binding("f3", "canned", "Canned", id="composer.canned", priority=True),
-    Binding("f4,ctrl+t", "transfer", "Transfer", id="conversation.transfer", priority=True),
-    Binding("f5,ctrl+n", "note", "Note", id="conversation.note", priority=True),
-    Binding("f6", "callback", "Callback", id="conversation.callback", priority=True),
-    Binding("f7", "close_chat", "Close chat", id="conversation.close", priority=True),
-    Binding("f8", "status", "Status", id="desk.status", priority=True),
-    Binding("f9", "toggle_sidebar", "Sidebar", id="desk.sidebar", priority=True),
-    Binding("ctrl+r", "send_parts", "Send in parts", id="composer.send_parts", priority=True),
-    Binding("ctrl+g", "send_checking", "One moment…", id="composer.send_checking", priority=True),
-    Binding("escape", "focus_composer", "Composer", id="composer.focus", show=False),
+    Binding("f1", "help", "Help", id="desk.help", priority=True, tooltip="List every key"),
+    Binding("f2", "focus_queue", "Queue", id="queue.focus", priority=True,
+            tooltip="Move to the queue (Enter accepts, Esc returns to the reply)"),
+    Binding("ctrl+o", "accept_oldest", "Accept oldest", id="queue.accept_oldest", priority=True,
+            tooltip="Accept the visitor who has waited longest"),
+    Binding("f3", "canned", "Canned", id="composer.canned", priority=True,
+            tooltip="Canned replies (also `/` at the start of an empty reply)"),
+    Binding("f4,ctrl+t", "transfer", "Transfer", id="conversation.transfer", priority=True,
+            tooltip="Hand this chat to an operator or a department, with a note"),
+    Binding("f5,ctrl+n", "note", "Note", id="conversation.note", priority=True,
+            tooltip="Internal note on this chat (operators only)"),
+    Binding("f6", "callback", "Callback", id="conversation.callback", priority=True,
+            tooltip="Offer a phone or e-mail callback"),
+    Binding("f7", "close_chat", "Close chat", id="conversation.close", priority=True,
+            tooltip="Close with a summary, tags and an optional follow-up for sales"),
+    Binding("f8", "status", "Status", id="desk.status", priority=True,
+            tooltip="Online, away or on the phone"),
+    Binding("f9", "toggle_sidebar", "Sidebar", id="desk.sidebar", priority=True, show=False,
+            tooltip="Show or hide the visitor journey"),
+    Binding("ctrl+r", "send_parts", "Send in parts", id="composer.send_parts", priority=True,
+            show=False, tooltip="Send a long reply as several messages, split at sentence ends"),
+    Binding("ctrl+g", "send_checking", "One moment…", id="composer.send_checking", priority=True,
+            show=False, tooltip="Send the \"one moment, I am checking\" line"),
+    Binding("escape", "focus_composer", "Composer", id="composer.focus", show=False,
+            tooltip="Back to the reply box"),
     Binding("ctrl+pagedown", "next_tab", "Next chat", id="conversation.next", show=False,
-            priority=True),
+            priority=True, tooltip="Next conversation tab"),
     Binding("ctrl+pageup", "prev_tab", "Previous chat", id="conversation.previous", show=False,
-            priority=True),
+            priority=True, tooltip="Previous conversation tab"),
     *[Binding(f"alt+{n}", f"goto_tab({n})", f"Chat {n}", id=f"conversation.goto_{n}", show=False,
-              priority=True) for n in range(1, 10)],
+              priority=True, tooltip=f"Go to conversation tab {n}") for n in range(1, 10)],
 ]
 
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [
-    Binding("enter", "accept", "Accept", id="queue.accept"),
-    Binding("up,k", "cursor_up", "Up", id="queue.up", show=False),
-    Binding("down,j", "cursor_down", "Down", id="queue.down", show=False),
+    Binding("enter", "accept", "Accept", id="queue.accept", tooltip="Accept the chat under the cursor"),
+    Binding("up,k", "cursor_up", "Up", id="queue.up", show=False, tooltip="Queue: previous visitor"),
+    Binding("down,j", "cursor_down", "Down", id="queue.down", show=False, tooltip="Queue: next visitor"),
 ]
 COMPOSER_KEYS: list[tuple[str, str, str]] = [
     # (id, key, description): handled in Composer._on_key because a TextArea owns these keys.
@@ -70,8 +82,8 @@ def all_bindings() -> list[Binding]:
 
 def keymap_path(config_dir: Path | None = None) -> Path:
     if config_dir is None:
-        from platformdirs import user_config_dir
-        config_dir = Path(user_config_dir("chatdesk"))
+        from chatdesk.client.config import config_dir as chatdesk_config_dir
+        config_dir = chatdesk_config_dir()
     return config_dir / "keymap.toml"
 
 

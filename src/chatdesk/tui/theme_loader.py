@@ -31,8 +31,8 @@ class ThemeFileError(ValueError):
 
 
 def user_themes_dir() -> Path:
-    from platformdirs import user_config_dir
-    return Path(user_config_dir("chatdesk")) / "themes"
+    from chatdesk.client.config import config_dir
+    return config_dir() / "themes"
 
 
 def load_theme_file(path: Path) -> Theme:

@@ -73,6 +73,8 @@ class DeskScreen(DeskActions, Screen):
         self._unsubscribe = self.store.subscribe(self._on_change)
         self.set_interval(1.0, self._tick)
         self.sync_all()
+        if self.active_id is None:
+            self.show_nothing()
         self.query_one(Composer).focus()
 
     def on_unmount(self) -> None:

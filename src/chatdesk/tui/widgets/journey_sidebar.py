@@ -27,6 +27,8 @@ class JourneySidebar(VerticalScroll):
     JourneySidebar Input:focus { background: $primary 25%; }
     JourneySidebar .section { margin-top: 1; color: $text-muted; text-style: bold; }
     JourneySidebar #journey-new-note { margin-top: 1; }
+    JourneySidebar.-empty > * { display: none; }
+    JourneySidebar.-empty > #journey-who { display: block; }
     """
 
     class VisitorEdited(Message):
@@ -65,10 +67,10 @@ class JourneySidebar(VerticalScroll):
                    or conversation_id != self.conversation_id)
         self.visitor = visitor
         self.conversation_id = conversation_id
+        self.set_class(visitor is None, "-empty")
         if visitor is None:
-            self.query_one("#journey-who", Static).update(Content.styled("No chat open", "$text-muted"))
-            for name in ("now", "pages", "past", "notes"):
-                self.query_one(f"#journey-{name}", Static).update("")
+            self.query_one("#journey-who", Static).update(
+                Content.styled("The visitor's journey shows here when a chat is open.", "$text-muted"))
             return
         for field, _ in CONTACT_FIELDS:
             box = self.query_one(f"#journey-{field}", Input)
@@ -113,6 +115,8 @@ class JourneySidebar(VerticalScroll):
 
         past: list[tuple[str, str] | str] = []
         for pc in getattr(v, "past_conversations", []) or []:
+            if pc.id == self.conversation_id:
+                continue   # this very chat is not history yet
             if past:
                 past.append("\n")
             when = time.strftime("%d %b", time.localtime(pc.queued_at))

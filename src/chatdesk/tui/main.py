@@ -1,0 +1,52 @@
+"""`chatdesk [--url URL] [--email E]`: find the server, the operator and their token, open the desk.
+
+The token comes from CHATDESK_TOKEN, else the private token file or the system keyring (see
+chatdesk.client.credentials). Nothing here prints a token.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def resolve(args: Any) -> tuple[str, str, str | None, Any, str | None]:
+    """(url, email, token, config, problem sentence or None)."""
+    from chatdesk.client.config import load_config
+    from chatdesk.client.credentials import NoKeyring, load_token
+
+    config = load_config()
+    url = (getattr(args, "url", None) or config.url or "").rstrip("/")
+    email = getattr(args, "email", None) or config.email or ""
+    if not url:
+        return "", email, None, config, (
+            "No chat server given. Open the desk with `chatdesk --url URL`, or log in once with "
+            "`chatdesk login --url URL --email EMAIL` so the desk remembers it.")
+    try:
+        token = load_token(url, email)
+    except NoKeyring as exc:
+        return url, email, None, config, str(exc)
+    if not token:
+        who = f" for {email}" if email else ""
+        return url, email, None, config, (
+            f"There is no saved login{who} at {url}. Log in first with "
+            f"`chatdesk login --url {url} --email {email or 'EMAIL'}`, or set CHATDESK_TOKEN.")
+    return url, email, token, config, None
+
+
+def run_desk(args: Any) -> int:
+    url, _email, token, config, problem = resolve(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from chatdesk.client.config import config_dir
+    from chatdesk.tui.app import DeskApp
+    from chatdesk.tui.settings import DeskSettings
+    from chatdesk.tui.theme_loader import SHIPPED_DIR
+
+    keymap_file = Path(config.keymap).expanduser() if config.keymap else config_dir() / "keymap.toml"
+    app = DeskApp(url=url, token=token, settings=DeskSettings.from_config(config),
+                  keymap_file=keymap_file, theme_dirs=[SHIPPED_DIR, config_dir() / "themes"],
+                  startup_notes=list(config.problems))
+    app.run()
+    return app.return_code or 0
