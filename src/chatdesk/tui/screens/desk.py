@@ -133,6 +133,7 @@ class DeskScreen(DeskActions, Screen):
         bar.my_chats = len(self.tab_order)
         bar.waiting = len(self.store.queue)
         bar.longest = self.query_one(QueuePanel).longest_wait()
+        self.sync_queue_header()
         composer = self.query_one(Composer)
         composer.border_subtitle = ("Reconnecting… keep typing: replies are kept and sent once"
                                     if self.store.connection in ("reconnecting", "offline") else "")
@@ -140,6 +141,10 @@ class DeskScreen(DeskActions, Screen):
     def sync_queue(self) -> None:
         panel = self.query_one(QueuePanel)
         panel.set_entries(self.store.queue_sorted())
+        self.sync_queue_header()
+
+    def sync_queue_header(self) -> None:
+        panel = self.query_one(QueuePanel)
         n = len(panel.entries)
         me = self.store.me
         mine = f"  mine {len(self.tab_order)}/{me.max_chats}" if me is not None else ""

@@ -1,10 +1,10 @@
 """F1: every key the desk answers to, as remapped by the user's keymap."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable
 
@@ -42,8 +42,8 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Keys", "What it does", "Id")
             for keys, text, binding_id in key_rows(self.keymap):
-                table.add_row(Content.styled(keys, "bold $accent"), Content(text),
-                              Content.styled(binding_id, "$text-muted"))
+                # rich Text, not str: DataTable would parse a str as markup.
+                table.add_row(Text(keys, style="bold"), Text(text), Text(binding_id, style="dim"))
             yield table
 
     def action_close(self) -> None:
