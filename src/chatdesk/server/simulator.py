@@ -65,6 +65,7 @@ class _Run:
     deadline: float
     stop: asyncio.Event
     max_people: int
+    return_chance: float = RETURN_CHANCE
     summary: SimSummary = field(default_factory=SimSummary)
 
     async def pause(self, seconds: float) -> None:
@@ -146,9 +147,9 @@ async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dic
     done, _ = await asyncio.wait({stop_wait, get}, timeout=min(timeout, left),
                                  return_when=asyncio.FIRST_COMPLETED)
     stop_wait.cancel()
-    if get in done:
-        return get.result()
     get.cancel()
+    if get.done() and not get.cancelled():   # also when it finished just after the wait
+        return get.result()
     if run.stop.is_set() or time.monotonic() >= run.deadline:
         raise _Stopped
     raise asyncio.TimeoutError
@@ -182,11 +183,11 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
         path, title = pages[0]
         sep = "&" if "?" in path else "?"
         landing = run.base_url + path + (sep + campaign[1:] if campaign else "")
-        session = await conn.start_session(landing, title, ref, visitor_id)
+        await conn.start_session(landing, title, ref, visitor_id)
         run.summary.page_views += 1
         if visitor_id is None:
             run.summary.visitors += 1
-        elif session.get("returning", True):
+        else:               # same visitor_id as before: the server knows them (history, last operator)
             run.summary.returning_visits += 1
         previous = landing
         for path, title in pages[1:]:
@@ -195,7 +196,10 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
             previous = run.base_url + path
             run.summary.page_views += 1
         await run.pause(run.rng.uniform(2.0, 6.0))
-        if always_chat or run.rng.random() < who.chatty * 0.8:
+        # People who come back mostly come back with a question (that is what makes a demo's
+        # sticky routing and visitor history visible).
+        chance = max(0.6, who.chatty) if visitor_id else who.chatty * 0.8
+        if always_chat or run.rng.random() < chance:
             await _chat(run, conn, who, returning=visitor_id is not None, always=always_chat)
             await run.pause(run.rng.uniform(3.0, 10.0))  # lingers a little after the chat
     except VisitorApiError as e:
@@ -218,7 +222,7 @@ async def _slot(run: _Run, index: int) -> None:
         who = script.new_persona(run.rng)
         visitor_id = await _visit(run, who, None, always_chat=first)
         first = False
-        while visitor_id and run.rng.random() < RETURN_CHANCE:
+        while visitor_id and run.rng.random() < run.return_chance:
             await run.pause(run.rng.uniform(10.0, 40.0))
             who.turns_left = run.rng.randint(1, 3)
             visitor_id = await _visit(run, who, visitor_id, always_chat=False) or visitor_id
@@ -226,9 +230,11 @@ async def _slot(run: _Run, index: int) -> None:
 
 
 async def simulate(url: str, visitors: int, duration: float, seed: int | None = None,
-                   stop_event: asyncio.Event | None = None) -> SimSummary:
+                   stop_event: asyncio.Event | None = None, *,
+                   return_chance: float = RETURN_CHANCE) -> SimSummary:
     """Run simulated visitors against the chat server at `url` until `duration` seconds have
-    passed or `stop_event` is set; returns the counts. Raises SimulatorError when it cannot run."""
+    passed or `stop_event` is set; returns the counts. Raises SimulatorError when it cannot run.
+    `return_chance` is how likely a visitor comes back after a visit (tests set it to 1)."""
     base_url = check_loopback(url)
     visitors = max(1, min(int(visitors), MAX_VISITORS))
     duration = max(0.0, min(float(duration), MAX_DURATION))
@@ -241,7 +247,8 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
             raise SimulatorError(f"No chat server answers at {base_url} ({e.__class__.__name__}).") from e
         run = _Run(base_url=base_url, http=http, rng=random.Random(seed),
                    pace=min(1.0, max(0.04, duration / 150.0)),
-                   deadline=time.monotonic() + duration, stop=stop, max_people=visitors * 3)
+                   deadline=time.monotonic() + duration, stop=stop, max_people=visitors * 3,
+                   return_chance=return_chance)
         tasks = [asyncio.create_task(_guard(run, _slot(run, i))) for i in range(visitors)]
         # Every wait in a slot is bounded by the deadline; the grace covers in-flight requests.
         _, late = await asyncio.wait(tasks, timeout=duration + 5.0)

@@ -68,7 +68,7 @@
   var send = el("button", "cd-send", "Send"); send.type = "submit";
   form.appendChild(input); form.appendChild(send);
   panel.appendChild(head); panel.appendChild(status); panel.appendChild(log); panel.appendChild(typingLine); panel.appendChild(form);
-  var bubble = el("button", "cd-bubble", "\ud83d\udcac"); bubble.type = "button"; bubble.setAttribute("aria-label", "Open chat");
+  var bubble = el("button", "cd-bubble", "Chat"); bubble.type = "button"; bubble.setAttribute("aria-label", "Open chat");
   var badge = el("span", "cd-badge"); badge.hidden = true;
   root.appendChild(panel); root.appendChild(bubble); root.appendChild(badge);
 
@@ -180,7 +180,7 @@
       if (r.ok) {
         var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
         if (!state.conv) {
-          setConversation((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id));
+          setConversation((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id) || (j.visitor_id && j.id));
           setStatus(MSG_WAIT);
         }
         node.classList.remove("cd-pending");
@@ -308,10 +308,16 @@
     document.body.appendChild(root);
     input.value = sget(K.draft) || "";
     if (sget(K.open)) setOpen(true);
+    boot(0);
+  }
+  function boot(tries) {
     startSession()
       .then(function (s) { availability(s); return loadTranscript(); })
-      .then(connect)
-      .catch(function (e) { setStatus(e && e.message ? e.message : "The chat is not available right now."); });
+      .then(function () { if (tries) setStatus(""); connect(); })
+      .catch(function () {
+        setStatus("The chat is not available right now. We keep trying\u2026");
+        setTimeout(function () { boot(tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
+      });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -1,0 +1,136 @@
+"""The simulator against the real server: the `chatdesk simulate` command as a subprocess, checked
+from the operator's side over the real REST API; and the in-process API the demo uses."""
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from chatdesk.server.simulator import SimulatorError, simulate
+
+
+def wait_until(fetch, what: str, timeout: float = 15.0):
+    """Poll `fetch` until it returns something truthy; fail with `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+class Desk:
+    """The operator side, over the real REST API."""
+
+    def __init__(self, url: str, token: str):
+        self.http = httpx.Client(base_url=url + "/api/v1", headers={"Authorization": f"Bearer {token}"},
+                                 timeout=10)
+
+    def get(self, path: str):
+        r = self.http.get(path)
+        r.raise_for_status()
+        return r.json()
+
+    def post(self, path: str, body: dict | None = None):
+        r = self.http.post(path, json=body or {})
+        r.raise_for_status()
+        return r.json()
+
+    def queue(self) -> list[dict]:
+        return self.get("/queue")["queue"]
+
+    def reply(self, conversation_id: int, body: str) -> None:
+        self.post(f"/conversations/{conversation_id}/messages",
+                  {"client_msg_id": uuid.uuid4().hex, "body": body, "kind": "text"})
+
+    def messages(self, conversation_id: int) -> list[dict]:
+        return self.get(f"/conversations/{conversation_id}")["messages"]
+
+
+def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
+    desk = Desk(server.url, server.operator("sim-desk@example.com"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatdesk", "simulate", "--url", server.url,
+         "--visitors", "3", "--duration", "8", "--seed", "7"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        entry = wait_until(lambda: (desk.queue() or [None])[0], "a simulated chat in the queue")
+        conv, visitor = entry["conversation"], entry["visitor"]
+        assert conv["state"] == "queued"
+        first = desk.messages(conv["id"])
+        assert first and first[0]["author_type"] == "visitor" and len(first[0]["body"]) > 5
+
+        journey = desk.get(f"/visitors/{visitor['id']}")
+        assert journey["pageviews"], "the visitor's page views reached the server"
+        for view in journey["pageviews"]:
+            assert view["url"].startswith(server.url + "/shop/")
+            assert "Northwind Outfitters" in view["title"]
+
+        desk.post(f"/conversations/{conv['id']}/accept")
+        desk.reply(conv["id"], "Hello! Happy to help. Could you tell me a little more?")
+
+        def visitor_answered():
+            msgs = desk.messages(conv["id"])
+            mine = [m["seq"] for m in msgs if m["author_type"] == "operator"]
+            return [m for m in msgs if m["author_type"] == "visitor" and mine and m["seq"] > mine[0]]
+        answer = wait_until(visitor_answered, "the simulated visitor to answer the operator")
+        assert answer[0]["body"].strip()
+
+        # Ctrl+C ends the run early and still prints the summary.
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    summary = re.search(r"simulated (\d+) visitors .*?(\d+) page views, (\d+) chats opened, "
+                        r"(\d+) messages sent, (\d+) received", out)
+    assert summary, out
+    visitors, views, chats, sent, received = map(int, summary.groups())
+    assert visitors >= 1 and views >= visitors and chats >= 1 and sent >= 2 and received >= 1
+
+
+async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
+    token = server.operator("sim-back@example.com")
+    desk = Desk(server.url, token)
+    stop = asyncio.Event()
+    run = asyncio.create_task(simulate(server.url, visitors=1, duration=12, seed=7, stop_event=stop,
+                                       return_chance=1.0))
+
+    async def poll(fetch, what, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while not (value := await asyncio.to_thread(fetch)):
+            assert not run.done(), f"simulate() ended early: {run.result() if not run.exception() else run.exception()}"
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out waiting for {what}")
+            await asyncio.sleep(0.1)
+        return value
+
+    entry = await poll(lambda: (desk.queue() or [None])[0], "the first chat")
+    conv_id, visitor_id = entry["conversation"]["id"], entry["visitor"]["id"]
+    # Ending the chat sends the visitor on their way; with return_chance=1 they come back.
+    await asyncio.to_thread(desk.post, f"/conversations/{conv_id}/accept")
+    await asyncio.to_thread(desk.post, f"/conversations/{conv_id}/close", {"summary": "sim", "tags": []})
+    # Coming back means the same visitor_id: the server files the second chat under the same visitor.
+    back = await poll(lambda: len(desk.get(f"/visitors/{visitor_id}")["past_conversations"]) >= 2,
+                      "the same visitor to come back and chat again")
+    assert back
+
+    stop.set()
+    summary = await asyncio.wait_for(run, timeout=3)   # well before the 12 s deadline: it obeyed stop
+    assert summary.visitors == 1 and summary.returning_visits >= 1 and summary.chats_opened >= 1
+
+
+async def test_simulate_refuses_servers_off_this_machine():
+    with pytest.raises(SimulatorError, match="only talks to a server on this machine"):
+        await simulate("http://example.com:8765", visitors=1, duration=1)
