@@ -5,31 +5,16 @@ module, each with its own operator, to keep the suite fast."""
 from __future__ import annotations
 
 import asyncio
-import itertools
-
 import pytest
 
-from support.live_server import LiveServer
 
 from chatdesk.client.api import ApiError
 from chatdesk.client.session import DeskSession
 
+from client.conftest import new_operator
 from client.live import ScriptedVisitor, started_session, wait_for
 
 OP = "ana@example.com"
-_n = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    srv = LiveServer(tmp_path_factory.mktemp("shared") / "chat.db").start()
-    yield srv
-    srv.stop()
-
-
-def new_operator(srv, name: str = "Ana") -> str:
-    """A fresh operator on the shared server; returns its token."""
-    return srv.operator(f"{name.lower()}{next(_n)}@example.com", name)
 
 
 def bodies(view, author=None):
@@ -46,7 +31,6 @@ async def visitor(request):
 
 async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
     token = new_operator(shared, "Ana")
-    new_operator(shared, "Bo")
     waiting = await visitor.open_chat("Is the kettle in stock?", name="Maria")
     mine_v = await ScriptedVisitor(shared.url).arrive(title="Checkout")
     mine = await mine_v.open_chat("My payment failed")
@@ -67,7 +51,8 @@ async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
         view = store.conversations[mine]
         assert bodies(view, "visitor") == ["My payment failed", "card ends 4242"]
         assert view.visitor.current_title == "Checkout" and view.waiting_since is not None
-        assert {o.name for o in store.operators.values()} >= {"Ana", "Bo"}
+        rest = await session.api.operators()
+        assert store.me.id in store.operators and set(store.operators) == {o.id for o in rest}
         assert store.last_event_id > 0
     finally:
         await session.stop()

@@ -1,0 +1,129 @@
+"""The desk's configuration: `config.toml` in the platformdirs user config dir, then `CHATDESK_*`
+environment variables on top, then command-line flags (applied by the caller).
+
+    url = "https://chat.example.com"
+    email = "ana@example.com"
+    theme = "chatdesk-dark"
+    keymap = "/path/to/keymap.toml"      # optional; default keymap.toml next to this file
+    split_length = 160                   # max characters per part for "send in parts"
+    queue_realert_seconds = 30           # alert again while a chat waits; 0 turns it off
+    checking_text = "One moment, I am checking that for you."
+    bell = true
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+APP = "chatdesk"
+
+
+def config_dir() -> Path:
+    import platformdirs
+    return Path(os.environ.get("CHATDESK_CONFIG_DIR") or platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    url: str = ""
+    email: str = ""
+    theme: str = "chatdesk-dark"
+    keymap: str = ""
+    split_length: int = 160
+    queue_realert_seconds: float = 30.0
+    checking_text: str = "One moment, I am checking that for you."
+    bell: bool = True
+    problems: tuple[str, ...] = field(default=(), compare=False)   # sentences for a notification
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key, default)
+
+
+_ENV = {f.name: f"CHATDESK_{f.name.upper()}" for f in fields(Config) if f.name != "problems"}
+_ENV["queue_realert_seconds"] = "CHATDESK_QUEUE_REALERT"
+
+
+def _coerce(name: str, value: Any, problems: list[str], source: str) -> Any:
+    kind = {f.name: f.type for f in fields(Config)}[name]
+    try:
+        if kind == "int":
+            out: Any = int(value)
+            if out < 1:
+                raise ValueError
+            return out
+        if kind == "float":
+            out = float(value)
+            if out < 0:
+                raise ValueError
+            return out
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if str(value).strip().lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
+        return str(value)
+    except (TypeError, ValueError):
+        problems.append(f"Ignored {name} = {value!r} from {source}: expected a {'positive ' if kind != 'bool' else ''}"
+                        f"{ {'int': 'whole number', 'float': 'number', 'bool': 'true or false'}.get(kind, 'text') }.")
+        return None
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Never raises: a broken file or value is reported in `problems` and the default is kept."""
+    path = path or config_path()
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            problems.append(f"Could not read {path}: {e}. Using the defaults.")
+            data = {}
+        for key, raw in data.items():
+            if key not in _ENV:
+                problems.append(f"Ignored unknown setting {key!r} in {path}.")
+                continue
+            value = _coerce(key, raw, problems, str(path))
+            if value is not None:
+                values[key] = value
+    for key, var in _ENV.items():
+        if env.get(var):
+            value = _coerce(key, env[var], problems, var)
+            if value is not None:
+                values[key] = value
+    return replace(Config(), **values, problems=tuple(problems))
+
+
+def save_config(updates: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Write `updates` into config.toml, keeping the other settings (used by `chatdesk login`)."""
+    path = path or config_path()
+    current: dict[str, Any] = {}
+    if path.exists():
+        try:
+            current = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            current = {}
+    current.update({k: v for k, v in updates.items() if v is not None})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{k} = {_toml_value(v)}\n" for k, v in current.items()), encoding="utf-8")
+    return path
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    s = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{s}"'

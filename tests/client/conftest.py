@@ -1,0 +1,30 @@
+"""One real server shared by the client tests that neither stop nor restart it (each test uses its
+own operators and chats); tests that stop or restart a server use the function-scoped `server`."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from support.live_server import LiveServer
+
+_n = itertools.count(1)
+
+
+@pytest.fixture(scope="package")
+def shared(tmp_path_factory):
+    srv = LiveServer(tmp_path_factory.mktemp("shared") / "chat.db").start()
+    yield srv
+    srv.stop()
+
+
+def take_email(srv, name: str = "Ana") -> str:
+    """A new operator on the shared server, added through the real CLI (password "secret-pass-1")."""
+    email = f"{name.lower()}{next(_n)}@example.com"
+    srv.add_user(email, name)
+    return email
+
+
+def new_operator(srv, name: str = "Ana") -> str:
+    """A fresh operator on the shared server; returns its token."""
+    return srv.login(take_email(srv, name))

@@ -1,0 +1,126 @@
+"""`chatdesk login` as a real command against the real server; credentials and config."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chatdesk.client import credentials
+from chatdesk.client.config import load_config, save_config
+
+from client.conftest import take_email
+
+TESTS = Path(__file__).resolve().parents[1]
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+
+
+def run_login(srv, email, password, tmp_path, **env):
+    full_env = {**os.environ, "CHATDESK_CONFIG_DIR": str(tmp_path / "config"),
+                "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]), **env}
+    full_env.pop("CHATDESK_TOKEN", None)
+    return subprocess.run([sys.executable, "-m", "chatdesk", "login", "--url", srv.url, "--email", email,
+                           "--password-stdin"], input=password + "\n", text=True, capture_output=True,
+                          env=full_env, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def ana(shared) -> str:
+    """One operator for the login tests: logging in again is fine."""
+    return take_email(shared)
+
+
+def token_works(srv, token) -> bool:
+    return httpx.get(f"{srv.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_login_keeps_the_token_in_the_keyring(shared, ana, tmp_path):
+    email = ana
+    ring = tmp_path / "ring.json"
+    env = {"PYTHON_KEYRING_BACKEND": "client.filekeyring.FileKeyring", "TEST_KEYRING_FILE": str(ring)}
+    r = run_login(shared, email, "secret-pass-1", tmp_path, **env)
+    assert r.returncode == 0, r.stderr
+    assert "Logged in" in r.stdout and "system keyring" in r.stdout
+    stored = json.loads(ring.read_text())
+    token = stored[f"chatdesk:{shared.url}|{email}"]
+    assert token not in r.stdout + r.stderr and token_works(shared, token)
+    config = load_config(tmp_path / "config" / "config.toml", env={})
+    assert config.url == shared.url and config.email == email
+
+    bad = run_login(shared, email, "wrong", tmp_path, **env)
+    assert bad.returncode == 1 and "Login failed:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def tokens(srv, email) -> tuple[int, int]:
+    """(tokens issued, tokens still valid) for this operator, read from the server's database."""
+    with sqlite3.connect(srv.db_path) as db:
+        return db.execute("SELECT count(*), count(*) - count(t.revoked_at) FROM operator_tokens t "
+                          "JOIN operators o ON o.id = t.operator_id WHERE o.email = ?", (email,)).fetchone()
+
+
+def test_login_without_keyring_says_what_to_do_and_revokes(shared, ana, tmp_path):
+    issued, valid = tokens(shared, ana)
+    r = run_login(shared, ana, "secret-pass-1", tmp_path, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
+    assert r.returncode == 3
+    assert "No system keyring is available" in r.stderr and "CHATDESK_TOKEN" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert tokens(shared, ana) == (issued + 1, valid)     # the token nobody can find again is revoked
+
+
+def test_login_to_an_opt_in_token_file(shared, ana, tmp_path):
+    email = ana
+    path = tmp_path / "private" / "token"
+    r = run_login(shared, email, "secret-pass-1", tmp_path,
+                  PYTHON_KEYRING_BACKEND=FAIL_BACKEND, CHATDESK_TOKEN_FILE=str(path))
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert token_works(shared, path.read_text().strip())
+
+
+def test_unreachable_server_is_a_sentence(tmp_path):
+    class Dead:
+        url = "http://127.0.0.1:9"
+    r = run_login(Dead, "a@example.com", "pw", tmp_path, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
+    assert r.returncode == 2 and "is not reachable" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_env_token_always_wins(monkeypatch):
+    monkeypatch.setenv("CHATDESK_TOKEN", "from-env")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND)
+    assert credentials.load_token("http://x", "a@example.com") == "from-env"
+
+
+def test_no_keyring_backend_raises_a_sentence(monkeypatch):
+    import keyring
+    from keyring.backends import fail
+    monkeypatch.delenv("CHATDESK_TOKEN", raising=False)
+    monkeypatch.delenv("CHATDESK_TOKEN_FILE", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(credentials.NoKeyring) as err:
+            credentials.load_token("http://x", "a@example.com")
+        assert "CHATDESK_TOKEN" in str(err.value)
+        with pytest.raises(credentials.NoKeyring):
+            credentials.save_token("http://x", "a@example.com", "t")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_config_file_env_and_bad_values(tmp_path):
+    path = tmp_path / "config.toml"
+    save_config({"url": "http://chat.example", "email": "ana@example.com", "split_length": 120}, path)
+    path.write_text(path.read_text() + 'theme = "light"\nbell = "maybe"\nmystery = 1\n')
+    config = load_config(path, env={"CHATDESK_THEME": "high-contrast", "CHATDESK_QUEUE_REALERT": "45"})
+    assert config.url == "http://chat.example" and config.split_length == 120
+    assert config.theme == "high-contrast" and config.queue_realert_seconds == 45.0 and config.bell is True
+    assert any("bell" in p for p in config.problems) and any("mystery" in p for p in config.problems)
+    path.write_text("this is [not toml")
+    broken = load_config(path, env={})
+    assert broken.url == "" and broken.problems and "Could not read" in broken.problems[0]
