@@ -14,6 +14,15 @@ import httpx
 import pytest
 
 from chatdesk.server.simulator import SimulatorError, simulate
+from support.live_server import LiveServer
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One real server for the module; each test tells its own chats apart from earlier ones."""
+    srv = LiveServer(tmp_path_factory.mktemp("sim") / "chat.db").start()
+    yield srv
+    srv.stop()
 
 
 def wait_until(fetch, what: str, timeout: float = 15.0):
@@ -56,14 +65,19 @@ class Desk:
         return self.get(f"/conversations/{conversation_id}")["messages"]
 
 
+def new_chats(desk: Desk, earlier: set[int]) -> list[dict]:
+    return [e for e in desk.queue() if e["conversation"]["id"] not in earlier]
+
+
 def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
     desk = Desk(server.url, server.operator("sim-desk@example.com"))
+    earlier = {e["conversation"]["id"] for e in desk.queue()}
     proc = subprocess.Popen(
         [sys.executable, "-m", "chatdesk", "simulate", "--url", server.url,
          "--visitors", "3", "--duration", "8", "--seed", "7"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        entry = wait_until(lambda: (desk.queue() or [None])[0], "a simulated chat in the queue")
+        entry = wait_until(lambda: next(iter(new_chats(desk, earlier)), None), "a simulated chat in the queue")
         conv, visitor = entry["conversation"], entry["visitor"]
         assert conv["state"] == "queued"
         first = desk.messages(conv["id"])
@@ -103,6 +117,7 @@ def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
 async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
     token = server.operator("sim-back@example.com")
     desk = Desk(server.url, token)
+    earlier = {e["conversation"]["id"] for e in desk.queue()}
     stop = asyncio.Event()
     run = asyncio.create_task(simulate(server.url, visitors=1, duration=12, seed=7, stop_event=stop,
                                        return_chance=1.0))
@@ -116,7 +131,7 @@ async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
             await asyncio.sleep(0.1)
         return value
 
-    entry = await poll(lambda: (desk.queue() or [None])[0], "the first chat")
+    entry = await poll(lambda: next(iter(new_chats(desk, earlier)), None), "the first chat")
     conv_id, visitor_id = entry["conversation"]["id"], entry["visitor"]["id"]
     # Ending the chat sends the visitor on their way; with return_chance=1 they come back.
     await asyncio.to_thread(desk.post, f"/conversations/{conv_id}/accept")

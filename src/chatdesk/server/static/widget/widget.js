@@ -222,7 +222,9 @@
       state.ws = null; state.ready = false;
       if (ev.code === 4401) { state.token = null; sset(K.token, null); }
       if (state.conv && state.retries > 1) setStatus("Connection lost, reconnecting\u2026");
-      var delay = Math.min(10000, 400 * Math.pow(2, state.retries++)) * (0.75 + Math.random() / 2);
+      // Gentle linear backoff with jitter: quick after a blip, at most ~10 s, and a restarted server
+      // is not hit by every open page at the same instant.
+      var delay = Math.min(10000, 500 * (1 + state.retries++)) * (0.75 + Math.random() / 2);
       setTimeout(function () { (state.token ? Promise.resolve() : startSession()).then(connect, connect); }, delay);
     };
   }

@@ -1,0 +1,183 @@
+"""The visitor widget in a real browser (Debian's Chromium, headless, driven by Playwright) on the
+demo shop served by the real server; the operator side is the real REST API and stream."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import uuid
+
+import httpx
+import pytest
+
+from support.live_server import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason="Debian's Chromium is not installed at /usr/bin/chromium")
+HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One real server for this module (each test has its own visitor and operator); saves a start."""
+    srv = LiveServer(tmp_path_factory.mktemp("widget") / "chat.db").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+async def browser():
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        await b.close()
+
+
+async def poll(fetch, what: str, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await fetch()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+class Desk:
+    def __init__(self, url: str, token: str):
+        self.http = httpx.AsyncClient(base_url=url + "/api/v1", timeout=10,
+                                      headers={"Authorization": f"Bearer {token}"})
+
+    async def get(self, path: str):
+        r = await self.http.get(path)
+        return r.json() if r.status_code == 200 else None
+
+    async def post(self, path: str, body: dict | None = None):
+        r = await self.http.post(path, json=body or {})
+        r.raise_for_status()
+        return r.json()
+
+    async def reply(self, conv_id: int, body: str):
+        return await self.post(f"/conversations/{conv_id}/messages",
+                               {"client_msg_id": uuid.uuid4().hex, "body": body, "kind": "text"})
+
+
+async def visitor_id_of(page) -> str:
+    async def cookie():
+        found = [c["value"] for c in await page.context.cookies() if c["name"] == "chatdesk_vid"]
+        return found[0] if found else None
+    return await poll(cookie, "the widget's visitor cookie")
+
+
+async def operators_shown(page, count: int, timeout: float = 10_000) -> None:
+    """Wait until `count` operator lines are in the widget (a locator: the shop's CSP forbids the
+    eval that wait_for_function would need, which is the point of the CSP)."""
+    await page.locator("#chatdesk .cd-operator").nth(count - 1).wait_for(timeout=timeout)
+
+
+async def operator_texts(page) -> list[str]:
+    return await page.eval_on_selector_all(
+        "#chatdesk .cd-operator", "els => els.map(e => e.lastChild.textContent)")
+
+
+async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, browser):
+    desk = Desk(server.url, server.operator("lead@example.com", role="supervisor"))
+    page = await (await browser.new_context()).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    response = await page.goto(server.url + "/shop/")
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    vid = await visitor_id_of(page)
+
+    async def home_view():
+        v = await desk.get(f"/visitors/{vid}")
+        return v and [p for p in v["pageviews"] if p["title"] == "Northwind Outfitters — Home"]
+    view = (await poll(home_view, "the home page view on the operator side"))[0]
+    assert view["url"] == server.url + "/shop/"
+
+    await page.click("#chatdesk .cd-bubble")
+    await page.fill("#chatdesk .cd-input", "Do you ship to Norway?")
+    await page.press("#chatdesk .cd-input", "Enter")
+
+    async def queued():
+        q = await desk.get("/queue")
+        return q and [e for e in q["queue"] if e["visitor"]["id"] == vid]
+    conv_id = (await poll(queued, "the visitor's chat in the queue"))[0]["conversation"]["id"]
+    detail = await desk.get(f"/conversations/{conv_id}")
+    assert [m["body"] for m in detail["messages"] if m["author_type"] == "visitor"] == ["Do you ship to Norway?"]
+
+    await desk.post(f"/conversations/{conv_id}/accept")
+    await desk.reply(conv_id, "Yes! Norway takes 5 to 7 days.")
+    for body in HOSTILE:
+        await desk.reply(conv_id, body)
+    await operators_shown(page, 3)
+    assert await operator_texts(page) == ["Yes! Norway takes 5 to 7 days.", *HOSTILE]
+    created = await page.evaluate(
+        "[document.querySelectorAll('#chatdesk img, #chatdesk script, #chatdesk b').length, "
+        " typeof window.__pwned]")
+    assert created == [0, "undefined"], "operator text must never become elements"
+
+    # Another page of the shop: the page view is reported and the transcript comes back once.
+    await page.click("header nav a[href='product.html']")
+    await operators_shown(page, 3)
+
+    async def product_view():
+        v = await desk.get(f"/visitors/{vid}")
+        return v and [p for p in v["pageviews"] if p["url"].endswith("/shop/product.html")]
+    assert (await poll(product_view, "the product page view"))[0]["referrer"] == server.url + "/shop/"
+    assert await operator_texts(page) == ["Yes! Norway takes 5 to 7 days.", *HOSTILE]
+    assert await page.eval_on_selector_all("#chatdesk .cd-visitor", "els => els.length") == 1
+    assert errors == []
+
+
+async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(server, browser):
+    from websockets.asyncio.client import connect
+    token = server.operator("watch@example.com", role="supervisor")
+    desk = Desk(server.url, token)
+    page = await (await browser.new_context()).new_page()
+    await page.goto(server.url + "/shop/shipping.html")
+    vid = await visitor_id_of(page)
+    await page.click("#chatdesk .cd-bubble")
+    await page.fill("#chatdesk .cd-input", "Is the return label free?")
+    await page.press("#chatdesk .cd-input", "Enter")
+
+    async def queued():
+        q = await desk.get("/queue")
+        return q and [e for e in q["queue"] if e["visitor"]["id"] == vid]
+    conv_id = (await poll(queued, "the chat in the queue"))[0]["conversation"]["id"]
+    await desk.post(f"/conversations/{conv_id}/accept")
+
+    async with connect(server.ws_url + "/api/v1/stream", proxy=None) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        await ws.send(json.dumps({"type": "resume", "after": 0}))
+        await page.type("#chatdesk .cd-input", "and for Aust", delay=20)
+
+        async def peek():
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            return frame.get("type") == "typing" and frame.get("actor") == "visitor" \
+                and frame.get("text", "").startswith("and for") and frame
+        frame = await poll(peek, "the visitor's draft on the operator stream")
+        assert frame["conversation_id"] == conv_id
+    assert await page.input_value("#chatdesk .cd-input") == "and for Aust"
+
+    # Cut every connection (server restart); the widget reconnects and resumes without duplicates.
+    await desk.reply(conv_id, "Before the restart.")
+    await operators_shown(page, 1)
+    server.restart()
+    desk = Desk(server.url, token)   # fresh HTTP connections; the token survives the restart
+    await desk.reply(conv_id, "After the restart.")
+    await operators_shown(page, 2, timeout=15_000)
+    assert await operator_texts(page) == ["Before the restart.", "After the restart."]
+    # The draft survives a reload (sessionStorage), and the transcript is not doubled.
+    await page.reload()
+    await operators_shown(page, 2)
+    assert await page.input_value("#chatdesk .cd-input") == "and for Aust"
+    assert await operator_texts(page) == ["Before the restart.", "After the restart."]
