@@ -140,16 +140,19 @@ async def test_outbox_survives_a_new_session(server, tmp_path, visitor):
     cid = await visitor.open_chat("anyone?")
     await wait_for(lambda: cid in first.store.queue)
     await first.accept(cid)
-    # a message the server stored but whose answer was lost: the outbox still holds it
-    lost = first.outbox.submit(cid, "answer lost on the way")
+    await first.stream.stop()             # from here on the desk hears nothing back...
+    await first.outbox.aclose()           # ...and its outbox only records, as if the desk died
+    # a message the server stored but whose answer never came back: the outbox still holds it
+    lost = first.send(cid, "answer lost on the way")
     await first.api.send_message(cid, lost.client_msg_id, lost.body)
-    await first.outbox.aclose()          # stop delivering before the outbox hears back
+    assert lost.state == "pending"
     await asyncio.to_thread(server.stop)
     unsent = first.send(cid, "typed while the server was down")
     assert unsent.state == "pending"
     await first.stop()
     files = list(tmp_path.glob("outbox-*.json"))
-    assert len(files) == 1 and unsent.client_msg_id in files[0].read_text()
+    assert len(files) == 1
+    assert lost.client_msg_id in files[0].read_text() and unsent.client_msg_id in files[0].read_text()
 
     await asyncio.to_thread(server.start)
     second = await started_session(server, token, tmp_path)

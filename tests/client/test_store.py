@@ -218,3 +218,35 @@ def test_malformed_event_is_skipped(store):
     store.apply({"type": "conversation.queued", "event_id": 10**6 + 1, "data": {}})
     store.apply({"type": "nonsense", "event_id": "x"})
     assert store.last_event_id == 10**6 + 1
+
+
+# --- fuzz: whatever arrives on the stream, apply() never raises and state stays consistent -------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+json_leaf = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | st.text(max_size=8)
+json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3)
+                          | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=10)
+event_types = st.sampled_from(["message.created", "conversation.queued", "conversation.assigned",
+                               "conversation.closed", "visitor.pageview", "visitor.updated", "visitor.note",
+                               "operator.status", "typing", "reset", "x"]) | st.text(max_size=5) | json_leaf
+valid_like = st.sampled_from([queued(50, 1), assigned(50, 2, ME), message(50, 3, "hi"),
+                              event("visitor.note", None, None, {"visitor_id": "v50", "note": {"id": 3, "body": "n", "ts": 1}})])
+mutated = valid_like.flatmap(lambda e: st.fixed_dictionaries(
+    {k: st.just(v) | json_value for k, v in e.items()}))
+frames = st.fixed_dictionaries({"type": event_types}, optional={
+    "event_id": st.integers(-2, 10**6) | json_leaf, "conversation_id": st.integers(0, 3) | json_value,
+    "seq": st.integers(-1, 5) | json_value, "data": json_value, "actor": st.just("visitor"),
+    "text": json_value}) | mutated | json_value
+
+
+@given(st.lists(frames, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_apply_never_raises(events):
+    store = DeskStore()
+    store.set_me(Operator(id=ME, email="ana@example.com", name="Ana", role="operator"))
+    store.on_reload_needed = lambda cid: None
+    for e in events:
+        store.apply(e)
+    for view in store.conversations.values():
+        seqs = [m.seq for m in view.messages]
+        assert seqs == sorted(seqs) and len({m.id for m in view.messages}) == len(seqs)

@@ -40,16 +40,20 @@ def ws_url_for(base_url: str) -> str:
 
 
 class DeskSession:
-    def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None):
+    def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None, *,
+                 http_timeout: float = 10.0, ping_interval: float = 10.0):
+        """`http_timeout` and `ping_interval` bound how long a dead connection goes unnoticed
+        (a chaos test through a lossy proxy wants them short)."""
         self.base_url = base_url.rstrip("/")
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
-        self._api = ApiClient(self.base_url, token)
+        self._api = ApiClient(self.base_url, token, timeout=http_timeout)
         self._store = DeskStore()
         self._outbox: Outbox | None = None
         self._stream = EventStream(
             ws_url_for(self.base_url), token, self._store.apply, self._on_state,
             last_event_id=lambda: self._store.last_event_id if self._synced else None,
-            on_reset=self._on_reset, on_resumed=self._on_resumed, on_unauthorized=self._on_unauthorized)
+            on_reset=self._on_reset, on_resumed=self._on_resumed, on_unauthorized=self._on_unauthorized,
+            ping_interval=ping_interval)
         self._synced = False
         self._first_sync: asyncio.Future[None] | None = None
         self._reloads: dict[int, asyncio.Task] = {}
@@ -124,7 +128,8 @@ class DeskSession:
             self._store.release(discard=True)
             self._store.notice(f"Could not load the desk's state: {e}")
             raise
-        self._store.last_event_id = max(self._store.last_event_id, event_id) if self._synced else event_id
+        # even lower than before: a server restored from an older backup starts its ids lower
+        self._store.last_event_id = event_id
         was_synced, self._synced = self._synced, True
         if was_synced:
             self._store.notice("The connection was away for long; the desk reloaded everything.")
@@ -195,10 +200,13 @@ class DeskSession:
         return self._store.load_conversation(detail, visitor)
 
     # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
-    async def accept(self, conversation_id: int) -> ConversationView:
+    async def accept(self, conversation_id: int) -> ConversationView | None:
+        """Take a chat from the queue; returns its view with the transcript loaded (None only if
+        the server went away right after accepting: the stream's event brings it in later).
+        Refusals (cap reached, already taken) raise ApiError with the server's sentence."""
         await self._api.accept(conversation_id)
         view = await self._reload(conversation_id)
-        return view or self._store.conversations[conversation_id]
+        return view or self._store.conversations.get(conversation_id)
 
     def send(self, conversation_id: int, body: str, kind: str = "text") -> OutgoingMessage:
         """Returns at once with the pending message; the outbox delivers it."""

@@ -141,6 +141,10 @@ class DeskStore:
             view.last_seq = max(view.last_seq, rest_seq)
         view.needs_reload = False
         view.replace_messages(detail.messages)
+        if self.on_echo is not None:       # a reload may be the first we hear of our own message
+            for m in detail.messages:
+                if m.client_msg_id and m.author_type == "operator":
+                    self.on_echo(m)
         return view
 
     def _is_mine_and_open(self, conv: Conversation) -> bool:
@@ -183,6 +187,9 @@ class DeskStore:
 
     # --- stream events -------------------------------------------------------------------------
     def apply(self, event: dict[str, Any]) -> None:
+        """Never raises: a malformed event is logged and skipped (its event_id still counts)."""
+        if not isinstance(event, dict):
+            return
         if self._held is not None:
             self._held.append(event)
             return
@@ -191,18 +198,20 @@ class DeskStore:
             self._apply_typing(event)
             return
         event_id = event.get("event_id")
-        if not isinstance(event_id, int) or event_id <= self.last_event_id:
+        if not isinstance(kind, str) or type(event_id) is not int or event_id <= self.last_event_id:
             return
         self.last_event_id = event_id
         try:
             self._apply_durable(kind, event)
-        except (ValidationError, KeyError, TypeError, ValueError):
-            log.warning("ignored malformed %s event %s", kind, event_id, exc_info=True)
+        except (ValidationError, KeyError, TypeError, ValueError, AttributeError):
+            log.warning("ignored malformed %s event %s", clean_line(kind, 60), event_id, exc_info=True)
 
     def _apply_durable(self, kind: str, event: dict[str, Any]) -> None:
         cid, seq = event.get("conversation_id"), event.get("seq")
         data = clean_value(event.get("data") or {})
-        if isinstance(cid, int) and isinstance(seq, int) and not self._advance_seq(cid, seq):
+        if not isinstance(data, dict):
+            raise TypeError("event data is not an object")
+        if type(cid) is int and type(seq) is int and not self._advance_seq(cid, seq):
             return
         if kind == ev.MESSAGE_CREATED:
             self._apply_message(Message.model_validate(data))
@@ -298,18 +307,20 @@ class DeskStore:
         self.conversations[conv.id] = view
         self._emit(Change("conversation", conv.id, "added"))
         if data.get("note"):
-            sender = self.operators.get(data.get("from_operator_id"))  # type: ignore[arg-type]
+            from_id = data.get("from_operator_id")
+            sender = self.operators.get(from_id) if type(from_id) is int else None
             who = sender.name if sender else "a colleague"
             self.notice(f"Transferred to you by {who}: {data['note']}", conv.id)
         self._request_reload(view)
 
     def _apply_typing(self, frame: dict[str, Any]) -> None:
-        view = self.conversations.get(frame.get("conversation_id"))   # type: ignore[arg-type]
+        cid = frame.get("conversation_id")
+        view = self.conversations.get(cid) if type(cid) is int else None
         if view is None or frame.get("actor") != "visitor":
             return
         view.visitor_typing = bool(frame.get("is_typing"))
-        if "text" in frame:
-            view.sneak_peek = clean_line(frame.get("text") or "", 500)
+        if isinstance(frame.get("text"), str):
+            view.sneak_peek = clean_line(frame["text"], 500)
         elif not view.visitor_typing:
             view.sneak_peek = ""
         self._emit(Change("typing", view.id))
