@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="keep only the newest N events (0: keep all); older resumes get a reset")
     s.add_argument("--visitor-timeout", type=float, default=180.0,
                    help="seconds after which a queued chat whose visitor has gone becomes missed")
+    s.add_argument("--visit-gap", type=float, default=1800.0,
+                   help="seconds of quiet after which a page view starts a new visit")
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)

@@ -11,6 +11,11 @@ import httpx
 from websockets.asyncio.client import connect
 
 
+async def operators(srv, *names: str, **kw) -> list["Operator"]:
+    """Several operators at once (the CLI calls run in parallel)."""
+    return list(await asyncio.gather(*(Operator.create(srv, f"{n}@example.com", **kw) for n in names)))
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -57,8 +62,14 @@ class Operator(Api):
 
     @classmethod
     async def create(cls, srv, email: str, **kw) -> "Operator":
+        """Adds the operator through the real CLI. The e-mail gets a unique tag so that tests can
+        share one server."""
+        local, _, domain = email.partition("@")
+        email = f"{local}+{uuid.uuid4().hex[:8]}@{domain}"
+        kw.setdefault("name", local.title())
         token = await asyncio.to_thread(srv.operator, email, **kw)
-        op = cls(srv, token, email)
+        op = cls(srv, token, kw["name"])
+        op.email = email
         op.id = (await op.ok("GET", "/me"))["id"]
         return op
 

@@ -1,14 +1,15 @@
 """Who may read what: operators, staff, visitors; tokens and logout."""
 from __future__ import annotations
 
-from .helpers import Api, Operator, Visitor, new_id
+import asyncio
+
+from .helpers import Api, Operator, Visitor, new_id, operators
 
 
-async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(server):
-    ana = await Operator.create(server, "ana@example.com")
-    ben = await Operator.create(server, "ben@example.com")
-    lead = await Operator.create(server, "lead@example.com", role="supervisor")
-    v = await Visitor.arrive(server)
+async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared):
+    (ana, ben), (lead,) = await asyncio.gather(operators(shared, "ana", "ben"),
+                                               operators(shared, "lead", role="supervisor"))
+    v = await Visitor.arrive(shared)
     cid = await v.start_chat()
     assert (await ben.detail(cid)).status_code == 200          # queued: everyone may look
     await ana.accept(cid)
@@ -24,34 +25,34 @@ async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(server)
     assert cid in [c["id"] for c in (await lead.ok("GET", "/conversations"))["conversations"]]
 
 
-async def test_a_visitor_cannot_read_another_visitors_conversation(server):
-    alice = await Visitor.arrive(server)
-    mallory = await Visitor.arrive(server)
+async def test_a_visitor_cannot_read_another_visitors_conversation(shared):
+    alice = await Visitor.arrive(shared)
+    mallory = await Visitor.arrive(shared)
     cid = await alice.start_chat("my address is 1 Main St")
     r = await mallory.get(f"/visitor/conversations/{cid}")
     assert r.status_code == 404 and "Main St" not in r.text
     r = await mallory.post(f"/visitor/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "x"})
     assert r.status_code == 404
     # A visitor token is not an operator token, and the other way round.
-    assert (await Api(server, alice.token).get(f"/conversations/{cid}")).status_code == 401
-    ana = await Operator.create(server, "ana@example.com")
-    assert (await Api(server, ana.token).get(f"/visitor/conversations/{cid}")).status_code == 401
+    assert (await Api(shared, alice.token).get(f"/conversations/{cid}")).status_code == 401
+    ana = await Operator.create(shared, "ana@example.com")
+    assert (await Api(shared, ana.token).get(f"/visitor/conversations/{cid}")).status_code == 401
     # Sessions never hand out someone else's id: an unknown id gives a fresh visitor.
-    fresh = await Visitor.arrive(server, visitor_id="made-up-id")
+    fresh = await Visitor.arrive(shared, visitor_id="made-up-id")
     assert fresh.id != "made-up-id" and fresh.session["returning"] is False
 
 
-async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(server):
-    ana = await Operator.create(server, "ana@example.com")
+async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(shared):
+    ana = await Operator.create(shared, "ana@example.com")
     assert (await ana.post("/auth/logout")).status_code == 200
     r = await ana.get("/me")
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
-    anon = Api(server)
-    r = await anon.post("/auth/login", {"email": "ana@example.com", "password": "wrong-password"})
+    anon = Api(shared)
+    r = await anon.post("/auth/login", {"email": ana.email, "password": "wrong-password"})
     assert r.status_code == 401 and r.json() == {"error": "bad_credentials",
                                                  "message": "The e-mail or password is wrong."}
     r = await anon.post("/auth/login", {"email": "nobody@example.com", "password": "x"})
     assert r.status_code == 401
     assert (await anon.get("/queue")).status_code == 401
-    r = await anon.post("/auth/login", {"email": "ANA@example.com", "password": "secret-pass-1"})
+    r = await anon.post("/auth/login", {"email": ana.email.upper(), "password": "secret-pass-1"})
     assert r.status_code == 200 and r.json()["operator"]["status"] == "online"

@@ -1,13 +1,15 @@
 """A visitor starts a chat, it is queued, an operator accepts, messages go both ways in order."""
 from __future__ import annotations
 
-from .helpers import Operator, Stream, Visitor, new_id
+import asyncio
+
+from .helpers import Operator, Stream, Visitor, new_id, operators
 
 
-async def test_queue_accept_and_messages_both_ways_in_order(server):
-    ana = await Operator.create(server, "ana@example.com", name="Ana")
-    desk = await Stream.open(server, token=ana.token)
-    visitor = await Visitor.arrive(server, url="https://shop.example/boots", title="Boots")
+async def test_queue_accept_and_messages_both_ways_in_order(shared):
+    ana = await Operator.create(shared, "ana@example.com", name="Ana")
+    desk = await Stream.open(shared, token=ana.token)
+    visitor = await Visitor.arrive(shared, url="https://shop.example/boots", title="Boots")
     cid = await visitor.start_chat("Do you ship to Norway?", name="Kari")
 
     queued = await desk.event("conversation.queued", cid)
@@ -15,15 +17,15 @@ async def test_queue_accept_and_messages_both_ways_in_order(server):
     first = await desk.event("message.created", cid)
     assert first["data"]["body"] == "Do you ship to Norway?" and first["data"]["author_name"] == "Kari"
     queue = (await ana.ok("GET", "/queue"))["queue"]
-    assert [e["conversation"]["id"] for e in queue] == [cid]
-    assert queue[0]["first_message"] == "Do you ship to Norway?" and queue[0]["visitor"]["name"] == "Kari"
+    mine = [e for e in queue if e["conversation"]["id"] == cid]
+    assert mine[0]["first_message"] == "Do you ship to Norway?" and mine[0]["visitor"]["name"] == "Kari"
 
     assert (await ana.accept(cid)).status_code == 200
     assigned = await desk.event("conversation.assigned", cid)
     assert assigned["data"]["conversation"]["operator_id"] == ana.id
-    assert await ana.queue_ids() == []
+    assert cid not in await ana.queue_ids()
 
-    vstream = await Stream.open(server, visitor_token=visitor.token)
+    vstream = await Stream.open(shared, visitor_token=visitor.token)
     lines = [("op", "Yes, we do."), ("v", "How long does it take?"), ("op", "About five days."),
              ("v", "Great, thanks!"), ("op", "You're welcome.")]
     for who, text in lines:
@@ -44,12 +46,12 @@ async def test_queue_accept_and_messages_both_ways_in_order(server):
     assert conv["state"] == "active" and conv["accepted_at"] and conv["first_response_at"]
 
 
-async def test_same_client_msg_id_twice_gives_one_message_and_one_event(server):
-    ana = await Operator.create(server, "ana@example.com")
-    visitor = await Visitor.arrive(server)
+async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    visitor = await Visitor.arrive(shared)
     cid = await visitor.start_chat()
     await ana.accept(cid)
-    desk = await Stream.open(server, token=ana.token)
+    desk = await Stream.open(shared, token=ana.token)
     cmid = new_id()
     first = await ana.say(cid, "Hello there", client_msg_id=cmid)
     again = await ana.say(cid, "Hello there", client_msg_id=cmid)
@@ -64,8 +66,8 @@ async def test_same_client_msg_id_twice_gives_one_message_and_one_event(server):
     assert len((await ana.detail(cid)).json()["messages"]) == 4
 
 
-async def test_visitor_start_is_idempotent_too(server):
-    visitor = await Visitor.arrive(server)
+async def test_visitor_start_is_idempotent_too(shared):
+    visitor = await Visitor.arrive(shared)
     body = {"client_msg_id": "start-1", "body": "Hello"}
     a = await visitor.ok("POST", "/visitor/conversations", body)
     b = await visitor.ok("POST", "/visitor/conversations", body)
@@ -74,12 +76,11 @@ async def test_visitor_start_is_idempotent_too(server):
     assert [m["body"] for m in conv["messages"]] == ["Hello"]
 
 
-async def test_internal_notes_never_reach_the_visitor(server):
-    lead = await Operator.create(server, "lead@example.com", role="supervisor")
-    ana = await Operator.create(server, "ana@example.com")
-    visitor = await Visitor.arrive(server)
+async def test_internal_notes_never_reach_the_visitor(shared):
+    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
+    visitor = await Visitor.arrive(shared)
     cid = await visitor.start_chat()
-    vstream = await Stream.open(server, visitor_token=visitor.token)
+    vstream = await Stream.open(shared, visitor_token=visitor.token)
     await ana.say(cid, "queued note: VIP customer", kind="note")
     await ana.accept(cid)
     await ana.say(cid, "secret: refund approved up to 50", kind="note")
@@ -95,7 +96,7 @@ async def test_internal_notes_never_reach_the_visitor(server):
     # The visitor's REST view agrees, and a fresh replay from 0 too.
     conv = await visitor.ok("GET", f"/visitor/conversations/{cid}")
     assert "refund" not in str(conv) and "discount" not in str(conv) and "hand-off" not in str(conv)
-    replay = await Stream.open(server, visitor_token=visitor.token, after=0)
+    replay = await Stream.open(shared, visitor_token=visitor.token, after=0)
     assert "refund" not in str(replay.frames) and "hand-off" not in str(replay.frames)
     assert any(f.get("data", {}).get("body") == "visible marker" for f in replay.frames)
     # The operator side keeps the notes.
@@ -103,9 +104,9 @@ async def test_internal_notes_never_reach_the_visitor(server):
     assert kinds.count("note") == 2 and kinds.count("whisper") == 1
 
 
-async def test_close_stores_summary_tags_and_follow_up(server):
-    ana = await Operator.create(server, "ana@example.com")
-    visitor = await Visitor.arrive(server)
+async def test_close_stores_summary_tags_and_follow_up(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    visitor = await Visitor.arrive(shared)
     cid = await visitor.start_chat()
     await ana.accept(cid)
     await ana.say(cid, "Hi!")

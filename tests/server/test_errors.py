@@ -13,12 +13,12 @@ def _shape(r: httpx.Response, status: int) -> dict:
     return body
 
 
-async def test_errors_have_one_shape_and_a_sentence(server):
-    ana = await Operator.create(server, "ana@example.com")
-    v = await Visitor.arrive(server)
+async def test_errors_have_one_shape_and_a_sentence(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    v = await Visitor.arrive(shared)
     _shape(await ana.get("/no/such/route"), 404)
     _shape(await ana.http.delete("/queue"), 405)
-    _shape(await ana.get("/conversations/999"), 404)
+    _shape(await ana.get("/conversations/999999999999"), 404)
     _shape(await ana.get("/conversations/not-a-number"), 422)
     _shape(await ana.get("/conversations/99999999999999999999999999"), 422)
     body = _shape(await ana.post("/conversations/1/messages", {"body": "x"}), 422)
@@ -44,8 +44,8 @@ async def test_errors_have_one_shape_and_a_sentence(server):
     assert (await ana.get("/health")).json() == {"ok": True}
 
 
-async def test_openapi_schema_is_served(server):
-    r = httpx.get(server.url + "/openapi.json")
+async def test_openapi_schema_is_served(shared):
+    r = httpx.get(shared.url + "/openapi.json")
     paths = r.json()["paths"]
     for path in ("/api/v1/auth/login", "/api/v1/queue", "/api/v1/conversations/{cid}/accept",
                  "/api/v1/visitor/sessions", "/api/v1/canned", "/api/v1/operators/{operator_id}"):

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Operator, Stream, Visitor, wait_for
+from .helpers import Operator, Stream, Visitor, operators, wait_for
 
 
-async def test_two_operators_racing_to_accept_exactly_one_wins(server):
-    ana = await Operator.create(server, "ana@example.com", max_chats=50)
-    ben = await Operator.create(server, "ben@example.com", max_chats=50)
-    desk = await Stream.open(server, token=ana.token)
+async def test_two_operators_racing_to_accept_exactly_one_wins(shared):
+    ana, ben = await operators(shared, "ana", "ben", max_chats=50)
+    desk = await Stream.open(shared, token=ana.token)
     for round_ in range(25):
-        visitor = await Visitor.arrive(server)
+        visitor = await Visitor.arrive(shared)
         cid = await visitor.start_chat(f"race {round_}")
         a, b = await asyncio.gather(ana.accept(cid), ben.accept(cid))
         assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
@@ -27,9 +26,9 @@ async def test_two_operators_racing_to_accept_exactly_one_wins(server):
     assert len({f["conversation_id"] for f in assigned}) == 25
 
 
-async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(server):
-    ana = await Operator.create(server, "ana@example.com", max_chats=2)
-    visitors = [await Visitor.arrive(server) for _ in range(3)]
+async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shared):
+    ana = await Operator.create(shared, "ana@example.com", max_chats=2)
+    visitors = [await Visitor.arrive(shared) for _ in range(3)]
     cids = [await v.start_chat() for v in visitors]
     for cid in cids[:2]:
         assert (await ana.accept(cid)).status_code == 200
@@ -43,45 +42,45 @@ async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(serv
     assert cids[2] in await ana.queue_ids()
 
 
-async def test_concurrent_accepts_by_one_operator_respect_the_cap(server):
-    ana = await Operator.create(server, "ana@example.com", max_chats=3)
-    cids = [await (await Visitor.arrive(server)).start_chat() for _ in range(8)]
+async def test_concurrent_accepts_by_one_operator_respect_the_cap(shared):
+    ana = await Operator.create(shared, "ana@example.com", max_chats=3)
+    cids = [await (await Visitor.arrive(shared)).start_chat() for _ in range(8)]
     results = await asyncio.gather(*(ana.accept(c) for c in cids))
     assert sorted(r.status_code for r in results) == [200] * 3 + [409] * 5
     assert (await ana.ok("GET", "/me"))["active_chats"] == 3
 
 
-async def test_away_operator_cannot_accept_and_only_staff_change_caps(server):
-    ana = await Operator.create(server, "ana@example.com", max_chats=4)
-    trainer = await Operator.create(server, "tom@example.com", role="trainer")
-    cid = await (await Visitor.arrive(server)).start_chat()
+async def test_away_operator_cannot_accept_and_only_staff_change_caps(shared):
+    ana = await Operator.create(shared, "ana@example.com", max_chats=4)
+    trainer = await Operator.create(shared, "tom@example.com", role="trainer")
+    cid = await (await Visitor.arrive(shared)).start_chat()
     await ana.status("away")
     r = await ana.accept(cid)
     assert r.status_code == 409 and "away" in r.json()["message"]
     r = await ana.http.patch(f"/operators/{ana.id}", json={"max_chats": 9})
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
-    desk = await Stream.open(server, token=ana.token)
+    desk = await Stream.open(shared, token=ana.token)
     patched = await trainer.ok("PATCH", f"/operators/{ana.id}", {"max_chats": 1, "novice": True})
     assert patched["max_chats"] == 1 and patched["novice"] is True
     event = await desk.event("operator.updated")
     assert event["data"]["operator"]["max_chats"] == 1
     await ana.status("online")
     assert (await ana.accept(cid)).status_code == 200
-    cid2 = await (await Visitor.arrive(server)).start_chat()
+    cid2 = await (await Visitor.arrive(shared)).start_chat()
     assert (await ana.accept(cid2)).json()["message"] == "You already hold 1 chat, your limit is 1."
 
 
-async def test_transfer_to_operator_respects_cap_and_moves_visibility(server):
-    ana = await Operator.create(server, "ana@example.com")
-    ben = await Operator.create(server, "ben@example.com", max_chats=1)
-    cid = await (await Visitor.arrive(server)).start_chat()
-    other = await (await Visitor.arrive(server)).start_chat()
+async def test_transfer_to_operator_respects_cap_and_moves_visibility(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    ben = await Operator.create(shared, "ben@example.com", max_chats=1)
+    cid = await (await Visitor.arrive(shared)).start_chat()
+    other = await (await Visitor.arrive(shared)).start_chat()
     await ana.accept(cid)
     await ben.accept(other)
     r = await ana.post(f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
     assert r.status_code == 409 and r.json()["error"] == "cap_reached"
     await ben.ok("POST", f"/conversations/{other}/close", {"summary": "done"})
-    ben_desk = await Stream.open(server, token=ben.token)
+    ben_desk = await Stream.open(shared, token=ben.token)
     moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
     assert moved["operator_id"] == ben.id
     event = await ben_desk.event("conversation.transferred", cid)
@@ -92,8 +91,7 @@ async def test_transfer_to_operator_respects_cap_and_moves_visibility(server):
 
 async def test_auto_assign_is_least_loaded_and_sticky_to_the_last_operator(server_factory):
     srv = server_factory("--auto-assign", "--requeue-after", "600")
-    ana = await Operator.create(srv, "ana@example.com")
-    ben = await Operator.create(srv, "ben@example.com")
+    ana, ben = await operators(srv, "ana", "ben")
 
     async def routed(v: Visitor) -> int:
         async def check():
@@ -125,8 +123,7 @@ async def test_auto_assign_is_least_loaded_and_sticky_to_the_last_operator(serve
 
 async def test_sticky_falls_back_when_the_last_operator_is_away(server_factory):
     srv = server_factory("--auto-assign")
-    ana = await Operator.create(srv, "ana@example.com")
-    ben = await Operator.create(srv, "ben@example.com")
+    ana, ben = await operators(srv, "ana", "ben")
     await ben.status("away")
     v = await Visitor.arrive(srv)
     await v.start_chat()

@@ -1,47 +1,76 @@
-"""`chatdesk user add EMAIL --db PATH --name NAME --role ROLE [--max-chats N] --password-stdin`."""
+"""`chatdesk user add EMAIL --db PATH --name NAME --role ROLE [--max-chats N] --password-stdin`.
+
+Creates or migrates the database first. Plain sqlite3 when the schema is already current, so adding
+an account does not pay for importing SQLAlchemy (tests add many operators)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 
+from .passwords import hash_password
 
-def add_user(args) -> int:
-    from sqlalchemy import create_engine, insert, select, update
 
-    from . import schema
-    from .passwords import hash_password
+def _schema_version(path: str) -> int:
+    with sqlite3.connect(path) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'").fetchone() is None:
+            return 0
+        row = db.execute("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
+
+
+def _migrate(path: str) -> None:
+    from sqlalchemy import create_engine
+
     from .db import install_sqlite_hooks
     from .migrations import migrate
 
-    password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        print("The password must have at least 8 characters.", file=sys.stderr)
-        return 2
-    email = args.email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        print(f"'{args.email}' is not an e-mail address.", file=sys.stderr)
-        return 2
-    if not 0 <= args.max_chats <= 50:
-        print("--max-chats must be between 0 and 50.", file=sys.stderr)
-        return 2
-    engine = create_engine(f"sqlite:///{args.db}")
+    engine = create_engine(f"sqlite:///{path}")
     install_sqlite_hooks(engine, "BEGIN IMMEDIATE")
     with engine.begin() as conn:
         migrate(conn)
-        o = schema.operators
-        values = {"name": args.name, "role": args.role, "max_chats": args.max_chats,
-                  "password_hash": hash_password(password), "departments": json.dumps(args.department)}
-        existing = conn.execute(select(o.c.id).where(o.c.email == email)).scalar()
-        if existing:
-            conn.execute(update(o).where(o.c.id == existing).values(**values))
-            print(f"Updated {email} ({args.role}).")
-        else:
-            conn.execute(insert(o).values(email=email, status="offline", created_at=time.time(), **values))
-            print(f"Added {email} ({args.role}).")
-        known = set(conn.execute(select(schema.departments.c.name)).scalars())
-        for d in args.department:
-            if d not in known:
-                conn.execute(insert(schema.departments).values(name=d))
     engine.dispose()
+
+
+def _check(args, password: str) -> str | None:
+    if len(password) < 8:
+        return "The password must have at least 8 characters."
+    if "@" not in args.email or len(args.email) > 254:
+        return f"'{args.email}' is not an e-mail address."
+    if not 0 <= args.max_chats <= 50:
+        return "--max-chats must be between 0 and 50."
+    return None
+
+
+def add_user(args) -> int:
+    from .migrations_version import LATEST
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    problem = _check(args, password)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    email = args.email.strip().lower()
+    if _schema_version(args.db) < LATEST:
+        _migrate(args.db)
+    values = (args.name, args.role, args.max_chats, hash_password(password), json.dumps(args.department))
+    db = sqlite3.connect(args.db, timeout=10, isolation_level=None)
+    try:
+        db.execute("PRAGMA busy_timeout=10000")
+        db.execute("BEGIN IMMEDIATE")
+        existing = db.execute("SELECT id FROM operators WHERE email = ?", (email,)).fetchone()
+        if existing:
+            db.execute("UPDATE operators SET name=?, role=?, max_chats=?, password_hash=?, departments=? "
+                       "WHERE id=?", (*values, existing[0]))
+        else:
+            db.execute("INSERT INTO operators (name, role, max_chats, password_hash, departments, email, "
+                       "status, novice, approval_required, last_assigned_at, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'offline', 0, 0, 0, ?)", (*values, email, time.time()))
+        for d in args.department:
+            db.execute("INSERT OR IGNORE INTO departments (name) VALUES (?)", (d,))
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    print(f"{'Updated' if existing else 'Added'} {email} ({args.role}).")
     return 0

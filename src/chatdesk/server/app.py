@@ -63,8 +63,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def lifespan(app: FastAPI):
         db = Database(config.db_path)
         await migrate_async(db)
-        ctx = ServerContext(config=config, store=Store(db, Hub(), config.keep_events), hub=None)  # type: ignore[arg-type]
-        ctx.hub = ctx.store.hub
+        hub = Hub()
+        ctx = ServerContext(config=config, store=Store(db, hub, config.keep_events), hub=hub)
         app.state.ctx = ctx
         task = asyncio.create_task(background.run(ctx))
         try:

@@ -12,6 +12,7 @@ class ServerConfig:
     requeue_after: float = 60.0      # seconds an auto-assigned chat may go unanswered
     keep_events: int = 0             # 0 keeps the whole event log; N keeps the newest N events
     visitor_timeout: float = 180.0   # a queued chat whose visitor is gone this long becomes missed
+    visit_gap: float = 1800.0        # a page view after this much quiet starts a new visit
     sweep_interval: float = 0.25     # how often the background router looks at the clock
 
     @classmethod
@@ -22,4 +23,5 @@ class ServerConfig:
             requeue_after=float(getattr(args, "requeue_after", 60.0)),
             keep_events=int(getattr(args, "keep_events", 0) or 0),
             visitor_timeout=float(getattr(args, "visitor_timeout", 180.0)),
+            visit_gap=float(getattr(args, "visit_gap", 1800.0)),
         )

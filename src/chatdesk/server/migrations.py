@@ -8,7 +8,7 @@ from typing import Callable
 
 from sqlalchemy import Connection, insert, inspect, select, text
 
-from . import schema
+from . import migrations_version, schema
 
 
 def _m1_initial(conn: Connection) -> None:
@@ -31,6 +31,7 @@ def _m1_initial(conn: Connection) -> None:
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
 LATEST = len(MIGRATIONS)
+assert LATEST == migrations_version.LATEST, "update migrations_version.LATEST with the new migration"
 
 
 def current_version(conn: Connection) -> int:

@@ -12,7 +12,6 @@ from . import schema
 
 C, O, V, M = schema.conversations, schema.operators, schema.visitors, schema.messages
 OPEN_STATES = ("queued", "active")
-VISIT_GAP = 30 * 60          # a page view after this much quiet starts a new visit
 ONLINE_WINDOW = 120.0        # a visitor without a stream counts as online this long after activity
 
 

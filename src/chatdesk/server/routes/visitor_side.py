@@ -33,14 +33,14 @@ class TypingRequest(Wire):
     text: str = Field(default="", max_length=MAX_BODY)
 
 
-async def _new_visit_needed(tx: Tx, vid: str, now: float) -> bool:
+async def _new_visit_needed(tx: Tx, vid: str, now: float, gap: float) -> bool:
     last = (await tx.conn.execute(select(func.max(PV.c.ts)).where(PV.c.visitor_id == vid))).scalar()
-    return last is not None and now - last > queries.VISIT_GAP
+    return last is not None and now - last > gap
 
 
 async def record_pageview(ctx: ServerContext, tx: Tx, vid: str, url: str, title: str, referrer: str) -> None:
     now = time.time()
-    if await _new_visit_needed(tx, vid, now):
+    if await _new_visit_needed(tx, vid, now, ctx.config.visit_gap):
         await tx.conn.execute(update(V).where(V.c.id == vid).values(
             visit_count=V.c.visit_count + 1, visit_started_at=now, referrer=referrer))
     await tx.conn.execute(update(V).where(V.c.id == vid).values(current_url=url, current_title=title,
