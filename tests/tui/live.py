@@ -25,8 +25,9 @@ class RecordingDesk(DeskApp):
         return [m for m, s in self.notes if s == "error"]
 
 
-def make_desk(srv, token: str, tmp_path: Path, **settings: Any) -> RecordingDesk:
-    return RecordingDesk(url=srv.url, token=token, state_dir=tmp_path / "desk-state", keymap={},
+def make_desk(srv, token: str, tmp_path: Path, keymap: dict[str, str] | None = None,
+              **settings: Any) -> RecordingDesk:
+    return RecordingDesk(url=srv.url, token=token, state_dir=tmp_path / "desk-state", keymap=keymap or {},
                          theme_dirs=[SHIPPED_DIR], settings=DeskSettings(bell=False, **settings))
 
 

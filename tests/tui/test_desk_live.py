@@ -70,18 +70,18 @@ async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_ser
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.desk.active_id == c2, what="second tab")
         composer = app.desk.query_one(Composer)
-        await pilot.press(*"draft for two")
+        await pilot.press(*"d2")
         await pilot.press("alt+1")
         assert app.desk.active_id == c1 and composer.text == ""
-        await pilot.press(*"draft for one")
+        await pilot.press(*"d1")
         await pilot.press("ctrl+pagedown")
-        assert app.desk.active_id == c2 and composer.text == "draft for two"
+        assert app.desk.active_id == c2 and composer.text == "d2"
         await pilot.press("ctrl+pageup")
-        assert app.desk.active_id == c1 and composer.text == "draft for one"
+        assert app.desk.active_id == c1 and composer.text == "d1"
         # A message in the background tab: unread count, a toast.
-        await v2.say("hello? anyone?")
+        await v2.say("hello?")
         await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 1, what="unread")
-        await wait_for(pilot, lambda: any("hello? anyone?" in m for m, _ in app.notes), what="toast")
+        await wait_for(pilot, lambda: any("hello?" in m for m, _ in app.notes), what="toast")
         assert app.bell_count >= 1
         await pilot.press("alt+2")
         await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 0, what="read")
@@ -142,12 +142,12 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_
         # Internal note (ctrl+n): operators see it, the visitor never does.
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "NoteDialog", what="note dialog")
-        await pilot.press(*"VIP customer")
+        await pilot.press(*"VIP")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "✎ internal note" in transcript_text(app, c1)
                        and any(m.kind == "note" for m in app.desk.store.conversations[c1].messages),
                        what="note in transcript")
-        assert all(m["body"] != "VIP customer" for m in await v1.transcript())
+        assert all(m["body"] != "VIP" for m in await v1.transcript())
 
         # Transfer (f4) to Eve with a hand-off note.
         await pilot.press("f4")
@@ -158,7 +158,7 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_
         for _ in range(eve):
             await pilot.press("down")
         await pilot.press("enter")                       # pick -> the note field
-        await pilot.press(*"wants a PDF invoice")
+        await pilot.press(*"PDF")
         await pilot.press("enter")                       # submit
         await wait_for(pilot, lambda: c1 not in app.desk.tab_order, what="tab gone after transfer")
         async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
@@ -173,40 +173,47 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_
         await pilot.press("ctrl+s")                      # no summary yet: refused with a sentence
         assert app.screen.__class__.__name__ == "CloseDialog"
         assert "summary" in str(app.screen.query_one("#dialog-error").render())
-        await pilot.press(*"Parcel delayed, new ETA given")
+        await pilot.press(*"Late")
         await pilot.press("enter")
-        await pilot.press(*"shipping, delay")
+        await pilot.press(*"ship, eta")
         await pilot.press("enter", "enter")              # tags -> follow-up (empty) -> submit
         await wait_for(pilot, lambda: c2 not in app.desk.tab_order, what="tab gone after close")
         async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
                                      headers={"Authorization": f"Bearer {token}"}) as api:
             conv = (await api.get(f"/conversations/{c2}")).json()["conversation"]
         assert conv["state"] == "closed"
-        assert conv["summary"] == "Parcel delayed, new ETA given"
-        assert conv["tags"] == ["shipping", "delay"]
+        assert conv["summary"] == "Late"
+        assert conv["tags"] == ["ship", "eta"]
         assert not app.errors()
     await v1.close()
     await v2.close()
 
 
-async def test_accept_beyond_cap_shows_the_servers_sentence(server, tmp_path):
-    token = server.operator("hal@desk.test", "Hal Novice", max_chats=1)
-    visitors = [await WebVisitor(server.url).arrive() for _ in range(2)]
+async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, tmp_path):
+    srv = shared_server
+    token = srv.operator("hal@desk.test", "Hal Novice", max_chats=1)
+    visitors = [await WebVisitor(srv.url).arrive() for _ in range(2)]
     cids = [await v.start_chat(f"question {i}") for i, v in enumerate(visitors)]
-    app = make_desk(server, token, tmp_path)
+    app = make_desk(srv, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         await wait_for(pilot, lambda: set(cids) <= set(app.desk.store.queue), what="two queued")
+        assert app.desk.store.queue_sorted()[0].conversation.id == cids[0]
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.desk.active_id == cids[0], what="first accepted")
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.errors(), what="refusal shown")
-        async with httpx.AsyncClient(base_url=server.url + "/api/v1",
+        async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
                                      headers={"Authorization": f"Bearer {token}"}) as api:
             r = await api.post(f"/conversations/{cids[1]}/accept")
         assert r.status_code == 409
         assert app.errors()[-1] == r.json()["message"]
         assert app.desk.tab_order == [cids[0]] and cids[1] in app.desk.store.queue
+    # Leave nothing waiting for the other tests on this server: a colleague takes it.
+    helper = srv.operator("hal-helper@desk.test", "Helper")
+    async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
+                                 headers={"Authorization": f"Bearer {helper}"}) as api:
+        assert (await api.post(f"/conversations/{cids[1]}/accept")).status_code < 300
     for v in visitors:
         await v.close()
 
@@ -214,10 +221,13 @@ async def test_accept_beyond_cap_shows_the_servers_sentence(server, tmp_path):
 async def test_status_away_stops_routing_and_online_resumes(server_factory, tmp_path):
     srv = server_factory("--auto-assign")
     token = srv.operator("ivy@desk.test", "Ivy Op")
-    app = make_desk(srv, token, tmp_path)
+    app = make_desk(srv, token, tmp_path, keymap={"desk.status": "ctrl+y"})
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await pilot.press("f8")
+        await pilot.press("f8")                          # remapped by the user keymap: nothing opens
+        await pilot.pause()
+        assert app.screen is app.desk
+        await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "StatusDialog", what="status dialog")
         await pilot.press("down", "enter")               # online -> away
         await wait_for(pilot, lambda: app.desk.store.me.status == "away", what="away")
@@ -225,6 +235,9 @@ async def test_status_away_stops_routing_and_online_resumes(server_factory, tmp_
         cid = await v.start_chat("anyone?")
         await wait_for(pilot, lambda: cid in app.desk.store.queue, what="chat waits in the queue")
         assert "away" in screen_text(app) and not app.desk.tab_order
-        app.desk.action_status("online")                 # the palette's "Status: online"
+        await pilot.press("ctrl+p")                      # the command palette
+        await pilot.press(*"online")
+        await wait_for(pilot, lambda: "Status: online" in screen_text(app), what="palette hit")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.desk.active_id == cid, timeout=15, what="routed once online")
     await v.close()

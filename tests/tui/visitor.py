@@ -42,3 +42,39 @@ class WebVisitor:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+class VisitorStream:
+    """The visitor's websocket: collects frames (typing signals, messages) in the background."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+        self.frames: list[dict] = []
+        self._task = None
+
+    @classmethod
+    async def open(cls, base_ws_url: str, visitor: WebVisitor) -> "VisitorStream":
+        import asyncio
+        import json
+
+        from websockets.asyncio.client import connect
+        token = visitor.http.headers["Authorization"].removeprefix("Bearer ")
+        ws = await connect(base_ws_url + "/api/v1/visitor/stream", proxy=None)
+        await ws.send(json.dumps({"type": "auth", "visitor_token": token}))
+        await ws.send(json.dumps({"type": "resume", "after": 0}))
+        stream = cls(ws)
+
+        async def pump() -> None:
+            async for raw in ws:
+                stream.frames.append(json.loads(raw))
+        stream._task = asyncio.create_task(pump())
+        return stream
+
+    async def typing(self, is_typing: bool, text: str = "") -> None:
+        import json
+        await self.ws.send(json.dumps({"type": "typing", "is_typing": is_typing, "text": text}))
+
+    async def close(self) -> None:
+        await self.ws.close()
+        if self._task is not None:
+            self._task.cancel()

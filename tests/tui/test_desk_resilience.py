@@ -1,0 +1,94 @@
+"""Typing both ways, the connection dropping under the operator's hands, and the composer's
+one-key sends — against the real server."""
+from __future__ import annotations
+
+from chatdesk.tui.widgets.composer import Composer
+
+from tui.harness import screen_text, wait_for
+from tui.live import make_desk, transcript_text
+from tui.visitor import VisitorStream, WebVisitor
+
+SIZE = (120, 34)
+
+
+async def open_desk_with_chat(pilot, app, cid):
+    await wait_for(pilot, lambda: app.desk.store.connection == "live" and cid in app.desk.store.queue,
+                   timeout=15, what="desk live with the chat queued")
+    await pilot.press("ctrl+o")
+    await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab opened")
+
+
+async def test_typing_both_ways_with_sneak_peek(shared_server, tmp_path):
+    server = shared_server
+    token = server.operator("ty@desk.test", "Ty Op")
+    v = await WebVisitor(server.url).arrive()
+    cid = await v.start_chat("hi", name="Uma")
+    stream = await VisitorStream.open(server.ws_url, v)
+    app = make_desk(server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_desk_with_chat(pilot, app, cid)
+        await stream.typing(True, "order 12")
+        await wait_for(pilot, lambda: "Uma is typing…  “order 12”" in screen_text(app),
+                       what="sneak peek on the desk")
+        await pilot.press(*"Hm")
+        await wait_for(pilot, lambda: any(f.get("type") == "typing" and f.get("actor") == "operator"
+                                          and f.get("is_typing") for f in stream.frames),
+                       what="operator typing reaches the visitor")
+        assert all("text" not in f or not f["text"] for f in stream.frames if f.get("type") == "typing")
+        await stream.typing(False)
+        await wait_for(pilot, lambda: "is typing" not in screen_text(app), what="typing cleared")
+    await stream.close()
+    await v.close()
+
+
+async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_path):
+    token = server.operator("re@desk.test", "Re Op")
+    v = await WebVisitor(server.url).arrive()
+    cid = await v.start_chat("are you there?", name="Val")
+    app = make_desk(server, token, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_desk_with_chat(pilot, app, cid)
+        server.kill()
+        await wait_for(pilot, lambda: app.desk.store.connection in ("reconnecting", "offline"),
+                       timeout=15, what="desk notices the drop")
+        await wait_for(pilot, lambda: "Reconnecting" in screen_text(app), what="reconnecting shown")
+        await pilot.press(*"still")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "still ○ sending…" in transcript_text(app, cid), what="pending")
+        await pilot.press(*"more")
+        assert app.desk.query_one(Composer).text == "more"
+        server.start()
+        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=20, what="live again")
+        await wait_for(pilot, lambda: any(m.body == "still"
+                                          for m in app.desk.store.conversations[cid].messages),
+                       timeout=15, what="sent after the reconnect")
+        await v.say("yes!")
+        await wait_for(pilot, lambda: "yes!" in transcript_text(app, cid), what="new visitor message")
+        bodies = [m["body"] for m in await v.transcript()]
+        assert bodies.count("still") == 1
+        assert transcript_text(app, cid).count("still") == 1
+        assert "Reconnecting" not in screen_text(app)
+        assert app.desk.query_one(Composer).text == "more"
+    await v.close()
+
+
+async def test_send_in_parts_and_the_one_moment_line(shared_server, tmp_path):
+    server = shared_server
+    token = server.operator("pa@desk.test", "Pa Op")
+    v = await WebVisitor(server.url).arrive()
+    cid = await v.start_chat("tell me everything", name="Wes")
+    app = make_desk(server, token, tmp_path, split_len=30)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_desk_with_chat(pilot, app, cid)
+        await pilot.press("ctrl+g")
+        composer = app.desk.query_one(Composer)
+        composer.insert("First we check the order. Then we ship it today. You get a mail.")
+        await pilot.press("ctrl+r")
+
+        def operator_bodies():
+            return [m.body for m in app.desk.store.conversations[cid].messages if m.author_type == "operator"]
+        await wait_for(pilot, lambda: len(operator_bodies()) >= 4, what="four messages")
+        assert operator_bodies() == ["One moment, I am checking that for you.", "First we check the order.",
+                                     "Then we ship it today.", "You get a mail."]
+        assert composer.text == ""
+    await v.close()
