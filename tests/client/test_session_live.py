@@ -258,3 +258,54 @@ async def test_bad_token_is_a_sentence(shared, tmp_path):
         await session.start()
     assert err.value.status == 401 and str(err.value)
     await session.stop()
+
+
+async def test_actions_reach_the_store_through_the_stream(shared, tmp_path, visitor):
+    session = await started_session(shared, new_operator(shared, "Ana Smith"), tmp_path)
+    try:
+        store = session.store
+        await session.set_status("online")
+        assert store.me.status == "online"
+        cid = await visitor.open_chat("hi", name="Maria Lopez")
+        await wait_for(lambda: cid in store.queue)
+        view = await session.accept(cid)
+        assert view.visitor.pageviews and view.visitor.current_title == "Blue kettle"
+
+        reply = await session.api.create_canned("hey", "Greeting", "Hi {visitor.first_name}, {operator.name} "
+                                                "here. Reach you at {visitor.email}?", ["start"])
+        text, missing = session.fill_canned(reply, cid)
+        assert text.startswith("Hi Maria, Ana Smith here.") and missing == ["visitor.email"]
+        text, missing = session.fill_canned(reply, cid, {"visitor.email": "m@example.com"})
+        assert missing == [] and text.endswith("m@example.com?")
+
+        parts = session.send_parts(cid, "First sentence here. Second one follows! And a third?", max_len=25)
+        assert [p.body for p in parts] == ["First sentence here.", "Second one follows!", "And a third?"]
+        await wait_for(lambda: [m.body for m in view.messages if m.author_type == "operator"] ==
+                       [p.body for p in parts], what="the parts, in order")
+
+        await session.update_visitor(cid, email="maria@example.com")
+        await wait_for(lambda: view.visitor.email == "maria@example.com", what="visitor.updated")
+        await session.add_visitor_note(cid, "prefers e-mail\x1b[2J")
+        await wait_for(lambda: [n.body for n in view.visitor.notes] == ["prefers e-mail"], what="visitor.note")
+        await session.callback(cid, "phone", "+34 600 000 000", "after 5pm")
+        await wait_for(lambda: view.visitor.phone == "+34 600 000 000")
+        await wait_for(lambda: any(m.author_type == "system" and "Callback requested" in m.body
+                                   for m in view.messages))
+        await session.set_status("away")
+        await wait_for(lambda: store.me.status == "away" and store.operators[store.me.id].status == "away")
+    finally:
+        await session.stop()
+
+
+async def test_revoked_token_takes_the_desk_offline_with_a_sentence(shared, tmp_path):
+    session = await started_session(shared, new_operator(shared), tmp_path)
+    try:
+        notices = []
+        session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))
+        await session.api.logout()                       # the token is revoked server-side
+        session.stream.drop()                            # the next connection must be refused
+        await wait_for(lambda: session.store.connection == "offline", what="offline")
+        assert any("Log in again" in n for n in notices)
+        assert session.stream.state == "offline"
+    finally:
+        await session.stop()

@@ -63,10 +63,17 @@ def _cap_length(text: str, limit: int) -> str:
     return text[: limit - 1] + ELLIPSIS
 
 
+def _plain(text: str, limit: int) -> bool:
+    """Printable ASCII within the limit: nothing to do (most text; keeps big transcripts fast)."""
+    return len(text) <= limit and text.isascii() and text.isprintable()
+
+
 def clean(text: Any, limit: int = 8000) -> str:
     """Multi-line untrusted text made inert: safe to show in a terminal, never longer than `limit`."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if _plain(text, limit):
+        return text
     return _cap_length(_cap_floods(_strip(text)), limit)
 
 
@@ -74,6 +81,8 @@ def clean_line(text: Any, limit: int = 300) -> str:
     """Like `clean`, for one-line fields (names, titles, URLs): newlines and tabs become spaces."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if _plain(text, limit):
+        return text
     one_line = _cap_floods(_strip(text)).replace("\n", " ").replace("\t", " ")
     return _cap_length(one_line, limit)
 
@@ -103,7 +112,12 @@ def clean_value(value: Any, field: str = "") -> Any:
     if isinstance(value, dict):
         return {k: clean_value(v, k if isinstance(k, str) else field) for k, v in value.items()}
     fields = getattr(type(value), "model_fields", None)
-    if fields is not None:     # a pydantic model: copy with every field cleaned
-        return value.model_copy(update={name: clean_value(getattr(value, name), name)
-                                        for name in fields})
+    if fields is not None:     # a pydantic model: a copy with the fields that changed
+        update = {}
+        for name in fields:
+            old = getattr(value, name)
+            new = clean_value(old, name)
+            if new is not old and new != old:
+                update[name] = new
+        return value.model_copy(update=update) if update else value
     return value

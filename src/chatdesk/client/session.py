@@ -127,6 +127,9 @@ class DeskSession:
         except (ApiError, ApiUnavailable) as e:
             self._store.release(discard=True)
             self._store.notice(f"Could not load the desk's state: {e}")
+            first = self._first_sync
+            if isinstance(e, ApiError) and e.status in (401, 403) and first is not None and not first.done():
+                first.set_exception(e)       # retrying will not help: let start() say why
             raise
         # even lower than before: a server restored from an older backup starts its ids lower
         self._store.last_event_id = event_id

@@ -105,8 +105,8 @@ class EventStream:
                 return
             except (OSError, asyncio.TimeoutError, WebSocketException, InvalidStatus, ValueError) as e:
                 log.info("stream dropped: %r", e)
-            except Exception:     # a bug in a callback must not end the stream for good
-                log.exception("stream failed")
+            except Exception as e:    # e.g. the snapshot failed in on_reset; never end the stream for it
+                log.warning("stream interrupted: %s", e, exc_info=log.isEnabledFor(logging.DEBUG))
             finally:
                 await self._close_ws()
             if self.state == "live":
