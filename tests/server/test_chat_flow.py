@@ -119,3 +119,17 @@ async def test_close_stores_summary_tags_and_follow_up(shared):
     assert r.status_code == 409 and r.json()["error"] == "conversation_closed"
     past = (await ana.ok("GET", f"/visitors/{visitor.id}"))["past_conversations"]
     assert past[0]["summary"] == "Asked about shipping" and past[0]["tags"] == ["shipping", "norway"]
+
+
+async def test_operator_wraps_up_after_the_visitor_left(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    visitor = await Visitor.arrive(shared)
+    cid = await visitor.start_chat()
+    await ana.accept(cid)
+    desk = await Stream.open(shared, token=ana.token)
+    left = await visitor.ok("POST", f"/visitor/conversations/{cid}/close")
+    assert left["state"] == "closed"
+    assert (await desk.event("conversation.closed", cid))["data"]["by_visitor"] is True
+    wrapped = await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "Left early", "tags": ["lost"]})
+    assert wrapped["state"] == "closed" and wrapped["summary"] == "Left early"
+    assert (await desk.event("conversation.updated", cid))["data"]["conversation"]["tags"] == ["lost"]

@@ -127,6 +127,8 @@ async def visitor_message(tx: Tx, vid: str, cid: int, *, client_msg_id: str, bod
 async def close(tx: Tx, cid: int, *, summary: str = "", tags: list[str] | None = None,
                 follow_up: str | None = None, by_visitor: bool = False) -> dict[str, Any]:
     conv = await load_for_update(tx, cid)
+    if conv["state"] == "closed" and not by_visitor:
+        return await wrap_up(tx, conv, summary=summary, tags=tags or [], follow_up=follow_up)
     if conv["state"] not in queries.OPEN_STATES:
         raise conflict("conversation_closed", "This chat is already closed.")
     was_queued = conv["state"] == "queued"
@@ -139,6 +141,16 @@ async def close(tx: Tx, cid: int, *, summary: str = "", tags: list[str] | None =
     kind = ev.CONVERSATION_MISSED if new_state == "missed" else ev.CONVERSATION_CLOSED
     row = await emit_conversation(tx, kind, cid, seq=seq, extra_ops=(conv["operator_id"],),
                                   everyone=was_queued, extra={"by_visitor": by_visitor})
+    return row.data["conversation"]
+
+
+async def wrap_up(tx: Tx, conv: dict[str, Any], *, summary: str, tags: list[str],
+                  follow_up: str | None) -> dict[str, Any]:
+    """Closing an already closed chat (e.g. the visitor left first) stores the wrap-up."""
+    seq = await tx.next_seq(conv["id"])
+    await tx.conn.execute(update(C).where(C.c.id == conv["id"]).values(
+        summary=summary, tags=json.dumps(tags), follow_up=follow_up))
+    row = await emit_conversation(tx, ev.CONVERSATION_UPDATED, conv["id"], seq=seq)
     return row.data["conversation"]
 
 

@@ -95,3 +95,8 @@ def install(app: FastAPI) -> None:
             return await _overflow(req, exc.orig)
         log.exception("database error on %s %s", req.method, req.url.path)
         return body("internal", "The server failed to store this; please try again.", 500)
+
+    @app.exception_handler(Exception)
+    async def _bug(req: Request, exc: Exception):
+        log.error("unhandled error on %s %s", req.method, req.url.path, exc_info=exc)
+        return body("internal", "Something went wrong on the server; please try again.", 500)

@@ -65,7 +65,7 @@ class EventRow:
             data = self.data
         else:
             conv = dict(self.data.get("conversation", {}))
-            for private in ("tags", "summary", "auto_assigned", "department"):
+            for private in ("tags", "summary", "follow_up", "auto_assigned", "department"):
                 conv.pop(private, None)
             data = {"conversation": conv}
         return {**self.frame(), "data": data}
@@ -84,7 +84,6 @@ class Tx:
     def __init__(self, conn: AsyncConnection):
         self.conn = conn
         self.events: list[EventRow] = []
-        self.after_commit: list[Callable[[], None]] = []
 
     async def next_seq(self, conversation_id: int) -> int:
         c = schema.conversations
@@ -180,8 +179,6 @@ class Store:
                     newest = tx.events[-1].event_id
                     await conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
             self.hub.publish(tx.events)
-        for fn in tx.after_commit:
-            fn()
 
     def read(self):
         return self.db.read()
