@@ -171,10 +171,10 @@ class DeskSession:
         store.set_queue(queue)
         store.set_conversations([d for d in details if d is not None])
 
-    async def _load_one(self, conversation_id: int, visitor_id: str):
+    async def _load_one(self, conversation_id: int, visitor_id: str = ""):
         detail = await self._api.conversation(conversation_id)
         try:
-            visitor: VisitorDetail | None = await self._api.visitor(visitor_id)
+            visitor: VisitorDetail | None = await self._api.visitor(visitor_id or detail.conversation.visitor_id)
         except ApiError:
             visitor = None          # the transcript matters more than the sidebar
         return detail, visitor
@@ -184,17 +184,26 @@ class DeskSession:
         if task is not None and not task.done():
             return
         self._reloads[conversation_id] = asyncio.get_running_loop().create_task(
-            self._reload(conversation_id), name=f"reload-{conversation_id}")
+            self._reload_until_done(conversation_id), name=f"reload-{conversation_id}")
+
+    async def _reload_until_done(self, conversation_id: int) -> None:
+        """A seq gap must be filled even if REST hiccups: retry with backoff while it is needed."""
+        delay = 0.2
+        while True:
+            if await self._reload(conversation_id) is not None:
+                return
+            view = self._store.conversations.get(conversation_id)
+            if view is None or not view.needs_reload:
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
     async def _reload(self, conversation_id: int) -> ConversationView | None:
         view = self._store.conversations.get(conversation_id)
-        visitor_id = view.conversation.visitor_id if view else ""
         try:
-            detail, visitor = await self._load_one(conversation_id, visitor_id)
-            if not visitor_id:
-                visitor = await self._api.visitor(detail.conversation.visitor_id)
+            detail, visitor = await self._load_one(conversation_id)
         except ApiUnavailable:
-            return None             # retried when the stream is live again
+            return None             # retried with backoff, and when the stream is live again
         except ApiError as e:
             if view is not None:
                 view.needs_reload = False

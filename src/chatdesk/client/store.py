@@ -111,10 +111,13 @@ class DeskStore:
                 self.conversations[cid] = view
         self._emit(Change("conversation", None, "updated"))
 
-    def load_conversation(self, detail: ConversationDetail, visitor: VisitorDetail | None) -> ConversationView:
-        """Merge one conversation reloaded over REST (after accept, a transfer or a seq gap)."""
+    def load_conversation(self, detail: ConversationDetail, visitor: VisitorDetail | None) -> ConversationView | None:
+        """Merge one conversation reloaded over REST (after accept, a transfer or a seq gap).
+        A conversation we do not hold yet is only taken in if it is ours and open."""
         cid = detail.conversation.id
         existed = cid in self.conversations
+        if not existed and not self._is_mine_and_open(detail.conversation):
+            return None
         view = self._view_from_detail(detail, visitor, self.conversations.get(cid))
         self.conversations[cid] = view
         self.queue.pop(cid, None)
