@@ -137,6 +137,18 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     assert await page.eval_on_selector_all("#chatdesk .cd-visitor", "els => els.length") == 1
     assert errors == []
 
+    # Next day, a new browser session with the same cookie: the server knows the visitor again.
+    later = await browser.new_context()
+    await later.add_cookies(await page.context.cookies())
+    again = await later.new_page()
+    await again.goto(server.url + "/shop/checkout.html")
+
+    async def checkout_view():
+        v = await desk.get(f"/visitors/{vid}")
+        return v and [p for p in v["pageviews"] if p["url"].endswith("/shop/checkout.html")]
+    await poll(checkout_view, "the returning visitor's page view under the same id")
+    assert await visitor_id_of(again) == vid
+
 
 async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(server, browser):
     from websockets.asyncio.client import connect
@@ -166,6 +178,9 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
                 and frame.get("text", "").startswith("and for") and frame
         frame = await poll(peek, "the visitor's draft on the operator stream")
         assert frame["conversation_id"] == conv_id
+        # And the other way: the operator types, the visitor sees it.
+        await ws.send(json.dumps({"type": "typing", "conversation_id": conv_id, "is_typing": True}))
+        await page.locator("#chatdesk .cd-typing", has_text="Typing").wait_for()
     assert await page.input_value("#chatdesk .cd-input") == "and for Aust"
 
     # Cut every connection (server restart); the widget reconnects and resumes without duplicates.
