@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Api, Operator, Visitor, new_id, operators
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from .helpers import Api, Operator, Stream, Visitor, new_id, operators
 
 
 async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared):
@@ -44,7 +47,12 @@ async def test_a_visitor_cannot_read_another_visitors_conversation(shared):
 
 async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(shared):
     ana = await Operator.create(shared, "ana@example.com")
+    desk = await Stream.open(shared, token=ana.token)
     assert (await ana.post("/auth/logout")).status_code == 200
+    assert (await desk.next(lambda f: f["type"] == "error"))["error"] == "unauthorized"
+    with pytest.raises(ConnectionClosed) as closed:
+        await desk.next()
+    assert closed.value.rcvd.code == 4401
     r = await ana.get("/me")
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
     anon = Api(shared)

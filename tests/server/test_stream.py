@@ -143,3 +143,18 @@ async def test_typing_and_sneak_peek_are_ephemeral(shared):
     # Nothing of it was logged.
     events = (await ana.detail(cid)).json()["events"]
     assert all(e["type"] != "typing" for e in events) and "I want to ret" not in str(events)
+
+
+async def test_visitor_stream_resumes_too(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    v, cid = await _active_chat(shared, ana)
+    vs = await Stream.open(shared, visitor_token=v.token)
+    await ana.say(cid, "first")
+    last = (await vs.next(lambda f: f.get("data", {}).get("body") == "first"))["event_id"]
+    await vs.close()
+    for i in range(5):
+        await ana.say(cid, f"while away {i}")
+        await ana.say(cid, f"note {i}", kind="note")
+    again = await Stream.open(shared, visitor_token=v.token, after=last)
+    assert [f["data"]["body"] for f in again.events()] == [f"while away {i}" for i in range(5)]
+    assert again.resume_answer["type"] == "resumed"

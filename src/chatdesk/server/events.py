@@ -116,8 +116,14 @@ class Subscriber:
     accepts: Callable[[EventRow], bool]
     actor: Actor | None = None
     visitor_id: str | None = None
+    token_hash: str | None = None
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
     overflowed: bool = False
+    revoked: bool = False
+
+    def revoke(self) -> None:
+        self.revoked = True
+        self.queue.put_nowait(None)   # wakes the writer, which closes the stream
 
     def offer(self, item: EventRow | dict) -> None:
         if self.overflowed:
@@ -146,6 +152,12 @@ class Hub:
             self.visitor_streams[sub.visitor_id] -= 1
             if self.visitor_streams[sub.visitor_id] <= 0:
                 del self.visitor_streams[sub.visitor_id]
+
+    def revoke(self, token_hash: str) -> None:
+        """Logout: streams opened with this token end at once."""
+        for sub in list(self.subscribers):
+            if sub.token_hash == token_hash:
+                sub.revoke()
 
     def visitor_connected(self, visitor_id: str) -> bool:
         return visitor_id in self.visitor_streams

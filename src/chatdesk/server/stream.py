@@ -25,7 +25,7 @@ from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import MAX_BODY
 
 from . import queries
-from .auth import actor_for_token, visitor_for_token
+from .auth import actor_for_token, token_hash, visitor_for_token
 from .events import E, EventRow, Subscriber, operator_filter
 from .state import ServerContext
 
@@ -103,6 +103,10 @@ async def _serve(ws: WebSocket, ctx: ServerContext, sub: Subscriber, *, where,
             last = await _replay(ctx, resume["after"], where, to_frame, send)
         while True:
             item = await sub.queue.get()
+            if item is None and sub.revoked:
+                await send({"type": ev.ERROR, "error": "unauthorized", "message": "You logged out."})
+                await ws.close(CLOSE_UNAUTHORIZED)
+                return
             if item is None:     # this client fell too far behind; it will resume on reconnect
                 await ws.close(CLOSE_OVERLOADED)
                 return
@@ -152,11 +156,17 @@ async def _replay(ctx: ServerContext, after: int, where, to_frame, send) -> int:
 async def operator_stream(ws: WebSocket) -> None:
     ctx: ServerContext = ws.app.state.ctx
     await ws.accept()
-    actor = await _authenticate(ws, lambda f: actor_for_token(ctx.db, f.get("token")
-                                                              if isinstance(f.get("token"), str) else None))
+    token: list[str] = []
+
+    async def check(frame: dict):
+        value = frame.get("token")
+        token.append(value if isinstance(value, str) else "")
+        return await actor_for_token(ctx.db, token[-1] or None)
+
+    actor = await _authenticate(ws, check)
     if actor is None:
         return
-    sub = Subscriber(accepts=lambda row: row.visible_to(actor), actor=actor)
+    sub = Subscriber(accepts=lambda row: row.visible_to(actor), actor=actor, token_hash=token_hash(token[-1]))
     ctx.hub.subscribe(sub)
     try:
         async with ctx.store.read() as conn:

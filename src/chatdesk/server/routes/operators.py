@@ -66,11 +66,12 @@ async def login(body: LoginRequest, request: Request):
 @router.post("/auth/logout")
 async def logout(request: Request, actor: Actor = Depends(current_operator)):
     ctx = ctx_of(request)
+    hashed = token_hash(bearer(request))
     async with ctx.store.tx() as tx:
-        await tx.conn.execute(update(T).where(T.c.token_hash == token_hash(bearer(request)))
-                              .values(revoked_at=time.time()))
+        await tx.conn.execute(update(T).where(T.c.token_hash == hashed).values(revoked_at=time.time()))
         remaining = (await tx.conn.execute(select(T.c.token_hash).where(
             T.c.operator_id == actor.id, T.c.revoked_at.is_(None)).limit(1))).first()
+    ctx.hub.revoke(hashed)
     if remaining is None:            # last session gone: nobody is there to take chats
         await set_status(ctx, actor.id, "offline")
     return {"ok": True}
