@@ -1,8 +1,9 @@
 """`chatdesk simulate`: visitors who browse the demo shop, open chats, answer operators after a
 human-like delay and sometimes come back as returning visitors.
 
-Bounded on purpose: at most `visitors` people on the site at once, at most three times that many
-distinct people in total, loopback servers only, and it stops by itself after `duration` seconds.
+Bounded on purpose: at most `visitors` people on the site at once, at most PEOPLE_PER_SLOT times
+that many distinct people in total, loopback servers only, and it stops by itself after `duration`
+seconds.
 Pauses scale with the duration so a 10-second test run still shows whole conversations while a
 long demo run feels human (seconds between pages and replies).
 """
@@ -26,6 +27,7 @@ from chatdesk.server.sim_visitor import VisitorApiError, VisitorConnection
 MAX_VISITORS = 500
 MAX_DURATION = 24 * 3600.0
 RETURN_CHANCE = 0.35
+PEOPLE_PER_SLOT = 20      # a demo left running keeps getting new faces for about an hour
 
 
 class SimulatorError(Exception):
@@ -247,7 +249,7 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
             raise SimulatorError(f"No chat server answers at {base_url} ({e.__class__.__name__}).") from e
         run = _Run(base_url=base_url, http=http, rng=random.Random(seed),
                    pace=min(1.0, max(0.04, duration / 150.0)),
-                   deadline=time.monotonic() + duration, stop=stop, max_people=visitors * 3,
+                   deadline=time.monotonic() + duration, stop=stop, max_people=visitors * PEOPLE_PER_SLOT,
                    return_chance=return_chance)
         tasks = [asyncio.create_task(_guard(run, _slot(run, i))) for i in range(visitors)]
         # Every wait in a slot is bounded by the deadline; the grace covers in-flight requests.
