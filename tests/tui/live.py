@@ -26,9 +26,11 @@ class RecordingDesk(DeskApp):
 
 
 def make_desk(srv, token: str, tmp_path: Path, keymap: dict[str, str] | None = None,
-              **settings: Any) -> RecordingDesk:
+              theme_dirs: list[Path] | None = None, clock: Any = None, **settings: Any) -> RecordingDesk:
+    extra = {"clock": clock} if clock is not None else {}
     return RecordingDesk(url=srv.url, token=token, state_dir=tmp_path / "desk-state", keymap=keymap or {},
-                         theme_dirs=[SHIPPED_DIR], settings=DeskSettings(bell=False, **settings))
+                         theme_dirs=theme_dirs or [SHIPPED_DIR], settings=DeskSettings(bell=False, **settings),
+                         **extra)
 
 
 def transcript_text(app: DeskApp, cid: int) -> str:

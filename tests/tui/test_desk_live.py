@@ -19,8 +19,8 @@ async def started(pilot, app) -> None:
                    timeout=15, what="desk connected")
 
 
-async def test_accept_reply_receive_and_markup_stays_inert(shared_server, tmp_path):
-    token = shared_server.operator("ann@desk.test", "Ann Op")
+async def test_accept_reply_receive_and_markup_stays_inert(shared_server, operators, tmp_path):
+    token = operators["ann"]
     v = await WebVisitor(shared_server.url).arrive("https://shop.test/cart", "Cart [b]x[/b]")
     cid = await v.start_chat("Hi [@click=app.quit]do you ship?", name="Vera [link=x]")
     app = make_desk(shared_server, token, tmp_path)
@@ -55,8 +55,8 @@ async def test_accept_reply_receive_and_markup_stays_inert(shared_server, tmp_pa
     await v.close()
 
 
-async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_server, tmp_path):
-    token = shared_server.operator("bo@desk.test", "Bo Op")
+async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_server, operators, tmp_path):
+    token = operators["bo"]
     v1 = await WebVisitor(shared_server.url).arrive()
     c1 = await v1.start_chat("first visitor here", name="One")
     v2 = await WebVisitor(shared_server.url).arrive()
@@ -89,8 +89,8 @@ async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_ser
     await v2.close()
 
 
-async def test_canned_picker_inserts_filled_text_and_asks_for_missing(shared_server, tmp_path):
-    token = shared_server.operator("cy@desk.test", "Cy Op")
+async def test_canned_picker_inserts_filled_text_and_asks_for_missing(shared_server, operators, tmp_path):
+    token = operators["cy"]
     async with httpx.AsyncClient(base_url=shared_server.url + "/api/v1",
                                  headers={"Authorization": f"Bearer {token}"}) as op:
         r = await op.post("/canned", json={"shortcut": "hello", "title": "Greeting",
@@ -121,10 +121,10 @@ async def test_canned_picker_inserts_filled_text_and_asks_for_missing(shared_ser
     await v.close()
 
 
-async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_path):
+async def test_internal_note_transfer_and_close_with_summary(shared_server, operators, tmp_path):
     srv = shared_server
-    token_b = srv.operator("eve@desk.test", "Eve Colleague")
-    token = srv.operator("dan@desk.test", "Dan Op")
+    token_b = operators["eve"]
+    token = operators["dan"]
     v1 = await WebVisitor(srv.url).arrive()
     c1 = await v1.start_chat("I need an invoice", name="Fay")
     v2 = await WebVisitor(srv.url).arrive()
@@ -189,9 +189,9 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, tmp_
     await v2.close()
 
 
-async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, tmp_path):
+async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, operators, tmp_path):
     srv = shared_server
-    token = srv.operator("hal@desk.test", "Hal Novice", max_chats=1)
+    token = operators["hal"]
     visitors = [await WebVisitor(srv.url).arrive() for _ in range(2)]
     cids = [await v.start_chat(f"question {i}") for i, v in enumerate(visitors)]
     app = make_desk(srv, token, tmp_path)
@@ -210,7 +210,7 @@ async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, tmp_p
         assert app.errors()[-1] == r.json()["message"]
         assert app.desk.tab_order == [cids[0]] and cids[1] in app.desk.store.queue
     # Leave nothing waiting for the other tests on this server: a colleague takes it.
-    helper = srv.operator("hal-helper@desk.test", "Helper")
+    helper = operators["helper"]
     async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
                                  headers={"Authorization": f"Bearer {helper}"}) as api:
         assert (await api.post(f"/conversations/{cids[1]}/accept")).status_code < 300

@@ -18,9 +18,9 @@ async def open_desk_with_chat(pilot, app, cid):
     await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab opened")
 
 
-async def test_typing_both_ways_with_sneak_peek(shared_server, tmp_path):
+async def test_typing_both_ways_with_sneak_peek(shared_server, operators, tmp_path):
     server = shared_server
-    token = server.operator("ty@desk.test", "Ty Op")
+    token = operators["ty"]
     v = await WebVisitor(server.url).arrive()
     cid = await v.start_chat("hi", name="Uma")
     stream = await VisitorStream.open(server.ws_url, v)
@@ -72,9 +72,9 @@ async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_pa
     await v.close()
 
 
-async def test_send_in_parts_and_the_one_moment_line(shared_server, tmp_path):
+async def test_send_in_parts_and_the_one_moment_line(shared_server, operators, tmp_path):
     server = shared_server
-    token = server.operator("pa@desk.test", "Pa Op")
+    token = operators["pa"]
     v = await WebVisitor(server.url).arrive()
     cid = await v.start_chat("tell me everything", name="Wes")
     app = make_desk(server, token, tmp_path, split_len=30)

@@ -22,15 +22,15 @@ def resolve(args: Any) -> tuple[str, str, str | None, Any, str | None]:
         return "", email, None, config, (
             "No chat server given. Open the desk with `chatdesk --url URL`, or log in once with "
             "`chatdesk login --url URL --email EMAIL` so the desk remembers it.")
+    login = f"`chatdesk login --url {url} --email {email or 'EMAIL'}`"
     try:
         token = load_token(url, email)
     except NoKeyring as exc:
-        return url, email, None, config, str(exc)
+        return url, email, None, config, f"{exc} Then log in with {login}."
     if not token:
         who = f" for {email}" if email else ""
         return url, email, None, config, (
-            f"There is no saved login{who} at {url}. Log in first with "
-            f"`chatdesk login --url {url} --email {email or 'EMAIL'}`, or set CHATDESK_TOKEN.")
+            f"There is no saved login{who} at {url}. Log in first with {login}, or set CHATDESK_TOKEN.")
     return url, email, token, config, None
 
 
