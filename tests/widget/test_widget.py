@@ -11,12 +11,14 @@ import uuid
 import httpx
 import pytest
 
+from hostile.corpus import text_payloads
 from support.live_server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason="Debian's Chromium is not installed at /usr/bin/chromium")
-HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>"]
+HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>",
+           *(text for name, text in text_payloads() if name.startswith("html-"))]
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +93,7 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     page = await (await browser.new_context()).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: errors.append(f"dialog opened: {d.message}"))
 
     response = await page.goto(server.url + "/shop/")
     csp = response.headers.get("content-security-policy", "")
@@ -118,16 +121,16 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     await desk.reply(conv_id, "Yes! Norway takes 5 to 7 days.")
     for body in HOSTILE:
         await desk.reply(conv_id, body)
-    await operators_shown(page, 3)
+    await operators_shown(page, 1 + len(HOSTILE))
     assert await operator_texts(page) == ["Yes! Norway takes 5 to 7 days.", *HOSTILE]
     created = await page.evaluate(
-        "[document.querySelectorAll('#chatdesk img, #chatdesk script, #chatdesk b').length, "
+        "[document.querySelectorAll('#chatdesk :is(img, script, b, svg, iframe)').length, "
         " typeof window.__pwned]")
     assert created == [0, "undefined"], "operator text must never become elements"
 
     # Another page of the shop: the page view is reported and the transcript comes back once.
     await page.click("header nav a[href='product.html']")
-    await operators_shown(page, 3)
+    await operators_shown(page, 1 + len(HOSTILE))
 
     async def product_view():
         v = await desk.get(f"/visitors/{vid}")
