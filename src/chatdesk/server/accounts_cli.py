@@ -43,19 +43,17 @@ def _check(args, password: str) -> str | None:
     return None
 
 
-def add_user(args) -> int:
+def create_user(db_path, *, email: str, name: str, role: str = "operator", max_chats: int = 4,
+                departments: list[str] | None = None, password: str) -> bool:
+    """Add (or update) an operator account, creating or migrating the database first.
+    Returns True when the account is new. Also used by `chatdesk demo`."""
     from .migrations_version import LATEST
 
-    password = sys.stdin.readline().rstrip("\r\n")
-    problem = _check(args, password)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    email = args.email.strip().lower()
-    if _schema_version(args.db) < LATEST:
-        _migrate(args.db)
-    values = (args.name, args.role, args.max_chats, hash_password(password), json.dumps(args.department))
-    db = sqlite3.connect(args.db, timeout=10, isolation_level=None)
+    path, email, departments = str(db_path), email.strip().lower(), list(departments or [])
+    if _schema_version(path) < LATEST:
+        _migrate(path)
+    values = (name, role, max_chats, hash_password(password), json.dumps(departments))
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
         db.execute("PRAGMA busy_timeout=10000")
         db.execute("BEGIN IMMEDIATE")
@@ -67,10 +65,21 @@ def add_user(args) -> int:
             db.execute("INSERT INTO operators (name, role, max_chats, password_hash, departments, email, "
                        "status, novice, approval_required, last_assigned_at, created_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, 'offline', 0, 0, 0, ?)", (*values, email, time.time()))
-        for d in args.department:
+        for d in departments:
             db.execute("INSERT OR IGNORE INTO departments (name) VALUES (?)", (d,))
         db.execute("COMMIT")
     finally:
         db.close()
-    print(f"{'Updated' if existing else 'Added'} {email} ({args.role}).")
+    return existing is None
+
+
+def add_user(args) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    problem = _check(args, password)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    created = create_user(args.db, email=args.email, name=args.name, role=args.role,
+                          max_chats=args.max_chats, departments=args.department, password=password)
+    print(f"{'Added' if created else 'Updated'} {args.email.strip().lower()} ({args.role}).")
     return 0
