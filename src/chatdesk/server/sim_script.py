@@ -106,6 +106,7 @@ TOPICS: list[Topic] = [
 THANKS = ["Great, thank you!", "Perfect, thanks a lot.", "Thanks, that helps!",
           "Ok, thank you for your help.", "Super, have a nice day!"]
 WAITING = ["Hello? Is anyone there?", "Still waiting, no rush.", "Sorry, are you still there?"]
+SECOND_THOUGHTS = ["actually", "wait", "hm, never mind", "or maybe", "sorry I mean"]
 ACKS = ["Ok.", "Ah I see.", "Alright.", "Makes sense.", "Good to know."]
 
 

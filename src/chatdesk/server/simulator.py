@@ -158,11 +158,16 @@ async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dic
 
 
 async def _compose(run: _Run, conn: VisitorConnection, text: str) -> None:
-    """Type the line in a few bursts, each sent as a typing frame with the draft so far."""
+    """Type the line in a few bursts, each sent as a typing frame with the draft so far (the
+    operator's sneak peek). Now and then a word is typed and taken back, as people do."""
     words = text.split()
     step = max(1, len(words) // 3)
     for end in range(step, len(words), step):
-        await conn.typing(True, " ".join(words[:end]))
+        draft = " ".join(words[:end])
+        if run.rng.random() < 0.15:
+            await conn.typing(True, draft + " " + run.rng.choice(script.SECOND_THOUGHTS))
+            await run.pause(run.rng.uniform(0.8, 2.0))
+        await conn.typing(True, draft)
         await run.pause(run.rng.uniform(0.6, 1.6))
     await conn.typing(True, text)
     await run.pause(run.rng.uniform(0.3, 0.8))
