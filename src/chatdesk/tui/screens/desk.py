@@ -221,14 +221,25 @@ class DeskScreen(DeskActions, Screen):
     def sync_typing_line(self) -> None:
         line = self.query_one("#typing-line", Static)
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
-        if view is None or not (view.visitor_typing or view.sneak_peek):
-            line.update("")
-            return
-        bits: list[Any] = [(f" {visitor_label(view.visitor)} is typing…", "italic $text-muted")]
-        if view.sneak_peek:
-            bits += [("  “", "$text-muted"), (fit(view.sneak_peek, max(10, self.size.width - 30)), "italic"),
-                     ("”", "$text-muted")]
-        line.update(Content.assemble(*bits))
+        transcript = self.transcripts.get(self.active_id) if self.active_id is not None else None
+        bits: list[Any] = []
+        if transcript is not None and transcript.unseen:
+            bits.append((f"↓ {transcript.unseen} new below (PgDn) ", "bold $warning"))
+        if view is not None and (view.visitor_typing or view.sneak_peek):
+            bits.append((f" {visitor_label(view.visitor)} is typing…", "italic $text-muted"))
+            if view.sneak_peek:
+                bits += [("  “", "$text-muted"),
+                         (fit(view.sneak_peek, max(10, self.size.width - 50)), "italic"), ("”", "$text-muted")]
+        line.update(Content.assemble(*bits) if bits else "")
+
+    def on_transcript_unseen_changed(self, event: Transcript.UnseenChanged) -> None:
+        if event.conversation_id == self.active_id:
+            self.sync_typing_line()
+
+    def on_composer_page_requested(self, event: Composer.PageRequested) -> None:
+        transcript = self.transcripts.get(self.active_id) if self.active_id is not None else None
+        if transcript is not None:
+            (transcript.scroll_page_down if event.direction > 0 else transcript.scroll_page_up)(animate=False)
 
     def sync_sidebar(self) -> None:
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None

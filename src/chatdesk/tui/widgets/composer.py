@@ -29,6 +29,13 @@ class Composer(TextArea):
             super().__init__()
             self.text = text
 
+    class PageRequested(Message):
+        """PageUp/PageDown in the reply box scroll the transcript above it."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
     class CannedRequested(Message):
         """`/` typed at the start of an empty reply."""
 
@@ -45,6 +52,12 @@ class Composer(TextArea):
         self._clock = clock
         self._typing_sent_at: float | None = None   # None: the other side thinks we are idle
         self._idle_timer = None
+
+    def action_cursor_page_up(self) -> None:
+        self.post_message(self.PageRequested(-1))
+
+    def action_cursor_page_down(self) -> None:
+        self.post_message(self.PageRequested(1))
 
     async def _on_key(self, event: events.Key) -> None:
         if self.read_only:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
 from textual.geometry import Size
+from textual.message import Message as TextualMessage
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -69,6 +70,13 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--pending { color: $text-muted; }
     Transcript > .transcript--failed { color: $error; text-style: bold; }
     """
+
+    class UnseenChanged(TextualMessage):
+        """Messages arrived below while the operator reads further up (0: caught up)."""
+
+        def __init__(self, conversation_id: int, count: int) -> None:
+            super().__init__()
+            self.conversation_id, self.count = conversation_id, count
 
     def __init__(self, conversation_id: int, my_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -177,7 +185,7 @@ class Transcript(ScrollView, can_focus=True):
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         elif new_count:
             self.unseen += new_count
-            self.border_subtitle = f"↓ {self.unseen} new below"
+            self.post_message(self.UnseenChanged(self.conversation_id, self.unseen))
         self.refresh()
 
     def on_resize(self) -> None:
@@ -193,7 +201,7 @@ class Transcript(ScrollView, can_focus=True):
             self.follow = new >= self.max_scroll_y
             if self.follow and self.unseen:
                 self.unseen = 0
-                self.border_subtitle = ""
+                self.post_message(self.UnseenChanged(self.conversation_id, 0))
 
     # --- rendering -----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
