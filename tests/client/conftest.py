@@ -28,3 +28,15 @@ def take_email(srv, name: str = "Ana") -> str:
 def new_operator(srv, name: str = "Ana") -> str:
     """A fresh operator on the shared server; returns its token."""
     return srv.login(take_email(srv, name))
+
+
+@pytest.fixture(scope="package")
+def regular_email(shared) -> str:
+    """One operator ("Ana Smith") reused by the tests that need no fresh account: each logs in
+    for its own token. Tests that count this operator's chats use `new_operator` instead."""
+    return take_email(shared, "Ana Smith")
+
+
+@pytest.fixture
+def regular_token(shared, regular_email) -> str:
+    return shared.login(regular_email)

@@ -15,7 +15,6 @@ import pytest
 from chatdesk.client import credentials
 from chatdesk.client.config import load_config, save_config
 
-from client.conftest import take_email
 
 TESTS = Path(__file__).resolve().parents[1]
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
@@ -30,10 +29,9 @@ def run_login(srv, email, password, tmp_path, **env):
                           env=full_env, timeout=60)
 
 
-@pytest.fixture(scope="module")
-def ana(shared) -> str:
-    """One operator for the login tests: logging in again is fine."""
-    return take_email(shared)
+@pytest.fixture
+def ana(regular_email) -> str:
+    return regular_email
 
 
 def token_works(srv, token) -> bool:

@@ -11,7 +11,6 @@ from chatdesk.client.api import ApiClient, ApiError, ApiUnavailable
 from chatdesk.client.outbox import Outbox
 from chatdesk.protocol.models import Message
 
-from client.conftest import new_operator
 from client.live import wait_for
 
 
@@ -87,8 +86,8 @@ async def test_corrupt_outbox_file_is_kept_aside(tmp_path):
     await box.aclose()
 
 
-async def test_api_errors_are_sentences(shared):
-    async with ApiClient(shared.url, new_operator(shared)) as api:
+async def test_api_errors_are_sentences(shared, regular_token):
+    async with ApiClient(shared.url, regular_token) as api:
         with pytest.raises(ApiError) as err:
             await api.send_message(999999, "x", "hello")
         assert err.value.status in (403, 404) and str(err.value) and "{" not in str(err.value)

@@ -59,8 +59,8 @@ async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
         await mine_v.aclose()
 
 
-async def test_live_queue_accept_receive_and_send_once(shared, tmp_path, visitor):
-    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+async def test_live_queue_accept_receive_and_send_once(shared, regular_token, tmp_path, visitor):
+    session = await started_session(shared, regular_token, tmp_path)
     try:
         await session.set_status("online")
         changes = []
@@ -195,8 +195,8 @@ async def test_reset_reloads_everything(server_factory, tmp_path):
         await visitor.aclose()
 
 
-async def test_transfer_to_me_reloads_the_transcript(shared, tmp_path, visitor):
-    bo_token = new_operator(shared, "Bo")
+async def test_transfer_to_me_reloads_the_transcript(shared, regular_token, tmp_path, visitor):
+    bo_token = regular_token                 # hands the chat over: ends with as many chats as before
     ana = await started_session(shared, new_operator(shared, "Ana"), tmp_path / "ana")
     bo = await started_session(shared, bo_token, tmp_path / "bo")
     try:
@@ -219,8 +219,8 @@ async def test_transfer_to_me_reloads_the_transcript(shared, tmp_path, visitor):
         await bo.stop()
 
 
-async def test_refused_message_fails_with_the_servers_sentence(shared, tmp_path, visitor):
-    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+async def test_refused_message_fails_with_the_servers_sentence(shared, regular_token, tmp_path, visitor):
+    session = await started_session(shared, regular_token, tmp_path)
     try:
         await session.set_status("online")
         cid = await visitor.open_chat("bye soon")
@@ -237,8 +237,8 @@ async def test_refused_message_fails_with_the_servers_sentence(shared, tmp_path,
         await session.stop()
 
 
-async def test_typing_and_sneak_peek(shared, tmp_path, visitor):
-    session = await started_session(shared, new_operator(shared, "Ana"), tmp_path)
+async def test_typing_and_sneak_peek(shared, regular_token, tmp_path, visitor):
+    session = await started_session(shared, regular_token, tmp_path)
     try:
         await session.set_status("online")
         cid = await visitor.open_chat("hi")
@@ -260,8 +260,8 @@ async def test_bad_token_is_a_sentence(shared, tmp_path):
     await session.stop()
 
 
-async def test_actions_reach_the_store_through_the_stream(shared, tmp_path, visitor):
-    session = await started_session(shared, new_operator(shared, "Ana Smith"), tmp_path)
+async def test_actions_reach_the_store_through_the_stream(shared, regular_token, tmp_path, visitor):
+    session = await started_session(shared, regular_token, tmp_path)
     try:
         store = session.store
         await session.set_status("online")
@@ -297,8 +297,8 @@ async def test_actions_reach_the_store_through_the_stream(shared, tmp_path, visi
         await session.stop()
 
 
-async def test_revoked_token_takes_the_desk_offline_with_a_sentence(shared, tmp_path):
-    session = await started_session(shared, new_operator(shared), tmp_path)
+async def test_revoked_token_takes_the_desk_offline_with_a_sentence(shared, regular_token, tmp_path):
+    session = await started_session(shared, regular_token, tmp_path)
     try:
         notices = []
         session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))
