@@ -199,3 +199,12 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
     await operators_shown(page, 2)
     assert await page.input_value("#chatdesk .cd-input") == "and for Aust"
     assert await operator_texts(page) == ["Before the restart.", "After the restart."]
+
+    # The visitor ends the chat from the widget; the operator sees it closed.
+    await page.click("#chatdesk .cd-end")
+
+    async def closed():
+        d = await desk.get(f"/conversations/{conv_id}")
+        return d and d["conversation"]["state"] == "closed"
+    await poll(closed, "the conversation closed by the visitor")
+    assert await page.locator("#chatdesk .cd-system").count() == 1

@@ -58,7 +58,8 @@
   panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", "Chat with us");
   var head = el("div", "cd-head"); head.appendChild(el("span", "cd-title", "Chat with us"));
   var closeBtn = el("button", "cd-close", "\u00d7"); closeBtn.type = "button"; closeBtn.setAttribute("aria-label", "Minimise chat");
-  head.appendChild(closeBtn);
+  var endBtn = el("button", "cd-end", "End chat"); endBtn.type = "button"; endBtn.hidden = true;
+  head.appendChild(endBtn); head.appendChild(closeBtn);
   var status = el("div", "cd-status"); status.setAttribute("aria-live", "polite");
   var log = el("div", "cd-log"); log.setAttribute("aria-live", "polite");
   var typingLine = el("div", "cd-typing");
@@ -152,6 +153,7 @@
   }
   function setConversation(id) {
     if (id !== state.conv) { state.conv = id; sset(K.conv, id); }
+    endBtn.hidden = !id;
   }
   function loadTranscript() {
     if (!state.conv) return Promise.resolve();
@@ -164,7 +166,17 @@
       else if (c.operator_name) setStatus("You are chatting with " + c.operator_name + ".");
     });
   }
-  function forgetConversation() { state.conv = null; sset(K.conv, null); }
+  function forgetConversation() { state.conv = null; sset(K.conv, null); endBtn.hidden = true; }
+  function endChat() {
+    var id = state.conv;
+    if (!id) return;
+    forgetConversation();     // first, so the stream's closed event for it is not announced twice
+    systemLine("You ended the chat. Write again any time to start a new one.");
+    setStatus(""); showOperatorTyping(false);
+    api("POST", "/visitor/conversations/" + id + "/close", {}).then(function (r) {
+      if (!r.ok && r.status !== 409) setStatus(r.json.message || "The chat could not be ended.");
+    }, function () { setStatus("No connection: the chat could not be ended."); });
+  }
 
   function sendMessage(text) {
     var cid = newId();
@@ -301,6 +313,7 @@
   }
   bubble.addEventListener("click", function () { setOpen(panel.hidden); });
   closeBtn.addEventListener("click", function () { setOpen(false); bubble.focus(); });
+  endBtn.addEventListener("click", endChat);
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { setOpen(false); bubble.focus(); } });
   window.addEventListener("online", function () { if (!state.ws) connect(); });
 
@@ -309,6 +322,7 @@
     document.head.appendChild(css);
     document.body.appendChild(root);
     input.value = sget(K.draft) || "";
+    endBtn.hidden = !state.conv;
     if (sget(K.open)) setOpen(true);
     boot(0);
   }
