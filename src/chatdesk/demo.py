@@ -1,0 +1,116 @@
+"""`chatdesk demo`: a fresh server with demo data, simulated visitors, and the desk logged in as the
+demo operator. Server and simulator run as child processes (their logs go to files, never to the
+terminal the desk draws on); the desk runs here."""
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = [sys.executable, "-m", "chatdesk"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Children:
+    """The demo's child processes, stopped in reverse order however the desk ends."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = (self.workdir / f"{name}.log").open("ab")
+        proc = subprocess.Popen([*PY, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for proc in reversed(self.procs):
+            self.stop(proc)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"The demo server stopped at start-up. Its log:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"The demo server did not answer within {timeout:.0f} s (log: {log}).")
+
+
+def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
+    """Accounts, canned replies and visitors with a history. The history is written while the
+    server counts a one-second pause as a new visit, so the returning visitor really is one; then
+    the server restarts with the normal 30-minute rule."""
+    from chatdesk import demo_seed
+    from chatdesk.server.accounts_cli import create_user
+
+    for email, name, role, max_chats, departments in demo_seed.STAFF:
+        create_user(db, email=email, name=name, role=role, max_chats=max_chats,
+                    departments=list(departments), password=demo_seed.PASSWORD)
+    server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "1")
+    _wait_healthy(url, server, children.workdir / "server.log")
+    visitors = demo_seed.seed(url)
+    time.sleep(1.1)
+    demo_seed.returning_visitor_opens_chat(url, visitors["Ines Moreau"],
+                                           "Hi again! Is the trail jacket back in XS?")
+    children.stop(server)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    import httpx
+
+    from chatdesk import demo_seed
+
+    workdir = Path(tempfile.mkdtemp(prefix="chatdesk-demo-"))
+    db = workdir / "demo.db"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    children = _Children(workdir)
+    try:
+        print(f"chatdesk demo: preparing a shop with history in {workdir} …", flush=True)
+        _prepare(children, db, port, url)
+        print(f"chatdesk demo: server on {url} (shop: {url}/shop/), visitors arriving …", flush=True)
+        server = children.start("server", "server", "--db", str(db), "--port", str(port))
+        _wait_healthy(url, server, workdir / "server.log")
+        children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
+                       "--duration", "86400")
+        token = httpx.post(f"{url}/api/v1/auth/login",
+                           json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
+        from chatdesk.tui.app import DeskApp
+
+        app = DeskApp(url=url, token=token, state_dir=workdir / "state")
+        app.run()
+        return app.return_code or 0
+    finally:
+        children.stop_all()
+        if args.keep:
+            print(f"Demo data kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,105 @@
+"""Demo data, put in through the real REST API as a shop would: operators, canned replies, and a few
+returning visitors with past conversations, summaries and notes."""
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+PASSWORD = "demo-password"
+DEMO_OPERATOR = "dana@demo.chatdesk"
+
+# email, name, role, max_chats, departments
+STAFF = [
+    (DEMO_OPERATOR, "Dana Park", "operator", 4, ("sales", "support")),
+    ("omar@demo.chatdesk", "Omar Reyes", "operator", 4, ("support",)),
+    ("nico@demo.chatdesk", "Nico Brandt", "operator", 2, ("sales",)),
+    ("sam@demo.chatdesk", "Sam Okafor", "supervisor", 4, ("sales", "support")),
+    ("tess@demo.chatdesk", "Tess Lindqvist", "trainer", 4, ("sales", "support")),
+]
+
+CANNED = [
+    ("hi", "Greeting", "Hi {visitor.name}, I'm {operator.name}. How can I help you today?", ["greeting"]),
+    ("back", "Welcome back", "Welcome back, {visitor.name}! Good to see you again. Is this about your "
+     "last order, or something new?", ["greeting", "returning"]),
+    ("check", "Checking", "One moment, I am checking that for you.", ["status"]),
+    ("ship", "Shipping times", "Orders placed before 2 pm ship the same day. Standard delivery takes 2-3 "
+     "working days, express arrives the next working day.", ["shipping"]),
+    ("returns", "Returns", "You can return anything within 30 days. Start it from your order page and "
+     "print the free label; the refund follows within 5 days of arrival.", ["returns"]),
+    ("size", "Size advice", "Our {page.title} runs true to size. If you are between two sizes, take the "
+     "larger one.", ["sizes", "product"]),
+    ("code", "Discount code", "Here is a code for 10% off your first order: {discount.code}", ["sales"]),
+    ("phone", "Offer a call", "This is easier by phone. May I call you? Just leave your number and a "
+     "good time.", ["callback"]),
+    ("busy", "Everyone busy", "Thanks for waiting, {visitor.name}. All of us are with other customers; "
+     "I will be with you in a minute.", ["queue"]),
+    ("hours", "Opening hours", "We are on chat Monday to Friday, 8 am to 8 pm, and Saturday 9 am to 2 pm.",
+     ["hours"]),
+    ("bye", "Goodbye", "Thanks for chatting, {visitor.name}! Have a lovely day.", ["closing"]),
+]
+
+# name, pages seen, first line, operator reply, summary, tags, note
+HISTORY = [
+    ("Ines Moreau", [("/shop/", "Home — Northwind Outfitters"), ("/shop/product.html", "Trail Jacket — Northwind Outfitters")],
+     "Does the trail jacket come in petite sizes?", "It does, from XS. I've sent you the size chart.",
+     "Asked about petite sizes for the trail jacket. Sent the size chart; likely to order XS.",
+     ["sizes", "product"], "Prefers e-mail. Bought hiking boots last spring."),
+    ("Tom Becker", [("/shop/shipping.html", "Shipping — Northwind Outfitters")],
+     "My parcel hasn't arrived, order 10432.", "It was delayed at the depot; it arrives tomorrow.",
+     "Late parcel, order 10432, delayed at the depot. Promised delivery next day.",
+     ["shipping", "complaint"], "Had a late delivery once: be generous with express shipping."),
+    ("Mei Tanaka", [("/shop/checkout.html", "Checkout — Northwind Outfitters")],
+     "The discount code from the newsletter doesn't work.", "Fixed: the code was for orders over 50.",
+     "Newsletter code rejected at checkout; explained the 50 minimum. Ordered afterwards.",
+     ["sales", "checkout"], "Wholesale interest: hand to sales if she asks about bulk orders."),
+]
+
+
+def _id() -> str:
+    return uuid.uuid4().hex
+
+
+def seed(base_url: str) -> dict[str, str]:
+    """Seed a running server. Returns visitor ids by name (for the returning-visitor opener)."""
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        token = http.post("/api/v1/auth/login", json={"email": DEMO_OPERATOR, "password": PASSWORD}).json()["token"]
+        op = {"Authorization": f"Bearer {token}"}
+        existing = {c["shortcut"] for c in http.get("/api/v1/canned", headers=op).json()["canned"]}
+        for shortcut, title, body, tags in CANNED:
+            if shortcut in existing:
+                continue
+            http.post("/api/v1/canned", json={"shortcut": shortcut, "title": title, "body": body,
+                                              "tags": tags, "shared": True}, headers=op).raise_for_status()
+        visitors: dict[str, str] = {}
+        for name, pages, first, reply, summary, tags, note in HISTORY:
+            url, title = pages[0]
+            s = http.post("/api/v1/visitor/sessions", json={"url": base_url + url, "title": title,
+                                                             "referrer": "https://www.example-search.com/"}).json()
+            vis = {"Authorization": f"Bearer {s['visitor_token']}"}
+            for url, title in pages[1:]:
+                http.post("/api/v1/visitor/pageviews", json={"url": base_url + url, "title": title}, headers=vis)
+            conv = http.post("/api/v1/visitor/conversations", json={"client_msg_id": _id(), "body": first,
+                                                                   "name": name}, headers=vis).json()
+            cid = conv["conversation"]["id"] if "conversation" in conv else conv["id"]
+            http.post(f"/api/v1/conversations/{cid}/accept", headers=op).raise_for_status()
+            http.post(f"/api/v1/conversations/{cid}/messages", json={"client_msg_id": _id(), "body": reply,
+                                                                    "kind": "text"}, headers=op).raise_for_status()
+            http.post(f"/api/v1/conversations/{cid}/close", json={"summary": summary, "tags": tags},
+                      headers=op).raise_for_status()
+            http.post(f"/api/v1/visitors/{s['visitor_id']}/notes", json={"body": note}, headers=op).raise_for_status()
+            visitors[name] = s["visitor_id"]
+        http.post("/api/v1/auth/logout", headers=op)
+        return visitors
+
+
+def returning_visitor_opens_chat(base_url: str, visitor_id: str, body: str) -> None:
+    """A returning visitor comes back and writes: the queue shows the returning mark."""
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        s = http.post("/api/v1/visitor/sessions", json={"visitor_id": visitor_id, "url": base_url + "/shop/",
+                                                         "title": "Home — Northwind Outfitters",
+                                                         "referrer": "newsletter"}).json()
+        vis = {"Authorization": f"Bearer {s['visitor_token']}"}
+        http.post("/api/v1/visitor/pageviews", json={"url": base_url + "/shop/product.html",
+                                                      "title": "Trail Jacket — Northwind Outfitters"}, headers=vis)
+        http.post("/api/v1/visitor/conversations", json={"client_msg_id": _id(), "body": body}, headers=vis)
