@@ -19,7 +19,7 @@ def shared_server(tmp_path_factory):
 SHARED_OPERATORS = {
     "ann": ("Ann Op", 4), "bo": ("Bo Op", 4), "cy": ("Cy Op", 4), "dan": ("Dan Op", 4),
     "eve": ("Eve Colleague", 4), "hal": ("Hal Novice", 1), "helper": ("Helper", 4), "jo": ("Jo Op", 4),
-    "sm": ("Sm Op", 4), "ty": ("Ty Op", 4), "pa": ("Pa Op", 4),
+    "ty": ("Ty Op", 4), "pa": ("Pa Op", 4),
 }
 
 

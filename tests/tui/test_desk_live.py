@@ -210,7 +210,7 @@ async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, opera
         assert app.errors()[-1] == r.json()["message"]
         assert app.desk.tab_order == [cids[0]] and cids[1] in app.desk.store.queue
     # Leave nothing waiting for the other tests on this server: a colleague takes it.
-    helper = operators["helper"]
+    helper = operators["eve"]
     async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
                                  headers={"Authorization": f"Bearer {helper}"}) as api:
         assert (await api.post(f"/conversations/{cids[1]}/accept")).status_code < 300

@@ -23,7 +23,8 @@ class Dialog(ModalScreen[R], Generic[R]):
     Dialog > Vertical { width: 70; max-width: 95%; height: auto; max-height: 95%;
         border: round $accent; background: $surface; padding: 0 1; }
     Dialog Label { margin-top: 1; color: $text-muted; }
-    Dialog Input { border: tall $boost; }
+    Dialog Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    Dialog Input:focus { border: none; background: $primary 25%; }
     Dialog .error { color: $error; margin-top: 1; }
     Dialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     Dialog Button { margin-left: 1; min-width: 10; }

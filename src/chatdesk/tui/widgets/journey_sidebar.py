@@ -82,7 +82,8 @@ class JourneySidebar(VerticalScroll):
         v = self.visitor
         if v is None:
             return
-        now = self.clock()
+        # A visitor who left stops the clocks at their last sign of life.
+        now = self.clock() if v.online else (v.last_seen or self.clock())
         who = [(visitor_label(v), "bold")]
         if v.returning:
             who.append((f"  ↺ returning · visit {v.visit_count}", "$accent"))
