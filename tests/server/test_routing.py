@@ -141,22 +141,24 @@ async def _operator_of(op: Operator, cid: int, expected: int) -> bool:
 
 
 async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory):
-    srv = server_factory("--auto-assign", "--requeue-after", "0.5")
-    ana = await Operator.create(srv, "ana@example.com")
-    desk = await Stream.open(srv, token=ana.token)
+    srv = server_factory("--auto-assign", "--requeue-after", "1.5")
+    ana, ben = await operators(srv, "ana", "ben")
+    await ben.status("away")
+    ana_desk, ben_desk = await Stream.open(srv, token=ana.token), await Stream.open(srv, token=ben.token)
     v = await Visitor.arrive(srv)
     cid = await v.start_chat()
-    await desk.event("conversation.assigned", cid)
-    requeued = await desk.event("conversation.requeued", cid)
+    await ana_desk.event("conversation.assigned", cid)
+    requeued = await ana_desk.event("conversation.requeued", cid)
     assert requeued["data"]["from_operator_id"] == ana.id
     assert requeued["data"]["conversation"]["state"] == "queued"
-    # It is not routed straight back to the operator who let it lapse; a second operator gets it.
-    ben = await Operator.create(srv, "ben@example.com")
-    await wait_for(lambda: _operator_of(ben, cid, ben.id), "routing to ben")
+    assert (await ana.detail(cid)).json()["conversation"]["state"] == "queued"   # not straight back to ana
+    # The next operator to come online gets it, and answers in time.
+    await ben.status("online")
+    await ben_desk.next(lambda f: f["type"] == "conversation.assigned" and f["conversation_id"] == cid
+                        and f["data"]["conversation"]["operator_id"] == ben.id)
     await ben.say(cid, "Sorry for the wait!")
-    # Answered chats stay: wait past another requeue period by watching ben's stream for a later event.
-    ben_desk = await Stream.open(srv, token=ben.token)
+    # An answered chat stays. A later unanswered one lapsing is the clock that proves time passed.
     later = await Visitor.arrive(srv)
     await later.start_chat()
-    await ben_desk.event("conversation.requeued", later.cid, timeout=10)   # this unanswered one lapses
-    assert (await ben.detail(cid)).json()["conversation"]["state"] == "active"
+    await ben_desk.event("conversation.requeued", later.cid)
+    assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id

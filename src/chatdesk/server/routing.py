@@ -7,7 +7,6 @@ itself is a conditional `UPDATE ... WHERE state = 'queued'`; if that touches no 
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time

@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import insert, or_, select
 
-from chatdesk.protocol.models import CannedCreateRequest, CannedReply
+from chatdesk.protocol.models import MAX_TAG, CannedCreateRequest, CannedReply
 
 from .. import schema
 from ..auth import Actor, current_operator
@@ -36,6 +36,6 @@ async def create_canned(body: CannedCreateRequest, request: Request, actor: Acto
     async with ctx_of(request).store.tx() as tx:
         res = await tx.conn.execute(insert(CR).values(
             shortcut=body.shortcut.strip().lstrip("/"), title=body.title, body=body.body,
-            tags=json.dumps(body.tags), owner_id=None if body.shared else actor.id, created_at=time.time()))
+            tags=json.dumps([t.strip()[:MAX_TAG] for t in body.tags if t.strip()]), owner_id=None if body.shared else actor.id, created_at=time.time()))
         row = (await tx.conn.execute(select(CR).where(CR.c.id == res.inserted_primary_key[0]))).one()
     return canned_dict(row)

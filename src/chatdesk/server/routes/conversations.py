@@ -9,13 +9,13 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (MAX_NOTE, CloseRequest, Conversation, ConversationDetail,
+from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, CloseRequest, Conversation, ConversationDetail,
                                       Message, SendMessageRequest, TransferRequest, Wire)
 
 from .. import conversations as convs
 from .. import queries, routing, schema
 from ..auth import Actor, current_operator
-from ..errors import ApiError, conflict, forbidden, not_found
+from ..errors import conflict, forbidden, not_found
 from ..events import E, EventRow
 from ..state import ctx_of
 
@@ -110,7 +110,7 @@ async def close(body: CloseRequest, request: Request, cid: int = ID, actor: Acto
         conv = await convs.load_for_update(tx, cid)
         if not (actor.is_staff or conv["operator_id"] == actor.id):
             raise forbidden("Only the operator holding this chat, or a supervisor, can close it.")
-        tags = [t.strip()[:40] for t in body.tags if t.strip()]
+        tags = [t.strip()[:MAX_TAG] for t in body.tags if t.strip()]
         return await convs.close(tx, cid, summary=body.summary, tags=tags, follow_up=body.follow_up)
 
 
