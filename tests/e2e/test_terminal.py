@@ -1,0 +1,45 @@
+"""The real `chatdesk` command in a real terminal (tmux): a visitor writes, the operator accepts and
+answers with keys only, and the visitor receives the answer."""
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from support.terminal import Terminal
+from tui.visitor import WebVisitor
+
+
+@pytest.fixture
+def desk_terminal(server, tmp_path):
+    token = server.operator("kim@e2e.test", "Kim Keys")
+    env = {"CHATDESK_TOKEN": token, "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "CHATDESK_BELL": "0"}
+    term = Terminal([sys.executable, "-m", "chatdesk", "--url", server.url], env=env)
+    yield term
+    term.close()
+
+
+async def test_operator_answers_a_visitor_with_keys_only(server, desk_terminal):
+    term = desk_terminal
+    term.wait(r"live")
+    visitor = await WebVisitor(server.url).arrive("https://shop.test/boots", "Winter Boots – Shop")
+    await visitor.start_chat("Do you ship to Norway?", name="Solveig")
+    term.wait(r"Solveig")
+
+    term.keys("C-o")                       # accept the oldest waiting visitor
+    term.wait(r"Reply to Solveig")
+    term.type("Yes, we ship to Norway within 3 days.")
+    term.keys("Enter")
+
+    deadline = time.monotonic() + 20
+    bodies: list[str] = []
+    while time.monotonic() < deadline:
+        bodies = [m["body"] for m in await visitor.transcript()]
+        if "Yes, we ship to Norway within 3 days." in bodies:
+            break
+        time.sleep(0.1)
+    assert bodies == ["Do you ship to Norway?", "Yes, we ship to Norway within 3 days."]
+    term.wait(r"Yes, we ship to Norway within 3 days\.")
+    await visitor.close()

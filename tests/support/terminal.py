@@ -1,0 +1,47 @@
+"""A real terminal for end-to-end tests: tmux runs the program, send-keys types, capture-pane reads.
+(The same moves as ../shared/tools/tui-drive, kept here so the suite needs nothing beside the repo.)"""
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+
+
+class Terminal:
+    def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (120, 34)) -> None:
+        if not shutil.which("tmux"):
+            raise RuntimeError("tmux is not installed (apt-get install tmux)")
+        self.name = f"chatdesk-e2e-{uuid.uuid4().hex[:8]}"
+        env_args = [f"{k}={v}" for k, v in {"TERM": "xterm-256color", **env}.items()]
+        cmd = "env " + " ".join(shlex.quote(a) for a in [*env_args, *command])
+        self._tmux("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]), cmd)
+        self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", *args], check=True, text=True, capture_output=True).stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name)
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", self.name, *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", self.name, "-l", text)
+
+    def wait(self, pattern: str, timeout: float = 20.0) -> str:
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if rx.search(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out after {timeout}s waiting for {pattern!r}; the screen:\n{text}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
