@@ -33,7 +33,7 @@ async def _gone(ctx: ServerContext) -> list[int]:
     for r in rows:
         if ctx.hub.visitor_connected(r.vid):
             continue
-        last = max(r.last_seen, ctx.visitor_activity.get(r.vid, 0.0))
+        last = max(r.last_seen, ctx.visitor_activity.get(r.vid, 0.0), ctx.started_at)
         if now - last > ctx.config.visitor_timeout:
             gone.append(r.id)
     return gone
@@ -44,7 +44,15 @@ async def _has_queued(ctx: ServerContext) -> bool:
         return (await conn.execute(select(C.c.id).where(C.c.state == "queued").limit(1))).first() is not None
 
 
+def _forget_old_activity(ctx: ServerContext) -> None:
+    if len(ctx.visitor_activity) > 10_000:
+        cutoff = time.time() - 2 * ctx.config.visitor_timeout
+        for vid in [v for v, t in ctx.visitor_activity.items() if t < cutoff]:
+            del ctx.visitor_activity[vid]
+
+
 async def sweep(ctx: ServerContext) -> None:
+    _forget_old_activity(ctx)
     for cid in await _gone(ctx):
         async with ctx.store.tx() as tx:
             conv = (await tx.conn.execute(select(C.c.state).where(C.c.id == cid))).scalar()
