@@ -63,7 +63,8 @@ class DeskApp(App):
         self._load_keymap()
         self.desk = DeskScreen(self.session, clock=self.clock, alert_every=self.settings.alert_every,
                                split_len=self.settings.split_len,
-                               checking_text=self.settings.checking_text)
+                               checking_text=self.settings.checking_text,
+                               cursor_blink=self.settings.cursor_blink)
         self.push_screen(self.desk)
         self.run_worker(self._start_session(), name="session-start", exit_on_error=False)
 
@@ -95,15 +96,26 @@ class DeskApp(App):
         self.set_keymap(keymap)
 
     async def _start_session(self) -> None:
-        try:
-            await self.session.start()
-        except Exception as exc:   # ApiError / ApiUnavailable: a sentence for the operator
-            hint = ""
-            if getattr(exc, "status", None) == 401:
-                hint = " Log in again with: chatdesk login --url URL --email EMAIL"
-            self.notify(f"{exc}{hint}", title="Could not start the desk", severity="error",
-                        markup=False, timeout=30)
-            return
+        """Start the session; while the server cannot be reached, keep trying (the desk shows
+        Offline). A refusal (e.g. a revoked token) is final: say what to do."""
+        import asyncio
+        delay = 1.0
+        while True:
+            try:
+                await self.session.start()
+                break
+            except Exception as exc:   # ApiError / ApiUnavailable: a sentence for the operator
+                status = getattr(exc, "status", None)
+                hint = ""
+                if status == 401:
+                    hint = f" Log in again with: chatdesk login --url {self.url or 'URL'} --email EMAIL"
+                if status is not None or delay == 1.0:
+                    self.notify(f"{exc}{hint}", title="Could not start the desk", severity="error",
+                                markup=False, timeout=30)
+                if status is not None or self.session.store.me is not None:
+                    return   # refused, or the stream already runs and keeps trying by itself
+                await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
+                delay = min(delay * 2, 15.0)
         try:
             departments = await self.session.departments()
         except Exception:

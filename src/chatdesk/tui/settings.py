@@ -11,6 +11,7 @@ class DeskSettings:
     split_len: int = 160               # max length of each part for "send in parts"
     checking_text: str = "One moment, I am checking that for you."
     bell: bool = True                  # ring the terminal bell with each alert
+    cursor_blink: bool = True          # off for deterministic snapshots
 
     @classmethod
     def from_config(cls, config: object) -> "DeskSettings":

@@ -33,8 +33,9 @@ class DeskScreen(DeskActions, Screen):
 
     def __init__(self, session: Any, clock: Callable[[], float] = time.time, alert_every: float = 30.0,
                  split_len: int = 160, checking_text: str = "One moment, I am checking that for you.",
-                 departments: list[str] | None = None) -> None:
+                 departments: list[str] | None = None, cursor_blink: bool = True) -> None:
         super().__init__()
+        self.cursor_blink = cursor_blink
         self.session = session
         self.clock = clock
         self.alert_every = alert_every
@@ -72,6 +73,9 @@ class DeskScreen(DeskActions, Screen):
     def on_mount(self) -> None:
         self._unsubscribe = self.store.subscribe(self._on_change)
         self.set_interval(1.0, self._tick)
+        if not self.cursor_blink:
+            for box in self.query("Composer, Input"):
+                box.cursor_blink = False
         self.sync_all()
         if self.active_id is None:
             self.show_nothing()
