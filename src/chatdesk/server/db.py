@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _engine(path: Path, begin_sql: str) -> AsyncEngine:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=8, max_overflow=8)
+def _engine(path: Path, begin_sql: str, pool_size: int) -> AsyncEngine:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=pool_size, max_overflow=pool_size)
     install_sqlite_hooks(engine.sync_engine, begin_sql)
     return engine
 
@@ -46,8 +46,8 @@ def install_sqlite_hooks(sync_engine, begin_sql: str) -> None:
 class Database:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.writer = _engine(self.path, "BEGIN IMMEDIATE")
-        self.reader = _engine(self.path, "BEGIN")
+        self.writer = _engine(self.path, "BEGIN IMMEDIATE", 2)   # writes are serial anyway
+        self.reader = _engine(self.path, "BEGIN", 16)
         self.write_lock = asyncio.Lock()
 
     @asynccontextmanager
