@@ -120,7 +120,7 @@ async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
     earlier = {e["conversation"]["id"] for e in desk.queue()}
     stop = asyncio.Event()
     run = asyncio.create_task(simulate(server.url, visitors=1, duration=12, seed=7, stop_event=stop,
-                                       return_chance=1.0))
+                                       pace=0.04, return_chance=1.0))
 
     async def poll(fetch, what, timeout=15.0):
         deadline = time.monotonic() + timeout

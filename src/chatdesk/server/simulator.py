@@ -230,7 +230,9 @@ async def _slot(run: _Run, index: int) -> None:
         visitor_id = await _visit(run, who, None, always_chat=first)
         first = False
         while visitor_id and run.rng.random() < run.return_chance:
-            await run.pause(run.rng.uniform(10.0, 40.0))
+            # Longer than any pause inside a visit (pages <= 14 s apart), so a server with a
+            # visit gap of ~30 s (`chatdesk server --visit-gap 30`) counts it as a new visit.
+            await run.pause(run.rng.uniform(40.0, 100.0))
             who.turns_left = run.rng.randint(1, 3)
             visitor_id = await _visit(run, who, visitor_id, always_chat=False) or visitor_id
         await run.pause(run.rng.uniform(5.0, 20.0))
@@ -238,10 +240,11 @@ async def _slot(run: _Run, index: int) -> None:
 
 async def simulate(url: str, visitors: int, duration: float, seed: int | None = None,
                    stop_event: asyncio.Event | None = None, *,
-                   return_chance: float = RETURN_CHANCE) -> SimSummary:
+                   return_chance: float = RETURN_CHANCE, pace: float | None = None) -> SimSummary:
     """Run simulated visitors against the chat server at `url` until `duration` seconds have
     passed or `stop_event` is set; returns the counts. Raises SimulatorError when it cannot run.
-    `return_chance` is how likely a visitor comes back after a visit (tests set it to 1)."""
+    `return_chance` is how likely a visitor comes back after a visit (tests set it to 1); `pace`
+    scales every pause (1.0 = human speed; by default it shrinks for runs shorter than 150 s)."""
     base_url = check_loopback(url)
     visitors = max(1, min(int(visitors), MAX_VISITORS))
     duration = max(0.0, min(float(duration), MAX_DURATION))
@@ -253,7 +256,7 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
         except httpx.HTTPError as e:
             raise SimulatorError(f"No chat server answers at {base_url} ({e.__class__.__name__}).") from e
         run = _Run(base_url=base_url, http=http, rng=random.Random(seed),
-                   pace=min(1.0, max(0.04, duration / 150.0)),
+                   pace=pace if pace is not None else min(1.0, max(0.04, duration / 150.0)),
                    deadline=time.monotonic() + duration, stop=stop, max_people=visitors * PEOPLE_PER_SLOT,
                    return_chance=return_chance)
         tasks = [asyncio.create_task(_guard(run, _slot(run, i))) for i in range(visitors)]
