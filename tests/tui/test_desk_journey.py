@@ -81,7 +81,7 @@ async def test_alerts_journey_callback_notes_and_contact(shared_server, operator
 
 
 async def test_80x24_collapses_the_sidebar_and_f9_brings_it_back(shared_server, operators, tmp_path):
-    token = operators["helper"]
+    token = operators["dan"]              # no chats yet: his own test runs later
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=15, what="live")

@@ -2,6 +2,8 @@
 one-key sends — against the real server."""
 from __future__ import annotations
 
+import asyncio
+
 from chatdesk.tui.widgets.composer import Composer
 
 from tui.harness import screen_text, wait_for
@@ -20,7 +22,7 @@ async def open_desk_with_chat(pilot, app, cid):
 
 async def test_typing_both_ways_with_sneak_peek(shared_server, operators, tmp_path):
     server = shared_server
-    token = operators["ty"]
+    token = operators["cy"]
     v = await WebVisitor(server.url).arrive()
     cid = await v.start_chat("hi", name="Uma")
     stream = await VisitorStream.open(server.ws_url, v)
@@ -43,10 +45,15 @@ async def test_typing_both_ways_with_sneak_peek(shared_server, operators, tmp_pa
 
 async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_path):
     token = server.operator("re@desk.test", "Re Op")
-    v = await WebVisitor(server.url).arrive()
-    cid = await v.start_chat("are you there?", name="Val")
+    # The desk opens while the server is down: it says so, keeps trying, and connects later.
+    server.stop()
     app = make_desk(server, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.errors(), what="unreachable said")
+        assert "not reachable" in app.errors()[0] and "Offline" in screen_text(app)
+        await asyncio.to_thread(server.start)
+        v = await WebVisitor(server.url).arrive()
+        cid = await v.start_chat("are you there?", name="Val")
         await open_desk_with_chat(pilot, app, cid)
         server.kill()
         await wait_for(pilot, lambda: app.desk.store.connection in ("reconnecting", "offline"),
@@ -57,7 +64,7 @@ async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_pa
         await wait_for(pilot, lambda: "still ○ sending…" in transcript_text(app, cid), what="pending")
         await pilot.press(*"more")
         assert app.desk.query_one(Composer).text == "more"
-        server.start()
+        await asyncio.to_thread(server.start)
         await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=20, what="live again")
         await wait_for(pilot, lambda: any(m.body == "still"
                                           for m in app.desk.store.conversations[cid].messages),
@@ -74,7 +81,7 @@ async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_pa
 
 async def test_send_in_parts_and_the_one_moment_line(shared_server, operators, tmp_path):
     server = shared_server
-    token = operators["pa"]
+    token = operators["ann"]
     v = await WebVisitor(server.url).arrive()
     cid = await v.start_chat("tell me everything", name="Wes")
     app = make_desk(server, token, tmp_path, split_len=30)
@@ -91,4 +98,10 @@ async def test_send_in_parts_and_the_one_moment_line(shared_server, operators, t
         assert operator_bodies() == ["One moment, I am checking that for you.", "First we check the order.",
                                      "Then we ship it today.", "You get a mail."]
         assert composer.text == ""
+        # Longer than one message may be: the desk says so and keeps the text.
+        composer.insert("x" * 8_001)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("8,001 characters" in m for m, _ in app.notes), what="too long")
+        assert len(composer.text) == 8_001 and len(operator_bodies()) == 4
     await v.close()
+

@@ -115,7 +115,7 @@ class DeskApp(App):
                 if status is not None or self.session.store.me is not None:
                     return   # refused, or the stream already runs and keeps trying by itself
                 await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
-                delay = min(delay * 2, 15.0)
+                delay = min(delay * 2, 5.0)
         try:
             departments = await self.session.departments()
         except Exception:

@@ -73,6 +73,8 @@ PALETTE_ONLY: list[tuple[str, str, str]] = [
     ("accept_selected", "Accept the selected queued chat", "Accept the chat under the queue cursor"),
     ("edit_visitor", "Edit visitor contact", "Name, e-mail and phone of the current visitor"),
     ("visitor_note", "Add a visitor note", "A note kept on the visitor across conversations"),
+    ("retry_failed", "Retry failed messages", "Send this chat's refused messages again"),
+    ("discard_failed", "Discard failed messages", "Drop this chat's refused messages"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
+from chatdesk.protocol.models import MAX_BODY
 from chatdesk.tui.format import visitor_label
 from chatdesk.tui.screens.callback import CallbackChoice, CallbackDialog
 from chatdesk.tui.screens.close import CloseChoice, CloseDialog
@@ -18,7 +19,7 @@ from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 
 NEEDS_CHAT = {"transfer", "note", "callback", "close_chat", "send_parts", "send_checking", "canned",
-              "edit_visitor", "visitor_note"}
+              "edit_visitor", "visitor_note", "retry_failed", "discard_failed"}
 
 
 class DeskActions:
@@ -110,6 +111,10 @@ class DeskActions:
         self._send(cid, event.text.strip())
 
     def _send(self, cid: int, text: str, parts: bool = False) -> None:
+        if not parts and len(text) > MAX_BODY:
+            self.notify(f"This reply is {len(text):,} characters; one message holds {MAX_BODY:,}. "
+                        "Send it in parts (ctrl+r) or shorten it.", severity="warning", markup=False)
+            return
         composer = self.query_one(Composer)
         composer.stop_typing()
         composer.set_draft("")
@@ -129,6 +134,22 @@ class DeskActions:
         cid = self._need_chat()
         if cid is not None:
             self.call_api("Send", lambda: self.session.send(cid, self.checking_text))
+
+    def _failed(self) -> list[Any]:
+        view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
+        return [p for p in view.pending if p.state == "failed"] if view is not None else []
+
+    def action_retry_failed(self) -> None:
+        failed = self._failed()
+        for item in failed:
+            self.call_api("Retry", lambda cmid=item.client_msg_id: self.session.retry(cmid))
+        self.notify(f"Sending {len(failed)} message(s) again." if failed else "No failed messages here.")
+
+    def action_discard_failed(self) -> None:
+        failed = self._failed()
+        for item in failed:
+            self.call_api("Discard", lambda cmid=item.client_msg_id: self.session.discard(cmid))
+        self.notify(f"Dropped {len(failed)} message(s)." if failed else "No failed messages here.")
 
     def on_composer_typing_changed(self, event: Composer.TypingChanged) -> None:
         cid = self.active_id

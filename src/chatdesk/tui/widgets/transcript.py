@@ -174,8 +174,9 @@ class Transcript(ScrollView, can_focus=True):
                     spans.append((STATE_MARK.get(state, ""),
                                   "transcript--failed" if state == "failed" else "transcript--time"))
                 lines.append(tuple(spans))
-            if state == "failed" and getattr(item, "error", ""):
-                for part in wrap(str(item.error), width - 2):
+            if state == "failed":
+                why = str(getattr(item, "error", "") or "The server refused it.")
+                for part in wrap(f"{why} (ctrl+p: retry or discard failed messages)", width - 2):
                     lines.append(((f"    {part}", "transcript--failed"),))
         return lines
 
