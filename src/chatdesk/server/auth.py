@@ -3,6 +3,7 @@ that turn a token into the operator or visitor making the call."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -26,6 +27,20 @@ class LoginThrottle:
 
     def __init__(self) -> None:
         self._failures: dict[str, list[float]] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+
+    @contextlib.asynccontextmanager
+    async def one_at_a_time(self, email: str):
+        """Attempts for one e-mail run one after another, so parallel guesses wait their delays too."""
+        lock, users = self._locks.setdefault(email, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:           # nobody else waiting: forget it
+                self._locks.pop(email, None)
 
     def _recent(self, key: str) -> list[float]:
         cutoff = time.monotonic() - self.WINDOW

@@ -43,14 +43,15 @@ async def login(body: LoginRequest, request: Request):
     ctx = ctx_of(request)
     email = body.email.strip().lower()
     keys = (f"email:{email}", f"addr:{request.client.host if request.client else '?'}")
-    await ctx.throttle.before_attempt(*keys)
-    async with ctx.store.read() as conn:
-        row = (await conn.execute(select(O).where(O.c.email == email))).first()
-    ok = await asyncio.to_thread(verify_password, body.password, row.password_hash if row else DUMMY_HASH)
-    if row is None or not ok:
-        ctx.throttle.failed(*keys)
-        raise ApiError(401, "bad_credentials", "The e-mail or password is wrong.")
-    ctx.throttle.succeeded(*keys)
+    async with ctx.throttle.one_at_a_time(email):
+        await ctx.throttle.before_attempt(*keys)
+        async with ctx.store.read() as conn:
+            row = (await conn.execute(select(O).where(O.c.email == email))).first()
+        ok = await asyncio.to_thread(verify_password, body.password, row.password_hash if row else DUMMY_HASH)
+        if row is None or not ok:
+            ctx.throttle.failed(*keys)
+            raise ApiError(401, "bad_credentials", "The e-mail or password is wrong.")
+        ctx.throttle.succeeded(*keys)
     token = new_token()
     async with ctx.store.tx() as tx:
         await tx.conn.execute(insert(T).values(token_hash=token_hash(token), operator_id=row.id,
