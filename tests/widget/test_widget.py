@@ -94,6 +94,8 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: errors.append(f"dialog opened: {d.message}"))
+    # CSP violations and failed loads show up as console errors: the widget must cause none.
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
 
     response = await page.goto(server.url + "/shop/")
     csp = response.headers.get("content-security-policy", "")
