@@ -162,3 +162,16 @@ async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory
     await later.start_chat()
     await ben_desk.event("conversation.requeued", later.cid)
     assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id
+
+
+async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared):
+    ana, ben = await operators(shared, "ana", "ben")
+    cid = await (await Visitor.arrive(shared)).start_chat()
+    await ana.accept(cid)
+    ben_desk = await Stream.open(shared, token=ben.token)
+    moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"department": "sales", "note": "wants a quote"})
+    assert moved["state"] == "queued" and moved["department"] == "sales" and moved["operator_id"] is None
+    event = await ben_desk.event("conversation.transferred", cid)
+    assert event["data"]["from_operator_id"] == ana.id and event["data"]["note"] == "wants a quote"
+    assert cid in await ben.queue_ids()
+    assert (await ben.accept(cid)).status_code == 200
