@@ -55,4 +55,4 @@ def test_checker_sees_a_violation(tmp_path, monkeypatch):
     fake.mkdir(parents=True)
     (fake / "bad.py").write_text("from textual.app import App\nfrom ..tui import widgets\n")
     monkeypatch.setattr(__import__(__name__), "SRC", tmp_path / "chatdesk")
-    assert violations("client") == ["client/bad.py imports textual.app", "client/bad.py imports chatdesk.tui"]
+    assert sorted(violations("client")) == ["client/bad.py imports chatdesk.tui", "client/bad.py imports textual.app"]
