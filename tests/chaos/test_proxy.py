@@ -74,7 +74,7 @@ async def test_forwards_and_labels(proxy):
 
 @pytest.mark.parametrize("seed", [1, 2])   # reset or orderly close, whichever the rng picks
 async def test_drop_closes_both_sides(proxy, seed):
-    proxy.rng.seed(seed)
+    proxy.pick_rng.seed(seed)
     r, w = await connect(proxy)
     await roundtrip(r, w, b"hello")
     proxy.fault("drop", await until_link(proxy))

@@ -66,7 +66,8 @@ class ChaosProxy:
     def __init__(self, target_port: int, target_host: str = "127.0.0.1", *, seed: int = 0,
                  hold_max: float = 3.0, delay_range: tuple[float, float] = (0.02, 0.3)):
         self.target = (target_host, target_port)
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)              # which fault when: the same for a seed
+        self.pick_rng = random.Random(seed + 1)     # which link, where to cut: depends on timing
         self.seed = seed
         self.hold_max = hold_max
         self.delay_range = delay_range
@@ -152,7 +153,7 @@ class ChaosProxy:
                 if link.mode == "hold":
                     continue                    # the black hole: read and forget
                 if link.cut_next:
-                    part = self.rng.randint(1, len(data) - 1) if len(data) > 1 else 0
+                    part = self.pick_rng.randint(1, len(data) - 1) if len(data) > 1 else 0
                     dst.write(data[:part])
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(dst.drain(), 1)
@@ -171,7 +172,7 @@ class ChaosProxy:
     def pick(self, kinds: tuple[str, ...] | None = None) -> Link | None:
         live = [l for l in self.links if not l.closed.is_set() and l.mode == "forward" and not l.cut_next
                 and (kinds is None or l.kind in kinds)]
-        return self.rng.choice(live) if live else None
+        return self.pick_rng.choice(live) if live else None
 
     def fault(self, kind: str, link: Link | None = None) -> Link | None:
         """Apply one fault to `link` (default: a random open one). None if no link was open."""
@@ -179,10 +180,10 @@ class ChaosProxy:
         if link is None:
             return None
         if kind == "drop":
-            link.close(reset=self.rng.random() < 0.5)
+            link.close(reset=self.pick_rng.random() < 0.5)
         elif kind == "delay":
-            link.delay = self.rng.uniform(*self.delay_range)
-            link.delay_until = time.monotonic() + self.rng.uniform(0.2, 1.0)
+            link.delay = self.pick_rng.uniform(*self.delay_range)
+            link.delay_until = time.monotonic() + self.pick_rng.uniform(0.2, 1.0)
         elif kind == "halfopen":
             link.mode = "hold"
             self._spawn(self._end_hold(link))
