@@ -44,6 +44,7 @@ class SimSummary:
     messages_received: int = 0
     errors: int = 0
     first_error: str = ""
+    server_gone: bool = False
 
     def line(self) -> str:
         text = (f"simulated {self.visitors} visitors ({self.returning_visits} returning visits), "
@@ -51,6 +52,8 @@ class SimSummary:
                 f"{self.messages_sent} messages sent, {self.messages_received} received")
         if self.errors:
             text += f"; {self.errors} errors (first: {self.first_error})"
+        if self.server_gone:
+            text += "; stopped early: the server stopped answering"
         return text
 
 
@@ -82,9 +85,25 @@ class _Run:
         if self.stop.is_set() or time.monotonic() >= self.deadline:
             raise _Stopped
 
+    failures_in_a_row: int = 0
+
     def error(self, e: Exception) -> None:
         self.summary.errors += 1
         self.summary.first_error = self.summary.first_error or str(e)
+        self.failures_in_a_row += 1
+
+    async def give_up_if_server_gone(self) -> None:
+        """Many failures in a row and no health answer: the server is gone, so stop by ourselves
+        instead of knocking until the deadline."""
+        if self.failures_in_a_row < 10:
+            return
+        try:
+            (await self.http.get(self.base_url + "/api/v1/health", timeout=3)).raise_for_status()
+            self.failures_in_a_row = 0
+        except httpx.HTTPError:
+            self.summary.server_gone = True
+            self.stop.set()
+            raise _Stopped
 
 
 def check_loopback(url: str) -> str:
@@ -191,6 +210,7 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
         sep = "&" if "?" in path else "?"
         landing = run.base_url + path + (sep + campaign[1:] if campaign else "")
         await conn.start_session(landing, title, ref, visitor_id)
+        run.failures_in_a_row = 0
         run.summary.page_views += 1
         if visitor_id is None:
             run.summary.visitors += 1
@@ -228,6 +248,7 @@ async def _slot(run: _Run, index: int) -> None:
             return
         who = script.new_persona(run.rng)
         visitor_id = await _visit(run, who, None, always_chat=first)
+        await run.give_up_if_server_gone()
         first = False
         while visitor_id and run.rng.random() < run.return_chance:
             # Longer than any pause inside a visit (pages <= 14 s apart), so a server with a
@@ -235,6 +256,7 @@ async def _slot(run: _Run, index: int) -> None:
             await run.pause(run.rng.uniform(40.0, 100.0))
             who.turns_left = run.rng.randint(1, 3)
             visitor_id = await _visit(run, who, visitor_id, always_chat=False) or visitor_id
+            await run.give_up_if_server_gone()
         await run.pause(run.rng.uniform(5.0, 20.0))
 
 
@@ -295,4 +317,4 @@ def run_simulator(args) -> int:
         print(f"chatdesk simulate: {e}", file=sys.stderr)
         return 2
     print(summary.line())
-    return 0
+    return 1 if summary.server_gone else 0
