@@ -43,8 +43,9 @@ async def test_alerts_journey_callback_notes_and_contact(shared_server, operator
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.desk.active_id == cid, what="accepted")
         sidebar = app.desk.query_one(JourneySidebar)
-        await wait_for(pilot, lambda: "Boots" in screen_text(app) and "From: https://search.test/" in screen_text(app),
-                       what="journey shown")
+        # The full journey arrives with the accept: referrer and every page with its time.
+        await wait_for(pilot, lambda: "From: https://search.test/" in screen_text(app)
+                       and " Home" in screen_text(app) and " Boots" in screen_text(app), what="journey shown")
         # The visitor moves on: the current page follows live.
         await v.view("https://shop.test/cart", "Cart")
         await wait_for(pilot, lambda: "Now: Cart" in screen_text(app), what="live current page")

@@ -112,11 +112,12 @@ class DeskScreen(DeskActions, Screen):
                 self.sync_transcript(c.id)
                 if c.detail == "visitor" and c.id != self.active_id:
                     self.alert_background_message(c.id)
-            elif c.kind in ("typing", "visitor") and c.id == self.active_id:
+            if c.id == self.active_id and c.kind in ("typing", "visitor", "conversation", "messages"):
                 self.sync_typing_line()
-                if c.kind == "visitor":
-                    self.sync_sidebar()
-            elif c.kind == "notice" and c.text:
+                if c.kind in ("visitor", "conversation") or c.detail == "reload":
+                    self.sync_sidebar()   # a reload brings the visitor's full journey
+                    self.sync_composer_title()
+            if c.kind == "notice" and c.text:
                 self.notify(c.text, title="chatdesk", markup=False)
         if self.active_id is not None and self.active_id in self.store.conversations:
             if self.store.conversations[self.active_id].unread:
@@ -263,12 +264,18 @@ class DeskScreen(DeskActions, Screen):
         self.transcripts[cid].display = True
         view = self.store.conversations[cid]
         composer.set_draft(view.draft)
-        composer.border_title = Content.assemble("Reply to ", (visitor_label(view.visitor), "bold"))
+        self.sync_composer_title()
         self.store.mark_read(cid)
         self.sync_sidebar()
         self.sync_typing_line()
         self.sync_tab_labels()
         self.refresh_bindings()
+
+    def sync_composer_title(self) -> None:
+        view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
+        if view is not None:
+            self.query_one(Composer).border_title = Content.assemble(
+                "Reply to ", (visitor_label(view.visitor), "bold"))
 
     def show_nothing(self) -> None:
         composer = self.query_one(Composer)
