@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -20,10 +19,6 @@ from . import stream
 
 API = "/api/v1"
 MAX_BODY_BYTES = 1_000_000
-STATIC = Path(__file__).parent / "static"
-# The shop and widget show visitor-side text only through textContent; the CSP is a second wall.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
 
 
 class BodyLimit:
@@ -39,23 +34,6 @@ class BodyLimit:
                 response = errors.body("too_large", "The request body is too large (at most 1 MB).", 413)
                 return await response(scope, receive, send)
         return await self.app(scope, receive, send)
-
-
-class StaticHeaders:
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not (path.startswith("/shop") or path.startswith("/widget")):
-            return await self.app(scope, receive, send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers", [])) + [
-                    (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff")]
-            await send(message)
-        return await self.app(scope, receive, send_with_headers)
 
 
 def create_app(config: ServerConfig) -> FastAPI:
@@ -86,13 +64,9 @@ def create_app(config: ServerConfig) -> FastAPI:
     for module in (operators, conversations, visitors, canned, visitor_side, stream):
         app.include_router(module.router, prefix=API)
 
-    if (STATIC / "shop").is_dir():
-        from fastapi.staticfiles import StaticFiles
-        app.mount("/shop", StaticFiles(directory=STATIC / "shop", html=True), name="shop")
-    if (STATIC / "widget").is_dir():
-        from fastapi.staticfiles import StaticFiles
-        app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
+    # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: static_files.py.
+    from .static_files import mount_static
+    mount_static(app)
 
-    app.add_middleware(StaticHeaders)
     app.add_middleware(BodyLimit)
     return app
