@@ -137,13 +137,20 @@ async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
     await asyncio.to_thread(desk.post, f"/conversations/{conv_id}/accept")
     await asyncio.to_thread(desk.post, f"/conversations/{conv_id}/close", {"summary": "sim", "tags": []})
     # Coming back means the same visitor_id: the server files the second chat under the same visitor.
-    back = await poll(lambda: len(desk.get(f"/visitors/{visitor_id}")["past_conversations"]) >= 2,
-                      "the same visitor to come back and chat again")
-    assert back
+    second = await poll(lambda: [e for e in new_chats(desk, earlier | {conv_id})
+                                 if e["visitor"]["id"] == visitor_id],
+                        "the same visitor to come back and chat again")
+    # The returning visitor's new chat is live (not ended by the replay of the first one's close).
+    conv2 = second[0]["conversation"]["id"]
+    await asyncio.to_thread(desk.post, f"/conversations/{conv2}/accept")
+    await asyncio.to_thread(desk.reply, conv2, "Welcome back! What can I do for you?")
+    await poll(lambda: desk.messages(conv2)[-1]["author_type"] == "visitor"
+               and len(desk.messages(conv2)) >= 3, "the returning visitor to answer")
 
     stop.set()
     summary = await asyncio.wait_for(run, timeout=3)   # well before the 12 s deadline: it obeyed stop
-    assert summary.visitors == 1 and summary.returning_visits >= 1 and summary.chats_opened >= 1
+    assert summary.visitors == 1 and summary.returning_visits >= 1 and summary.chats_opened >= 2
+    assert summary.messages_received >= 1, "the returning visitor heard the operator's welcome"
 
 
 async def test_simulate_refuses_servers_off_this_machine():

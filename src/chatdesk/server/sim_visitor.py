@@ -18,18 +18,6 @@ class VisitorApiError(Exception):
     """The server refused a visitor call; the message is a sentence for the summary."""
 
 
-def _conversation_id(body: dict[str, Any]) -> int | None:
-    """Start-chat answers may be a Conversation, {"conversation": ...} or {"conversation_id": ...}."""
-    conv = body.get("conversation")
-    if isinstance(conv, dict) and "id" in conv:
-        return int(conv["id"])
-    if "conversation_id" in body and body["conversation_id"] is not None:
-        return int(body["conversation_id"])
-    if "id" in body and "visitor_id" in body:
-        return int(body["id"])
-    return None
-
-
 class VisitorConnection:
     """REST + stream for one visitor. Incoming durable events and typing frames land in `inbox`."""
 
@@ -75,11 +63,11 @@ class VisitorConnection:
     async def start_chat(self, body: str, name: str | None) -> int:
         answer = await self._post("/visitor/conversations",
                                   {"client_msg_id": _msg_id(), "body": body, "name": name})
-        conv_id = _conversation_id(answer)
-        if conv_id is None:
-            raise VisitorApiError("starting a chat answered without a conversation id")
-        self.conversation_id = conv_id
-        return conv_id
+        try:
+            self.conversation_id = int(answer["conversation"]["id"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise VisitorApiError("starting a chat answered without a conversation id") from e
+        return self.conversation_id
 
     async def send(self, body: str) -> None:
         await self._post(f"/visitor/conversations/{self.conversation_id}/messages",

@@ -128,7 +128,8 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
     conn.open_stream()
     opener = who.opener(run.rng, returning)
     await _compose(run, conn, opener)
-    await conn.start_chat(opener, who.name if who.gives_name else None)
+    since = time.time()     # same machine as the server (loopback only), so clocks agree
+    conv_id = await conn.start_chat(opener, who.name if who.gives_name else None)
     run.summary.chats_opened += 1
     run.summary.messages_sent += 1
     nudged = False
@@ -142,13 +143,14 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
             nudged = True
             await _say(run, conn, run.rng.choice(script.WAITING))
             continue
-        kind = frame.get("type")
+        kind, data = frame.get("type"), frame.get("data") or {}
+        if frame.get("conversation_id") != conv_id:
+            continue            # the stream replays a returning visitor's earlier chats too
         if kind in (CONVERSATION_CLOSED, CONVERSATION_MISSED):
             return
-        data = frame.get("data") or {}
         if kind != MESSAGE_CREATED or data.get("author_type") != "operator" \
-                or data.get("kind", "text") != "text":
-            continue
+                or data.get("kind", "text") != "text" or data.get("ts", since) < since - 1:
+            continue            # (an old answer in a chat left open last time is not news)
         run.summary.messages_received += 1
         await run.pause(run.rng.uniform(2.0, 6.0))     # reads the answer, thinks
         line = who.reply_to(str(data.get("body", "")), run.rng)
@@ -165,8 +167,8 @@ async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dic
         raise _Stopped
     stop_wait = asyncio.ensure_future(run.stop.wait())
     get = asyncio.ensure_future(conn.inbox.get())
-    done, _ = await asyncio.wait({stop_wait, get}, timeout=min(timeout, left),
-                                 return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({stop_wait, get}, timeout=min(timeout, left),
+                       return_when=asyncio.FIRST_COMPLETED)
     stop_wait.cancel()
     get.cancel()
     if get.done() and not get.cancelled():   # also when it finished just after the wait
