@@ -99,7 +99,7 @@ class DeskApp(App):
         """Start the session; while the server cannot be reached, keep trying (the desk shows
         Offline). A refusal (e.g. a revoked token) is final: say what to do."""
         import asyncio
-        delay = 1.0
+        delay, told = 0.5, False
         while True:
             try:
                 await self.session.start()
@@ -109,13 +109,14 @@ class DeskApp(App):
                 hint = ""
                 if status == 401:
                     hint = f" Log in again with: chatdesk login --url {self.url or 'URL'} --email EMAIL"
-                if status is not None or delay == 1.0:
+                if status is not None or not told:
+                    told = True
                     self.notify(f"{exc}{hint}", title="Could not start the desk", severity="error",
                                 markup=False, timeout=30)
                 if status is not None or self.session.store.me is not None:
                     return   # refused, or the stream already runs and keeps trying by itself
                 await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
-                delay = min(delay * 2, 5.0)
+                delay = min(delay * 2, 3.0)
         try:
             departments = await self.session.departments()
         except Exception:
