@@ -3,6 +3,7 @@ from the operator's side over the real REST API; and the in-process API the demo
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import subprocess
@@ -12,7 +13,9 @@ import uuid
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
+from chatdesk.server.sim_script import REFERRERS
 from chatdesk.server.simulator import SimulatorError, simulate
 from support.live_server import LiveServer
 
@@ -41,6 +44,7 @@ class Desk:
     """The operator side, over the real REST API."""
 
     def __init__(self, url: str, token: str):
+        self.token = token
         self.http = httpx.Client(base_url=url + "/api/v1", headers={"Authorization": f"Bearer {token}"},
                                  timeout=10)
 
@@ -69,9 +73,8 @@ def new_chats(desk: Desk, earlier: set[int]) -> list[dict]:
     return [e for e in desk.queue() if e["conversation"]["id"] not in earlier]
 
 
-def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
-    desk = Desk(server.url, server.operator("sim-desk@example.com"))
-    earlier = {e["conversation"]["id"] for e in desk.queue()}
+def run_and_answer(server, desk: Desk, earlier: set[int], stream):
+    """Run the real command, play the operator, then Ctrl+C it; returns (stdout, stderr, proc)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "chatdesk", "simulate", "--url", server.url,
          "--visitors", "3", "--duration", "8", "--seed", "7"],
@@ -88,6 +91,7 @@ def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
         for view in journey["pageviews"]:
             assert view["url"].startswith(server.url + "/shop/")
             assert "Northwind Outfitters" in view["title"]
+        assert journey["pageviews"][0]["referrer"] in {ref for ref, _ in REFERRERS}
 
         desk.post(f"/conversations/{conv['id']}/accept")
         desk.reply(conv["id"], "Hello! Happy to help. Could you tell me a little more?")
@@ -99,6 +103,13 @@ def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
         answer = wait_until(visitor_answered, "the simulated visitor to answer the operator")
         assert answer[0]["body"].strip()
 
+        def draft_seen():   # the visitor typed that answer with typing frames carrying the draft
+            frame = json.loads(stream.recv(timeout=10))
+            return frame.get("type") == "typing" and frame.get("actor") == "visitor" \
+                and frame.get("conversation_id") == conv["id"] and frame.get("text")
+        assert answer[0]["body"].startswith(wait_until(draft_seen, "a sneak peek of the visitor's draft")
+                                            .split(" ")[0])
+
         # Ctrl+C ends the run early and still prints the summary.
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=15)
@@ -106,6 +117,16 @@ def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    return out, err, proc
+
+
+def test_simulate_command_browses_opens_chats_and_answers_the_operator(server):
+    desk = Desk(server.url, server.operator("sim-desk@example.com"))
+    earlier = {e["conversation"]["id"] for e in desk.queue()}
+    with connect(server.ws_url + "/api/v1/stream", proxy=None) as stream:   # to see the sneak peek
+        stream.send(json.dumps({"type": "auth", "token": desk.token}))
+        stream.send(json.dumps({"type": "resume", "after": 0}))
+        out, err, proc = run_and_answer(server, desk, earlier, stream)
     assert proc.returncode == 0, err
     summary = re.search(r"simulated (\d+) visitors .*?(\d+) page views, (\d+) chats opened, "
                         r"(\d+) messages sent, (\d+) received", out)
