@@ -73,13 +73,6 @@ class VisitorConnection:
         await self._post(f"/visitor/conversations/{self.conversation_id}/messages",
                          {"client_msg_id": _msg_id(), "body": body})
 
-    async def fetch_messages(self) -> list[dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        r = await self.http.get(f"{self.base_url}{API}/visitor/conversations/{self.conversation_id}",
-                                headers=headers)
-        r.raise_for_status()
-        return r.json().get("messages", [])
-
     # --- stream --------------------------------------------------------------------------------
     def open_stream(self) -> None:
         if self._reader is None:
@@ -110,11 +103,10 @@ class VisitorConnection:
             self._ws = None
 
     async def _read_forever(self) -> None:
-        """Stay connected; after a drop, resume from the last event seen. If the stream never
-        works (an older server), fall back to polling the visitor transcript."""
+        """Stay connected; after a drop, resume from the last event seen."""
         from websockets.asyncio.client import connect  # lazy: only the simulator needs it
 
-        failures, ever_connected = 0, False
+        failures = 0
         while True:
             try:
                 async with connect(self.ws_url, open_timeout=5, close_timeout=1, proxy=None,
@@ -124,25 +116,22 @@ class VisitorConnection:
                     if ready.get("type") != "ready":
                         raise ConnectionError(f"stream refused: {ready.get('message', ready)}")
                     await ws.send(json.dumps({"type": "resume", "after": self._last_event_id}))
-                    self._ws, failures, ever_connected = ws, 0, True
+                    self._ws, failures = ws, 0
                     async for raw in ws:
-                        self._on_frame(json.loads(raw))
+                        frame = json.loads(raw)
+                        if frame.get("type") == "ping":
+                            await ws.send(json.dumps({"type": "pong"}))
+                        else:
+                            self._on_frame(frame)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 failures += 1
             finally:
                 self._ws = None
-            if not ever_connected and failures >= 3:
-                await self._poll_forever()
-                return
             await asyncio.sleep(min(5.0, 0.3 * 2 ** min(failures, 4)))
 
     def _on_frame(self, frame: dict[str, Any]) -> None:
-        if frame.get("type") == "ping":
-            if self._ws is not None:
-                asyncio.create_task(self._ws.send(json.dumps({"type": "pong"})))
-            return
         event_id = frame.get("event_id")
         if isinstance(event_id, int):
             if event_id <= self._last_event_id:
@@ -154,20 +143,6 @@ class VisitorConnection:
                 return
             self._seen_messages.add(msg_id)
         self.inbox.put_nowait(frame)
-
-    async def _poll_forever(self) -> None:
-        while True:
-            if self.conversation_id is not None:
-                try:
-                    for m in await self.fetch_messages():
-                        if m.get("id") not in self._seen_messages:
-                            self._seen_messages.add(m.get("id"))
-                            self.inbox.put_nowait({"type": "message.created",
-                                                   "conversation_id": self.conversation_id,
-                                                   "data": m})
-                except httpx.HTTPError:
-                    pass
-            await asyncio.sleep(1.0)
 
 
 def _msg_id() -> str:
