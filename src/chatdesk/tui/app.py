@@ -129,9 +129,14 @@ class DeskApp(App):
             super().bell()
 
     async def stop_session(self) -> None:
+        """Stop the stream and the outbox (what is not yet sent stays in the outbox file)."""
+        import asyncio
         if not self._stopped:
             self._stopped = True
-            await self.session.stop()
+            try:
+                await asyncio.wait_for(self.session.stop(), 5.0)   # quitting must not hang
+            except (asyncio.TimeoutError, Exception):
+                pass
 
     async def action_quit(self) -> None:
         await self.stop_session()

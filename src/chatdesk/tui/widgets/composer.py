@@ -48,6 +48,7 @@ class Composer(TextArea):
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("show_line_numbers", False)
         kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("placeholder", "Reply… Enter sends · ctrl+j new line · / canned replies")
         super().__init__(**kwargs)
         self._clock = clock
         self._typing_sent_at: float | None = None   # None: the other side thinks we are idle
