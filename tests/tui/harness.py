@@ -36,7 +36,7 @@ class Harness(App):
         return [m for m in self.posted if isinstance(m, kind)]
 
 
-async def wait_for(pilot, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+async def wait_for(pilot, condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
     """Let the app run until `condition()` is truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

@@ -25,7 +25,7 @@ async def test_alerts_journey_callback_notes_and_contact(shared_server, operator
     app = make_desk(srv, token, tmp_path, theme_dirs=[SHIPPED_DIR, broken], theme="chatdesk-light",
                     clock=lambda: time.time() + shift[0])
     async with app.run_test(size=(120, 34)) as pilot:
-        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=15, what="live")
+        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=30, what="live")
         assert app.theme == "chatdesk-light"
         assert any("oops.toml" in m and s == "warning" for m, s in app.notes)
 
@@ -85,7 +85,7 @@ async def test_80x24_collapses_the_sidebar_and_f9_brings_it_back(shared_server, 
     token = operators["dan"]              # no chats yet: his own test runs later
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=15, what="live")
+        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=30, what="live")
         sidebar = app.desk.query_one(JourneySidebar)
         queue = app.desk.query_one(QueuePanel)
         await wait_for(pilot, lambda: app.desk.has_class("-narrow"), what="narrow layout")

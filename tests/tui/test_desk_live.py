@@ -16,7 +16,7 @@ SIZE = (120, 34)
 
 async def started(pilot, app) -> None:
     await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
-                   timeout=15, what="desk connected")
+                   timeout=30, what="desk connected")
 
 
 async def test_accept_reply_receive_and_markup_stays_inert(shared_server, operators, tmp_path):
@@ -239,5 +239,5 @@ async def test_status_away_stops_routing_and_online_resumes(server_factory, tmp_
         await pilot.press(*"online")
         await wait_for(pilot, lambda: "Status: online" in screen_text(app), what="palette hit")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.desk.active_id == cid, timeout=15, what="routed once online")
+        await wait_for(pilot, lambda: app.desk.active_id == cid, timeout=30, what="routed once online")
     await v.close()

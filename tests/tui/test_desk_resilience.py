@@ -15,7 +15,7 @@ SIZE = (120, 34)
 
 async def open_desk_with_chat(pilot, app, cid):
     await wait_for(pilot, lambda: app.desk.store.connection == "live" and cid in app.desk.store.queue,
-                   timeout=15, what="desk live with the chat queued")
+                   timeout=30, what="desk live with the chat queued")
     await pilot.press("ctrl+o")
     await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab opened")
 
@@ -57,7 +57,7 @@ async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_pa
         await open_desk_with_chat(pilot, app, cid)
         server.kill()
         await wait_for(pilot, lambda: app.desk.store.connection in ("reconnecting", "offline"),
-                       timeout=15, what="desk notices the drop")
+                       timeout=30, what="desk notices the drop")
         await wait_for(pilot, lambda: "Reconnecting" in screen_text(app), what="reconnecting shown")
         await pilot.press(*"still")
         await pilot.press("enter")
@@ -65,10 +65,10 @@ async def test_reconnecting_keeps_typing_and_sends_once_when_back(server, tmp_pa
         await pilot.press(*"more")
         assert app.desk.query_one(Composer).text == "more"
         await asyncio.to_thread(server.start)
-        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=20, what="live again")
+        await wait_for(pilot, lambda: app.desk.store.connection == "live", timeout=30, what="live again")
         await wait_for(pilot, lambda: any(m.body == "still"
                                           for m in app.desk.store.conversations[cid].messages),
-                       timeout=15, what="sent after the reconnect")
+                       timeout=30, what="sent after the reconnect")
         await v.say("yes!")
         await wait_for(pilot, lambda: "yes!" in transcript_text(app, cid), what="new visitor message")
         bodies = [m["body"] for m in await v.transcript()]
