@@ -1,0 +1,90 @@
+"""`uv run python -m bench [--smoke] [--only SECTION ...]`: run the benchmarks, print one table,
+write the figures as JSON to bench/results/ (gitignored)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import fanout, latency, startup, transcripts
+from bench.common import Server
+from bench.report import machine, table
+
+FULL = {"messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
+        "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000}
+SMOKE = {"messages": 60, "keys": 20, "rounds": 1, "sizes": [100, 1000], "tabs": 3, "tab_messages": 200,
+         "subscribers": [100], "fan_messages": 5, "missed": 200}
+SECTIONS = ("latency", "startup", "transcripts", "fanout")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--smoke", action="store_true", help="a quick run with small numbers (CI)")
+    p.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = p.parse_args(argv)
+    cfg = SMOKE if args.smoke else FULL
+    started = time.perf_counter()
+    results: dict = {"mode": "smoke" if args.smoke else "full", "config": cfg, "machine": machine()}
+
+    def step(name: str) -> None:
+        print(f"[bench] {name} … ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+
+    if "latency" in args.only or "startup" in args.only:
+        srv = Server().start()
+        try:
+            step("setting up 200 visitors, 20 open chats, 50 queued")
+            state = latency.setup(srv)
+            if "latency" in args.only:
+                step(f"event to screen ({cfg['messages']} messages, {cfg['keys']} keys)")
+                results["latency"] = latency.run(srv, cfg["messages"], cfg["keys"], state=state)
+            if "startup" in args.only:
+                step("start-up")
+                results["startup"] = startup.run(srv.url, state["token"], "Waiting 20", cfg["rounds"])
+        finally:
+            srv.stop()
+    if "transcripts" in args.only:
+        srv = Server().start()
+        try:
+            step(f"transcripts {cfg['sizes']} and {cfg['tabs']} tabs")
+            results["transcripts"] = transcripts.run(srv, cfg["sizes"], cfg["tabs"], cfg["tab_messages"])
+        finally:
+            srv.stop()
+    if "fanout" in args.only:
+        srv = Server().start()
+        try:
+            step(f"fan-out to {cfg['subscribers']} subscribers")
+            results["fanout"] = fanout.run(srv, cfg["subscribers"], cfg["fan_messages"], cfg["missed"])
+        finally:
+            srv.stop()
+    results["seconds"] = time.perf_counter() - started
+    rows = table(results)
+    results["table"] = rows
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = args.out / f"{results['mode']}-{stamp}.json"
+    text = json.dumps(results, indent=1, default=str)
+    path.write_text(text)
+    (args.out / f"latest-{results['mode']}.json").write_text(text)
+    print_table(rows)
+    print(f"\n{results['machine']['cpu']} · {results['machine']['nproc']} cores · "
+          f"python {platform.python_version()} · {results['seconds']:.0f} s · JSON: {os.path.relpath(path)}")
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
+    widths = [max(len(str(r[k])) for r in rows + [{"figure": "figure", "value": "value", "target": "target",
+                                                     "ok": "ok?"}]) for k in ("figure", "value", "target", "ok")]
+    head = ("figure", "value", "target", "ok?")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(str(r[k]).ljust(w) for k, w in zip(("figure", "value", "target", "ok"), widths)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Shared pieces: the real server in a subprocess, accounts, web visitors over the real API,
+percentiles and RSS. Sync httpx on purpose: set-up runs outside any event loop."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-pass-1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); nan for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    return ordered[k]
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident set size in MB (Linux /proc)."""
+    with open(f"/proc/{pid or os.getpid()}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """Environment for child processes: our src on the path, no user config, quiet."""
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}", **extra}
+    env.pop("CHATDESK_URL", None)
+    return env
+
+
+@dataclass
+class Server:
+    """`python -m chatdesk server` on a free loopback port with its own SQLite file."""
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="chatdesk-bench-")))
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def db(self) -> Path:
+        return self.workdir / "bench.db"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, *extra: str, timeout: float = 30.0) -> "Server":
+        log = open(self.workdir / "server.log", "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db), "--port", str(self.port),
+             "--visitor-timeout", "3600", *extra],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env())
+        wait_http(f"{self.url}/api/v1/health", self.proc, timeout)
+        return self
+
+    def operator(self, email: str, role: str = "operator", max_chats: int = 50) -> str:
+        """Add an account (the real accounts code) and return a logged-in token."""
+        from chatdesk.server.accounts_cli import create_user
+        create_user(self.db, email=email, name=email.split("@")[0].title(), role=role,
+                    max_chats=max_chats, password=PASSWORD)
+        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        r.raise_for_status()
+        return r.json()["token"]
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
+        try:
+            if httpx.get(url, timeout=0.5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def new_visitor(http: httpx.Client, n: int) -> dict:
+    """A browsing visitor: {visitor_id, token}."""
+    r = http.post("/visitor/sessions", json={"url": f"https://shop.test/p/{n}", "title": f"Product {n}",
+                                             "referrer": ""})
+    r.raise_for_status()
+    body = r.json()
+    return {"visitor_id": body["visitor_id"], "token": body["visitor_token"]}
+
+
+def open_chat(http: httpx.Client, visitor: dict, body: str, name: str) -> int:
+    r = http.post("/visitor/conversations", headers={"Authorization": f"Bearer {visitor['token']}"},
+                  json={"client_msg_id": uuid.uuid4().hex, "body": body, "name": name})
+    r.raise_for_status()
+    return r.json()["conversation"]["id"]
+
+
+def accept(http: httpx.Client, token: str, cid: int) -> None:
+    r = http.post(f"/conversations/{cid}/accept", headers={"Authorization": f"Bearer {token}"})
+    r.raise_for_status()
+
+
+def run_child(module: str, args: dict, timeout: float, env: dict | None = None) -> dict:
+    """Run `python -m module` with a JSON argument file; it writes its JSON answer to a file."""
+    with tempfile.TemporaryDirectory(prefix="chatdesk-bench-child-") as tmp:
+        arg_path, out_path = Path(tmp) / "args.json", Path(tmp) / "out.json"
+        arg_path.write_text(json.dumps(args))
+        proc = subprocess.run([sys.executable, "-m", module, str(arg_path), str(out_path)],
+                              cwd=ROOT, env=env or child_env(), capture_output=True, text=True,
+                              timeout=timeout)
+        if not out_path.exists():
+            raise RuntimeError(f"{module} gave no answer (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+        return json.loads(out_path.read_text())

@@ -1,0 +1,132 @@
+"""Child process for 1. event to screen: the real desk (sink driver) with 20 open chats and a queue,
+a load generator in another process, and an operator typing in the composer at the same time.
+
+    python -m bench.latency_child ARGS.json OUT.json
+
+Per measured message: send (visitor process, wall clock in the body) -> the stream frame applied to
+the store -> the first written frame that contains it. Per key: the key handed to the driver ->
+the first written frame whose composer line shows it."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from textual import events
+
+from bench.common import ROOT, child_env
+from bench.sink import SIZE, WATCH, make_desk, wait_until
+
+TEXT = ("thanks for waiting i have checked the warehouse and your parcel left this morning "
+        "the tracking number follows in a minute ")
+
+
+def main() -> None:
+    args = json.loads(Path(sys.argv[1]).read_text())
+    out: dict = {}
+    sent_at: dict[int, int] = {}       # n -> send time (ns, from the body)
+    applied: dict[int, float] = {}     # n -> wall time the desk's store applied it
+    shown: dict[int, float] = {}       # n -> wall time of the first frame with it
+
+    def on_frame(m, wall: float) -> None:
+        n = int(m.group(1))
+        if n not in shown:
+            shown[n] = wall
+            sent_at[n] = int(m.group(2))
+    WATCH.on_pattern(r"bm (\d+) (\d+)", on_frame)
+
+    app = make_desk(args["url"], args["token"], Path(tempfile.mkdtemp(prefix="chatdesk-bench-state-")))
+
+    def hook_stream() -> None:
+        stream = app.session.stream
+        real = stream.on_event
+
+        def on_event(frame: dict) -> None:
+            body = (frame.get("data") or {}).get("body", "") if frame.get("type") == "message.created" else ""
+            if body.startswith("bm "):
+                applied.setdefault(int(body.split()[1]), time.time())
+            real(frame)
+        stream.on_event = on_event
+
+    async def type_keys(pilot, count: int) -> list[float]:
+        from chatdesk.tui.widgets.composer import Composer
+        composer = app.desk.query_one(Composer)
+        driver = app._driver
+        rng = random.Random(5)
+        times, line, missed = [], "", 0
+        for i in range(count):
+            if len(line) >= 40:
+                composer.set_draft("")
+                line = ""
+                await pilot.pause()
+            ch = TEXT[i % len(TEXT)]
+            line += ch
+            needle = line[-6:] if len(line.rstrip()) >= 6 else None
+            t0 = time.perf_counter()
+            if needle:
+                WATCH.expect(needle, t0)
+            driver.process_message(events.Key("space" if ch == " " else ch, ch))
+            try:
+                if needle:
+                    await wait_until(lambda: needle in WATCH.seen, 2.0, "the key on screen", step=0.001)
+                    times.append(WATCH.seen.pop(needle))
+            except TimeoutError:
+                WATCH.pending.pop(needle, None)
+                missed += 1
+            await asyncio.sleep(rng.uniform(0.04, 0.09))   # a fast typist
+        out["keys_missed"] = missed
+        return times
+
+    async def scenario(pilot) -> None:
+        store, cid = app.session.store, args["measured_cid"]
+        await wait_until(lambda: len(app.desk.transcripts) >= args["open_chats"]
+                         and len(store.queue) >= args["queued"], 60, "the desk's chats and queue")
+        hook_stream()
+        app.desk.switch_to(cid)
+        await pilot.pause()
+        await asyncio.sleep(0.5)
+        tmp = Path(tempfile.mkdtemp(prefix="chatdesk-bench-load-"))
+        (tmp / "args.json").write_text(json.dumps(args["load"]))
+        load = subprocess.Popen([sys.executable, "-m", "bench.load", str(tmp / "args.json"), str(tmp / "out.json")],
+                                cwd=ROOT, env=child_env())
+        frames0, t_start = WATCH.frames, time.perf_counter()
+        try:
+            keys = await type_keys(pilot, args["keys"])
+            want = args["load"]["count"]
+            deadline = time.monotonic() + args["load"]["duration"] + 10
+            while len(shown) < want and time.monotonic() < deadline and load.poll() is None:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
+            out["frames_per_s"] = (WATCH.frames - frames0) / (time.perf_counter() - t_start)
+        finally:
+            load.terminate()
+            load.wait(10)
+        load_out = tmp / "out.json"
+        out["load"] = json.loads(load_out.read_text()) if load_out.exists() else None
+        out["keys_ms"] = [k * 1000 for k in keys]
+        out["messages_sent"] = want
+        out["e2e_ms"] = [(shown[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown)]
+        out["desk_ms"] = [(shown[n] - applied[n]) * 1000 for n in sorted(shown) if n in applied]
+        out["server_ms"] = [(applied[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown) if n in applied]
+        out["queue_len"] = len(store.queue)
+        out["tabs"] = len(app.desk.transcripts)
+        app.exit()
+
+    profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)
+    if profile_to:
+        import cProfile
+        cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))",
+                        globals(), locals(), profile_to)
+    else:
+        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))
+    Path(sys.argv[2]).write_text(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

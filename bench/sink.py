@@ -1,0 +1,114 @@
+"""Run the real desk in-process with a driver that behaves like a terminal (the app renders every
+frame to escape sequences exactly as it would for a tty: `App._display` skips that work for a
+headless driver) and hands each written frame to a watcher instead of a file descriptor.
+
+`FrameWatch.expect(needle, t0)` records the time from t0 to the first written frame for which a
+transcript or composer line containing `needle` was rendered: "on screen" as far as the app can know."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.drivers.headless_driver import HeadlessDriver
+
+SIZE = (120, 34)
+
+
+class FrameWatch:
+    """Widgets' render_line output is checked for needles and patterns (Textual writes only the
+    cells that changed, so the escape stream itself cannot be searched); a line rendered for a
+    frame counts as on screen when that frame is written."""
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self.bytes = 0
+        self.pending: dict[str, float] = {}            # needle -> t0 (perf_counter)
+        self.rendered: dict[str, float] = {}           # needle rendered, frame not yet written
+        self.seen: dict[str, float] = {}               # needle -> seconds until on screen
+        self.patterns: list[tuple[re.Pattern, Callable[[re.Match, float], None]]] = []
+        self._matched: list[tuple[Callable, re.Match]] = []
+
+    def expect(self, needle: str, t0: float) -> None:
+        self.pending[needle] = t0
+
+    def on_pattern(self, pattern: str, callback: Callable[[re.Match, float], None]) -> None:
+        """callback(match, wall clock at the write) for every rendered line that matches."""
+        self.patterns.append((re.compile(pattern), callback))
+
+    def line_rendered(self, text: str) -> None:
+        if self.pending:
+            for needle in [n for n in self.pending if n in text]:
+                self.rendered[needle] = self.pending.pop(needle)
+        for pattern, callback in self.patterns:
+            for m in pattern.finditer(text):
+                self._matched.append((callback, m))
+
+    def written(self, data: str) -> None:
+        now, wall = time.perf_counter(), time.time()
+        self.frames += 1
+        self.bytes += len(data)
+        if self.rendered:
+            for needle, t0 in self.rendered.items():
+                self.seen[needle] = now - t0
+            self.rendered.clear()
+        if self._matched:
+            matched, self._matched = self._matched, []
+            for callback, m in matched:
+                callback(m, wall)
+
+
+def watch_lines(widget_class: type) -> None:
+    """Pass every line this widget class renders to WATCH."""
+    original = widget_class.render_line
+
+    def render_line(self, y: int):
+        strip = original(self, y)
+        WATCH.line_rendered(strip.text)
+        return strip
+    widget_class.render_line = render_line
+
+
+WATCH = FrameWatch()
+
+
+class SinkDriver(HeadlessDriver):
+    """Not headless as far as the app is concerned, so every frame is rendered and written."""
+
+    @property
+    def is_headless(self) -> bool:
+        return False
+
+    def write(self, data: str) -> None:
+        WATCH.written(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def make_desk(url: str, token: str, state_dir: Path) -> Any:
+    """The real DeskApp (real DeskSession), drawing into the sink."""
+    from chatdesk.tui.app import DeskApp
+    from chatdesk.tui.settings import DeskSettings
+    from chatdesk.tui.theme_loader import SHIPPED_DIR
+
+    from chatdesk.tui.widgets.composer import Composer
+    from chatdesk.tui.widgets.transcript import Transcript
+    if not getattr(Transcript, "_bench_watched", False):
+        watch_lines(Transcript)
+        watch_lines(Composer)
+        Transcript._bench_watched = True
+    app = DeskApp(url=url, token=token, state_dir=state_dir, keymap={}, theme_dirs=[SHIPPED_DIR],
+                  settings=DeskSettings(bell=False))
+    app.driver_class = SinkDriver
+    return app
+
+
+async def wait_until(cond: Callable[[], bool], timeout: float, what: str, step: float = 0.005) -> None:
+    import asyncio
+    deadline = time.perf_counter() + timeout
+    while not cond():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(step)

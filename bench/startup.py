@@ -1,0 +1,76 @@
+"""2. Start-up: the real `chatdesk` command on a pseudo-terminal until the live desk shows the
+queue, against a bare Textual app showing one label, alternating in the same run."""
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.common import child_env
+
+BARE = """
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("bare-app-ready")
+Bare().run()
+"""
+
+
+def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0) -> float:
+    """Seconds from spawning cmd on a 120x34 pty until needle appears in what it writes."""
+    import fcntl
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 34, 120, 0, 0))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+                            env={**env, "TERM": "xterm-256color"}, start_new_session=True)
+    os.close(slave)
+    out = bytearray()
+    try:
+        while time.perf_counter() - t0 < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    out += os.read(master, 65536)
+                except OSError:
+                    break
+                if needle in out:
+                    return time.perf_counter() - t0
+            elif proc.poll() is not None:
+                break
+        raise RuntimeError(f"{needle!r} did not appear; last output: {bytes(out[-500:])!r}")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        os.close(master)
+
+
+def run(url: str, token: str, queued_name: str, rounds: int) -> dict:
+    home = tempfile.mkdtemp(prefix="chatdesk-bench-home-")
+    env = child_env(CHATDESK_TOKEN=token, CHATDESK_CONFIG_DIR=os.path.join(home, "config"),
+                    XDG_STATE_HOME=os.path.join(home, "state"), XDG_CONFIG_HOME=os.path.join(home, "cfg"))
+    chatdesk = [sys.executable, "-m", "chatdesk", "--url", url]
+    bare = [sys.executable, "-c", BARE]
+    desk_times, bare_times = [], []
+    time_to_text(bare, b"bare-app-ready", env)            # warm the file cache for both
+    time_to_text(chatdesk, queued_name.encode(), env)
+    for _ in range(rounds):
+        bare_times.append(time_to_text(bare, b"bare-app-ready", env))
+        desk_times.append(time_to_text(chatdesk, queued_name.encode(), env))
+    desk, base = sorted(desk_times)[len(desk_times) // 2], sorted(bare_times)[len(bare_times) // 2]
+    return {"desk_s": desk, "bare_s": base, "ratio": desk / base, "desk_all_s": desk_times,
+            "bare_all_s": bare_times}
