@@ -39,7 +39,8 @@ def store_view(session: DeskSession) -> dict:
 @pytest.mark.timeout(90)
 async def test_reset_after_a_long_partition(server_factory, tmp_path):
     srv = server_factory("--keep-events", str(KEEP))
-    bo, = await asyncio.gather(Operator.create(srv, "bo@example.com", name="Bo"))
+    bo, sue = await asyncio.gather(Operator.create(srv, "bo@example.com", name="Bo"),
+                                   Operator.create(srv, "sue@example.com", name="Sue", role="supervisor"))
     ana_token = await asyncio.to_thread(srv.operator, "ana@example.com", "Ana")
     proxy = await ChaosProxy(srv.port, seed=5).start()
     session = DeskSession(proxy.url, ana_token, state_dir=tmp_path, http_timeout=1.0, ping_interval=0.5)
@@ -49,17 +50,25 @@ async def test_reset_after_a_long_partition(server_factory, tmp_path):
         await session.set_status("online")
         await bo.status("online")
         notices: list[str] = []
-        session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))
+        ended: dict[int, str] = {}
+
+        def watch(c) -> None:
+            if c.kind == "notice":
+                notices.append(c.text)
+            elif c.kind == "conversation" and c.detail in ("closed", "left", "removed"):
+                ended[c.id] = c.detail
+        session.store.subscribe(watch)
 
         async def chat(body: str) -> tuple[Visitor, int]:
             v = await Visitor.arrive(srv)
             visitors.append(v)
             return v, await v.start_chat(body, name=f"Visitor {len(visitors)}")
 
-        (v1, c1), (v2, c2), (v3, c3), (v4, c4) = [await chat(f"chat {i}") for i in range(1, 5)]
-        await wait_for(lambda: {c1, c2, c3, c4} <= set(session.store.queue), what="four chats queued")
-        for cid in (c1, c2):
+        (v1, c1), (v2, c2), (v3, c3), (v4, c4), (v6, c6) = [await chat(f"chat {i}") for i in range(1, 6)]
+        await wait_for(lambda: {c1, c2, c3, c4, c6} <= set(session.store.queue), what="five chats queued")
+        for cid in (c1, c2, c6):
             await session.accept(cid)
+        session.store.conversations[c6].draft = "a draft for a chat that will be taken away"
         session.store.conversations[c1].draft = "your parcel left the depot on"
         assert (await bo.accept(c4)).status_code == 200
         before = session.store.last_event_id
@@ -70,6 +79,7 @@ async def test_reset_after_a_long_partition(server_factory, tmp_path):
             await v1.say(f"while away {i}")
         await v1.view("https://shop.example/tracking", "Tracking")
         await v2.ok("POST", f"/visitor/conversations/{c2}/close")       # my chat, closed by its visitor
+        await sue.ok("POST", f"/conversations/{c6}/transfer", {"operator_id": bo.id, "note": "Bo knows"})
         assert (await bo.accept(c3)).status_code == 200                 # leaves the queue
         await bo.say(c4, "I'll pass you to Ana")
         await bo.ok("POST", f"/conversations/{c4}/transfer", {"operator_id": session.store.me.id,
@@ -92,9 +102,12 @@ async def test_reset_after_a_long_partition(server_factory, tmp_path):
         assert v1_view.draft == "your parcel left the depot on"
         assert v1_view.visitor.current_title == "Tracking"
         assert [m.body for m in session.store.conversations[c4].messages][:2] == ["chat 4", "I'll pass you to Ana"]
-        # the chat its visitor closed while the desk was away is not shown as still open
-        gone = session.store.conversations.get(c2)
-        assert gone is None or gone.conversation.state == "closed", gone and gone.conversation
+        # chats that ended while the desk was away are shown as such (not silently dropped), the
+        # way the events would have: closed by its visitor; transferred away by a supervisor
+        assert session.store.conversations[c2].conversation.state == "closed"
+        assert session.store.conversations[c6].conversation.operator_id != session.store.me.id
+        assert ended == {c2: "closed", c6: "left"}
+        assert session.store.conversations[c6].draft == "a draft for a chat that will be taken away"
 
         await v1.say("after the reset")           # and live again from the new mark
         await wait_for(lambda: [m.body for m in session.store.conversations[c1].messages][-1] == "after the reset")
@@ -104,3 +117,4 @@ async def test_reset_after_a_long_partition(server_factory, tmp_path):
         for v in visitors:
             await v.close()
         await bo.close()
+        await sue.close()

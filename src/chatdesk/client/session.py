@@ -163,13 +163,26 @@ class DeskSession:
         me, queue, convs, operators, canned = await asyncio.gather(
             api.me(), api.queue(), api.conversations(), api.operators(), api.canned())
         mine = [c for c in convs if c.operator_id == me.id and c.state == "active"]
-        details = await asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine))
         store = self._store
+        # chats I held that ended or moved while the desk was away: their current state, so the
+        # desk shows them closed / gone instead of dropping them without a word
+        ended = [cid for cid in list(store.conversations)
+                 if store.holds_open(cid) and cid not in {c.id for c in mine}]
+        details, ended_details = await asyncio.gather(
+            asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine)),
+            asyncio.gather(*(self._load_ended(cid) for cid in ended)))
         store.set_me(me)
         store.set_operators(operators)
         store.set_canned(canned)
         store.set_queue(queue)
-        store.set_conversations([d for d in details if d is not None])
+        store.set_conversations([d for d in (*details, *ended_details) if d is not None],
+                                moved_away=[cid for cid, d in zip(ended, ended_details) if d is None])
+
+    async def _load_ended(self, conversation_id: int):
+        try:
+            return await self._load_one(conversation_id)
+        except ApiError:
+            return None             # no longer ours to read (transferred away)
 
     async def _load_one(self, conversation_id: int, visitor_id: str = ""):
         detail = await self._api.conversation(conversation_id)

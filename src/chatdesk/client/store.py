@@ -98,18 +98,39 @@ class DeskStore:
         self._seq = {cid: e.conversation.last_seq for cid, e in self.queue.items()}
         self._emit(Change("queue", None, "updated"))
 
-    def set_conversations(self, details: Iterable[tuple[ConversationDetail, VisitorDetail | None]]) -> None:
-        """A full snapshot of my open conversations. Drafts and unread counts of conversations
-        still open are kept; tabs the operator has not dismissed yet (closed, transferred) stay."""
+    def set_conversations(self, details: Iterable[tuple[ConversationDetail, VisitorDetail | None]],
+                          moved_away: Iterable[int] = ()) -> None:
+        """A full snapshot of my open conversations (plus, after a long absence, the current state
+        of ones I held that closed meanwhile). Drafts and unread counts are kept; tabs the operator
+        has not dismissed yet (closed, transferred) stay. `moved_away`: ones I held that I may no
+        longer read (transferred to someone else while the desk was away)."""
         old = self.conversations
+        was_open = [cid for cid, view in old.items() if self._is_mine_and_open(view.conversation)]
         self.conversations = {}
         for detail, visitor in details:
             view = self._view_from_detail(detail, visitor, old.get(detail.conversation.id))
             self.conversations[view.id] = view
+        for cid in moved_away:
+            view = old.get(cid)
+            if view is not None and cid not in self.conversations:
+                # holder unknown to us now; what matters is that it is no longer mine
+                view.conversation = view.conversation.model_copy(update={"operator_id": None, "operator_name": ""})
         for cid, view in old.items():
             if cid not in self.conversations and not self._is_mine_and_open(view.conversation):
                 self.conversations[cid] = view
         self._emit(Change("conversation", None, "updated"))
+        for cid in was_open:           # say which ones ended while we were away, as the events would
+            view = self.conversations.get(cid)
+            if view is None:
+                self._emit(Change("conversation", cid, "removed"))
+            elif not self._is_mine_and_open(view.conversation):
+                state = view.conversation.state
+                self._emit(Change("conversation", cid, "closed" if state in ("closed", "missed") else "left"))
+
+    def holds_open(self, conversation_id: int) -> bool:
+        """True if the store shows this conversation as mine and open."""
+        view = self.conversations.get(conversation_id)
+        return view is not None and self._is_mine_and_open(view.conversation)
 
     def load_conversation(self, detail: ConversationDetail, visitor: VisitorDetail | None) -> ConversationView | None:
         """Merge one conversation reloaded over REST (after accept, a transfer or a seq gap).
