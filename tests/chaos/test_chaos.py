@@ -18,7 +18,7 @@ SEED = int(os.environ.get("CHATDESK_CHAOS_SEED", "20261123"))
 
 async def chaos_run(server, tmp_path, cuts: int, interval: tuple[float, float]) -> None:
     started = time.monotonic()
-    proxy = await ChaosProxy(server.port, seed=SEED, hold_max=2.0).start()
+    proxy = await ChaosProxy(server.port, seed=SEED, hold_max=float(os.environ.get("CHATDESK_CHAOS_HOLD", "2.0"))).start()
     ex = Exchange(server, proxy, tmp_path, SEED)
     try:
         await ex.setup()
