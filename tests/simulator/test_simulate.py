@@ -80,9 +80,10 @@ def run_and_answer(server, desk: Desk, earlier: set[int], stream):
          "--visitors", "3", "--duration", "8", "--seed", "7"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        entry = wait_until(lambda: next(iter(new_chats(desk, earlier)), None), "a simulated chat in the queue")
+        entry = wait_until(lambda: next(iter(new_chats(desk, earlier)), None),
+                           "a simulated chat in the queue")
         conv, visitor = entry["conversation"], entry["visitor"]
-        assert conv["state"] == "queued"
+        assert conv["state"] == "queued" and conv["department"] in ("sales", "support")
         first = desk.messages(conv["id"])
         assert first and first[0]["author_type"] == "visitor" and len(first[0]["body"]) > 5
 
@@ -146,7 +147,7 @@ async def test_simulate_api_brings_visitors_back_and_stops_when_asked(server):
     async def poll(fetch, what, timeout=15.0):
         deadline = time.monotonic() + timeout
         while not (value := await asyncio.to_thread(fetch)):
-            assert not run.done(), f"simulate() ended early: {run.result() if not run.exception() else run.exception()}"
+            assert not run.done(), f"simulate() ended early: {run.exception() or run.result()}"
             if time.monotonic() > deadline:
                 pytest.fail(f"timed out waiting for {what}")
             await asyncio.sleep(0.1)

@@ -117,7 +117,8 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
         return q and [e for e in q["queue"] if e["visitor"]["id"] == vid]
     conv_id = (await poll(queued, "the visitor's chat in the queue"))[0]["conversation"]["id"]
     detail = await desk.get(f"/conversations/{conv_id}")
-    assert [m["body"] for m in detail["messages"] if m["author_type"] == "visitor"] == ["Do you ship to Norway?"]
+    visitor_lines = [m["body"] for m in detail["messages"] if m["author_type"] == "visitor"]
+    assert visitor_lines == ["Do you ship to Norway?"]
 
     await desk.post(f"/conversations/{conv_id}/accept")
     await desk.reply(conv_id, "Yes! Norway takes 5 to 7 days.")

@@ -40,6 +40,7 @@ class Topic:
     follow_ups: list[str]
     answers: list[str]          # when the operator asks something
     page: tuple[str, str] = HOME  # where a visitor with this question usually is
+    department: str = "support"   # the widget's "what is it about?" choice (demo departments)
 
 
 TOPICS: list[Topic] = [
@@ -62,7 +63,7 @@ TOPICS: list[Topic] = [
            "What's the difference between the 2 and the old model?"],
           ["I usually wear a 42 in Nike, 42.5 in Adidas.", "Medium, I think. Chest about 100 cm.",
            "Mostly trail running, some hiking."],
-          SHOP_PAGES[1]),
+          SHOP_PAGES[1], "sales"),
     Topic("returns",
           ["Hi, how do I return an order? The jacket is too big.",
            "Hello, I'd like to send back the socks, what's the process?",
@@ -82,7 +83,7 @@ TOPICS: list[Topic] = [
            "Could you apply it to my order manually?"],
           ["The code is AUTUMN15.", "It says 'code not valid for this basket'.",
            "My email is the one I signed up for the newsletter with."],
-          CHECKOUT),
+          CHECKOUT, "sales"),
     Topic("payment",
           ["Hi, my card was declined but I was charged?",
            "Hello, can I pay by invoice?",
@@ -100,7 +101,7 @@ TOPICS: list[Topic] = [
           ["Can you notify me when it's back?", "Is there a similar model available now?",
            "Can I pre-order it?"],
           ["Size M, in green if possible.", "I'm in Hamburg.", "Yes, you can email me."],
-          SHOP_PAGES[3]),
+          SHOP_PAGES[3], "sales"),
 ]
 
 THANKS = ["Great, thank you!", "Perfect, thanks a lot.", "Thanks, that helps!",

@@ -60,9 +60,9 @@ class VisitorConnection:
     async def page_view(self, url: str, title: str, referrer: str) -> None:
         await self._post("/visitor/pageviews", {"url": url, "title": title, "referrer": referrer})
 
-    async def start_chat(self, body: str, name: str | None) -> int:
-        answer = await self._post("/visitor/conversations",
-                                  {"client_msg_id": _msg_id(), "body": body, "name": name})
+    async def start_chat(self, body: str, name: str | None, department: str | None = None) -> int:
+        answer = await self._post("/visitor/conversations", {"client_msg_id": _msg_id(), "body": body,
+                                                              "name": name, "department": department})
         try:
             self.conversation_id = int(answer["conversation"]["id"])
         except (KeyError, TypeError, ValueError) as e:

@@ -129,7 +129,8 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
     opener = who.opener(run.rng, returning)
     await _compose(run, conn, opener)
     since = time.time()     # same machine as the server (loopback only), so clocks agree
-    conv_id = await conn.start_chat(opener, who.name if who.gives_name else None)
+    conv_id = await conn.start_chat(opener, who.name if who.gives_name else None,
+                                    who.topic.department)
     run.summary.chats_opened += 1
     run.summary.messages_sent += 1
     nudged = False
