@@ -2,6 +2,7 @@
 answers with keys only, and the visitor receives the answer."""
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
@@ -33,13 +34,28 @@ async def test_operator_answers_a_visitor_with_keys_only(server, desk_terminal):
     term.type("Yes, we ship to Norway within 3 days.")
     term.keys("Enter")
 
-    deadline = time.monotonic() + 20
+    first = ["Do you ship to Norway?", "Yes, we ship to Norway within 3 days."]
+    assert await _visitor_sees(visitor, first) == first
+    term.wait(r"Yes, we ship to Norway within 3 days\.")
+
+    # A canned reply as a fast typist picks it: "/moment" typed in one burst, Enter inserts it into
+    # the reply box (never a blind send), Enter sends it.
+    term.type("/moment")
+    term.wait(r"Canned replies")
+    term.keys("Enter")
+    term.gone(r"Canned replies")
+    term.keys("Enter")
+    canned = "Let me check that for you, one moment please."
+    assert await _visitor_sees(visitor, first + [canned]) == first + [canned]
+    await visitor.close()
+
+
+async def _visitor_sees(visitor: WebVisitor, expected: list[str], timeout: float = 20) -> list[str]:
+    deadline = time.monotonic() + timeout
     bodies: list[str] = []
     while time.monotonic() < deadline:
         bodies = [m["body"] for m in await visitor.transcript()]
-        if "Yes, we ship to Norway within 3 days." in bodies:
+        if len(bodies) >= len(expected):
             break
-        time.sleep(0.1)
-    assert bodies == ["Do you ship to Norway?", "Yes, we ship to Norway within 3 days."]
-    term.wait(r"Yes, we ship to Norway within 3 days\.")
-    await visitor.close()
+        await asyncio.sleep(0.1)
+    return bodies

@@ -43,5 +43,14 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"timed out after {timeout}s waiting for {pattern!r}; the screen:\n{text}")
 
+    def gone(self, pattern: str, timeout: float = 20.0) -> None:
+        rx = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not rx.search(self.screen()):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} still on screen after {timeout}s:\n{self.screen()}")
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)

@@ -157,21 +157,29 @@ class DeskActions:
             self.call_api("Typing", lambda: self.session.typing(cid, event.is_typing), quiet=True)
 
     def on_composer_canned_requested(self) -> None:
-        self.action_canned()
+        self.action_canned(from_slash=True)
 
-    def action_canned(self) -> None:
+    def action_canned(self, from_slash: bool = False) -> None:
         cid = self._need_chat()
         if cid is None:
             return
         from chatdesk.client.canned import rank
+        composer = self.query_one(Composer)
 
         def inserted(text: str | None) -> None:
-            composer = self.query_one(Composer)
             if text:
                 composer.insert(text)
             composer.focus()
 
-        picker = CannedPicker(self.store.canned, rank, lambda reply: self.session.fill_canned(reply, cid))
+        def typed_after_slash() -> str:
+            # A fast typist's "/back" can reach the reply box before the picker is up: what landed
+            # there after the "/" is the start of the search, not a draft.
+            typed = composer.text
+            composer.set_draft("")
+            return typed
+
+        picker = CannedPicker(self.store.canned, rank, lambda reply: self.session.fill_canned(reply, cid),
+                              absorb=typed_after_slash if from_slash else None)
         self.app.push_screen(picker, inserted)
 
     # --- dialogs ---------------------------------------------------------------------------------

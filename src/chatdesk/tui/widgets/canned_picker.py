@@ -42,8 +42,10 @@ class CannedPicker(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="canned.up"),
     ]
 
-    def __init__(self, replies: Sequence[Any], rank: Rank, fill: Fill, query: str = "") -> None:
+    def __init__(self, replies: Sequence[Any], rank: Rank, fill: Fill, query: str = "",
+                 absorb: Callable[[], str] | None = None) -> None:
         super().__init__()
+        self.absorb = absorb     # takes the keys typed before the picker was up (see DeskActions)
         self.replies = list(replies)
         self.rank = rank
         self.fill = fill
@@ -61,8 +63,13 @@ class CannedPicker(ModalScreen[str | None]):
             yield Label("", id="canned-ask")
 
     def on_mount(self) -> None:
+        search = self.query_one("#canned-search", Input)
+        if self.absorb is not None:
+            self.query_text += self.absorb()
+            search.value = self.query_text
+            search.cursor_position = len(self.query_text)
         self._search(self.query_text)
-        self.query_one("#canned-search", Input).focus()
+        search.focus()
 
     # --- search and preview --------------------------------------------------------------------
     @on(Input.Changed, "#canned-search")
