@@ -13,21 +13,12 @@ import pytest
 
 from chatdesk.server.static_files import SHOP_CSP
 from hostile.corpus import text_payloads
-from support.live_server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason="Debian's Chromium is not installed at /usr/bin/chromium")
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>",
            *(text for name, text in text_payloads() if name.startswith("html-"))]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One real server for this module (each test has its own visitor and operator); saves a start."""
-    srv = LiveServer(tmp_path_factory.mktemp("widget") / "chat.db").start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture
