@@ -102,3 +102,20 @@ async def test_api_errors_are_sentences(shared, regular_token):
         with pytest.raises(ApiUnavailable) as gone:
             await api.me()
         assert str(gone.value).startswith("The chat server at http://127.0.0.1:9 is not reachable")
+
+
+async def test_an_over_long_reply_fails_with_a_sentence_and_the_next_one_still_goes(tmp_path):
+    """The request is checked before it leaves: the outbox gets an ApiError, not a crash."""
+    api = ApiClient("http://127.0.0.1:9")      # nothing listens: only the local check may answer
+
+    async def post(item):
+        if len(item.body) > 10:
+            return await api.send_message(item.conversation_id, item.client_msg_id, item.body)
+        return as_message(item, 1)
+
+    box = Outbox(tmp_path / "o.json", post, lambda item: None)
+    long_one, short_one = box.submit(1, "x" * 9000), box.submit(1, "short")
+    await wait_for(lambda: long_one.state == "failed" and short_one.state == "sent")
+    assert long_one.error == "Not sent: body string should have at most 8000 characters."
+    await box.aclose()
+    await api.aclose()

@@ -35,6 +35,17 @@ class ApiError(Exception):
         return self.status in (408, 425, 429) or self.status >= 500
 
 
+def _body(model: type[M], *args: Any, **fields: Any) -> M:
+    """A request body, checked here so that a reply the server would refuse (too long, empty, ...)
+    fails with a sentence instead of an exception from deep inside the outbox."""
+    try:
+        return model(*args, **fields)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err.get("loc", ())) or "request"
+        raise ApiError(422, "invalid", f"Not sent: {field} {err.get('msg', 'is not valid').lower()}.") from e
+
+
 class ApiUnavailable(Exception):
     """The server could not be reached (refused, timed out, connection dropped)."""
 
@@ -90,7 +101,7 @@ class ApiClient:
     # --- auth and me ---------------------------------------------------------------------------
     async def login(self, email: str, password: str) -> LoginResponse:
         res = self._parse(LoginResponse, await self._request(
-            "POST", "/auth/login", LoginRequest(email=email, password=password)))
+            "POST", "/auth/login", _body(LoginRequest, email=email, password=password)))
         self.token = res.token
         return res
 
@@ -125,17 +136,17 @@ class ApiClient:
 
     async def transfer(self, conversation_id: int, operator_id: int | None = None,
                        department: str | None = None, note: str = "") -> Any:
-        body = TransferRequest(operator_id=operator_id, department=department, note=note)
+        body = _body(TransferRequest, operator_id=operator_id, department=department, note=note)
         return await self._request("POST", f"/conversations/{conversation_id}/transfer", body)
 
     async def close(self, conversation_id: int, summary: str, tags: list[str] | None = None,
                     follow_up: str | None = None) -> Any:
-        body = CloseRequest(summary=summary, tags=list(tags or []), follow_up=follow_up)
+        body = _body(CloseRequest, summary=summary, tags=list(tags or []), follow_up=follow_up)
         return await self._request("POST", f"/conversations/{conversation_id}/close", body)
 
     async def send_message(self, conversation_id: int, client_msg_id: str, body: str,
                            kind: str = "text") -> Message:
-        req = SendMessageRequest(client_msg_id=client_msg_id, body=body, kind=kind)  # type: ignore[arg-type]
+        req = _body(SendMessageRequest, client_msg_id=client_msg_id, body=body, kind=kind)  # type: ignore[arg-type]
         data = await self._request("POST", f"/conversations/{conversation_id}/messages", req)
         if isinstance(data, dict) and "message" in data and "body" not in data:
             data = data["message"]
@@ -150,13 +161,13 @@ class ApiClient:
         return self._parse(VisitorDetail, await self._request("GET", f"/visitors/{_seg(visitor_id)}"))
 
     async def add_visitor_note(self, visitor_id: str, body: str) -> VisitorNote | None:
-        data = await self._request("POST", f"/visitors/{_seg(visitor_id)}/notes", VisitorNoteRequest(body=body))
+        data = await self._request("POST", f"/visitors/{_seg(visitor_id)}/notes", _body(VisitorNoteRequest, body=body))
         if isinstance(data, dict) and "note" in data:
             data = data["note"]
         return self._parse(VisitorNote, data) if isinstance(data, dict) and "id" in data else None
 
     async def update_visitor(self, visitor_id: str, **fields: str | None) -> VisitorDetail:
-        body = VisitorUpdateRequest(**fields)
+        body = _body(VisitorUpdateRequest, **fields)
         return self._parse(VisitorDetail, await self._request("PATCH", f"/visitors/{_seg(visitor_id)}", body))
 
     # --- team ----------------------------------------------------------------------------------
@@ -172,11 +183,11 @@ class ApiClient:
 
     async def create_canned(self, shortcut: str, title: str, body: str, tags: list[str] | None = None,
                             shared: bool = True) -> CannedReply:
-        req = CannedCreateRequest(shortcut=shortcut, title=title, body=body, tags=list(tags or []), shared=shared)
+        req = _body(CannedCreateRequest, shortcut=shortcut, title=title, body=body, tags=list(tags or []), shared=shared)
         return self._parse(CannedReply, await self._request("POST", "/canned", req))
 
     async def patch_operator(self, operator_id: int, **fields: Any) -> Operator:
-        body = OperatorPatchRequest(**fields)
+        body = _body(OperatorPatchRequest, **fields)
         return self._parse(Operator, await self._request("PATCH", f"/operators/{operator_id}", body))
 
 
