@@ -66,12 +66,14 @@ class Exchange:
         self.view: ConversationView | None = None
         self.cid = 0
         self.chaos_seconds = self.settle_seconds = 0.0
+        self.desk_notices: list[str] = []
 
     async def setup(self) -> None:
         token = await asyncio.to_thread(self.srv.operator, "ana@example.com", "Ana")
         self.session = DeskSession(self.proxy.url, token, state_dir=self.state_dir,
                                    http_timeout=HTTP_TIMEOUT, ping_interval=PING)
         await self.session.start()
+        self.session.store.subscribe(lambda c: c.kind == "notice" and self.desk_notices.append(c.text))
         await self.session.set_status("online")
         self.visitor = await ResumingVisitor(self.proxy.url, self.proxy.ws_url, http_timeout=HTTP_TIMEOUT,
                                              ping_interval=PING).arrive()
@@ -151,11 +153,15 @@ class Exchange:
         if view.draft != "a half-typed answer about the kettle":
             b.problems.append("draft lost")
 
+    def resets_desk(self) -> int:
+        return sum("reloaded everything" in n for n in self.desk_notices)
+
     def summary(self, started: float) -> str:
         b, v, s = self.books, self.visitor, self.session
         return (f"chaos summary: seed {self.proxy.seed}; {self.proxy.summary()}; rounds {b.rounds}; "
                 f"messages visitor->operator {len(b.v_sent)}, operator->visitor {len(b.o_sent)}; "
                 f"lost {b.lost}; duplicated {b.duplicated}; problems {len(b.problems)}; reconnects desk {s.stream.connections - 1}, "
-                f"visitor {v.connections - 1}; replayed frames skipped {v.replayed}; "
+                f"visitor {v.connections - 1}; resets desk {self.resets_desk()}, visitor {v.resets}; "
+                f"replayed frames skipped {v.replayed}; "
                 f"{time.monotonic() - started:.1f} s (chaos {self.chaos_seconds:.1f}, "
                 f"settling {self.settle_seconds:.1f})")

@@ -44,6 +44,7 @@ class ResumingVisitor:
         self.live = False
         self.acked: list[dict] = []           # messages the server answered 2xx for, in order
         self._seen: set[int] = set()
+        self._from_rest: set[int] = set()
         self._task: asyncio.Task | None = None
 
     # --- REST, retried like the widget retries --------------------------------------------------
@@ -122,7 +123,7 @@ class ResumingVisitor:
         elif kind == "reset":
             self.resets += 1
             for m in await self.transcript():     # REST fills the gap; message ids dedupe
-                self._take(m)
+                self._take(m, from_rest=True)
             self.last_event_id = f["event_id"]
             self.live = True
             return True
@@ -136,11 +137,17 @@ class ResumingVisitor:
                 self._take(f["data"])
         return False
 
-    def _take(self, msg: dict) -> None:
+    def _take(self, msg: dict, from_rest: bool = False) -> None:
+        """Once per message id. After a reset the REST transcript and the live stream overlap (a
+        message newer than the reset mark is in both): that is expected, not a duplicate. The
+        stream delivering the same message twice under two event ids would be one."""
         if msg["id"] in self._seen:
-            self.duplicates.append(msg)
+            if not from_rest and msg["id"] not in self._from_rest:
+                self.duplicates.append(msg)
             return
         self._seen.add(msg["id"])
+        if from_rest:
+            self._from_rest.add(msg["id"])
         self.received.append(msg)
 
     def bodies(self, author: str | None = None) -> list[str]:
