@@ -20,7 +20,13 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-SHIPPED_DIR = Path(__file__).resolve().parents[3] / "themes"
+def _shipped_dir() -> Path:
+    """themes/ at the top of the repo; inside the package once installed from a wheel."""
+    installed = Path(__file__).resolve().parents[1] / "themes"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[3] / "themes"
+
+
+SHIPPED_DIR = _shipped_dir()
 DEFAULT_THEME = "chatdesk-dark"
 COLOR_FIELDS = ("primary", "secondary", "accent", "warning", "error", "success", "foreground",
                 "background", "surface", "panel", "boost")
