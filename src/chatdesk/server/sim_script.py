@@ -156,9 +156,10 @@ def new_persona(rng: random.Random) -> VisitorPersona:
                           turns_left=rng.randint(2, 5))
 
 
-def browse_path(rng: random.Random, persona: VisitorPersona) -> list[tuple[str, str]]:
-    """Pages for one visit: land somewhere, wander, end where the question usually arises."""
-    count = rng.randint(1, 3)
+def browse_path(rng: random.Random, persona: VisitorPersona, short: bool = False) -> list[tuple[str, str]]:
+    """Pages for one visit: land somewhere, wander, end where the question usually arises.
+    `short`: in a hurry (one page, then the question's page)."""
+    count = 1 if short else rng.randint(1, 3)
     pages = [rng.choice(SHOP_PAGES[:5]) for _ in range(count)]
     if pages[-1] != persona.topic.page:
         pages.append(persona.topic.page)

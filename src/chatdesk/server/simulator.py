@@ -206,7 +206,7 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
                  always_chat: bool) -> str | None:
     """One visit: land from a referrer, browse, maybe chat, leave. Returns the visitor id."""
     conn = VisitorConnection(run.http, run.base_url)
-    pages = script.browse_path(run.rng, who)
+    pages = script.browse_path(run.rng, who, short=always_chat)   # the first chat comes early
     ref, campaign = run.rng.choice(script.REFERRERS) if visitor_id is None else ("", "")
     try:
         path, title = pages[0]
