@@ -20,11 +20,16 @@ VISITOR_UPDATED = "visitor.updated"                # contact fields changed
 VISITOR_NOTE = "visitor.note"                      # a note kept on the visitor across conversations
 OPERATOR_STATUS = "operator.status"                # online / away / on_phone / offline
 OPERATOR_UPDATED = "operator.updated"              # cap or other settings changed
+CONVERSATION_WATCHERS = "conversation.watchers"    # staff started/stopped monitoring: data.watchers
+CONVERSATION_JOINED = "conversation.joined"        # staff joined (writes to the visitor): data.joined
+APPROVAL_REQUESTED = "approval.requested"          # a novice's message waits for a trainer
+APPROVAL_RESOLVED = "approval.resolved"            # approved (message.created follows) or rejected
 
 DURABLE = frozenset({
     CONVERSATION_QUEUED, CONVERSATION_ASSIGNED, CONVERSATION_TRANSFERRED, CONVERSATION_REQUEUED,
     CONVERSATION_CLOSED, CONVERSATION_MISSED, CONVERSATION_UPDATED, MESSAGE_CREATED,
     VISITOR_PAGEVIEW, VISITOR_UPDATED, VISITOR_NOTE, OPERATOR_STATUS, OPERATOR_UPDATED,
+    CONVERSATION_WATCHERS, CONVERSATION_JOINED, APPROVAL_REQUESTED, APPROVAL_RESOLVED,
 })
 
 # --- ephemeral signals (never logged) ------------------------------------------------------------

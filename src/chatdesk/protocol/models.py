@@ -121,6 +121,7 @@ class Conversation(Wire):
     last_seq: int = 0
     auto_assigned: bool = False
     follow_up: str | None = None        # hand-off note stored on close (e.g. for sales)
+    rating: int | None = None           # the visitor's 1-5 rating, once given
 
 
 class QueueEntry(Wire):
@@ -135,6 +136,9 @@ class ConversationDetail(Wire):
     visitor: Visitor
     messages: list[Message] = Field(default_factory=list)
     events: list["Event"] = Field(default_factory=list)
+    watchers: list["OperatorRef"] = Field(default_factory=list)   # staff monitoring it now
+    joined: list["OperatorRef"] = Field(default_factory=list)     # staff who joined (write to the visitor)
+    approvals: list["Approval"] = Field(default_factory=list)     # novice messages held for a trainer
 
 
 class CannedReply(Wire):
@@ -252,6 +256,155 @@ class VisitorMessageRequest(Wire):
 class ErrorBody(Wire):
     error: str
     message: str
+
+
+# --- supervisors and trainers (issue 4) ----------------------------------------------------------
+
+ApprovalState = Literal["pending", "approved", "rejected"]
+ReviewMark = Literal["best", "worst"]
+
+
+class OperatorRef(Wire):
+    id: int
+    name: str
+
+
+class StaffPresence(Wire):
+    """Who is watching (monitor) and who joined a conversation; answer of watch/unwatch/join."""
+    conversation_id: int
+    watchers: list[OperatorRef] = Field(default_factory=list)
+    joined: list[OperatorRef] = Field(default_factory=list)
+
+
+class Approval(Wire):
+    """A novice's text message held until a trainer approves (maybe edited) or rejects it."""
+    id: int
+    conversation_id: int
+    author_id: int
+    author_name: str = ""
+    client_msg_id: str
+    body: str                           # as the novice wrote it
+    state: ApprovalState = "pending"
+    created_at: float
+    resolved_at: float | None = None
+    resolver_id: int | None = None
+    resolver_name: str = ""
+    final_body: str | None = None       # what the visitor got (edited or not); None unless approved
+    message_id: int | None = None       # the real message, once approved
+    note: str = ""                      # the trainer's reason or coaching remark
+
+
+class ApprovalAction(Wire):
+    action: Literal["approve", "reject"]
+    body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)   # edited text
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class ApprovalAnswer(Wire):
+    """202 answer of POST /conversations/{id}/messages when the author needs approval."""
+    approval: Approval
+
+
+class ReassignRequest(Wire):
+    operator_id: int = Field(ge=1, le=2 ** 62)
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class BoardWait(Wire):
+    conversation_id: int
+    visitor_name: str = ""
+    waiting_since: float                # the visitor's oldest unanswered message
+
+
+class BoardOperator(Wire):
+    id: int
+    name: str
+    role: Role
+    status: OperatorStatus
+    active_chats: int = 0
+    max_chats: int = 4
+    novice: bool = False
+    approval_required: bool = False
+    first_response_median: float | None = None   # seconds, chats first answered today
+    first_responses: int = 0
+    longest_wait: BoardWait | None = None
+    pending_approvals: int = 0
+
+
+class Board(Wire):
+    generated_at: float
+    since: float                        # start of "today" (server's local midnight) or ?since=
+    operators: list[BoardOperator] = Field(default_factory=list)
+    queue: list[QueueEntry] = Field(default_factory=list)
+    missed_today: int = 0
+    missed: list[Conversation] = Field(default_factory=list)    # newest first, at most 100
+    pending_approvals: int = 0
+
+
+class Review(Wire):
+    id: int
+    conversation_id: int
+    reviewer_id: int | None = None
+    reviewer_name: str = ""
+    mark: ReviewMark | None = None
+    note: str = ""
+    ts: float
+
+
+class ReviewRequest(Wire):
+    mark: ReviewMark | None = None
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+
+class RatingRequest(Wire):
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=MAX_NOTE)
+
+
+class TranscriptSummary(Wire):
+    conversation: Conversation
+    visitor_name: str = ""
+    message_count: int = 0
+    marks: list[ReviewMark] = Field(default_factory=list)
+    snippet: str = ""                   # the first matching message when searching
+
+
+class TranscriptDetail(Wire):
+    conversation: Conversation
+    visitor: Visitor
+    journey: list[PageView] = Field(default_factory=list)   # the visit the chat happened in
+    messages: list[Message] = Field(default_factory=list)   # every kind, seq order
+    reviews: list[Review] = Field(default_factory=list)
+    rating_comment: str = ""
+
+
+class ReportFigures(Wire):
+    chats: int = 0
+    answered: int = 0
+    missed: int = 0
+    first_response_median: float | None = None   # seconds from queued to first operator reply
+    first_response_p90: float | None = None
+    handle_median: float | None = None           # seconds from accepted to closed
+    handle_p90: float | None = None
+    rating_average: float | None = None
+    ratings: int = 0
+
+
+class OperatorReport(ReportFigures):
+    operator_id: int
+    name: str = ""
+
+
+class HourReport(ReportFigures):
+    hour: int                           # 0-23, server local time of queued_at
+
+
+class ReportSummary(Wire):
+    since: float
+    until: float
+    totals: ReportFigures
+    by_operator: list[OperatorReport] = Field(default_factory=list)
+    by_hour: list[HourReport] = Field(default_factory=list)     # always 24 rows
 
 
 ConversationDetail.model_rebuild()

@@ -29,7 +29,27 @@ def _m1_initial(conn: Connection) -> None:
     ])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial]
+def _m2_supervision(conn: Connection) -> None:
+    """Ratings on conversations; watchers/joined staff, approvals, reviews; full-text search over
+    message bodies (FTS5, kept in step by triggers). Idempotent: a database created by _m1 from a
+    newer schema.py already has the new columns and tables."""
+    have = {c["name"] for c in inspect(conn).get_columns("conversations")}
+    for name, ddl in (("rating", "INTEGER"), ("rating_comment", "TEXT NOT NULL DEFAULT ''"),
+                      ("rated_at", "FLOAT")):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE conversations ADD COLUMN {name} {ddl}"))
+    schema.metadata.create_all(conn, tables=[schema.conversation_staff, schema.approvals, schema.reviews])
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_conversations_closed ON conversations (state, closed_at)"))
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
+                      "body, content='messages', content_rowid='id')"))
+    conn.execute(text("CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
+                      "INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END"))
+    conn.execute(text("CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+                      "INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body); END"))
+    conn.execute(text("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision]
 LATEST = len(MIGRATIONS)
 assert LATEST == migrations_version.LATEST, "update migrations_version.LATEST with the new migration"
 

@@ -28,7 +28,7 @@ def conversation_dict(r) -> dict[str, Any]:
         "tags": json.loads(r.tags), "summary": r.summary, "queued_at": r.queued_at,
         "accepted_at": r.accepted_at, "first_response_at": r.first_response_at,
         "closed_at": r.closed_at, "last_seq": r.last_seq, "auto_assigned": bool(r.auto_assigned),
-        "follow_up": r.follow_up,
+        "follow_up": r.follow_up, "rating": r.rating,
     }
 
 

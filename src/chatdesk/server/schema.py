@@ -106,6 +106,9 @@ conversations = Table(
     Column("auto_assigned", Boolean, nullable=False, default=False),
     Column("answered", Boolean, nullable=False, default=False),  # current operator has replied
     Column("skip_operators", Text, nullable=False, default="[]"),  # JSON: let it lapse, don't re-route
+    Column("rating", Integer),                    # schema 2: the visitor's 1-5 rating
+    Column("rating_comment", Text, nullable=False, default=""),
+    Column("rated_at", Float),
     Index("ix_conversations_state", "state", "queued_at"),
     Index("ix_conversations_operator", "operator_id", "state"),
     Index("ix_conversations_visitor", "visitor_id", "id"),
@@ -156,4 +159,51 @@ events = Table(
     Column("op2", Integer),
     Column("visitor_id", String(64)),
     Index("ix_events_conversation", "conversation_id", "seq"),
+)
+
+
+# --- schema 2: supervisors and trainers ----------------------------------------------------------
+
+# Staff attached to a conversation: relation "watching" (monitor, read-only) or "joined" (writes too).
+conversation_staff = Table(
+    "conversation_staff", metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("operator_id", Integer, ForeignKey("operators.id"), primary_key=True),
+    Column("relation", String(20), primary_key=True),
+    Column("since", Float, nullable=False),
+)
+
+# A novice's text message held for a trainer. Not a message row: the visitor-visible message is
+# created only on approval (same author and client_msg_id, so the novice's outbox sees its echo).
+approvals = Table(
+    "approvals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("author_id", Integer, ForeignKey("operators.id"), nullable=False),
+    Column("author_name", String(120), nullable=False, default=""),
+    Column("client_msg_id", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", String(20), nullable=False, default="pending"),
+    Column("created_at", Float, nullable=False),
+    Column("resolved_at", Float),
+    Column("resolver_id", Integer, ForeignKey("operators.id")),
+    Column("resolver_name", String(120), nullable=False, default=""),
+    Column("final_body", Text),
+    Column("message_id", Integer, ForeignKey("messages.id")),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_approvals_state", "state", "id"),
+    Index("ix_approvals_conversation", "conversation_id", "id"),
+    UniqueConstraint("author_id", "client_msg_id", name="uq_approvals_author_client_msg"),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("reviewer_id", Integer, ForeignKey("operators.id")),
+    Column("reviewer_name", String(120), nullable=False, default=""),
+    Column("mark", String(10)),
+    Column("note", Text, nullable=False, default=""),
+    Column("ts", Float, nullable=False),
+    Index("ix_reviews_conversation", "conversation_id", "id"),
 )

@@ -5,6 +5,7 @@ import time
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import select, update
 
@@ -12,8 +13,9 @@ from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, CloseRequest, Conversation, ConversationDetail,
                                       Message, SendMessageRequest, TransferRequest, Wire)
 
+from .. import approvals
 from .. import conversations as convs
-from .. import queries, routing, schema
+from .. import queries, routing, schema, supervision
 from ..auth import Actor, current_operator
 from ..errors import conflict, forbidden, not_found
 from ..events import E, EventRow
@@ -86,8 +88,11 @@ async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current
         conv = await readable(conn, cid, actor)
         visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
         events = (await conn.execute(select(E).where(E.c.conversation_id == cid).order_by(E.c.seq))).all()
+        presence = await supervision.presence(conn, conv)
+        held = await approvals.listing(conn, None, cid, None if actor.is_staff else actor.id)
         return {"conversation": conv, "visitor": visitor, "messages": await queries.messages(conn, cid),
-                "events": [EventRow.from_db(r).frame() for r in events]}
+                "events": [EventRow.from_db(r).frame() for r in events],
+                "watchers": presence["watchers"], "joined": presence["joined"], "approvals": held}
 
 
 @router.post("/conversations/{cid}/accept", response_model=Conversation)
@@ -120,6 +125,12 @@ async def send(body: SendMessageRequest, request: Request, cid: int = ID,
     async with ctx_of(request).store.tx() as tx:
         old = await convs.existing_message(tx, f"o:{actor.id}", body.client_msg_id)
         conv = await convs.load_for_update(tx, cid)
+        held = await approvals.existing(tx.conn, actor.id, body.client_msg_id) if old is None else None
+        if held is not None:     # a resend of a held message: the same approval, still held or not
+            if held["conversation_id"] != cid:
+                raise conflict("duplicate_client_msg_id",
+                               f"This client_msg_id was already used in conversation {held['conversation_id']}.")
+            return JSONResponse({"approval": held}, status_code=202)
         if old is None:
             if not can_read(actor, conv):
                 raise forbidden("This conversation is not yours: it is assigned to another operator.")
@@ -128,6 +139,15 @@ async def send(body: SendMessageRequest, request: Request, cid: int = ID,
             if body.kind == "text":
                 require_holder(actor, conv, "reply")
             convs.require_open(conv)
+            if body.kind == "whisper":
+                supervision.require_whisper_target(conv)
+            if body.kind == "text" and await approvals.needs_approval(tx.conn, actor):
+                # held for a trainer: 202 with the approval, nothing reaches the visitor yet
+                held = await approvals.request(tx, cid, actor, client_msg_id=body.client_msg_id, body=body.body)
+                return JSONResponse({"approval": held}, status_code=202)
+            if body.kind == "text" and actor.is_staff and conv["operator_id"] != actor.id \
+                    and conv["state"] == "active" and not await supervision.is_joined(tx.conn, cid, actor.id):
+                await supervision.join(tx, cid, actor)      # staff writing to the visitor have joined
         msg, _created = await convs.add_message(
             tx, cid, author_type="operator", author_key=f"o:{actor.id}", author_id=actor.id,
             author_name=actor.name, kind=body.kind, body=body.body, client_msg_id=body.client_msg_id)
