@@ -25,6 +25,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds after which a queued chat whose visitor has gone becomes missed")
     s.add_argument("--visit-gap", type=float, default=1800.0,
                    help="seconds of quiet after which a page view starts a new visit")
+    s.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
+                   help="a web origin (https://shop.example) whose pages may open the visitor stream, "
+                        "besides the server's own; may be given more than once")
+    s.add_argument("--visitor-rate", type=int, default=600,
+                   help="requests and stream frames per minute one visitor may send (0: no limit)")
+    s.add_argument("--address-rate", type=int, default=6000,
+                   help="visitor-side requests per minute from one client address (0: no limit)")
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)

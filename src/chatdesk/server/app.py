@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import background, errors
+from . import background, errors, limits
 from .config import ServerConfig
 from .db import Database
 from .events import Hub, Store
@@ -18,22 +18,6 @@ from .state import ServerContext
 from . import stream
 
 API = "/api/v1"
-MAX_BODY_BYTES = 1_000_000
-
-
-class BodyLimit:
-    """Refuses request bodies above MAX_BODY_BYTES with a 413 before they are read."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-                response = errors.body("too_large", "The request body is too large (at most 1 MB).", 413)
-                return await response(scope, receive, send)
-        return await self.app(scope, receive, send)
 
 
 def create_app(config: ServerConfig) -> FastAPI:
@@ -68,5 +52,6 @@ def create_app(config: ServerConfig) -> FastAPI:
     from .static_files import mount_static
     mount_static(app)
 
-    app.add_middleware(BodyLimit)
+    # Body cap (chunked too), visitor-side rate limits, allowed origins: limits.py.
+    limits.install(app, limits.Limits(config.visitor_rate, config.address_rate, config.allowed_origins))
     return app

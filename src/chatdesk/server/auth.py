@@ -116,6 +116,7 @@ async def current_visitor(request: Request) -> str:
     visitor_id = await visitor_for_token(request.app.state.ctx.db, bearer(request))
     if visitor_id is None:
         raise ApiError(401, "unauthorized", "Start a visitor session first: this needs a valid visitor token.")
+    request.app.state.limits.visitor.check(visitor_id)      # 429 over --visitor-rate (limits.py)
     return visitor_id
 
 

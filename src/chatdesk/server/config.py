@@ -14,6 +14,9 @@ class ServerConfig:
     visitor_timeout: float = 180.0   # a queued chat whose visitor is gone this long becomes missed
     visit_gap: float = 1800.0        # a page view after this much quiet starts a new visit
     sweep_interval: float = 0.25     # how often the background router looks at the clock
+    allowed_origins: tuple[str, ...] = ()   # besides the server's own (limits.py)
+    visitor_rate: int = 600          # per minute and visitor; 0: off
+    address_rate: int = 6000         # visitor-side requests per minute and address; 0: off
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -24,4 +27,7 @@ class ServerConfig:
             keep_events=int(getattr(args, "keep_events", 0) or 0),
             visitor_timeout=float(getattr(args, "visitor_timeout", 180.0)),
             visit_gap=float(getattr(args, "visit_gap", 1800.0)),
+            allowed_origins=tuple(getattr(args, "allowed_origin", None) or ()),
+            visitor_rate=int(getattr(args, "visitor_rate", 600)),
+            address_rate=int(getattr(args, "address_rate", 6000)),
         )

@@ -9,6 +9,7 @@ def serve(args) -> int:
 
     from .app import create_app
     from .config import ServerConfig
+    from .limits import WS_MAX_BYTES
 
     config = ServerConfig.from_args(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -16,5 +17,5 @@ def serve(args) -> int:
           f"{'auto-assign' if config.auto_assign else 'manual pick'})", flush=True)
     # access_log off: request lines are noise here, and tokens never travel in URLs anyway.
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning",
-                access_log=False, ws_max_size=256 * 1024, lifespan="on")
+                access_log=False, ws_max_size=WS_MAX_BYTES, lifespan="on")
     return 0

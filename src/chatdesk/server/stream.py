@@ -27,6 +27,7 @@ from chatdesk.protocol.models import MAX_BODY
 from . import queries
 from .auth import actor_for_token, token_hash, visitor_for_token
 from .events import E, EventRow, Subscriber, operator_filter
+from .limits import admit_visitor_stream
 from .state import ServerContext
 
 log = logging.getLogger("chatdesk.server.stream")
@@ -203,6 +204,8 @@ async def operator_typing(ctx: ServerContext, actor, frame: dict) -> None:
 @router.websocket("/visitor/stream")
 async def visitor_stream(ws: WebSocket) -> None:
     ctx: ServerContext = ws.app.state.ctx
+    if not await admit_visitor_stream(ws):      # origin allowlist, address rate (limits.py)
+        return
     await ws.accept()
     vid = await _authenticate(ws, lambda f: visitor_for_token(ctx.db, f.get("visitor_token")
                                                               if isinstance(f.get("visitor_token"), str) else None))
@@ -216,7 +219,7 @@ async def visitor_stream(ws: WebSocket) -> None:
 
         async def on_frame(frame: dict) -> None:
             ctx.visitor_activity[vid] = time.time()
-            if frame.get("type") == ev.TYPING:
+            if frame.get("type") == ev.TYPING and not ws.app.state.limits.visitor.wait_needed(vid):
                 text = frame.get("text")
                 await visitor_typing(ctx, vid, bool(frame.get("is_typing")), text if isinstance(text, str) else "")
 
