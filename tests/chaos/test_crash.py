@@ -49,6 +49,8 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
             if change.kind == "messages" and change.id == cid and change.detail == "visitor":
                 outgoing.append(session.send(cid, f"o{len(outgoing) + 1:03d}"))
         session.store.subscribe(answer)
+        conn_log: list[str] = []
+        session.store.subscribe(lambda c: c.kind in ("notice", "connection") and conn_log.append(c.detail or c.text))
 
         stop = asyncio.Event()
 
@@ -88,8 +90,17 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
         writing = None
         sent_bodies = [m["body"] for m in visitor.acked]
 
-        await wait_for(lambda: set(sent_bodies) <= {m.body for m in view.messages}, timeout=30,
-                       what="every visitor message in the desk's store")
+        try:
+            await wait_for(lambda: set(sent_bodies) <= {m.body for m in view.messages}, timeout=30,
+                           what="every visitor message in the desk's store")
+        except AssertionError as e:         # say enough to tell a lost commit from a client bug
+            rest = (await session.api.conversation(cid)).messages
+            raise AssertionError(
+                f"{e}; missing {sorted(set(sent_bodies) - {m.body for m in view.messages})}; same view "
+                f"{session.store.conversations.get(cid) is view}; needs_reload {view.needs_reload}; "
+                f"last_seq {view.last_seq}; connection log {conn_log}; server tail "
+                f"{[(m.id, m.seq, m.body) for m in rest][-6:]}; store tail "
+                f"{[(m.id, m.seq, m.body) for m in view.messages][-6:]}") from None
         await wait_for(lambda: not session.outbox.items and not view.pending, timeout=30,
                        what=f"the outbox drained, left {[o.body for o in session.outbox.items.values()]}")
         detail = await session.api.conversation(cid)
@@ -102,13 +113,15 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
         duplicated = sum(n - 1 for n in cmids.values() if n > 1) + sum(n - 1 for n in bodies.values() if n > 1)
         o_lost = [o.body for o in outgoing if bodies[o.body] == 0]
         v_lost = [b for b in sent_bodies if bodies[b] == 0]
+        resent = sum(o.attempts > 1 for o in outgoing)
         print(f"\ncrash summary: kill -9 x{crashes}; acknowledged before the kills {len(acked_before)}; "
-              f"operator messages unacknowledged at the kills {unacked_at_kill}; messages visitor->operator "
+              f"operator messages unacknowledged at the kills {unacked_at_kill}, resent {resent}; messages visitor->operator "
               f"{len(sent_bodies)}, operator->visitor {len(outgoing)}; lost {len(missing) + len(o_lost) + len(v_lost)}; "
               f"duplicated {duplicated}; {time.monotonic() - started:.1f} s")
         assert not missing, f"acknowledged, then gone after kill -9: {missing}"
         assert not o_lost and not v_lost, (o_lost, v_lost)
         assert duplicated == 0, [b for b, n in bodies.items() if n > 1]
+        assert resent >= crashes            # at least the ones written while the server was down
         assert [m.body for m in stored if m.author_type == "visitor"] == sent_bodies
         assert [m.body for m in stored if m.author_type == "operator"] == [o.body for o in outgoing]
 
@@ -118,6 +131,7 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
         await wait_for(lambda: [m["id"] for m in visitor.received] == [m.id for m in stored], timeout=20,
                        what="the visitor's websocket equal to the server's transcript")
         assert not visitor.duplicates and view.draft == "let me check the tracking"
+        assert "Traceback" not in server.log()
     finally:
         if writing is not None:
             writing.cancel()
