@@ -9,13 +9,14 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from chatdesk.protocol.models import (CannedCreateRequest, CannedReply, CloseRequest, Conversation,
+from chatdesk.protocol.models import (Approval, CannedCreateRequest, CannedReply, CloseRequest, Conversation,
                                       ConversationDetail, LoginRequest, LoginResponse, Message,
                                       Operator, OperatorPatchRequest, QueueEntry, SendMessageRequest,
                                       TransferRequest, VisitorDetail, VisitorNote,
                                       VisitorNoteRequest, VisitorUpdateRequest)
 
 from .sanitize import clean_line
+from .staff_api import StaffApiMixin
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
@@ -50,7 +51,7 @@ class ApiUnavailable(Exception):
     """The server could not be reached (refused, timed out, connection dropped)."""
 
 
-class ApiClient:
+class ApiClient(StaffApiMixin):
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None):
         self.base_url = base_url.rstrip("/")
@@ -85,6 +86,17 @@ class ApiClient:
         except ValueError as e:
             raise ApiError(r.status_code, "bad_response",
                            f"The chat server at {self.base_url} sent an answer that is not JSON.") from e
+
+    async def _request_text(self, method: str, path: str, params: dict | None = None) -> str:
+        """Like _request, for answers that are text (exports), not JSON."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            r = await self._http.request(method, API + path, params=params, headers=headers)
+        except httpx.HTTPError as e:
+            raise ApiUnavailable(f"The chat server at {self.base_url} is not reachable ({_why(e)}).") from e
+        if r.status_code >= 400:
+            raise _error(r)
+        return r.text
 
     def _parse(self, model: type[M], data: Any) -> M:
         try:
@@ -145,9 +157,12 @@ class ApiClient:
         return await self._request("POST", f"/conversations/{conversation_id}/close", body)
 
     async def send_message(self, conversation_id: int, client_msg_id: str, body: str,
-                           kind: str = "text") -> Message:
+                           kind: str = "text") -> Message | Approval:
+        """The stored message; an Approval (HTTP 202) when the author's text waits for a trainer."""
         req = _body(SendMessageRequest, client_msg_id=client_msg_id, body=body, kind=kind)  # type: ignore[arg-type]
         data = await self._request("POST", f"/conversations/{conversation_id}/messages", req)
+        if isinstance(data, dict) and isinstance(data.get("approval"), dict):
+            return self._parse(Approval, data["approval"])
         if isinstance(data, dict) and "message" in data and "body" not in data:
             data = data["message"]
         return self._parse(Message, data)

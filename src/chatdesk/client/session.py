@@ -10,13 +10,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from chatdesk.protocol.models import CannedReply, Message, Operator, VisitorDetail
+from chatdesk.protocol.models import Approval, CannedReply, Message, Operator, VisitorDetail
 
 from .api import ApiClient, ApiError, ApiUnavailable
 from .canned import context_for, fill
 from .outbox import Outbox
 from .outgoing import OutgoingMessage
 from .parts import split_parts
+from .staff_session import StaffSessionMixin
 from .store import DeskStore
 from .stream import EventStream
 from .view import ConversationView
@@ -39,7 +40,7 @@ def ws_url_for(base_url: str) -> str:
     return base + "/api/v1/stream"
 
 
-class DeskSession:
+class DeskSession(StaffSessionMixin):
     def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None, *,
                  http_timeout: float = 10.0, ping_interval: float = 10.0):
         """`http_timeout` and `ping_interval` bound how long a dead connection goes unnoticed
@@ -59,6 +60,7 @@ class DeskSession:
         self._reloads: dict[int, asyncio.Task] = {}
         self._store.on_reload_needed = self._schedule_reload
         self._store.on_echo = self._on_echo
+        self._init_staff()
 
     # --- what the TUI holds --------------------------------------------------------------------
     @property
@@ -96,6 +98,7 @@ class DeskSession:
                                  f"within {timeout:.0f} seconds; the desk keeps trying.") from None
 
     async def stop(self) -> None:
+        await self._unwatch_all()
         for task in self._reloads.values():
             task.cancel()
         await asyncio.gather(*self._reloads.values(), return_exceptions=True)
@@ -115,7 +118,7 @@ class DeskSession:
         if state == "live":
             if self._outbox is not None:
                 self._outbox.wake()
-            for view in self._store.conversations.values():
+            for view in self._store._all_views():
                 if view.needs_reload:
                     self._schedule_reload(view.id)
 
@@ -177,6 +180,10 @@ class DeskSession:
         store.set_queue(queue)
         store.set_conversations([d for d in (*details, *ended_details) if d is not None],
                                 moved_away=[cid for cid, d in zip(ended, ended_details) if d is None])
+        if me.role in ("supervisor", "trainer", "admin"):
+            store.set_approvals(await api.approvals())
+        for cid in list(store.monitored):           # reload what I monitor as well
+            self._schedule_reload(cid)
 
     async def _load_ended(self, conversation_id: int):
         try:
@@ -205,14 +212,14 @@ class DeskSession:
         while True:
             if await self._reload(conversation_id) is not None:
                 return
-            view = self._store.conversations.get(conversation_id)
+            view = self._store.view(conversation_id)
             if view is None or not view.needs_reload:
                 return
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
     async def _reload(self, conversation_id: int) -> ConversationView | None:
-        view = self._store.conversations.get(conversation_id)
+        view = self._store.view(conversation_id)
         try:
             detail, visitor = await self._load_one(conversation_id)
         except ApiUnavailable:
@@ -222,6 +229,9 @@ class DeskSession:
                 view.needs_reload = False
             self._store.notice(f"Could not load conversation {conversation_id}: {e}", conversation_id)
             return None
+        if conversation_id in self._store.monitored and not (
+                detail.conversation.state == "active" and detail.conversation.operator_id == getattr(self._store.me, "id", None)):
+            return self._store.load_monitored(detail, visitor)
         return self._store.load_conversation(detail, visitor)
 
     # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
@@ -248,8 +258,11 @@ class DeskSession:
     def discard(self, client_msg_id: str) -> None:
         self.outbox.discard(client_msg_id)
 
-    async def _post(self, item: OutgoingMessage) -> Message:
+    async def _post(self, item: OutgoingMessage) -> Message | None:
         msg = await self._api.send_message(item.conversation_id, item.client_msg_id, item.body, item.kind)
+        if isinstance(msg, Approval):     # held for a trainer: the approval replaces the pending line
+            self._store.add_approval(msg)
+            return None
         self._store.add_sent_message(msg)
         return msg
 

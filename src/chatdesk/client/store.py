@@ -13,10 +13,10 @@ from typing import Any, Callable, Iterable
 from pydantic import ValidationError
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (CannedReply, Conversation, ConversationDetail, Message,
-                                      Operator, PageView, QueueEntry, Visitor, VisitorDetail,
-                                      VisitorNote)
+from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
+                                      Operator, PageView, QueueEntry, Visitor, VisitorDetail, VisitorNote)
 
+from .oversight import OversightMixin
 from .outgoing import OutgoingMessage
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView
@@ -26,7 +26,7 @@ Subscriber = Callable[[Change], None]
 ACTIVE_STATES = ("queued", "active")
 
 
-class DeskStore:
+class DeskStore(OversightMixin):
     def __init__(self) -> None:
         self.me: Operator | None = None
         self.connection: str = "offline"
@@ -37,6 +37,7 @@ class DeskStore:
         self.last_event_id: int = 0
         self.on_reload_needed: Callable[[int], None] | None = None   # set by the session
         self.on_echo: Callable[[Message], None] | None = None        # outbox acknowledgement
+        self._init_oversight()                  # monitored, approvals, board (oversight.py)
         self._seq: dict[int, int] = {}          # last seq of conversations shown only in the queue
         self._pending: dict[str, OutgoingMessage] = {}
         self._subscribers: list[Subscriber] = []
@@ -139,6 +140,8 @@ class DeskStore:
         existed = cid in self.conversations
         if not existed and not self._is_mine_and_open(detail.conversation):
             return None
+        if cid in self.monitored:            # taken over: no longer a monitored view
+            self.drop_monitored(cid)
         view = self._view_from_detail(detail, visitor, self.conversations.get(cid))
         self.conversations[cid] = view
         self.queue.pop(cid, None)
@@ -164,6 +167,10 @@ class DeskStore:
                 view.visitor = vis
             view.last_seq = max(view.last_seq, rest_seq)
         view.needs_reload = False
+        view.watchers, view.joined = list(detail.watchers), list(detail.joined)
+        for a in detail.approvals:
+            view.set_approval(a)
+            self.approvals[a.id] = a
         view.replace_messages(detail.messages)
         if self.on_echo is not None:       # a reload may be the first we hear of our own message
             for m in detail.messages:
@@ -190,7 +197,7 @@ class DeskStore:
     # --- outbox --------------------------------------------------------------------------------
     def outgoing_changed(self, item: OutgoingMessage) -> None:
         """The outbox added, retried, failed or acknowledged a message."""
-        view = self.conversations.get(item.conversation_id)
+        view = self.view(item.conversation_id)
         if item.state in ("sent", "discarded"):
             self._pending.pop(item.client_msg_id, None)
             if view and view.drop_pending(item.client_msg_id):
@@ -205,7 +212,7 @@ class DeskStore:
     def add_sent_message(self, msg: Message) -> None:
         """The server's answer to our POST: shown at once, even before the stream echoes it. It does
         not advance last_seq, so an older event still on its way is not mistaken for a duplicate."""
-        view = self.conversations.get(msg.conversation_id)
+        view = self.view(msg.conversation_id)
         if view is not None and view.add_message(clean_value(msg)):
             self._emit(Change("messages", view.id, msg.author_type))
 
@@ -250,10 +257,14 @@ class DeskStore:
             self._apply_visitor_note(str(data["visitor_id"]), VisitorNote.model_validate(data["note"]))
         elif kind in (ev.OPERATOR_STATUS, ev.OPERATOR_UPDATED):
             self._apply_operator(Operator.model_validate(data["operator"]))
+        elif kind in (ev.APPROVAL_REQUESTED, ev.APPROVAL_RESOLVED):
+            self.add_approval(Approval.model_validate(data["approval"]))
+        if self.on_applied is not None:
+            self.on_applied(kind, event)
 
     def _advance_seq(self, cid: int, seq: int) -> bool:
         """False for a seq already applied; a jump marks a held conversation for a REST reload."""
-        view = self.conversations.get(cid)
+        view = self.view(cid)
         last = view.last_seq if view is not None else self._seq.get(cid)
         if last is not None and seq <= last:
             return False
@@ -276,7 +287,7 @@ class DeskStore:
             self.on_echo(msg)
         if msg.client_msg_id:
             self._pending.pop(msg.client_msg_id, None)
-        view = self.conversations.get(cid)
+        view = self.view(cid)
         if view is None:
             entry = self.queue.get(cid)
             if entry is not None and msg.author_type == "visitor" and not entry.first_message:
@@ -303,6 +314,17 @@ class DeskStore:
                 self._emit(Change("queue", cid, "updated" if old else "added"))
         elif self.queue.pop(cid, None) is not None:
             self._emit(Change("queue", cid, "removed"))
+        mon = self.monitored.get(cid)
+        if mon is not None:
+            if self._is_mine_and_open(conv):     # taken over: it becomes one of mine below
+                self.drop_monitored(cid)
+            else:
+                mon.conversation = conv
+                if visitor is not None:
+                    self._merge_visitor(mon, visitor)
+                self._apply_presence(mon, data)
+                self._emit(Change("monitor", cid, "closed" if conv.state in ("closed", "missed") else "updated"))
+                return
         view = self.conversations.get(cid)
         if view is None:
             if self._is_mine_and_open(conv):
@@ -314,32 +336,19 @@ class DeskStore:
         view.conversation = conv
         if visitor is not None:
             self._merge_visitor(view, visitor)
+        self._apply_presence(view, data)
         if conv.state in ("closed", "missed"):
             detail = "closed"
         elif was_mine and not self._is_mine_and_open(conv):
             detail = "left"
+            self._moved_notice(conv, data)
         else:
             detail = "updated"
         self._emit(Change("conversation", cid, detail))
 
-    def _adopt(self, conv: Conversation, visitor: Visitor | None, data: dict[str, Any]) -> None:
-        """A conversation became mine (accepted, routed or transferred): hold it and reload it."""
-        seq = self._seq.pop(conv.id, 0)
-        view = ConversationView(conversation=conv, visitor=visitor or _placeholder_visitor(conv),
-                                last_seq=max(seq, 0))
-        view.pending = [p for p in self._pending.values() if p.conversation_id == conv.id]
-        self.conversations[conv.id] = view
-        self._emit(Change("conversation", conv.id, "added"))
-        if data.get("note"):
-            from_id = data.get("from_operator_id")
-            sender = self.operators.get(from_id) if type(from_id) is int else None
-            who = sender.name if sender else "a colleague"
-            self.notice(f"Transferred to you by {who}: {data['note']}", conv.id)
-        self._request_reload(view)
-
     def _apply_typing(self, frame: dict[str, Any]) -> None:
         cid = frame.get("conversation_id")
-        view = self.conversations.get(cid) if type(cid) is int else None
+        view = self.view(cid) if type(cid) is int else None
         if view is None or frame.get("actor") != "visitor":
             return
         view.visitor_typing = bool(frame.get("is_typing"))
@@ -364,13 +373,13 @@ class DeskStore:
             if entry.visitor.id == visitor.id:
                 self.queue[cid] = entry.model_copy(update={"visitor": visitor})
                 self._emit(Change("queue", cid, "updated"))
-        for view in self.conversations.values():
+        for view in self._all_views():
             if view.visitor.id == visitor.id:
                 self._merge_visitor(view, visitor, pageview)
                 self._emit(Change("visitor", view.id))
 
     def _apply_visitor_note(self, visitor_id: str, note: VisitorNote) -> None:
-        for view in self.conversations.values():
+        for view in self._all_views():
             v = view.visitor
             if v.id == visitor_id and isinstance(v, VisitorDetail) and all(n.id != note.id for n in v.notes):
                 view.visitor = v.model_copy(update={"notes": [*v.notes, note]})

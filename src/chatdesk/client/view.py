@@ -6,12 +6,19 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
-from chatdesk.protocol.models import Conversation, Message, Visitor, VisitorDetail
+from chatdesk.protocol.models import Approval, Conversation, Message, OperatorRef, Visitor, VisitorDetail
 
 from .outgoing import OutgoingMessage
 
 ChangeKind = Literal["queue", "conversation", "messages", "visitor", "typing", "operator", "me",
-                     "connection", "canned", "notice"]
+                     "connection", "canned", "notice", "monitor", "watchers", "approval", "board"]
+
+# How the desk names an approval's state next to the novice's held message.
+APPROVAL_LABELS = {"pending": "awaiting approval", "approved": "approved", "rejected": "rejected"}
+
+
+def approval_label(approval: Approval) -> str:
+    return APPROVAL_LABELS.get(approval.state, approval.state)
 
 
 @dataclass(frozen=True)
@@ -20,7 +27,10 @@ class Change:
     messages / visitor / typing / notice, an operator id for operator / me, None otherwise.
     `detail` says more: queue "added|updated|removed"; conversation "added|updated|closed|left|
     removed"; messages the new message's author_type ("visitor" rings the bell), "pending" or
-    "reload"; connection the new state; notice a sentence in `text`."""
+    "reload"; connection the new state; notice a sentence in `text`.
+    Issue 4: monitor (id = conversation) "added|updated|closed|removed" for store.monitored;
+    watchers (id = conversation) when its watchers or joined staff changed; approval (id = approval
+    id, detail = its state) for store.approvals; board (id None) when store.board was refreshed."""
     kind: ChangeKind
     id: int | None = None
     detail: str = ""
@@ -40,11 +50,22 @@ class ConversationView:
     draft: str = ""                      # kept by the TUI; survives reconnects and reloads
     last_seq: int = 0                    # newest conversation seq applied
     needs_reload: bool = False           # a seq gap was seen; the session reloads it over REST
+    watchers: list[OperatorRef] = field(default_factory=list)   # staff monitoring this chat now
+    joined: list[OperatorRef] = field(default_factory=list)     # staff who joined it
+    approvals: list[Approval] = field(default_factory=list)     # held novice messages (id order)
+    monitored: bool = False              # a staff member's read-only view of someone else's chat
     _ids: set[int] = field(default_factory=set, repr=False)
 
     @property
     def id(self) -> int:
         return self.conversation.id
+
+    def set_approval(self, approval: Approval) -> None:
+        self.approvals = sorted([a for a in self.approvals if a.id != approval.id] + [approval], key=lambda a: a.id)
+
+    def approval_for(self, client_msg_id: str | None) -> Approval | None:
+        """The approval behind a message (or a held one) with this client_msg_id, if any."""
+        return next((a for a in self.approvals if client_msg_id and a.client_msg_id == client_msg_id), None)
 
     def add_message(self, msg: Message) -> bool:
         """Insert in seq order; False if this message is already here."""

@@ -1,0 +1,88 @@
+"""ApiClient calls for supervisors and trainers (issue 4): board, monitor, join, take over,
+reassign, limits, approvals, transcripts, reports. A mixin of ApiClient; it uses its plumbing
+(_request, _parse, _parse_list). Refusals raise ApiError with the server's sentence (403 for an
+operator, 409 for a state conflict)."""
+from __future__ import annotations
+
+from typing import Any
+
+from chatdesk.protocol.models import (Approval, ApprovalAction, Board, Conversation, Operator,
+                                      ReassignRequest, ReportSummary, Review, ReviewRequest,
+                                      StaffPresence, TranscriptDetail, TranscriptSummary)
+
+
+def _req(model, **fields):
+    from .api import _body        # api.py imports this module: import at call time
+    return _body(model, **fields)
+
+
+class StaffApiMixin:
+    # --- live floor ----------------------------------------------------------------------------
+    async def board(self, since: float | None = None) -> Board:
+        params = {"since": since} if since is not None else None
+        return self._parse(Board, await self._request("GET", "/board", params=params))
+
+    async def watch(self, conversation_id: int) -> StaffPresence:
+        return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/watch"))
+
+    async def unwatch(self, conversation_id: int) -> StaffPresence:
+        return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/unwatch"))
+
+    async def join(self, conversation_id: int) -> StaffPresence:
+        return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/join"))
+
+    async def take_over(self, conversation_id: int) -> Conversation:
+        return self._parse(Conversation, await self._request("POST", f"/conversations/{conversation_id}/takeover"))
+
+    async def reassign(self, conversation_id: int, operator_id: int, note: str = "") -> Conversation:
+        body = _req(ReassignRequest, operator_id=operator_id, note=note)
+        return self._parse(Conversation, await self._request("POST", f"/conversations/{conversation_id}/reassign", body))
+
+    async def set_operator_limits(self, operator_id: int, *, max_chats: int | None = None,
+                                  novice: bool | None = None, approval_required: bool | None = None) -> Operator:
+        """PATCH /operators/{id}: only the fields given change."""
+        return await self.patch_operator(operator_id, max_chats=max_chats, novice=novice,
+                                         approval_required=approval_required)
+
+    # --- approvals -----------------------------------------------------------------------------
+    async def approvals(self, state: str = "pending", conversation_id: int | None = None) -> list[Approval]:
+        params: dict[str, Any] = {"state": state}
+        if conversation_id is not None:
+            params["conversation_id"] = conversation_id
+        return self._parse_list(Approval, await self._request("GET", "/approvals", params=params), "approvals")
+
+    async def resolve_approval(self, approval_id: int, action: str, body: str | None = None,
+                               note: str = "") -> Approval:
+        req = _req(ApprovalAction, action=action, body=body, note=note)
+        return self._parse(Approval, await self._request("POST", f"/approvals/{approval_id}", req))
+
+    async def approve(self, approval_id: int, body: str | None = None, note: str = "") -> Approval:
+        """Send the held message to the visitor; `body` replaces its text (the trainer's edit)."""
+        return await self.resolve_approval(approval_id, "approve", body, note)
+
+    async def reject(self, approval_id: int, note: str = "") -> Approval:
+        return await self.resolve_approval(approval_id, "reject", None, note)
+
+    # --- transcripts and reports ---------------------------------------------------------------
+    async def transcripts(self, q: str | None = None, *, operator_id: int | None = None, tag: str | None = None,
+                          since: float | None = None, until: float | None = None, rating: int | None = None,
+                          mark: str | None = None) -> list[TranscriptSummary]:
+        params = {k: v for k, v in dict(q=q, operator_id=operator_id, tag=tag, since=since, until=until,
+                                        rating=rating, mark=mark).items() if v not in (None, "")}
+        return self._parse_list(TranscriptSummary, await self._request("GET", "/transcripts", params=params),
+                                "transcripts")
+
+    async def transcript(self, conversation_id: int) -> TranscriptDetail:
+        return self._parse(TranscriptDetail, await self._request("GET", f"/transcripts/{conversation_id}"))
+
+    async def review_transcript(self, conversation_id: int, mark: str | None = None, note: str = "") -> Review:
+        req = _req(ReviewRequest, mark=mark, note=note)
+        return self._parse(Review, await self._request("POST", f"/transcripts/{conversation_id}/review", req))
+
+    async def export_transcript(self, conversation_id: int, format: str = "md") -> str:
+        """The transcript as Markdown or JSON text (as the server renders it)."""
+        return await self._request_text("GET", f"/transcripts/{conversation_id}/export", params={"format": format})
+
+    async def report_summary(self, since: float | None = None, until: float | None = None) -> ReportSummary:
+        params = {k: v for k, v in dict(since=since, until=until).items() if v is not None}
+        return self._parse(ReportSummary, await self._request("GET", "/reports/summary", params=params))
