@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 AGING_AFTER = 40.0   # seconds a visitor may wait for a reply before the tab shows the aging mark
 
@@ -46,3 +47,14 @@ def fit(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + "…"
+
+
+def update_if_changed(static: Any, content: Any, layout: bool = True) -> bool:
+    """Static.update only when the text or its styles changed. Every update with layout reflows
+    and repaints the whole screen, which the desk cannot afford per event (see bench/)."""
+    key = content if isinstance(content, str) else (content.plain, tuple(content.spans))
+    if getattr(static, "_shown_key", None) == key:
+        return False
+    static._shown_key = key
+    static.update(content, layout=layout)
+    return True

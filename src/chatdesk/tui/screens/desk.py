@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, visitor_label
+from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, update_if_changed, visitor_label
 from chatdesk.tui.keymap import DESK_BINDINGS
 from chatdesk.tui.screens.desk_actions import DeskActions
 from chatdesk.tui.widgets.composer import Composer
@@ -47,6 +47,7 @@ class DeskScreen(DeskActions, Screen):
         self.transcripts: dict[int, Transcript] = {}
         self._dirty: set[Any] = set()
         self._flush_timer = None
+        self._last_flush = 0.0
         self._last_alert = 0.0
         self._switch_to_on_arrival: int | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -92,10 +93,14 @@ class DeskScreen(DeskActions, Screen):
     def _on_change(self, change: Any) -> None:
         self._dirty.add(change)
         if self._flush_timer is None:
-            self._flush_timer = self.set_timer(FRAME, self._flush)
+            # at most one flush per FRAME, but at once when the last one is older (bench/: a fixed
+            # FRAME delay was most of the event-to-screen time on a quiet desk)
+            wait = max(0.001, self._last_flush + FRAME - time.monotonic())   # Textual timers need > 0
+            self._flush_timer = self.set_timer(wait, self._flush)
 
     def _flush(self) -> None:
         self._flush_timer = None
+        self._last_flush = time.monotonic()
         changes, self._dirty = self._dirty, set()
         kinds = {c.kind for c in changes}
         if kinds & {"queue", "me", "operator", "connection", "conversation"}:
@@ -123,7 +128,8 @@ class DeskScreen(DeskActions, Screen):
             if self.store.conversations[self.active_id].unread:
                 self.store.mark_read(self.active_id)
         self.sync_tab_labels()
-        self.refresh_bindings()
+        # no refresh_bindings() here: check_action only depends on active_id, and switch_to /
+        # show_nothing refresh them; doing it per batch recomposed the Footer every frame (bench/)
 
     def sync_all(self) -> None:
         self.sync_status()
@@ -154,8 +160,8 @@ class DeskScreen(DeskActions, Screen):
         me = self.store.me
         mine = f"  mine {len(self.tab_order)}/{me.max_chats}" if me is not None else ""
         longest = f" · longest {fmt_wait(panel.longest_wait())}" if n else ""
-        self.query_one("#queue-header", Static).update(
-            Content.assemble((f" Queue {n}", "bold"), longest, (mine, "$text-muted")))
+        update_if_changed(self.query_one("#queue-header", Static),   # height 1: no layout needed
+                          Content.assemble((f" Queue {n}", "bold"), longest, (mine, "$text-muted")), layout=False)
         self.query_one(StatusBar).longest = panel.longest_wait()
 
     def sync_tabs(self, changes: list[Any]) -> None:
@@ -235,7 +241,7 @@ class DeskScreen(DeskActions, Screen):
             if view.sneak_peek:
                 bits += [("  “", "$text-muted"),
                          (fit(view.sneak_peek, max(10, self.size.width - 50)), "italic"), ("”", "$text-muted")]
-        line.update(Content.assemble(*bits) if bits else "")
+        update_if_changed(line, Content.assemble(*bits) if bits else "", layout=False)   # height 1
 
     def on_transcript_unseen_changed(self, event: Transcript.UnseenChanged) -> None:
         if event.conversation_id == self.active_id:

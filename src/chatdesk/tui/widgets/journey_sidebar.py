@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from chatdesk.tui.format import fmt_clock, fmt_wait, visitor_label
+from chatdesk.tui.format import fmt_clock, fmt_wait, update_if_changed, visitor_label
 
 CONTACT_FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"))
 
@@ -69,7 +69,7 @@ class JourneySidebar(VerticalScroll):
         self.conversation_id = conversation_id
         self.set_class(visitor is None, "-empty")
         if visitor is None:
-            self.query_one("#journey-who", Static).update(
+            update_if_changed(self.query_one("#journey-who", Static),
                 Content.styled("The visitor's journey shows here when a chat is open.", "$text-muted"))
             return
         for field, _ in CONTACT_FIELDS:
@@ -91,7 +91,7 @@ class JourneySidebar(VerticalScroll):
             who.append(("  new visitor", "$text-muted"))
         if not v.online:
             who.append(("  (left the site)", "$warning"))
-        self.query_one("#journey-who", Static).update(Content.assemble(*who))
+        update_if_changed(self.query_one("#journey-who", Static), Content.assemble(*who))
 
         pageviews = list(getattr(v, "pageviews", []) or [])
         started = pageviews[0].ts if pageviews else now - (v.time_on_site or 0)
@@ -102,7 +102,7 @@ class JourneySidebar(VerticalScroll):
         if v.referrer:
             now_bits += ["\n", ("From: ", "$text-muted"), v.referrer]
         now_bits += ["\n", ("On site: ", "$text-muted"), fmt_wait(now - started)]
-        self.query_one("#journey-now", Static).update(Content.assemble(*now_bits))
+        update_if_changed(self.query_one("#journey-now", Static), Content.assemble(*now_bits))
 
         pages: list[tuple[str, str] | str] = []
         for i in range(max(0, len(pageviews) - 12), len(pageviews)):
@@ -111,7 +111,7 @@ class JourneySidebar(VerticalScroll):
             if pages:
                 pages.append("\n")
             pages += [(f"{fmt_wait(nxt - pv.ts):>5} ", "$text-muted"), pv.title or pv.url]
-        self.query_one("#journey-pages", Static).update(
+        update_if_changed(self.query_one("#journey-pages", Static),
             Content.assemble(*pages) if pages else Content.styled("(no page views)", "$text-muted"))
 
         past: list[tuple[str, str] | str] = []
@@ -126,7 +126,7 @@ class JourneySidebar(VerticalScroll):
                 past += ["\n  ", pc.summary]
             if pc.tags:
                 past += ["\n  ", (" ".join(f"#{t}" for t in pc.tags), "$accent")]
-        self.query_one("#journey-past", Static).update(
+        update_if_changed(self.query_one("#journey-past", Static),
             Content.assemble(*past) if past else Content.styled("(none)", "$text-muted"))
 
         notes: list[tuple[str, str] | str] = []
@@ -134,7 +134,7 @@ class JourneySidebar(VerticalScroll):
             if notes:
                 notes.append("\n")
             notes += [(f"{fmt_clock(note.ts)} {note.author_name}: ", "$text-muted"), note.body]
-        self.query_one("#journey-notes", Static).update(
+        update_if_changed(self.query_one("#journey-notes", Static),
             Content.assemble(*notes) if notes else Content.styled("(no notes)", "$text-muted"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

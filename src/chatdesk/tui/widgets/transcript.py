@@ -181,7 +181,15 @@ class Transcript(ScrollView, can_focus=True):
         return lines
 
     def _update_size(self, new_count: int = 0) -> None:
-        self.virtual_size = Size(self._width, self.line_count)
+        size = Size(self._width, self.line_count)
+        if self.size.height and size.width == self.virtual_size.width:
+            # Only more lines: our own box keeps its size, so skip the screen-wide layout (and the
+            # full repaint after it) that assigning virtual_size asks for; just update the
+            # scrollbar (Textual shows/hides it itself, with a layout, when that is needed). bench/
+            self.set_reactive(Transcript.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         elif new_count:
