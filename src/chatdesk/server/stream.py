@@ -114,7 +114,8 @@ async def _serve(ws: WebSocket, ctx: ServerContext, sub: Subscriber, *, where,
             if isinstance(item, dict):
                 await send(item)
             elif item.event_id > last:
-                await send(to_frame(item))
+                async with send_lock:
+                    await ws.send_text(_frame_text(item, to_frame))
                 last = item.event_id
 
     tasks = [asyncio.create_task(reader()), asyncio.create_task(writer())]
@@ -132,6 +133,16 @@ async def _serve(ws: WebSocket, ctx: ServerContext, sub: Subscriber, *, where,
         if ws.application_state != WebSocketState.DISCONNECTED:
             with contextlib.suppress(Exception):
                 await ws.close()
+
+
+def _frame_text(row: EventRow, to_frame: Callable[[EventRow], dict]) -> str:
+    """The frame as JSON, made once per event and audience and shared by every subscriber: one
+    json.dumps per subscriber was most of the fan-out cost (bench/)."""
+    texts = row.__dict__.setdefault("_texts", {})     # EventRow is frozen; this is only a cache
+    text = texts.get(to_frame)
+    if text is None:
+        text = texts[to_frame] = json.dumps(to_frame(row))
+    return text
 
 
 async def _replay(ctx: ServerContext, after: int, where, to_frame, send) -> int:
