@@ -14,9 +14,10 @@ from bench import fanout, latency, startup, transcripts
 from bench.common import Server
 from bench.report import machine, table
 
-FULL = {"messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
+FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000}
-SMOKE = {"messages": 60, "keys": 20, "rounds": 1, "sizes": [100, 1000], "tabs": 3, "tab_messages": 200,
+SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
+         "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
          "subscribers": [100], "fan_messages": 5, "missed": 200}
 SECTIONS = ("latency", "startup", "transcripts", "fanout")
 
@@ -37,14 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     if "latency" in args.only or "startup" in args.only:
         srv = Server().start()
         try:
-            step("setting up 200 visitors, 20 open chats, 50 queued")
-            state = latency.setup(srv)
+            step(f"setting up {cfg['visitors']} visitors, {cfg['open_chats']} open chats, {cfg['queued']} queued")
+            state = latency.setup(srv, cfg["visitors"], cfg["open_chats"], cfg["queued"])
             if "latency" in args.only:
                 step(f"event to screen ({cfg['messages']} messages, {cfg['keys']} keys)")
                 results["latency"] = latency.run(srv, cfg["messages"], cfg["keys"], state=state)
             if "startup" in args.only:
                 step("start-up")
-                results["startup"] = startup.run(srv.url, state["token"], "Waiting 20", cfg["rounds"])
+                results["startup"] = startup.run(srv.url, state["token"], f"Waiting {cfg['open_chats']}",
+                                                 cfg["rounds"], warm=cfg["warm"])
         finally:
             srv.stop()
     if "transcripts" in args.only:

@@ -26,7 +26,7 @@ def run(srv: Server, count: int, keys: int, rate: float = 25.0, pageviews: float
         background: float = 4.0, state: dict | None = None) -> dict:
     state = state or setup(srv)
     measured, others = state["chats"][0], state["chats"][1:]
-    args = {"url": srv.url, "token": state["token"], "measured_cid": measured["cid"],
+    args = {"url": srv.url, "token": state["token"], "server_pid": srv.proc.pid, "measured_cid": measured["cid"],
             "open_chats": state["open_chats"], "queued": state["queued"], "keys": keys,
             "load": {"url": srv.url, "visitors": state["visitors"], "chats": others, "measured": measured,
                      "count": count, "measured_rate": rate, "pageview_rate": pageviews,
@@ -34,8 +34,12 @@ def run(srv: Server, count: int, keys: int, rate: float = 25.0, pageviews: float
     r = run_child("bench.latency_child", args, timeout=count / rate + 120)
     summary = {"messages_sent": count, "messages_seen": len(r["e2e_ms"]), "keys": len(r["keys_ms"]),
                "keys_missed": r.get("keys_missed"), "load": r["load"], "frames_per_s": r["frames_per_s"],
-               "queue_len": r["queue_len"], "tabs": r["tabs"]}
-    for name in ("e2e_ms", "server_ms", "desk_ms", "keys_ms"):
+               "queue_len": r["queue_len"], "tabs": r["tabs"],
+               "desk_cpu_share": r["desk_cpu_share"], "server_cpu_share": r["server_cpu_share"],
+               "load_average": r["load_average"]}
+    if "layout_requests" in r:
+        summary["layout_requests"] = r["layout_requests"]
+    for name in ("e2e_ms", "server_ms", "wire_ms", "desk_ms", "keys_ms"):
         summary[name] = {"p50": pct(r[name], 50), "p99": pct(r[name], 99), "max": max(r[name], default=None)}
     return summary
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from textual import events
 
-from bench.common import ROOT, child_env
-from bench.sink import SIZE, WATCH, make_desk, wait_until
+from bench.common import ROOT, child_env, cpu_seconds
+from bench.sink import SIZE, WATCH, make_desk, trace_layouts, wait_until
 
 TEXT = ("thanks for waiting i have checked the warehouse and your parcel left this morning "
         "the tracking number follows in a minute ")
@@ -32,6 +32,7 @@ def main() -> None:
     out: dict = {}
     sent_at: dict[int, int] = {}       # n -> send time (ns, from the body)
     applied: dict[int, float] = {}     # n -> wall time the desk's store applied it
+    written: dict[int, float] = {}     # n -> the event's ts (the server wrote it)
     shown: dict[int, float] = {}       # n -> wall time of the first frame with it
 
     def on_frame(m, wall: float) -> None:
@@ -41,6 +42,7 @@ def main() -> None:
             sent_at[n] = int(m.group(2))
     WATCH.on_pattern(r"bm (\d+) (\d+)", on_frame)
 
+    layouts = trace_layouts() if os.environ.get("BENCH_TRACE") else None
     app = make_desk(args["url"], args["token"], Path(tempfile.mkdtemp(prefix="chatdesk-bench-state-")))
 
     def hook_stream() -> None:
@@ -50,7 +52,9 @@ def main() -> None:
         def on_event(frame: dict) -> None:
             body = (frame.get("data") or {}).get("body", "") if frame.get("type") == "message.created" else ""
             if body.startswith("bm "):
-                applied.setdefault(int(body.split()[1]), time.time())
+                n = int(body.split()[1])
+                applied.setdefault(n, time.time())
+                written.setdefault(n, frame.get("ts") or 0.0)
             real(frame)
         stream.on_event = on_event
 
@@ -96,6 +100,7 @@ def main() -> None:
         load = subprocess.Popen([sys.executable, "-m", "bench.load", str(tmp / "args.json"), str(tmp / "out.json")],
                                 cwd=ROOT, env=child_env())
         frames0, t_start = WATCH.frames, time.perf_counter()
+        cpu0, srv0 = cpu_seconds(), cpu_seconds(args["server_pid"])
         try:
             keys = await type_keys(pilot, args["keys"])
             want = args["load"]["count"]
@@ -103,7 +108,11 @@ def main() -> None:
             while len(shown) < want and time.monotonic() < deadline and load.poll() is None:
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.5)
-            out["frames_per_s"] = (WATCH.frames - frames0) / (time.perf_counter() - t_start)
+            wall = time.perf_counter() - t_start
+            out["frames_per_s"] = (WATCH.frames - frames0) / wall
+            out["desk_cpu_share"] = (cpu_seconds() - cpu0) / wall            # 1.0 = one core, busy
+            out["server_cpu_share"] = (cpu_seconds(args["server_pid"]) - srv0) / wall
+            out["load_average"] = os.getloadavg()
         finally:
             load.terminate()
             load.wait(10)
@@ -113,9 +122,12 @@ def main() -> None:
         out["messages_sent"] = want
         out["e2e_ms"] = [(shown[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown)]
         out["desk_ms"] = [(shown[n] - applied[n]) * 1000 for n in sorted(shown) if n in applied]
-        out["server_ms"] = [(applied[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown) if n in applied]
+        out["server_ms"] = [(written[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown) if n in written]
+        out["wire_ms"] = [(applied[n] - written[n]) * 1000 for n in sorted(shown) if n in applied]
         out["queue_len"] = len(store.queue)
         out["tabs"] = len(app.desk.transcripts)
+        if layouts is not None:
+            out["layout_requests"] = dict(layouts.most_common())
         app.exit()
 
     profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)

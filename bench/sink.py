@@ -112,3 +112,19 @@ async def wait_until(cond: Callable[[], bool], timeout: float, what: str, step: 
         if time.perf_counter() > deadline:
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(step)
+
+
+def trace_layouts() -> dict[str, int]:
+    """Count which widget classes ask for a layout (each one costs a reflow and a full repaint)."""
+    from collections import Counter
+
+    from textual.widget import Widget
+    counts: Counter = Counter()
+    original = Widget.refresh
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        if layout or recompose:
+            counts[f"{type(self).__name__}#{self.id or (self.parent.id if self.parent else None)}{' recompose' if recompose else ''}"] += 1
+        return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+    Widget.refresh = refresh
+    return counts

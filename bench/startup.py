@@ -59,15 +59,16 @@ def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0
         os.close(master)
 
 
-def run(url: str, token: str, queued_name: str, rounds: int) -> dict:
+def run(url: str, token: str, queued_name: str, rounds: int, warm: bool = True) -> dict:
     home = tempfile.mkdtemp(prefix="chatdesk-bench-home-")
     env = child_env(CHATDESK_TOKEN=token, CHATDESK_CONFIG_DIR=os.path.join(home, "config"),
                     XDG_STATE_HOME=os.path.join(home, "state"), XDG_CONFIG_HOME=os.path.join(home, "cfg"))
     chatdesk = [sys.executable, "-m", "chatdesk", "--url", url]
     bare = [sys.executable, "-c", BARE]
     desk_times, bare_times = [], []
-    time_to_text(bare, b"bare-app-ready", env)            # warm the file cache for both
-    time_to_text(chatdesk, queued_name.encode(), env)
+    if warm:                                               # the file cache, for both
+        time_to_text(bare, b"bare-app-ready", env)
+        time_to_text(chatdesk, queued_name.encode(), env)
     for _ in range(rounds):
         bare_times.append(time_to_text(bare, b"bare-app-ready", env))
         desk_times.append(time_to_text(chatdesk, queued_name.encode(), env))
