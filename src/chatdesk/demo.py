@@ -97,7 +97,9 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"chatdesk demo: preparing a shop with history in {workdir} …", flush=True)
         _prepare(children, db, port, url)
         print(f"chatdesk demo: server on {url} (shop: {url}/shop/), visitors arriving …", flush=True)
-        server = children.start("server", "server", "--db", str(db), "--port", str(port))
+        # Simulated visitors come back a minute or two after leaving; a short visit gap lets the
+        # desk mark them as returning, as it would a customer coming back the next day.
+        server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45")
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
                        "--duration", "86400")
