@@ -103,6 +103,7 @@ async def test_midframe_passes_part_of_a_chunk_then_cuts(proxy):
     await w.drain()
     got = await read_to_eof(r)
     assert len(got) < 5000 and set(got) <= {ord("y")}
+    assert proxy.cut_in_data == 1
 
 
 async def test_delay_keeps_order_and_holds_bytes_back(proxy):

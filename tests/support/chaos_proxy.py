@@ -75,6 +75,7 @@ class ChaosProxy:
         self.faults: Counter[str] = Counter()          # applied, by fault
         self.hit: Counter[str] = Counter()             # cuts applied, by link kind
         self.accepted = 0
+        self.cut_in_data = 0                           # midframe cuts that fell inside a chunk
         self.partitioned = False
         self._server: asyncio.base_events.Server | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -153,6 +154,7 @@ class ChaosProxy:
                 if link.mode == "hold":
                     continue                    # the black hole: read and forget
                 if link.cut_next:
+                    self.cut_in_data += 1
                     part = self.pick_rng.randint(1, len(data) - 1) if len(data) > 1 else 0
                     dst.write(data[:part])
                     with contextlib.suppress(Exception):
@@ -237,4 +239,5 @@ class ChaosProxy:
     def summary(self) -> str:
         by_kind = ", ".join(f"{k} {self.faults[k]}" for k in FAULTS)
         by_link = ", ".join(f"{k} {n}" for k, n in sorted(self.hit.items()))
-        return f"cuts {self.cuts} ({by_kind}; on {by_link}); connections {self.accepted}"
+        return (f"cuts {self.cuts} ({by_kind}; on {by_link}; {self.cut_in_data} mid-chunk); "
+                f"connections {self.accepted}")
