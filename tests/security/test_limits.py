@@ -123,3 +123,47 @@ async def test_the_visitor_stream_only_accepts_allowed_origins(server_factory):
             await connect(srv.ws_url + "/api/v1/visitor/stream", proxy=None, additional_headers={"Origin": origin})
         assert refused.value.response.status_code == 403, origin
         assert json.loads(refused.value.response.body)["error"] == "forbidden_origin"
+
+
+async def test_every_field_limit_holds_at_its_edge(shared_sec):
+    """At the limit: stored. One past it: 422 naming the field (docs/protocol.md, Errors)."""
+    ana = await Operator.create(shared_sec, "ana@example.com", role="supervisor")
+    v = await Visitor.arrive(shared_sec)
+    cid = await v.start_chat("hi")
+    await ana.accept(cid)
+
+    def msg(body=None, cmid=None):
+        return {"client_msg_id": cmid or new_id(), "body": body or "x"}
+
+    edges = [  # (who, method, path, body at the limit, body one past it, field named in the refusal)
+        (v, "POST", f"/visitor/conversations/{cid}/messages", msg("b" * 8000), msg("b" * 8001), "body"),
+        (v, "POST", f"/visitor/conversations/{cid}/messages", msg(cmid="c" * 64), msg(cmid="c" * 65),
+         "client_msg_id"),
+        (v, "POST", "/visitor/conversations", {**msg(), "name": "n" * 120}, {**msg(), "name": "n" * 121}, "name"),
+        (v, "POST", "/visitor/pageviews", {"url": "u" * 2048}, {"url": "u" * 2049}, "url"),
+        (v, "POST", "/visitor/pageviews", {"url": "/", "title": "t" * 300}, {"url": "/", "title": "t" * 301},
+         "title"),
+        (v, "POST", "/visitor/pageviews", {"url": "/", "referrer": "r" * 2048},
+         {"url": "/", "referrer": "r" * 2049}, "referrer"),
+        (ana, "POST", f"/visitors/{v.id}/notes", {"body": "n" * 4000}, {"body": "n" * 4001}, "body"),
+        (ana, "PATCH", f"/visitors/{v.id}", {"phone": "5" * 40}, {"phone": "5" * 41}, "phone"),
+        (ana, "PATCH", f"/visitors/{v.id}", {"email": "e" * 254}, {"email": "e" * 255}, "email"),
+        (ana, "POST", "/canned", {"shortcut": "s" * 40, "title": "t", "body": "b", "tags": ["t"] * 20},
+         {"shortcut": "s" * 40, "title": "t", "body": "b", "tags": ["t"] * 21}, "tags"),
+        (ana, "POST", f"/conversations/{cid}/messages", {**msg("w" * 8000), "kind": "note"},
+         {**msg("w" * 8001), "kind": "note"}, "body"),
+    ]
+    for who, method, path, ok, too_big, field in edges:
+        r = await who.http.request(method, path, json=ok)
+        assert r.status_code < 300, (path, field, r.text[:200])
+        r = await who.http.request(method, path, json=too_big)
+        assert r.status_code == 422 and field in r.json()["message"], (path, field, r.text[:200])
+    # Tags are trimmed to 40 characters each rather than refused.
+    r = await ana.post("/canned", {"shortcut": "long", "title": "t", "body": "b", "tags": ["x" * 50]})
+    assert r.json()["tags"] == ["x" * 40]
+    # The sneak peek of a visitor's draft is cut to a message's length.
+    desk = await Stream.open(shared_sec, token=ana.token)
+    stream = await Stream.open(shared_sec, visitor_token=v.token)
+    await stream.ws.send(json.dumps({"type": "typing", "is_typing": True, "text": "d" * 20000}))
+    peek = await desk.next(lambda f: f["type"] == "typing" and f.get("conversation_id") == cid)
+    assert peek["text"] == "d" * 8000
