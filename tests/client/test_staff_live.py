@@ -125,6 +125,8 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
     assert cid not in trainer.store.monitored
 
     await trainer.monitor(cid)
+    await trainer.join(cid)
+    await wait_for(lambda: [j.id for j in nview.joined] == [me.id], what="the novice sees who joined")
     notices = []
     novice.store.subscribe(lambda c: notices.append(c.text) if c.kind == "notice" else None)
     taken = await trainer.take_over(cid)

@@ -109,6 +109,9 @@ async def test_join_take_over_and_reassign(shared):
     assert (await lead.ok("POST", f"/conversations/{cid}/join"))["joined"] == presence["joined"]  # idempotent
     await lead.say(cid, "Hello, I am the supervisor")
     await vstream.next(lambda f: f.get("data", {}).get("body") == "Hello, I am the supervisor")
+    seen = [f["data"].get("body") for f in vstream.events() if f["type"] == "message.created"]
+    assert f"{lead.name} joined the chat." in seen                 # the visitor learns of the join...
+    assert all(f["type"] != "conversation.joined" for f in vstream.frames)   # ...not who is staff
     assert (await ana.detail(cid)).json()["joined"] == presence["joined"]
 
     # reassign to ben (cap 1, free) works; a second chat for ben hits his cap with a sentence

@@ -10,8 +10,9 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, CloseRequest, Conversation, ConversationDetail,
-                                      Message, SendMessageRequest, TransferRequest, Wire)
+from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, ApprovalAnswer, CloseRequest, Conversation,
+                                      ConversationDetail, Message, SendMessageRequest, TransferRequest,
+                                      Wire)
 
 from .. import approvals
 from .. import conversations as convs
@@ -119,7 +120,8 @@ async def close(body: CloseRequest, request: Request, cid: int = ID, actor: Acto
         return await convs.close(tx, cid, summary=body.summary, tags=tags, follow_up=body.follow_up)
 
 
-@router.post("/conversations/{cid}/messages", response_model=Message)
+@router.post("/conversations/{cid}/messages", response_model=Message,
+             responses={202: {"model": ApprovalAnswer, "description": "held for a trainer (approval mode)"}})
 async def send(body: SendMessageRequest, request: Request, cid: int = ID,
                actor: Actor = Depends(current_operator)):
     async with ctx_of(request).store.tx() as tx:

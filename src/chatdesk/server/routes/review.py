@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import (Conversation, RatingRequest, ReportSummary, Review, ReviewRequest,
                                       TranscriptDetail)
 
@@ -17,7 +18,6 @@ from ..conversations import emit_conversation
 from ..errors import ApiError, conflict, forbidden, not_found
 from ..stats import today_start
 from ..state import ctx_of
-from chatdesk.protocol import events as ev
 
 router = APIRouter()
 ID = Path(ge=1, le=2 ** 62)
