@@ -172,7 +172,10 @@ class Outbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         payload = {"version": 1, "items": [i.to_json() for i in self.items.values()]}
-        with open(tmp, "w", encoding="utf-8") as f:
+        # 0600: unsent replies are the operator's, not every local user's (docs/security.md).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)            # also a .tmp left behind with looser rights
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(payload, f)
             f.flush()
             os.fsync(f.fileno())
