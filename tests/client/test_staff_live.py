@@ -176,3 +176,16 @@ async def test_transcripts_reviews_and_reports_through_the_session(shared, desks
         await novice.report()
     assert refused.value.status == 403
     await v.aclose()
+
+
+async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared, desks, tmp_path):
+    _, novice = desks
+    v, cid = await _chat(shared, novice)
+    lead = await started_session(shared, await asyncio.to_thread(new_staff, shared, "supervisor", "Lee"),
+                                 tmp_path / "lead")
+    await lead.monitor(cid)
+    nview = novice.store.conversations[cid]
+    await wait_for(lambda: [w.name for w in nview.watchers] == ["Lee"], what="Lee watching")
+    await lead.stop()
+    await wait_for(lambda: nview.watchers == [], what="Lee gone from the watchers")
+    await v.aclose()

@@ -98,7 +98,7 @@ class DeskSession(StaffSessionMixin):
                                  f"within {timeout:.0f} seconds; the desk keeps trying.") from None
 
     async def stop(self) -> None:
-        await self._unwatch_all()
+        await self._stop_staff()
         for task in self._reloads.values():
             task.cancel()
         await asyncio.gather(*self._reloads.values(), return_exceptions=True)
@@ -184,6 +184,7 @@ class DeskSession(StaffSessionMixin):
             store.set_approvals(await api.approvals())
         for cid in list(store.monitored):           # reload what I monitor as well
             self._schedule_reload(cid)
+        self._board_stale()                          # events were missed: the board too
 
     async def _load_ended(self, conversation_id: int):
         try:

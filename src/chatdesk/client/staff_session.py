@@ -67,8 +67,13 @@ class StaffSessionMixin:
         with contextlib.suppress(ApiError):          # already closed or gone: nothing to undo
             await self._api.unwatch(conversation_id)
 
-    async def _unwatch_all(self) -> None:
-        """On stop: the operators should not see a watcher who has left."""
+    async def _stop_staff(self) -> None:
+        """On stop: no board refresh left running, and the operators should not see a watcher
+        who has left."""
+        self._board_following = False
+        if self._board_task is not None:
+            self._board_task.cancel()
+            await asyncio.gather(self._board_task, return_exceptions=True)
         for cid in list(self._store.monitored):
             with contextlib.suppress(ApiError, ApiUnavailable):
                 await asyncio.wait_for(self._api.unwatch(cid), 2.0)
@@ -136,7 +141,12 @@ class StaffSessionMixin:
         return await self.load_board() if on else None
 
     def _event_applied(self, kind: str, _event: dict) -> None:
-        if not self._board_following or kind not in BOARD_EVENTS:
+        if kind in BOARD_EVENTS:
+            self._board_stale()
+
+    def _board_stale(self) -> None:
+        """Refetch the board soon (once for a burst of events), if it is being followed."""
+        if not self._board_following:
             return
         if self._board_task is None or self._board_task.done():
             self._board_task = asyncio.get_running_loop().create_task(self._refresh_board())
