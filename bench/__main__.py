@@ -35,34 +35,47 @@ def main(argv: list[str] | None = None) -> int:
     def step(name: str) -> None:
         print(f"[bench] {name} … ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
 
-    if "latency" in args.only or "startup" in args.only:
-        srv = Server().start()
-        try:
-            step(f"setting up {cfg['visitors']} visitors, {cfg['open_chats']} open chats, {cfg['queued']} queued")
-            state = latency.setup(srv, cfg["visitors"], cfg["open_chats"], cfg["queued"])
-            if "latency" in args.only:
-                step(f"event to screen ({cfg['messages']} messages, {cfg['keys']} keys)")
-                results["latency"] = latency.run(srv, cfg["messages"], cfg["keys"], state=state)
-            if "startup" in args.only:
-                step("start-up")
-                results["startup"] = startup.run(srv.url, state["token"], f"Waiting {cfg['open_chats']}",
-                                                 cfg["rounds"], warm=cfg["warm"])
-        finally:
+    shared: Server | None = Server().start() if args.smoke else None   # smoke: one server for all
+
+    def server() -> Server:
+        return shared or Server().start()
+
+    def done(srv: Server) -> None:
+        if srv is not shared:
             srv.stop()
-    if "transcripts" in args.only:
-        srv = Server().start()
-        try:
-            step(f"transcripts {cfg['sizes']} and {cfg['tabs']} tabs")
-            results["transcripts"] = transcripts.run(srv, cfg["sizes"], cfg["tabs"], cfg["tab_messages"])
-        finally:
-            srv.stop()
-    if "fanout" in args.only:
-        srv = Server().start()
-        try:
-            step(f"fan-out to {cfg['subscribers']} subscribers")
-            results["fanout"] = fanout.run(srv, cfg["subscribers"], cfg["fan_messages"], cfg["missed"])
-        finally:
-            srv.stop()
+    try:
+        if "latency" in args.only or "startup" in args.only:
+            srv = server()
+            try:
+                step(f"setting up {cfg['visitors']} visitors, {cfg['open_chats']} open chats, "
+                     f"{cfg['queued']} queued")
+                state = latency.setup(srv, cfg["visitors"], cfg["open_chats"], cfg["queued"])
+                if "latency" in args.only:
+                    step(f"event to screen ({cfg['messages']} messages, {cfg['keys']} keys)")
+                    results["latency"] = latency.run(srv, cfg["messages"], cfg["keys"], state=state)
+                if "startup" in args.only:
+                    step("start-up")
+                    results["startup"] = startup.run(srv.url, state["token"], f"Waiting {cfg['open_chats']}",
+                                                     cfg["rounds"], warm=cfg["warm"])
+            finally:
+                done(srv)
+        if "transcripts" in args.only:
+            srv = server()
+            try:
+                step(f"transcripts {cfg['sizes']} and {cfg['tabs']} tabs")
+                results["transcripts"] = transcripts.run(srv, cfg["sizes"], cfg["tabs"], cfg["tab_messages"])
+            finally:
+                done(srv)
+        if "fanout" in args.only:
+            srv = server()
+            try:
+                step(f"fan-out to {cfg['subscribers']} subscribers")
+                results["fanout"] = fanout.run(srv, cfg["subscribers"], cfg["fan_messages"], cfg["missed"])
+            finally:
+                done(srv)
+    finally:
+        if shared is not None:
+            shared.stop()
     results["seconds"] = time.perf_counter() - started
     rows = table(results)
     results["table"] = rows
@@ -74,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / f"latest-{results['mode']}.json").write_text(text)
     print_table(rows)
     print(f"\n{results['machine']['cpu']} · {results['machine']['nproc']} cores · "
+          f"load average {results['machine']['load_average'][0]:.1f} at start, {os.getloadavg()[0]:.1f} at end · "
           f"python {platform.python_version()} · {results['seconds']:.0f} s · JSON: {os.path.relpath(path)}")
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import sys
 import tempfile
 import time
@@ -82,8 +83,14 @@ def main() -> None:
         out["rss_mb"] = rss_mb()
         app.exit()
 
-    asyncio.run(app.run_async(headless=False, size=SIZE,
-                              auto_pilot=open_one if args["mode"] == "open" else tabs))
+    pilot = open_one if args["mode"] == "open" else tabs
+    profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)
+    if profile_to:
+        import cProfile
+        cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=pilot))",
+                        globals(), locals(), profile_to)
+    else:
+        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=pilot))
     Path(sys.argv[2]).write_text(json.dumps(out))
 
 

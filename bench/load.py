@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import signal
 import sys
 import time
 import uuid
@@ -63,10 +64,16 @@ async def main() -> None:
                        {"client_msg_id": uuid.uuid4().hex, "body": f"bm {i} {time.time_ns()}"},
                        "measured")
 
-        await asyncio.gather(paced(args["pageview_rate"], pageview),
-                             paced(args["background_rate"], background),
-                             paced(args["measured_rate"], send_measured))
-    Path(sys.argv[2]).write_text(json.dumps(stats))
+        main = asyncio.current_task()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)   # stop: report
+        try:
+            await asyncio.gather(paced(args["pageview_rate"], pageview),
+                                 paced(args["background_rate"], background),
+                                 paced(args["measured_rate"], send_measured))
+        except asyncio.CancelledError:
+            pass
+        finally:
+            Path(sys.argv[2]).write_text(json.dumps(stats))
 
 
 if __name__ == "__main__":

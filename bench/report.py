@@ -43,9 +43,12 @@ def table(r: dict) -> list[dict]:
         rows.append(_row("key->screen p99", _ms(lat["keys_ms"]["p99"]), "<= 50 ms",
                          lat["keys_ms"]["p99"] <= 50 and not lat["keys_missed"]))
         rows.append(_row("desk frames/s under load", f"{lat['frames_per_s']:.1f}"))
+        rows.append(_row("CPU under load, share of one core: desk / server",
+                         f"{lat['desk_cpu_share'] * 100:.0f} % / {lat['server_cpu_share'] * 100:.0f} %"))
     st = r.get("startup")
     if st:
         rows.append(_row("start-up: chatdesk until queue shown", f"{st['desk_s']:.2f} s"))
+        rows.append(_row("  of which until its first output", f"{st['desk_first_output_s']:.2f} s"))
         rows.append(_row("start-up: bare Textual label", f"{st['bare_s']:.2f} s"))
         rows.append(_row("start-up ratio", f"{st['ratio']:.1f}x", "<= 2x", st["ratio"] <= 2))
     tr = r.get("transcripts")

@@ -24,8 +24,9 @@ Bare().run()
 """
 
 
-def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0) -> float:
-    """Seconds from spawning cmd on a 120x34 pty until needle appears in what it writes."""
+def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0) -> tuple[float, float]:
+    """Seconds from spawning cmd on a 120x34 pty until needle appears in what it writes, and
+    until its first byte (imports done, the app has started its driver)."""
     import fcntl
     import termios
     master, slave = pty.openpty()
@@ -35,6 +36,7 @@ def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0
                             env={**env, "TERM": "xterm-256color"}, start_new_session=True)
     os.close(slave)
     out = bytearray()
+    first = None
     try:
         while time.perf_counter() - t0 < timeout:
             ready, _, _ = select.select([master], [], [], 0.05)
@@ -43,8 +45,10 @@ def time_to_text(cmd: list[str], needle: bytes, env: dict, timeout: float = 30.0
                     out += os.read(master, 65536)
                 except OSError:
                     break
+                if first is None:
+                    first = time.perf_counter() - t0
                 if needle in out:
-                    return time.perf_counter() - t0
+                    return time.perf_counter() - t0, first
             elif proc.poll() is not None:
                 break
         raise RuntimeError(f"{needle!r} did not appear; last output: {bytes(out[-500:])!r}")
@@ -65,13 +69,16 @@ def run(url: str, token: str, queued_name: str, rounds: int, warm: bool = True) 
                     XDG_STATE_HOME=os.path.join(home, "state"), XDG_CONFIG_HOME=os.path.join(home, "cfg"))
     chatdesk = [sys.executable, "-m", "chatdesk", "--url", url]
     bare = [sys.executable, "-c", BARE]
-    desk_times, bare_times = [], []
+    desk_times, bare_times, desk_first = [], [], []
     if warm:                                               # the file cache, for both
         time_to_text(bare, b"bare-app-ready", env)
         time_to_text(chatdesk, queued_name.encode(), env)
     for _ in range(rounds):
-        bare_times.append(time_to_text(bare, b"bare-app-ready", env))
-        desk_times.append(time_to_text(chatdesk, queued_name.encode(), env))
+        bare_times.append(time_to_text(bare, b"bare-app-ready", env)[0])
+        shown, first = time_to_text(chatdesk, queued_name.encode(), env)
+        desk_times.append(shown)
+        desk_first.append(first)
     desk, base = sorted(desk_times)[len(desk_times) // 2], sorted(bare_times)[len(bare_times) // 2]
     return {"desk_s": desk, "bare_s": base, "ratio": desk / base, "desk_all_s": desk_times,
+            "desk_first_output_s": sorted(desk_first)[len(desk_first) // 2],
             "bare_all_s": bare_times}
