@@ -18,7 +18,7 @@ KEEP = 5
 
 
 async def rest_view(session: DeskSession) -> dict:
-    """What the server says, read straight from it (not through the proxy)."""
+    """What the server says over REST (through the healed proxy)."""
     api = session.api
     me = await api.me()
     queue = {e.conversation.id for e in await api.queue()}
