@@ -5,14 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from support.desk_process import desk_env
 from support.terminal import Terminal
 
 
 def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
     scratch = tmp_path / "tmp"          # the demo keeps its database under TMPDIR
     scratch.mkdir()
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state"),
-           "CHATDESK_BELL": "0", "TMPDIR": str(scratch)}
+    env = desk_env(tmp_path, TMPDIR=str(scratch))
     term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "3"], env=env)
     try:
         screen = term.wait(r"● live", timeout=90)

@@ -2,11 +2,10 @@
 desk writes is read back, and no control sequence from the visitor is among them."""
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from hostile.corpus import text_payloads
+from support.desk_process import desk_command, desk_env
 from support.escapes import foreign_sequences, leaked_payloads
 from support.pty_run import PtyProgram
 from tui.visitor import WebVisitor
@@ -37,9 +36,7 @@ def _messages() -> list[tuple[str, str]]:
 @pytest.fixture
 def desk_on_pty(server, tmp_path):
     token = server.operator("pat@e2e.test", "Pat Pty")
-    env = {"CHATDESK_TOKEN": token, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "CHATDESK_BELL": "0"}
-    prog = PtyProgram([sys.executable, "-m", "chatdesk", "--url", server.url], env=env)
+    prog = PtyProgram(desk_command(server.url), env=desk_env(tmp_path, token))
     yield prog
     prog.close()
 

@@ -3,11 +3,11 @@ answers with keys only, and the visitor receives the answer."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 
 import pytest
 
+from support.desk_process import desk_command, desk_env
 from support.terminal import Terminal
 from tui.visitor import WebVisitor
 
@@ -15,9 +15,7 @@ from tui.visitor import WebVisitor
 @pytest.fixture
 def desk_terminal(server, tmp_path):
     token = server.operator("kim@e2e.test", "Kim Keys")
-    env = {"CHATDESK_TOKEN": token, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_STATE_HOME": str(tmp_path / "state"), "CHATDESK_BELL": "0"}
-    term = Terminal([sys.executable, "-m", "chatdesk", "--url", server.url], env=env)
+    term = Terminal(desk_command(server.url), env=desk_env(tmp_path, token))
     yield term
     term.close()
 
