@@ -52,5 +52,5 @@ async def test_chaos_with_a_short_event_log(server_factory, tmp_path):
     """The server keeps only 2 events: many reconnects come back too late to resume, so both
     sides go through `reset` and a REST reload again and again while messages keep flowing."""
     srv = server_factory("--keep-events", "2")
-    ex = await chaos_run(srv, tmp_path, cuts=40, interval=(0.03, 0.2))
+    ex = await chaos_run(srv, tmp_path, cuts=30, interval=(0.03, 0.2))
     assert ex.visitor.resets + ex.resets_desk() >= 1, "no reset happened: the test proved nothing"
