@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from chatdesk.client.session import DeskSession
-
 from chatdesk.client.view import ConversationView
 from client.live import wait_for
 from support.chaos_proxy import ChaosProxy
@@ -148,7 +147,7 @@ class Exchange:
         if v.duplicates:
             b.duplicated += len(v.duplicates)
             b.problems.append(f"visitor websocket: {len(v.duplicates)} messages delivered twice")
-        if [p for p in s.outbox.items.values()]:
+        if s.outbox.items:
             b.problems.append(f"outbox still holds {len(s.outbox.items)} messages")
         if view.draft != "a half-typed answer about the kettle":
             b.problems.append("draft lost")
@@ -160,7 +159,8 @@ class Exchange:
         b, v, s = self.books, self.visitor, self.session
         return (f"chaos summary: seed {self.proxy.seed}; {self.proxy.summary()}; rounds {b.rounds}; "
                 f"messages visitor->operator {len(b.v_sent)}, operator->visitor {len(b.o_sent)}; "
-                f"lost {b.lost}; duplicated {b.duplicated}; problems {len(b.problems)}; reconnects desk {s.stream.connections - 1}, "
+                f"lost {b.lost}; duplicated {b.duplicated}; problems {len(b.problems)}; "
+                f"reconnects desk {s.stream.connections - 1}, "
                 f"visitor {v.connections - 1}; resets desk {self.resets_desk()}, visitor {v.resets}; "
                 f"replayed frames skipped {v.replayed}; "
                 f"{time.monotonic() - started:.1f} s (chaos {self.chaos_seconds:.1f}, "
