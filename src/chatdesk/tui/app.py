@@ -117,6 +117,8 @@ class DeskApp(App):
                     return   # refused, or the stream already runs and keeps trying by itself
                 await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
                 delay = min(delay * 2, 3.0)
+        if self.settings.board_at_start and getattr(self.session, "is_staff", False):
+            self.desk.action_board()         # supervisors and trainers start on the floor view
         try:
             departments = await self.session.departments()
         except Exception:

@@ -8,7 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from chatdesk.tui.format import visitor_label
-from chatdesk.tui.keymap import DESK_BINDINGS, PALETTE_ONLY
+from chatdesk.tui.keymap import DESK_BINDINGS, PALETTE_ONLY, STAFF_DESK_BINDINGS
 
 
 class DeskCommands(Provider):
@@ -16,13 +16,30 @@ class DeskCommands(Provider):
         from chatdesk.tui.screens.desk import DeskScreen
         return self.screen if isinstance(self.screen, DeskScreen) else None
 
+    def _screen_commands(self) -> list[tuple[str, str, object]]:
+        """A supervisor / trainer screen: its own keys, by name."""
+        from chatdesk.tui.screens.staff_base import StaffScreen
+        screen = self.screen
+        if not isinstance(screen, StaffScreen):
+            return []
+        keymap = getattr(self.app, "user_keymap", {})
+        out: list[tuple[str, str, object]] = []
+        seen: set[str] = set()
+        for bindings in screen._bindings.key_to_bindings.values():
+            for b in bindings:
+                if b.id and b.id not in seen:
+                    seen.add(b.id)
+                    out.append((b.tooltip or b.description, keymap.get(b.id, b.key),
+                                partial(screen.run_action, b.action)))
+        return out
+
     def _commands(self) -> list[tuple[str, str, object]]:
         desk = self._desk()
         if desk is None:
-            return []
+            return self._screen_commands()
         out: list[tuple[str, str, object]] = []
         keymap = getattr(self.app, "user_keymap", {})
-        for b in DESK_BINDINGS:
+        for b in [*DESK_BINDINGS, *STAFF_DESK_BINDINGS]:
             if b.id and b.id.startswith("conversation.goto_"):
                 continue
             keys = keymap.get(b.id or "", b.key)

@@ -52,6 +52,68 @@ DESK_BINDINGS: list[Binding] = [
               priority=True, tooltip=f"Go to conversation tab {n}") for n in range(1, 10)],
 ]
 
+# Supervisor / trainer screens (issue 4). Desk keys are hidden from the footer (an operator's desk
+# stays as it was); F1 and the palette list them, and for an operator they say why they are refused.
+STAFF_DESK_BINDINGS: list[Binding] = [
+    Binding("ctrl+b", "board", "Board", id="staff.board", priority=True, show=False,
+            tooltip="Supervisor board: operators, queue, missed chats (supervisors, trainers, admins)"),
+    Binding("f10", "approvals", "Approvals", id="staff.approvals", priority=True, show=False,
+            tooltip="Approval queue: novices' messages waiting for a trainer"),
+    Binding("f11", "transcripts", "Transcripts", id="staff.transcripts", priority=True, show=False,
+            tooltip="Search closed chats, read coaching notes, mark best/worst, export"),
+    Binding("f12", "report", "Report", id="staff.report", priority=True, show=False,
+            tooltip="Report: chats, missed, first response, handle time, by operator and hour"),
+]
+BOARD_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Desk", id="board.close", tooltip="Board: back to the desk"),
+    Binding("m", "monitor", "Monitor", id="board.monitor",
+            tooltip="Board: monitor the chat under the cursor (Enter too) in live chats, queue or operators"),
+    Binding("c", "set_cap", "Cap", id="board.cap", tooltip="Board: set the selected operator's chat limit"),
+    Binding("n", "toggle_novice", "Novice", id="board.novice", tooltip="Board: mark or unmark a novice"),
+    Binding("v", "toggle_approval", "Approval mode", id="board.approval",
+            tooltip="Board: switch approval mode on or off for the selected operator"),
+    Binding("a", "approvals", "Approvals", id="board.approvals", tooltip="Board: the approval queue"),
+    Binding("t", "transcripts", "Transcripts", id="board.transcripts", tooltip="Board: transcript review"),
+    Binding("p", "report", "Report", id="board.report", tooltip="Board: the report screen"),
+]
+MONITOR_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
+    Binding("w", "whisper", "Whisper", id="monitor.whisper",
+            tooltip="Monitor: a message only the operator sees"),
+    Binding("j", "join", "Join", id="monitor.join", tooltip="Monitor: join the chat (write to the visitor too)"),
+    Binding("o", "take_over", "Take over", id="monitor.take_over",
+            tooltip="Monitor: the chat moves to you"),
+    Binding("r", "reassign", "Reassign", id="monitor.reassign", tooltip="Monitor: move it to another operator"),
+    Binding("s", "say", "Say", id="monitor.say", tooltip="Monitor: write to the visitor (joins first)"),
+]
+APPROVAL_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="approvals.close", tooltip="Approvals: back"),
+    Binding("a", "approve", "Approve", id="approvals.approve", tooltip="Approvals: send it as written"),
+    Binding("e", "edit_approve", "Edit & approve", id="approvals.edit",
+            tooltip="Approvals: edit the text, then send it"),
+    Binding("x", "reject", "Reject", id="approvals.reject", tooltip="Approvals: never send it (with a note)"),
+]
+REVIEW_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="review.close", tooltip="Transcripts: back"),
+    Binding("ctrl+f", "focus_search", "Search", id="review.search", tooltip="Transcripts: the search fields"),
+    Binding("ctrl+l", "focus_results", "Results", id="review.results", tooltip="Transcripts: the results"),
+]
+TRANSCRIPT_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="transcript.close", tooltip="Transcript: back to the results"),
+    Binding("b", "mark('best')", "Best", id="transcript.best", tooltip="Transcript: mark best, with a note"),
+    Binding("w", "mark('worst')", "Worst", id="transcript.worst", tooltip="Transcript: mark worst, with a note"),
+    Binding("n", "mark('')", "Note", id="transcript.note", tooltip="Transcript: a coaching note"),
+    Binding("e", "export", "Export", id="transcript.export",
+            tooltip="Transcript: export to Markdown or JSON (a file)"),
+]
+REPORT_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="report.close", tooltip="Report: back"),
+    Binding("r", "reload", "Reload", id="report.reload", tooltip="Report: fetch the figures again"),
+    Binding("ctrl+f", "focus_range", "Dates", id="report.range", tooltip="Report: change the dates"),
+]
+STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
+                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS]
+
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [
     Binding("enter", "accept", "Accept", id="queue.accept", tooltip="Accept the chat under the cursor"),
@@ -79,7 +141,7 @@ PALETTE_ONLY: list[tuple[str, str, str]] = [
 
 
 def all_bindings() -> list[Binding]:
-    return [*DESK_BINDINGS, *QUEUE_BINDINGS]
+    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *STAFF_SCREEN_BINDINGS]
 
 
 def keymap_path(config_dir: Path | None = None) -> Path:

@@ -12,6 +12,9 @@ class DeskSettings:
     checking_text: str = "One moment, I am checking that for you."
     bell: bool = True                  # ring the terminal bell with each alert
     cursor_blink: bool = True          # off for deterministic snapshots
+    sla_warn: float = 30.0             # board: a wait turns amber after this many seconds
+    sla_late: float = 90.0             # board: ... and red after this many
+    board_at_start: bool = True        # supervisors and trainers start on the board
 
     @classmethod
     def from_config(cls, config: object) -> "DeskSettings":
@@ -22,6 +25,10 @@ class DeskSettings:
         s.alert_every = float(get("queue_realert_seconds", None) or get("alert_every", None) or s.alert_every)
         s.split_len = int(get("split_length", None) or get("split_len", None) or s.split_len)
         s.checking_text = str(get("checking_text", None) or s.checking_text)
+        s.sla_warn = float(get("sla_warn_seconds", None) or get("sla_warn", None) or s.sla_warn)
+        s.sla_late = max(s.sla_warn, float(get("sla_late_seconds", None) or get("sla_late", None) or s.sla_late))
+        start = get("board_at_start", None)
+        s.board_at_start = s.board_at_start if start is None else bool(start)
         bell = get("bell", None)
         s.bell = s.bell if bell is None else bool(bell)
         return s

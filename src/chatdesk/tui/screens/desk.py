@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, update_if_changed, visitor_label
-from chatdesk.tui.keymap import DESK_BINDINGS
+from chatdesk.tui.keymap import DESK_BINDINGS, STAFF_DESK_BINDINGS
 from chatdesk.tui.screens.desk_actions import DeskActions
+from chatdesk.tui.screens.staff_nav import StaffNavigation
 from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.conversation_tabs import ConversationTabs, TabInfo
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
@@ -28,8 +29,8 @@ NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over
 FRAME = 1 / 30
 
 
-class DeskScreen(DeskActions, Screen):
-    BINDINGS = DESK_BINDINGS
+class DeskScreen(DeskActions, StaffNavigation, Screen):
+    BINDINGS = [*DESK_BINDINGS, *STAFF_DESK_BINDINGS]
 
     def __init__(self, session: Any, clock: Callable[[], float] = time.time, alert_every: float = 30.0,
                  split_len: int = 160, checking_text: str = "One moment, I am checking that for you.",
@@ -105,6 +106,8 @@ class DeskScreen(DeskActions, Screen):
         kinds = {c.kind for c in changes}
         if kinds & {"queue", "me", "operator", "connection", "conversation"}:
             self.sync_status()
+        if "me" in kinds:
+            self.tell_new_limits()
         if "queue" in kinds:
             self.sync_queue()
             added = [c.id for c in changes if c.kind == "queue" and c.detail == "added"]
@@ -122,6 +125,8 @@ class DeskScreen(DeskActions, Screen):
                 if c.kind in ("visitor", "conversation") or c.detail == "reload":
                     self.sync_sidebar()   # a reload brings the visitor's full journey
                     self.sync_composer_title()
+            if c.kind == "watchers" and c.id == self.active_id:
+                self.sync_composer_title()
             if c.kind == "notice" and c.text:
                 self.notify(c.text, title="chatdesk", markup=False)
         if self.active_id is not None and self.active_id in self.store.conversations:
@@ -148,6 +153,21 @@ class DeskScreen(DeskActions, Screen):
         composer = self.query_one(Composer)
         composer.border_subtitle = ("Reconnecting… keep typing: replies are kept and sent once"
                                     if self.store.connection in ("reconnecting", "offline") else "")
+
+    def tell_new_limits(self) -> None:
+        """A trainer changed my chat limit or approval mode: say so once, the status bar shows it."""
+        me = self.store.me
+        if me is None:
+            return
+        now = (me.max_chats, me.approval_required)
+        before, self._limits = getattr(self, "_limits", None), now
+        if before is None or before == now:
+            return
+        if before[0] != now[0]:
+            self.notify(f"Your chat limit is now {me.max_chats}.", title="Limit changed", markup=False)
+        if before[1] != now[1]:
+            self.notify("A trainer approves your messages before the visitor sees them." if now[1]
+                        else "Your messages go straight to the visitor again.", title="Approval mode")
 
     def sync_queue(self) -> None:
         panel = self.query_one(QueuePanel)
@@ -214,7 +234,7 @@ class DeskScreen(DeskActions, Screen):
         view = self.store.conversations.get(cid)
         transcript = self.transcripts.get(cid)
         if view is not None and transcript is not None:
-            transcript.set_messages(view.messages, view.pending)
+            transcript.set_messages(view.messages, view.pending, view.approvals)
 
     def sync_tab_labels(self) -> None:
         now = self.clock()
@@ -224,7 +244,8 @@ class DeskScreen(DeskActions, Screen):
             if view is None:
                 continue
             aging = view.waiting_since is not None and now - view.waiting_since >= AGING_AFTER
-            tabs.append(TabInfo(cid, visitor_label(view.visitor), view.unread, aging, view.visitor_typing))
+            tabs.append(TabInfo(cid, visitor_label(view.visitor), view.unread, aging, view.visitor_typing,
+                                bool(view.watchers)))
         strip = self.query_one(ConversationTabs)
         strip.set_tabs(tabs)
         strip.active = self.active_id
@@ -280,8 +301,10 @@ class DeskScreen(DeskActions, Screen):
     def sync_composer_title(self) -> None:
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
         if view is not None:
+            watching = ", ".join(w.name for w in view.watchers)
             self.query_one(Composer).border_title = Content.assemble(
-                "Reply to ", (visitor_label(view.visitor), "bold"))
+                "Reply to ", (visitor_label(view.visitor), "bold"),
+                ("  ◉ watched by ", "$warning") if watching else "", (watching, "bold $warning"))
 
     def show_nothing(self) -> None:
         composer = self.query_one(Composer)

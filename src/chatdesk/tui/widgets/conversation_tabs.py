@@ -23,6 +23,7 @@ class TabInfo:
     unread: int = 0
     aging: bool = False   # the visitor has waited >= 40 s for a reply
     typing: bool = False
+    watched: bool = False  # a supervisor or trainer is monitoring it
 
 
 class ConversationTabs(Widget):
@@ -63,6 +64,8 @@ class ConversationTabs(Widget):
                 bits.append(("…", style))
             if tab.unread:
                 bits.append((f" {tab.unread}", "bold $warning" if not is_active else style))
+            if tab.watched:
+                bits.append((" ◉", "bold $warning" if not is_active else style))
             if tab.aging:
                 bits.append((" ⏱", "bold $error" if not is_active else style))
             bits.append((" ", style))

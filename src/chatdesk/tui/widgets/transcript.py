@@ -29,24 +29,46 @@ def wrap(text: str, width: int) -> list[str]:
     width = max(1, width)
     out: list[str] = []
     for para in text.replace("\t", "    ").split("\n"):
-        if cell_len(para) <= width:
+        # printable ASCII (most text): one cell per character, so len() is the width (bench/:
+        # cell_len per word was half the time of laying out a 10,000-message transcript)
+        ascii_only = para.isascii() and para.isprintable()
+        measure = len if ascii_only else cell_len
+        if measure(para) <= width:
             out.append(para)
             continue
         line, line_len = "", 0
         for word in para.split(" "):
-            wlen = cell_len(word)
+            wlen = measure(word)
             if line and line_len + 1 + wlen <= width:
                 line, line_len = f"{line} {word}", line_len + 1 + wlen
                 continue
             if line or line_len:
                 out.append(line)
             while wlen > width:
-                head, *_ = chop_cells(word, width)
+                head = word[:width] if ascii_only else chop_cells(word, width)[0]
                 out.append(head)
                 word = word[len(head):]
-                wlen = cell_len(word)
+                wlen = measure(word)
             line, line_len = word, wlen
         out.append(line)
+    return out
+
+
+def _key(item: Any) -> tuple:
+    return ("a", item.id, item.state) if getattr(item, "created_at", None) is not None else ("m", item.id)
+
+
+def _merge_held(messages: Sequence[Any], held: Sequence[Any]) -> list[Any]:
+    """Messages in seq order with held approvals placed by time (a held one never became a message)."""
+    out: list[Any] = []
+    rest = sorted(held, key=lambda a: (a.created_at, a.id))
+    i = 0
+    for m in messages:
+        while i < len(rest) and rest[i].created_at < m.ts:
+            out.append(rest[i])
+            i += 1
+        out.append(m)
+    out.extend(rest[i:])
     return out
 
 
@@ -56,7 +78,7 @@ class Transcript(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "transcript--visitor", "transcript--operator", "transcript--me", "transcript--time",
         "transcript--body", "transcript--note", "transcript--system", "transcript--pending",
-        "transcript--failed",
+        "transcript--failed", "transcript--whisper", "transcript--held", "transcript--approved",
     }
     DEFAULT_CSS = """
     Transcript { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; scrollbar-size-vertical: 1; }
@@ -69,6 +91,9 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--system { color: $text-muted; text-style: italic; }
     Transcript > .transcript--pending { color: $text-muted; }
     Transcript > .transcript--failed { color: $error; text-style: bold; }
+    Transcript > .transcript--whisper { color: $accent; background: $accent 12%; text-style: italic; }
+    Transcript > .transcript--held { color: $warning; text-style: bold; }
+    Transcript > .transcript--approved { color: $success; }
     """
 
     class UnseenChanged(TextualMessage):
@@ -90,14 +115,27 @@ class Transcript(ScrollView, can_focus=True):
         self._last_head: tuple | None = None  # (author key, ts) of the last committed message
         self.follow = True                  # stick to the bottom while True
         self.unseen = 0
+        self._approval_states: tuple = ()    # (id, state) of the approvals last laid out
+        self._approval_by_cmid: dict[str, Any] = {}
 
     # --- data in -------------------------------------------------------------------------------
-    def set_messages(self, messages: Sequence[Any], pending: Sequence[Any] = ()) -> None:
-        """Show these messages (seq order) and outgoing items. Appends are laid out incrementally."""
+    def set_messages(self, messages: Sequence[Any], pending: Sequence[Any] = (),
+                     approvals: Sequence[Any] = ()) -> None:
+        """Show these messages (seq order), a novice's held messages (`approvals`: pending and
+        rejected ones inline by time, approved ones as a mark on their message) and outgoing
+        items. Appends are laid out incrementally."""
+        states = tuple((a.id, a.state) for a in approvals)
+        relayout = states != self._approval_states      # a state changed: lay everything out again
+        if relayout:
+            self._approval_states = states
+            self._approval_by_cmid = {a.client_msg_id: a for a in approvals}
+        held = [a for a in approvals if a.state != "approved"]
+        if held:
+            messages = _merge_held(messages, held)
         old = self._messages
-        appended = (len(messages) >= len(old) and (not old or (
-            messages[len(old) - 1].id == old[-1].id)))
-        added = len(messages) - len(old) if appended else len(messages)
+        appended = not relayout and (len(messages) >= len(old) and (not old or (
+            _key(messages[len(old) - 1]) == _key(old[-1]))))
+        added = len(messages) - len(old) if appended else max(0, len(messages) - len(old))
         self._messages = list(messages)
         self._pending = list(pending)
         if self._width <= 0:
@@ -139,6 +177,10 @@ class Transcript(ScrollView, can_focus=True):
         lines = self._lines
         head = self._last_head
         for m in messages:
+            if getattr(m, "created_at", None) is not None:      # a held message (Approval)
+                self._layout_held(m, width)
+                head = None
+                continue
             key = self._author_key(m)
             if m.kind == "system" or m.author_type == "system":
                 for part in wrap(m.body, width - 2):
@@ -147,16 +189,45 @@ class Transcript(ScrollView, can_focus=True):
                 continue
             if head is None or head[0] != key or m.ts - head[1] > GROUP_GAP:
                 name, role = self._author_label(m)
-                if m.kind in ("note", "whisper"):
+                if m.kind == "whisper":
+                    who = "your whisper to the operator" if role == "transcript--me" else f"whisper from {name}"
+                    lines.append(((f" ✉ {who}", "transcript--whisper"),
+                                  ("  the visitor never sees it", "transcript--time"),
+                                  (f"  {fmt_clock(m.ts)}", "transcript--time")))
+                elif m.kind == "note":
                     lines.append(((f" ✎ internal note · {name}", "transcript--note"),
                                   (f"  {fmt_clock(m.ts)}", "transcript--time")))
                 else:
                     lines.append(((f" {name}", role), (f"  {fmt_clock(m.ts)}", "transcript--time")))
             head = (key, m.ts)
-            role = "transcript--note" if m.kind in ("note", "whisper") else "transcript--body"
-            for part in wrap(m.body, width):
-                lines.append(((f"  {part}", role),))
+            role = {"note": "transcript--note", "whisper": "transcript--whisper"}.get(m.kind, "transcript--body")
+            parts = wrap(m.body, width)
+            approval = self._approval_by_cmid.get(m.client_msg_id) if m.client_msg_id else None
+            for j, part in enumerate(parts):
+                spans: list[Span] = [(f"  {part}", role)]
+                if approval is not None and j == len(parts) - 1:
+                    edited = approval.final_body is not None and approval.final_body != approval.body
+                    by = f" by {approval.resolver_name}" if approval.resolver_name else ""
+                    spans.append((f"  ✓ approved{by}{' (edited)' if edited else ''}", "transcript--approved"))
+                lines.append(tuple(spans))
         self._last_head = head
+
+    def _layout_held(self, a: Any, width: int) -> None:
+        """A novice's message a trainer has not approved: awaiting approval, or rejected."""
+        lines = self._lines
+        name = "You" if a.author_id == self.my_id else (a.author_name or "Operator")
+        if a.state == "rejected":
+            label, role = "✗ rejected — the visitor never got it", "transcript--failed"
+        else:
+            label, role = "⧗ awaiting approval — not sent yet", "transcript--held"
+        lines.append(((f" {name}", "transcript--me" if name == "You" else "transcript--operator"),
+                      (f"  {fmt_clock(a.created_at)}  ", "transcript--time"), (label, role)))
+        for part in wrap(a.body, width):
+            lines.append(((f"  {part}", "transcript--pending"),))
+        if a.state == "rejected" and a.note:
+            by = a.resolver_name or "the trainer"
+            for part in wrap(f"{by}: {a.note}", width - 2):
+                lines.append(((f"    {part}", "transcript--failed"),))
 
     def _layout_pending(self) -> list[Line]:
         width = self._width - 2
@@ -164,9 +235,10 @@ class Transcript(ScrollView, can_focus=True):
         for i, item in enumerate(self._pending):
             if i == 0 and (self._last_head is None or self._last_head[0][:2] != ("operator", self.my_id)):
                 lines.append(((" You", "transcript--me"),))
-            is_note = getattr(item, "kind", "text") in ("note", "whisper")
-            role = "transcript--note" if is_note else "transcript--pending"
-            parts = wrap(("✎ " if is_note else "") + item.body, width)
+            kind = getattr(item, "kind", "text")
+            is_note = kind in ("note", "whisper")
+            role = {"note": "transcript--note", "whisper": "transcript--whisper"}.get(kind, "transcript--pending")
+            parts = wrap({"note": "✎ ", "whisper": "✉ "}.get(kind, "") + item.body, width)
             state = getattr(item, "state", "pending")
             for j, part in enumerate(parts):
                 spans: list[Span] = [(f"  {part}", role)]

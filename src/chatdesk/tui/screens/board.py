@@ -1,0 +1,279 @@
+"""The supervisor board: every operator with status, chats held / limit, median first response
+today and their longest-waiting chat; the live chats; the queue with SLA colours; missed chats
+today. Live: the session refetches the board after each event that moves a figure, and waits
+tick here every second from their timestamps.
+
+Names and titles are untrusted: every cell is a rich Text built from a plain string.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Static
+
+from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed, visitor_label
+from chatdesk.tui.keymap import BOARD_BINDINGS
+from chatdesk.tui.screens.staff_base import StaffScreen
+from chatdesk.tui.screens.staff_dialogs import CapDialog
+
+STATUS = {"online": ("online", "bold green"), "away": ("away", "yellow"),
+          "on_phone": ("on the phone", "yellow"), "offline": ("offline", "dim")}
+
+
+def sla_style(seconds: float, warn: float, late: float) -> str:
+    """Green under `warn`, amber under `late`, then red."""
+    if seconds < warn:
+        return "green"
+    if seconds < late:
+        return "bold yellow"
+    return "bold white on red"
+
+
+class BoardScreen(StaffScreen):
+    BINDINGS = BOARD_BINDINGS
+    DEFAULT_CSS = """
+    BoardScreen { layout: vertical; }
+    BoardScreen #board-summary { height: 1; background: $primary 20%; padding: 0 1; }
+    BoardScreen .board-title { height: 1; color: $text-muted; text-style: bold; padding: 0 1; }
+    BoardScreen #board-operators { height: 1fr; }
+    BoardScreen #board-middle { height: 1fr; }
+    BoardScreen #board-middle > Vertical { width: 1fr; }
+    BoardScreen DataTable { height: 1fr; }
+    BoardScreen #board-missed { height: 4; }
+    """
+
+    def __init__(self, session: Any, clock: Callable[[], float], sla_warn: float = 30.0,
+                 sla_late: float = 90.0, **kwargs: Any) -> None:
+        super().__init__(session, clock, **kwargs)
+        self.sla_warn, self.sla_late = sla_warn, sla_late
+        self.operator_rows: list[Any] = []      # BoardOperator, in table order
+        self.live: list[Any] = []               # Conversation (active), oldest first
+        self.live_names: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-summary")
+        yield Static("Operators", classes="board-title")
+        yield DataTable(id="board-operators", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="board-middle"):
+            with Vertical():
+                yield Static("Live chats (m or Enter: monitor)", classes="board-title")
+                yield DataTable(id="board-live", cursor_type="row", zebra_stripes=True)
+            with Vertical():
+                yield Static("Queue", classes="board-title")
+                yield DataTable(id="board-queue", cursor_type="row", zebra_stripes=True)
+        yield Static("Missed today", classes="board-title", id="board-missed-title")
+        yield DataTable(id="board-missed", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#board-operators", DataTable).add_columns(
+            "Operator", "Status", "Chats", "1st reply (median)", "Longest wait", "Flags", "Held msgs")
+        self.query_one("#board-live", DataTable).add_columns("Visitor", "Operator", "Waiting", "Since")
+        self.query_one("#board-queue", DataTable).add_columns("Visitor", "Waiting", "Department", "First words")
+        self.query_one("#board-missed", DataTable).add_columns("Chat", "Queued", "Department")
+        self.follow_store(self._on_change)
+        self.set_interval(1.0, self.render_board)
+        self.call_api("Board", lambda: self.session.follow_board(True), lambda _: self.refresh_live())
+        self.render_board()
+        self.query_one("#board-operators", DataTable).focus()
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        asyncio.get_running_loop().create_task(self.session.follow_board(False))
+
+    def _on_change(self, change: Any) -> None:
+        if change.kind == "board":
+            self.render_board()
+            self.refresh_live()
+
+    def refresh_live(self) -> None:
+        """The live chats (staff get every active chat over REST), after each board refresh."""
+        async def fetch() -> list[Any]:
+            from chatdesk.client.sanitize import clean_value
+            return [clean_value(c) for c in await self.session.api.conversations()]
+
+        def got(convs: list[Any]) -> None:
+            self.live = sorted((c for c in convs if c.state == "active"), key=lambda c: c.queued_at)
+            self.render_board()
+        self.call_api("Live chats", fetch, got)
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def render_board(self) -> None:
+        board = self.store.board
+        now = self.clock()
+        names = self._visitor_names(board)
+        if board is None:
+            update_if_changed(self.query_one("#board-summary", Static),
+                              Content.styled("Loading the board…", "$text-muted"), layout=False)
+            return
+        online = sum(1 for o in board.operators if o.status == "online")
+        longest = max((now - e.conversation.queued_at for e in board.queue), default=0.0)
+        bits: list[Any] = [("Board ", "bold $accent"), f"· online {online} of {len(board.operators)} · ",
+                           ("queue ", "$text-muted"), (str(len(board.queue)), "bold")]
+        if board.queue:
+            bits += [" longest ", (fmt_wait(longest), "bold")]
+        bits += [" · ", ("live ", "$text-muted"), str(len(self.live)), " · ", ("missed today ", "$text-muted"),
+                 (str(board.missed_today), "bold $error" if board.missed_today else "bold"),
+                 " · ", ("held messages ", "$text-muted"),
+                 (str(board.pending_approvals), "bold $warning" if board.pending_approvals else "bold"),
+                 (f"   updated {time_of(board.generated_at)}", "$text-muted")]
+        update_if_changed(self.query_one("#board-summary", Static), Content.assemble(*bits), layout=False)
+
+        self.operator_rows = sorted(board.operators, key=lambda o: (o.status != "online", o.name.lower()))
+        rows = []
+        for o in self.operator_rows:
+            label, style = STATUS.get(o.status, (o.status, ""))
+            chats = Text(f"{o.active_chats}/{o.max_chats}",
+                         style="bold red" if o.active_chats >= o.max_chats else "bold")
+            median = fmt_wait(o.first_response_median) if o.first_response_median is not None else "—"
+            if o.longest_wait is not None:
+                waited = now - o.longest_wait.waiting_since
+                wait = Text(f"{fmt_wait(waited)} {fit(o.longest_wait.visitor_name or 'Visitor', 18)}",
+                            style=sla_style(waited, self.sla_warn, self.sla_late))
+            else:
+                wait = Text("—", style="dim")
+            flags = " ".join(f for f, on in (("novice", o.novice), ("approval", o.approval_required)) if on)
+            rows.append((Text(o.name, style="bold"), Text(label, style=style), chats,
+                         Text(f"{median} ({o.first_responses})"), wait, Text(flags, style="yellow"),
+                         Text(str(o.pending_approvals or ""))))
+        fill(self.query_one("#board-operators", DataTable), rows)
+
+        rows = []
+        for c in self.live:
+            since = (c.accepted_at or c.queued_at)
+            rows.append((Text(fit(names.get(c.id, f"Chat {c.id}"), 24)), Text(c.operator_name or "—"),
+                         Text(fmt_wait(now - c.queued_at)), Text(fmt_clock(since), style="dim")))
+        fill(self.query_one("#board-live", DataTable), rows)
+
+        rows = []
+        for e in board.queue:
+            waited = now - e.conversation.queued_at
+            rows.append((Text(fit(visitor_label(e.visitor), 22), style="bold"),
+                         Text(fmt_wait(waited), style=sla_style(waited, self.sla_warn, self.sla_late)),
+                         Text(e.conversation.department or "—"),
+                         Text(fit(e.first_message.replace("\n", " "), 40))))
+        fill(self.query_one("#board-queue", DataTable), rows)
+
+        rows = [(Text(f"#{c.id}"), Text(fmt_clock(c.queued_at)), Text(c.department or "—"))
+                for c in board.missed[:20]]
+        fill(self.query_one("#board-missed", DataTable), rows)
+        self.query_one("#board-missed-title", Static).update(f"Missed today: {board.missed_today}")
+
+    def _visitor_names(self, board: Any) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for o in (board.operators if board else []):
+            if o.longest_wait is not None and o.longest_wait.visitor_name:
+                names[o.longest_wait.conversation_id] = o.longest_wait.visitor_name
+        for c in self.live:
+            view = self.store.view(c.id)
+            if view is not None:
+                names[c.id] = visitor_label(view.visitor)
+        names.update(self.live_names)
+        return names
+
+    # --- actions ---------------------------------------------------------------------------------
+    def selected_operator(self) -> Any | None:
+        table = self.query_one("#board-operators", DataTable)
+        row = table.cursor_row
+        if not self.operator_rows or row is None or not 0 <= row < len(self.operator_rows):
+            self.notify("Pick an operator in the operators table first.", severity="warning")
+            return None
+        return self.operator_rows[row]
+
+    def selected_conversation(self) -> int | None:
+        focused = self.focused
+        board = self.store.board
+        if isinstance(focused, DataTable) and focused.row_count:
+            row = focused.cursor_row
+            if focused.id == "board-live" and row < len(self.live):
+                return self.live[row].id
+            if focused.id == "board-queue" and board is not None and row < len(board.queue):
+                return board.queue[row].conversation.id
+            if focused.id == "board-missed" and board is not None and row < len(board.missed):
+                return board.missed[row].id
+            if focused.id == "board-operators" and row < len(self.operator_rows):
+                op = self.operator_rows[row]
+                if op.longest_wait is not None:
+                    return op.longest_wait.conversation_id
+                theirs = [c.id for c in self.live if c.operator_id == op.id]
+                if theirs:
+                    return theirs[0]
+                self.notify(f"{op.name} holds no chat right now.", markup=False)
+                return None
+        self.notify("Pick a chat in the live chats or the queue first (Tab moves between tables).",
+                    severity="warning")
+        return None
+
+    def action_monitor(self) -> None:
+        cid = self.selected_conversation()
+        if cid is not None:
+            self.open_monitor(cid)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_monitor()
+
+    def open_monitor(self, cid: int) -> None:
+        from chatdesk.tui.screens.monitor import MonitorScreen
+        self.app.push_screen(MonitorScreen(self.session, self.clock, cid))
+
+    def action_set_cap(self) -> None:
+        op = self.selected_operator()
+        if op is None:
+            return
+
+        def chosen(cap: int | None) -> None:
+            if cap is not None:
+                self.call_api("Chat limit", lambda: self.session.set_operator_limits(op.id, max_chats=cap),
+                              lambda _: self.notify(f"{op.name} may now hold {cap} chats.", markup=False))
+        self.app.push_screen(CapDialog(op.name, op.max_chats, op.active_chats), chosen)
+
+    def action_toggle_novice(self) -> None:
+        op = self.selected_operator()
+        if op is not None:
+            on = not op.novice
+            self.call_api("Novice", lambda: self.session.set_operator_limits(op.id, novice=on),
+                          lambda _: self.notify(f"{op.name} is {'now' if on else 'no longer'} a novice.",
+                                                markup=False))
+
+    def action_toggle_approval(self) -> None:
+        op = self.selected_operator()
+        if op is not None:
+            on = not op.approval_required
+            self.call_api("Approval mode", lambda: self.session.set_operator_limits(op.id, approval_required=on),
+                          lambda _: self.notify(
+                              f"Approval mode {'on' if on else 'off'} for {op.name}." + (
+                                  "" if on else " Messages already held still wait for a trainer."),
+                              markup=False))
+
+    def action_approvals(self) -> None:
+        from chatdesk.tui.screens.approvals import ApprovalQueueScreen
+        self.app.push_screen(ApprovalQueueScreen(self.session, self.clock))
+
+    def action_transcripts(self) -> None:
+        from chatdesk.tui.screens.review import TranscriptReviewScreen
+        self.app.push_screen(TranscriptReviewScreen(self.session, self.clock))
+
+    def action_report(self) -> None:
+        from chatdesk.tui.screens.report import ReportScreen
+        self.app.push_screen(ReportScreen(self.session, self.clock))
+
+
+def time_of(ts: float) -> str:
+    import time
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def fill(table: DataTable, rows: list[tuple]) -> None:
+    """Replace the rows, keeping the cursor where it was (the board redraws every second)."""
+    row = table.cursor_row
+    table.clear()
+    for cells in rows:
+        table.add_row(*cells)
+    if rows:
+        table.move_cursor(row=min(row, len(rows) - 1), animate=False, scroll=False)

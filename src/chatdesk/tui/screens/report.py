@@ -1,0 +1,128 @@
+"""The report: chats, answered, missed, first response (median, p90), handle time and ratings for
+a range of days (today by default), by operator, and by hour of day as a small bar chart for
+planning who works the peak hours."""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Input, Static
+
+from chatdesk.tui.keymap import REPORT_BINDINGS
+from chatdesk.tui.screens.review import parse_day
+from chatdesk.tui.screens.staff_base import StaffScreen
+
+BAR = 30
+
+
+def secs(value: float | None) -> str:
+    """Seconds as '42 s', '3 m 05 s', '1 h 02 m'; '—' when there is no figure."""
+    if value is None:
+        return "—"
+    s = int(round(value))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} m {s % 60:02d} s"
+    return f"{s // 3600} h {(s % 3600) // 60:02d} m"
+
+
+def hour_chart(hours: list[Any]) -> Content:
+    """One line per hour that had chats: the hour, a bar of chats (missed at its end), figures."""
+    busiest = max((h.chats for h in hours), default=0)
+    parts: list[Any] = []
+    for h in hours:
+        if not h.chats:
+            continue
+        answered = max(0, h.chats - h.missed)
+        full = max(1, round(BAR * h.chats / busiest))
+        missed = min(full, round(BAR * h.missed / busiest)) if h.missed else 0
+        parts += [(f"{h.hour:02d}:00 ", "$text-muted"), ("█" * (full - missed), "$accent"),
+                  ("█" * missed, "$error"), " " * (BAR - full + 1),
+                  (f"{h.chats:>3} chats", "bold"), (f"  {h.missed} missed" if h.missed else "", "$error"),
+                  (f"  1st reply {secs(h.first_response_median)}" if answered else "", "$text-muted"), "\n"]
+    if not parts:
+        return Content.styled("No chats in this range.", "$text-muted")
+    return Content.assemble(*parts[:-1])
+
+
+class ReportScreen(StaffScreen):
+    BINDINGS = REPORT_BINDINGS
+    DEFAULT_CSS = """
+    ReportScreen { layout: vertical; }
+    ReportScreen #report-range { height: 3; padding: 0 1; }
+    ReportScreen #report-range Input { width: 24; }
+    ReportScreen #report-range Static { width: auto; padding: 1 1; color: $text-muted; }
+    ReportScreen #report-totals { height: auto; padding: 0 1; background: $primary 20%; }
+    ReportScreen #report-body { height: 1fr; }
+    ReportScreen #report-operators { width: 1fr; height: 1fr; }
+    ReportScreen #report-hours { width: 1fr; padding: 0 1; }
+    ReportScreen .section { color: $text-muted; text-style: bold; padding: 0 1; }
+    """
+
+    def __init__(self, session: Any, clock: Callable[[], float], **kwargs: Any) -> None:
+        super().__init__(session, clock, **kwargs)
+        self.summary: Any = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="report-range"):
+            yield Input(placeholder="from YYYY-MM-DD (today)", id="report-since")
+            yield Input(placeholder="to YYYY-MM-DD (now)", id="report-until")
+            yield Static("Enter reloads · r reload · Esc back")
+        yield Static(id="report-totals")
+        with Horizontal(id="report-body"):
+            with Vertical():
+                yield Static("By operator", classes="section")
+                yield DataTable(id="report-operators", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="report-hours"):
+                yield Static("By hour of day (chats; red: missed)", classes="section")
+                yield Static(id="report-chart")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Operator", "Chats", "Answered", "Missed", "1st reply med",
+                                              "p90", "Handle med", "p90", "Rating")
+        self.query_one("#report-totals", Static).update(Content.styled("Loading…", "$text-muted"))
+        self.action_reload()
+        self.query_one(DataTable).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_reload()
+
+    def action_focus_range(self) -> None:
+        self.query_one("#report-since", Input).focus()
+
+    def action_reload(self) -> None:
+        try:
+            since = parse_day(self.query_one("#report-since", Input).value)
+            until = parse_day(self.query_one("#report-until", Input).value, end=True)
+        except ValueError:
+            self.notify("Dates are written like 2026-11-23 (or today, yesterday).", severity="warning")
+            return
+        self.call_api("Report", lambda: self.session.report(since, until), self.show)
+
+    def show(self, r: Any) -> None:
+        self.summary = r
+        t = r.totals
+        span = f"{time.strftime('%d %b %H:%M', time.localtime(r.since))} – {time.strftime('%d %b %H:%M', time.localtime(r.until))}"
+        rating = f"{t.rating_average:.1f} ★ ({t.ratings})" if t.rating_average is not None else "—"
+        self.query_one("#report-totals", Static).update(Content.assemble(
+            ("Report ", "bold $accent"), (span, "$text-muted"), "\n",
+            ("chats ", "$text-muted"), (str(t.chats), "bold"), ("  answered ", "$text-muted"), str(t.answered),
+            ("  missed ", "$text-muted"), (str(t.missed), "bold $error" if t.missed else "bold"),
+            ("  first response ", "$text-muted"), f"median {secs(t.first_response_median)} · p90 {secs(t.first_response_p90)}",
+            ("  handle ", "$text-muted"), f"median {secs(t.handle_median)} · p90 {secs(t.handle_p90)}",
+            ("  rating ", "$text-muted"), rating))
+        table = self.query_one(DataTable)
+        table.clear()
+        for o in sorted(r.by_operator, key=lambda o: -o.chats):
+            table.add_row(Text(o.name or f"#{o.operator_id}", style="bold"), Text(str(o.chats)), Text(str(o.answered)),
+                          Text(str(o.missed)), Text(secs(o.first_response_median)), Text(secs(o.first_response_p90)),
+                          Text(secs(o.handle_median)), Text(secs(o.handle_p90)),
+                          Text(f"{o.rating_average:.1f}" if o.rating_average is not None else "—"))
+        self.query_one("#report-chart", Static).update(hour_chart(r.by_hour))

@@ -1,0 +1,55 @@
+"""What every supervisor / trainer screen shares: the session, a worker for REST calls that turns
+a refusal into a notification with the server's sentence, a store subscription that is dropped
+when the screen goes, and Esc to go back."""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+
+class StaffScreen(Screen):
+    # subclasses add their own BINDINGS (keymap.py); Textual merges these in
+    BINDINGS = [Binding("f1", "help", "Help", id="desk.help", tooltip="List every key")]
+
+    def __init__(self, session: Any, clock: Callable[[], float], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.clock = clock
+        self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def store(self) -> Any:
+        return self.session.store
+
+    def follow_store(self, callback: Callable[[Any], None]) -> None:
+        self._unsubscribe = self.store.subscribe(callback)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def call_api(self, what: str, call: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
+        """Run `call()` (sync or async) in a worker; a failure becomes an error notification."""
+        async def work() -> None:
+            try:
+                result = call()
+                if inspect.isawaitable(result):
+                    result = await result
+            except Exception as exc:   # ApiError / ApiUnavailable carry a sentence for people
+                self.notify(str(exc) or f"{what} failed.", title=what, severity="error", markup=False,
+                            timeout=10)
+                return
+            if done is not None:
+                done(result)
+        self.run_worker(work(), group="api", exit_on_error=False)
+
+    def action_help(self) -> None:
+        from chatdesk.tui.screens.help import HelpScreen
+        self.app.push_screen(HelpScreen(getattr(self.app, "user_keymap", {})))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

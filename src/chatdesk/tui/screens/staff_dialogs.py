@@ -1,0 +1,168 @@
+"""Small dialogs of the supervisor / trainer screens: a line of text (whisper, note, say), a chat
+limit, a reassignment, an edited approval, a transcript export. Untrusted text shown here (names,
+a novice's message) goes in as plain values, never as markup."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from chatdesk.tui.screens.dialog import Dialog, value
+
+
+class LineDialog(Dialog[str]):
+    """One line of text: a whisper, a coaching note, a line to the visitor."""
+
+    def __init__(self, title: str, label: str, placeholder: str = "", submit: str = "OK",
+                 initial: str = "", required: bool = True) -> None:
+        super().__init__()
+        self.TITLE_TEXT, self.SUBMIT_LABEL = title, submit
+        self.label, self.placeholder, self.initial, self.required = label, placeholder, initial, required
+
+    def fields(self) -> ComposeResult:
+        yield Label(Content(self.label))
+        yield Input(self.initial, placeholder=self.placeholder, id="line-text")
+
+    def result(self) -> str | None:
+        text = value(self, "#line-text")
+        if not text and self.required:
+            self.complain("Write something first.")
+            return None
+        return text
+
+
+class CapDialog(Dialog[int]):
+    SUBMIT_LABEL = "Set limit"
+
+    def __init__(self, name: str, current: int, held: int) -> None:
+        super().__init__()
+        self.TITLE_TEXT = f"Chat limit for {name}"
+        self.current, self.held = current, held
+
+    def fields(self) -> ComposeResult:
+        yield Label(Content(f"Holds {self.held} now. A lower limit keeps their chats and refuses "
+                            "new ones until they are below it."))
+        yield Input(str(self.current), placeholder="0-50", id="cap-value", type="integer")
+
+    def result(self) -> int | None:
+        text = value(self, "#cap-value")
+        if not text.isdigit() or not 0 <= int(text) <= 50:
+            self.complain("The limit is a whole number from 0 to 50.")
+            return None
+        return int(text)
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    operator_id: int
+    note: str
+
+
+class ReassignDialog(Dialog[Reassignment]):
+    TITLE_TEXT = "Reassign this chat"
+    SUBMIT_LABEL = "Reassign"
+    DEFAULT_CSS = "ReassignDialog OptionList { height: auto; max-height: 12; border: tall $boost; }"
+
+    def __init__(self, operators: Sequence[Any], exclude: int | None) -> None:
+        super().__init__()
+        self.targets = [op for op in operators if op.id != exclude]
+        self.options = [Option(Content.assemble(
+            (op.name, "bold"), (f"  {op.status.replace('_', ' ')} · {op.active_chats}/{op.max_chats}",
+                                "$text-muted"))) for op in self.targets]
+
+    def fields(self) -> ComposeResult:
+        yield Label("To")
+        yield OptionList(*self.options, id="reassign-target")
+        yield Label("Note for them")
+        yield Input(placeholder="Why it moves (optional)", id="reassign-note")
+
+    def on_mount(self) -> None:
+        target = self.query_one("#reassign-target", OptionList)
+        if self.options:
+            target.highlighted = 0
+        target.focus()
+
+    def on_option_list_option_selected(self) -> None:
+        self.query_one("#reassign-note", Input).focus()
+
+    def result(self) -> Reassignment | None:
+        index = self.query_one("#reassign-target", OptionList).highlighted
+        if index is None or not self.targets:
+            self.complain("Pick an operator.")
+            return None
+        return Reassignment(self.targets[index].id, value(self, "#reassign-note"))
+
+
+class EditApprovalDialog(Dialog[str]):
+    """The trainer's edit of a novice's message; ctrl+s approves the edited text."""
+    TITLE_TEXT = "Edit, then approve (ctrl+s) — the visitor gets this text"
+    SUBMIT_LABEL = "Approve"
+    DEFAULT_CSS = "EditApprovalDialog TextArea { height: 8; }"
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self.body = body
+
+    def fields(self) -> ComposeResult:
+        yield Label("Message")
+        yield TextArea(self.body, id="approval-body", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        area = self.query_one("#approval-body", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def result(self) -> str | None:
+        text = self.query_one("#approval-body", TextArea).text.strip()
+        if not text:
+            self.complain("The message is empty: reject it instead (x).")
+            return None
+        return text
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    format: str
+    path: Path
+
+
+class ExportDialog(Dialog[ExportChoice]):
+    TITLE_TEXT = "Export transcript"
+    SUBMIT_LABEL = "Export"
+    BINDINGS = [Binding("ctrl+j", "toggle_format", "Markdown/JSON", id="export.format")]
+
+    def __init__(self, conversation_id: int, folder: Path | None = None) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.folder = folder or Path.cwd()
+        self.format = "md"
+
+    def default_path(self) -> Path:
+        return self.folder / f"transcript-{self.conversation_id}.{self.format}"
+
+    def fields(self) -> ComposeResult:
+        yield Label("Format (ctrl+j switches): Markdown", id="export-format")
+        yield Label("File")
+        yield Input(str(self.default_path()), id="export-path")
+
+    def action_toggle_format(self) -> None:
+        box = self.query_one("#export-path", Input)
+        was_default = box.value == str(self.default_path())
+        self.format = "json" if self.format == "md" else "md"
+        self.query_one("#export-format", Label).update(
+            f"Format (ctrl+j switches): {'JSON' if self.format == 'json' else 'Markdown'}")
+        if was_default:
+            box.value = str(self.default_path())
+
+    def result(self) -> ExportChoice | None:
+        text = value(self, "#export-path")
+        if not text:
+            self.complain("Name a file.")
+            return None
+        return ExportChoice(self.format, Path(text).expanduser())
