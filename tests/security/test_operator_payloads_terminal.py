@@ -7,7 +7,8 @@ shared canned replies (shortcut, title, body, tags), the wrap-up of the visitor'
 (value, note), the transfer note that hands the chat to the operator at the pty, and internal notes
 and whispers written into the chat after the hand-over. All of it is looked at on the pty itself:
 the transfer notice (a toast), the transcript, the journey sidebar and the canned-reply picker (`/`
-in the composer). Each piece starts with a plain marker, and the test waits until the marker is on
+in the composer). The visitor's draft (the sneak peek, sent only on the visitor stream) goes the same
+way. Each piece starts with a plain marker, and the test waits until the marker is on
 the terminal before it checks, so what is checked was really drawn.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from hostile.corpus import text_payloads
 from server.helpers import Operator, new_id
 from support.escapes import foreign_sequences, leaked_payloads
 from support.pty_run import PtyProgram
-from tui.visitor import WebVisitor
+from tui.visitor import VisitorStream, WebVisitor
 
 COLLEAGUE = "\x1b]0;pwned\x07Col\x1b[2J\x9b31m\u202eloC"
 SHORT = [
@@ -121,6 +122,18 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
                      {"client_msg_id": new_id(), "body": body, "kind": "whisper" if i % 2 else "note"})
         desk.wait_for(f"on{i}#".encode(), start=mark)          # painted before the next one comes
         sent.append((names, body))
+    # The visitor's draft (the sneak peek above the composer): visitor-controlled, only on the stream.
+    peek = await VisitorStream.open(server.ws_url, visitor)
+    drafts = [(n, p) for n, p in text_payloads() if _is_hostile(p) and len(p) < 60][:20]
+    for i, (name, payload) in enumerate(drafts):
+        mark = len(desk.written())
+        # a plain trailer: Textual's own reset after the last word must not look like the payload's
+        draft = f"dr{i}# {payload} ~"
+        await peek.typing(True, draft)
+        desk.wait_for(f"dr{i}#".encode(), start=mark)
+        sent.append((f"draft {name}", draft))
+    await peek.typing(False)
+    await peek.close()
     # The canned-reply picker: `/` at the start of the composer.
     mark = len(desk.written())
     desk.send(b"/")
@@ -136,4 +149,5 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
     assert foreign_sequences(written) == []
     assert leaked_payloads(written, sent) == []
     assert b"[@click=app.quit]" in written                    # markup shown as text, not run
+    assert pat_token.encode() not in written                  # the desk never shows its token
     assert len(sent) > 50
