@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import httpx
 import pytest
@@ -25,7 +26,7 @@ TYPED = st.fixed_dictionaries(
     optional={"after": st.integers(-2 ** 70, 2 ** 70) | JSON, "conversation_id": st.integers(-2 ** 70, 2 ** 70) | JSON,
               "is_typing": JSON, "text": TEXT | JSON, "token": JSON, "visitor_token": JSON})
 FRAME = st.one_of(TYPED.map(json.dumps), JSON.map(json.dumps), TEXT, st.binary(max_size=300))
-SETTINGS = settings(max_examples=30, deadline=None, database=None,
+SETTINGS = settings(max_examples=int(os.environ.get("CHATDESK_FUZZ_EXAMPLES", "30")), deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
