@@ -118,7 +118,7 @@ async def test_the_visitor_stream_only_accepts_allowed_origins(server_factory):
         assert json.loads(await ws.recv())["type"] == "ready", origin
         await ws.close()
     for origin in ("https://evil.example", "https://shop.example.evil.example", "null",
-                   "http://127.0.0.1:1", "https://shop.example:8443"):
+                   "http://127.0.0.1:1", "https://shop.example:8443", "http://[", "", "https://[::1"):
         with pytest.raises(InvalidStatus) as refused:
             await connect(srv.ws_url + "/api/v1/visitor/stream", proxy=None, additional_headers={"Origin": origin})
         assert refused.value.response.status_code == 403, origin

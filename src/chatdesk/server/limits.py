@@ -92,15 +92,15 @@ class Limits:
         normal = _origin(origin)
         if normal in self.allowed_origins:
             return True
-        return bool(host) and urlsplit(normal).netloc == host.strip().lower()
+        try:
+            netloc = urlsplit(normal).netloc
+        except ValueError:              # e.g. "http://[": not an origin anyone may use
+            return False
+        return bool(host) and bool(netloc) and netloc == host.strip().lower()
 
 
 def _origin(value: str) -> str:
     return value.strip().rstrip("/").lower()
-
-
-def limits_of(request: Request) -> Limits:
-    return request.app.state.limits
 
 
 def client_address(scope) -> str:
