@@ -197,3 +197,71 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
         assert bodies.count(edit) == 1 and "ya" not in bodies and "whatever, bye" not in bodies
         assert not trainer.errors() and not novice.errors()
     await v.close()
+
+
+async def test_review_mark_export_report_and_an_operator_is_kept_off_the_board(shared_server, staff, tmp_path,
+                                                                               monkeypatch):
+    import json
+
+    from chatdesk.tui.screens.report import ReportScreen
+    from chatdesk.tui.screens.review import TranscriptReviewScreen
+    from chatdesk.tui.screens.transcript_read import TranscriptReadScreen
+    monkeypatch.chdir(tmp_path)                                    # exports go to the current folder
+    v = await WebVisitor(shared_server.url).arrive()
+    cid = await v.start_chat("A quokka question", name="Quinn Review")
+    op = make_desk(shared_server, staff["ola"], tmp_path / "ola")
+    trainer = make_desk(shared_server, staff["tina"], tmp_path / "tina")
+    async with op.run_test(size=SIZE) as opl, trainer.run_test(size=SIZE) as tp:
+        await live(opl, op)
+        await wait_for(opl, lambda: cid in op.desk.store.queue, what="queued")
+        await opl.press("ctrl+o")
+        await wait_for(opl, lambda: op.desk.active_id == cid, what="accepted")
+        await opl.press(*"A quokka answer")
+        await opl.press("enter")
+        await wait_for(opl, lambda: len(op.desk.store.conversations[cid].messages) == 2, what="answer sent")
+        await opl.press("f7", *"Quokka facts", "tab", *"animals", "ctrl+s")   # close with a summary
+        await wait_for(opl, lambda: cid not in op.desk.tab_order, what="closed")
+
+        await opl.press("ctrl+b")                                  # an operator: refused, with the reason
+        await wait_for(opl, lambda: any("The board is for supervisors" in m for m, _ in op.notes), what="why not")
+        assert op.screen is op.desk and "signed in as operator" in op.notes[-1][0]
+
+        await on_board(tp, trainer)
+        await tp.press("t")
+        review = await wait_for(tp, lambda: isinstance(trainer.screen, TranscriptReviewScreen) and trainer.screen,
+                                what="review screen")
+        await tp.press(*"quokka", "enter")
+        await wait_for(tp, lambda: [t.conversation.id for t in review.results] == [cid], what=f"found by its words {cid}" + repr((review.results, trainer.notes, trainer.focused)))
+        await tp.press("ctrl+l", "enter")
+        reader = await wait_for(tp, lambda: isinstance(trainer.screen, TranscriptReadScreen) and trainer.screen.detail
+                                and trainer.screen, what="the transcript")
+        assert "A quokka answer" in "\n".join(reader.query_one(Transcript).plain_lines())
+        assert "Quinn Review" in screen_text(trainer)
+        await tp.press("b", *"Great answer", "enter")
+        await wait_for(tp, lambda: reader.detail.reviews and reader.detail.reviews[-1].mark == "best",
+                       what="marked best")
+        assert "★ best" in screen_text(trainer) and "Great answer" in screen_text(trainer)
+
+        await tp.press("e", "enter")                               # Markdown to ./transcript-<id>.md
+        await wait_for(tp, lambda: reader.exported == tmp_path / f"transcript-{cid}.md", what="markdown export")
+        assert "A quokka answer" in reader.exported.read_text()
+        await tp.press("e", "ctrl+j", "enter")                     # JSON
+        await wait_for(tp, lambda: reader.exported == tmp_path / f"transcript-{cid}.json", what="json export")
+        assert "A quokka answer" in json.dumps(json.loads(reader.exported.read_text()))
+
+        await tp.press("escape", "escape", "p")                    # back to the board, then the report
+        report = await wait_for(tp, lambda: isinstance(trainer.screen, ReportScreen) and trainer.screen.summary
+                                and trainer.screen, what="report")
+        assert report.summary.totals.chats >= 1
+        text = screen_text(trainer)
+        assert "Ola Op" in text and "first response" in text and "chats" in text and "█" in text
+
+        await opl.press("f11")                                     # the operator reads the coaching note
+        mine = await wait_for(opl, lambda: isinstance(op.screen, TranscriptReviewScreen) and op.screen, what="own")
+        await wait_for(opl, lambda: cid in [t.conversation.id for t in mine.results], what="own transcripts")
+        await put_cursor(opl, mine.query_one(DataTable), [t.conversation.id for t in mine.results].index(cid))
+        await opl.press("enter")
+        await wait_for(opl, lambda: isinstance(op.screen, TranscriptReadScreen) and op.screen.detail, what="read")
+        assert "Great answer" in screen_text(op)
+        assert not trainer.errors() and not op.errors()
+    await v.close()

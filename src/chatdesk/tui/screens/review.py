@@ -83,7 +83,7 @@ class TranscriptReviewScreen(StaffScreen):
     def filters(self) -> dict[str, Any] | None:
         def get(selector: str) -> Any:
             value = self.query_one(selector, Select).value
-            return None if value is Select.BLANK else value
+            return None if value is Select.NULL else value   # nothing picked
         try:
             since = parse_day(self.query_one("#review-since", Input).value)
             until = parse_day(self.query_one("#review-until", Input).value, end=True)
