@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostile.corpus import text_payloads
+from hostile.corpus import terminal_bodies
 from support.desk_process import desk_command, desk_env
 from support.escapes import foreign_sequences, leaked_payloads
 from support.pty_run import PtyProgram
@@ -14,23 +14,6 @@ NAME = "\x1b]0;pwned-title\x07Eve\x1b[2J\x9b31m\u202eevE"
 TITLE = "Cart \x1b]52;c;cm0gLXJmIH4K\x07[@click=app.quit]checkout[/] \x1b[8mhidden"
 URL = "https://shop.test/\x1b]8;;https://evil.test\x1b\\cart\x1b]8;;\x1b\\"
 REFERRER = "https://ref.test/\x1bP$qm\x1b\\?q=\x9d0;t\x9c"
-
-
-def _is_hostile(text: str) -> bool:
-    return any(ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in text) \
-        or "[" in text or any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _messages() -> list[tuple[str, str]]:
-    """The corpus's hostile text payloads, a few to a message, each message led by a marker."""
-    picked = [(n, p) for n, p in text_payloads() if _is_hostile(p) and len(p) < 1500]
-    out: list[tuple[str, str]] = []
-    for i in range(0, len(picked), 6):
-        group = picked[i:i + 6]
-        # the marker goes first: an unterminated OSC rightly swallows whatever follows it
-        body = f"msg{len(out)}# " + " | ".join(p for _, p in group)
-        out.append((",".join(n for n, _ in group), body))
-    return out
 
 
 @pytest.fixture
@@ -50,7 +33,7 @@ async def test_hostile_visitor_text_never_reaches_the_terminal(server, desk_on_p
     desk.send(b"\x0f")                                   # ctrl+o: accept the oldest
     desk.wait_for(b"Reply to")
     sent = [("name", NAME), ("title", TITLE), ("url", URL), ("referrer", REFERRER)]
-    for i, (names, body) in enumerate(_messages()):
+    for i, (names, body) in enumerate(terminal_bodies("msg")):
         mark = len(desk.written())
         await visitor.say(body)
         desk.wait_for(f"msg{i}#".encode(), start=mark)   # painted before the next one comes

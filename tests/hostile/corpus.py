@@ -199,3 +199,21 @@ def shaped_bodies() -> list[tuple[str, object]]:
         ("tags-many", {"summary": "s", "tags": ["t"] * 10_000}),
         ("tags-wrong-type", {"summary": "s", "tags": "not-a-list"}),
     ]
+
+
+def is_terminal_hostile(text: str) -> bool:
+    """Could this string misbehave on a terminal or in Textual markup if shown untouched?"""
+    return any(ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in text) \
+        or "[" in text or any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def terminal_bodies(marker: str, per_body: int = 6, longest: int = 1500) -> list[tuple[str, str]]:
+    """The corpus's terminal-hostile payloads, a few to a message body: (payload names, body).
+    Each body starts with `{marker}{n}# ` so a test can wait until it is on screen; the marker goes
+    first because an unterminated OSC rightly swallows whatever follows it."""
+    picked = [(n, p) for n, p in text_payloads() if is_terminal_hostile(p) and len(p) < longest]
+    out: list[tuple[str, str]] = []
+    for i in range(0, len(picked), per_body):
+        group = picked[i:i + per_body]
+        out.append((",".join(n for n, _ in group), f"{marker}{len(out)}# " + " | ".join(p for _, p in group)))
+    return out

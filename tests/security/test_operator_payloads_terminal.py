@@ -13,12 +13,12 @@ the terminal before it checks, so what is checked was really drawn.
 """
 from __future__ import annotations
 
-import sys
 
 import pytest
 
-from hostile.corpus import text_payloads
+from hostile.corpus import is_terminal_hostile, terminal_bodies, text_payloads
 from server.helpers import Operator, new_id
+from support.desk_process import desk_command, desk_env
 from support.escapes import foreign_sequences, leaked_payloads
 from support.pty_run import PtyProgram
 from tui.visitor import VisitorStream, WebVisitor
@@ -36,18 +36,8 @@ def _hostile(mark: str, i: int) -> str:
     return f"{mark}# {SHORT[i % len(SHORT)]}"
 
 
-def _is_hostile(text: str) -> bool:
-    return any(ord(c) < 0x20 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F for c in text) \
-        or "[" in text or any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _note_bodies() -> list[tuple[str, str]]:
-    picked = [(n, p) for n, p in text_payloads() if _is_hostile(p) and len(p) < 1500]
-    out: list[tuple[str, str]] = []
-    for i in range(0, len(picked), 6):
-        group = picked[i:i + 6]
-        out.append((",".join(n for n, _ in group), f"on{len(out)}# " + " | ".join(p for _, p in group)))
-    return out
+    return terminal_bodies("on")
 
 
 @pytest.fixture
@@ -56,9 +46,7 @@ def start_desk(server, tmp_path):
     started: list[PtyProgram] = []
 
     def start(token: str) -> PtyProgram:
-        env = {"CHATDESK_TOKEN": token, "XDG_CONFIG_HOME": str(tmp_path / "config"),
-               "XDG_STATE_HOME": str(tmp_path / "state"), "CHATDESK_BELL": "0"}
-        started.append(PtyProgram([sys.executable, "-m", "chatdesk", "--url", server.url], env=env, size=(160, 60)))
+        started.append(PtyProgram(desk_command(server.url), env=desk_env(tmp_path, token), size=(160, 60)))
         return started[-1]
 
     yield start
@@ -124,7 +112,7 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
         sent.append((names, body))
     # The visitor's draft (the sneak peek above the composer): visitor-controlled, only on the stream.
     peek = await VisitorStream.open(server.ws_url, visitor)
-    drafts = [(n, p) for n, p in text_payloads() if _is_hostile(p) and len(p) < 60][:20]
+    drafts = [(n, p) for n, p in text_payloads() if is_terminal_hostile(p) and len(p) < 60][:20]
     for i, (name, payload) in enumerate(drafts):
         mark = len(desk.written())
         # a plain trailer: Textual's own reset after the last word must not look like the payload's
