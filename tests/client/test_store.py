@@ -202,6 +202,15 @@ def test_transfer_to_me_adopts_and_reloads_with_notice(store):
     assert notices == ["Transferred to you by Bo: wants a refund"]
 
 
+def test_an_assignment_without_visitor_data_is_held_with_a_placeholder_until_reload(store):
+    reloads = []
+    store.on_reload_needed = reloads.append
+    store.apply(event("conversation.assigned", 5, 2, {
+        "conversation": {"id": 5, "visitor_id": "v5", "state": "active", "operator_id": ME, "queued_at": 3.0}}))
+    assert reloads == [5]
+    assert store.conversations[5].visitor.id == "v5" and store.conversations[5].visitor.first_seen == 3.0
+
+
 def test_hold_and_release_apply_in_order_after_snapshot(store):
     store.hold()
     store.apply(message(1, 4, "during snapshot"))

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from chatdesk.protocol.models import (Approval, Board, Conversation, ConversationDetail, OperatorRef,
-                                      VisitorDetail)
+                                      Visitor, VisitorDetail)
 
 from .sanitize import clean_value
-from .view import Change, ConversationView
+from .view import Change, ConversationView, placeholder_visitor
 
 
 class OversightMixin:
@@ -80,7 +80,7 @@ class OversightMixin:
     def _adopt(self, conv: Conversation, visitor: Visitor | None, data: dict[str, Any]) -> None:
         """A conversation became mine (accepted, routed or transferred): hold it and reload it."""
         seq = self._seq.pop(conv.id, 0)
-        view = ConversationView(conversation=conv, visitor=visitor or _placeholder_visitor(conv),
+        view = ConversationView(conversation=conv, visitor=visitor or placeholder_visitor(conv),
                                 last_seq=max(seq, 0))
         view.pending = [p for p in self._pending.values() if p.conversation_id == conv.id]
         self.conversations[conv.id] = view

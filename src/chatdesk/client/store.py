@@ -391,7 +391,3 @@ class DeskStore(OversightMixin):
         if self.me is not None and op.id == self.me.id:
             self.me = op
             self._emit(Change("me", op.id))
-
-
-def _placeholder_visitor(conv: Conversation) -> Visitor:
-    return Visitor(id=conv.visitor_id, first_seen=conv.queued_at, last_seen=conv.queued_at)

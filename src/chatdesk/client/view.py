@@ -105,3 +105,8 @@ class ConversationView:
             if m.author_type == "visitor":
                 since = m.ts
         self.waiting_since = since
+
+
+def placeholder_visitor(conv: Conversation) -> Visitor:
+    """Until the REST reload brings the real one: a visitor known only by id."""
+    return Visitor(id=conv.visitor_id, first_seen=conv.queued_at, last_seen=conv.queued_at)
