@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from .helpers import Operator, Stream, Visitor, operators, wait_for
+from .helpers import Operator, Stream, Visitor, operators
 
 
 async def live(srv, token: str) -> Stream:
