@@ -56,22 +56,22 @@ DESK_BINDINGS: list[Binding] = [
 # stays as it was); F1 and the palette list them, and for an operator they say why they are refused.
 STAFF_DESK_BINDINGS: list[Binding] = [
     Binding("ctrl+b", "board", "Board", id="staff.board", priority=True, show=False,
-            tooltip="Supervisor board: operators, queue, missed chats (supervisors, trainers, admins)"),
+            tooltip="The floor: operators, live chats, queue, missed (staff only)"),
     Binding("f10", "approvals", "Approvals", id="staff.approvals", priority=True, show=False,
             tooltip="Approval queue: novices' messages waiting for a trainer"),
     Binding("f11", "transcripts", "Transcripts", id="staff.transcripts", priority=True, show=False,
-            tooltip="Search closed chats, read coaching notes, mark best/worst, export"),
+            tooltip="Closed chats: search, coaching notes, best/worst, export"),
     Binding("f12", "report", "Report", id="staff.report", priority=True, show=False,
-            tooltip="Report: chats, missed, first response, handle time, by operator and hour"),
+            tooltip="Report: chats, missed, response and handle times (staff)"),
 ]
 BOARD_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Desk", id="board.close", tooltip="Board: back to the desk"),
     Binding("m", "monitor", "Monitor", id="board.monitor",
-            tooltip="Board: monitor the chat under the cursor (Enter too) in live chats, queue or operators"),
+            tooltip="Board: monitor the chat under the cursor (Enter too)"),
     Binding("c", "set_cap", "Cap", id="board.cap", tooltip="Board: set the selected operator's chat limit"),
     Binding("n", "toggle_novice", "Novice", id="board.novice", tooltip="Board: mark or unmark a novice"),
     Binding("v", "toggle_approval", "Approval mode", id="board.approval",
-            tooltip="Board: switch approval mode on or off for the selected operator"),
+            tooltip="Board: approval mode on/off for the selected operator"),
     Binding("a", "approvals", "Approvals", id="board.approvals", tooltip="Board: the approval queue"),
     Binding("t", "transcripts", "Transcripts", id="board.transcripts", tooltip="Board: transcript review"),
     Binding("p", "report", "Report", id="board.report", tooltip="Board: the report screen"),
