@@ -1,5 +1,6 @@
 """Regenerate screenshots/ from the real desk against the real server, on the reproducible floor
-used by the snapshot tests (tests/support/floor.py).
+used by the snapshot tests (tests/support/floor.py), then the supervisor / trainer screens on the
+same floor with a trainer and a novice in approval mode (tests/support/floor_staff.py).
 
     uv run python scripts/screenshots.py
 """
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from support.floor_desk import floor_desk, start_floor, until_floor_shown  # noqa: E402
+from support.floor_staff import WHISPER, build_staff, conversation_of, until  # noqa: E402
 
 OUT = ROOT / "screenshots"
 
@@ -28,6 +30,52 @@ async def shoot(app, size: tuple[int, int], name: str, keys: tuple[str, ...] = (
         print(f"wrote screenshots/{name}")
 
 
+async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None:
+    """The board, a monitored conversation with a whisper, and the approval queue."""
+    from chatdesk.tui.screens.approvals import ApprovalQueueScreen
+    from chatdesk.tui.screens.board import BoardScreen
+    from chatdesk.tui.screens.monitor import MonitorScreen
+
+    async def board_shown(pilot) -> BoardScreen:
+        app = pilot.app
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.live
+                    and app.desk.store.board is not None and len(app.desk.store.board.queue) == 2, "the board")
+        await pilot.pause(0.3)
+        app.clear_notifications()
+        return app.screen
+
+    app = floor_desk(srv, token, now, work / "staff-board")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await board_shown(pilot)
+        await pilot.pause(0.2)
+        (OUT / "board.svg").write_text(app.export_screenshot(title="chatdesk — board"))
+        print("wrote screenshots/board.svg")
+
+    app = floor_desk(srv, token, now, work / "staff-monitor")
+    async with app.run_test(size=(120, 34)) as pilot:
+        board = await board_shown(pilot)
+        board.open_monitor(tom)
+        await until(pilot, lambda: isinstance(app.screen, MonitorScreen) and app.screen.loaded, "the monitor")
+        app.session.whisper(tom, WHISPER)
+        await until(pilot, lambda: any(m.body == WHISPER for m in app.desk.store.monitored[tom].messages),
+                    "the whisper")
+        await pilot.pause(0.3)
+        app.clear_notifications()
+        (OUT / "monitor.svg").write_text(app.export_screenshot(title="chatdesk — monitor"))
+        print("wrote screenshots/monitor.svg")
+
+    app = floor_desk(srv, token, now, work / "staff-approvals")
+    async with app.run_test(size=(120, 34)) as pilot:
+        await board_shown(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ApprovalQueueScreen) and app.screen.items
+                    and app.screen.context_id is not None, "the approval queue")
+        await pilot.pause(0.5)
+        app.clear_notifications()
+        (OUT / "approvals.svg").write_text(app.export_screenshot(title="chatdesk — approvals"))
+        print("wrote screenshots/approvals.svg")
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,6 +87,8 @@ async def main() -> None:
                      ((120, 34), "canned-picker.svg", ("slash", "s", "i", "z", "e"))]
             for n, (size, name, keys) in enumerate(shots):
                 await shoot(floor_desk(srv, token, now, work / f"state{n}"), size, name, keys)
+            trainer, _novice = build_staff(srv)       # after the desk shots: they stay as they were
+            await shoot_staff(srv, trainer, now, work, conversation_of(srv, token, "Tom Becker"))
         finally:
             srv.stop()
 

@@ -167,7 +167,7 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
         await wait_for(npl, lambda: novice.desk.active_id == cid, what="accepted")
         await npl.press(*"ya")
         await npl.press("enter")
-        await wait_for(npl, lambda: "⧗ awaiting approval" in transcript_text(novice, cid), what="held on the desk")
+        await wait_for(npl, lambda: "◔ awaiting approval" in transcript_text(novice, cid), what="held on the desk")
 
         await tp.press("a")                                        # the approval queue
         queue = await wait_for(tp, lambda: isinstance(trainer.screen, ApprovalQueueScreen) and trainer.screen,

@@ -119,7 +119,7 @@ class ApprovalQueueScreen(StaffScreen):
                 ("Chat with ", "$text-muted"), (name, "bold"), (" held by ", "$text-muted"),
                 (detail.conversation.operator_name or "nobody", "bold"), ("  ", ""),
                 (detail.conversation.state, "$text-muted"), "\n",
-                ("The held message is marked ⧗ below; the visitor has seen nothing of it.", "$text-muted")))
+                ("The held message is marked ◔ below; the visitor has seen nothing of it.", "$text-muted")))
             transcript.set_messages(detail.messages, [], detail.approvals)
         self.call_api("Conversation", fetch, got)
 

@@ -40,7 +40,7 @@ class BoardScreen(StaffScreen):
     BoardScreen { layout: vertical; }
     BoardScreen #board-summary { height: 1; background: $primary 20%; padding: 0 1; }
     BoardScreen .board-title { height: 1; color: $text-muted; text-style: bold; padding: 0 1; }
-    BoardScreen #board-operators { height: 1fr; }
+    BoardScreen #board-operators { height: 4; max-height: 40%; }
     BoardScreen #board-middle { height: 1fr; }
     BoardScreen #board-middle > Vertical { width: 1fr; }
     BoardScreen DataTable { height: 1fr; }
@@ -94,8 +94,14 @@ class BoardScreen(StaffScreen):
     def refresh_live(self) -> None:
         """The live chats (staff get every active chat over REST), after each board refresh."""
         async def fetch() -> list[Any]:
-            from chatdesk.client.sanitize import clean_value
-            return [clean_value(c) for c in await self.session.api.conversations()]
+            from chatdesk.client.sanitize import clean_value, clean_line
+            convs = [clean_value(c) for c in await self.session.api.conversations()]
+            known = self._visitor_names(self.store.board)
+            for c in [c for c in convs if c.id not in known][:20]:    # once per chat: names are kept
+                detail = await self.session.api.conversation(c.id)
+                self.live_names[c.id] = visitor_label(detail.visitor.model_copy(
+                    update={"name": clean_line(detail.visitor.name, 120)}))
+            return convs
 
         def got(convs: list[Any]) -> None:
             self.live = sorted((c for c in convs if c.state == "active"), key=lambda c: c.queued_at)
@@ -141,7 +147,10 @@ class BoardScreen(StaffScreen):
             rows.append((Text(o.name, style="bold"), Text(label, style=style), chats,
                          Text(f"{median} ({o.first_responses})"), wait, Text(flags, style="yellow"),
                          Text(str(o.pending_approvals or ""))))
-        fill(self.query_one("#board-operators", DataTable), rows)
+        table = self.query_one("#board-operators", DataTable)
+        fill(table, rows)
+        if table.styles.height is None or table.styles.height.value != len(rows) + 1:
+            table.styles.height = max(2, len(rows) + 1)     # as tall as the floor, up to 40%
 
         rows = []
         for c in self.live:

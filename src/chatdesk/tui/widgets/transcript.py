@@ -219,7 +219,7 @@ class Transcript(ScrollView, can_focus=True):
         if a.state == "rejected":
             label, role = "✗ rejected — the visitor never got it", "transcript--failed"
         else:
-            label, role = "⧗ awaiting approval — not sent yet", "transcript--held"
+            label, role = "◔ awaiting approval — not sent yet", "transcript--held"
         lines.append(((f" {name}", "transcript--me" if name == "You" else "transcript--operator"),
                       (f"  {fmt_clock(a.created_at)}  ", "transcript--time"), (label, role)))
         for part in wrap(a.body, width):
