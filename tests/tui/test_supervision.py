@@ -85,7 +85,7 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
         mt = monitor.query_one(Transcript)
         await wait_for(sp, lambda: any("my parcel [b]now[/b]?" in line for line in mt.plain_lines()),
                        what="the transcript in the monitor")
-        await wait_for(opl, lambda: "watched by Sam Super" in screen_text(op), what="the operator sees the watcher")
+        await wait_for(opl, lambda: "◉ Sam Super watching" in screen_text(op), what="the operator sees the watcher")
         await v.say("It was due on Monday")
         await wait_for(sp, lambda: any("due on Monday" in line for line in mt.plain_lines()), what="monitor follows live")
 
@@ -101,10 +101,22 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
                        what="the operator's reply in the monitor")
         assert all("Ask for the tracking" not in m["body"] for m in await v.transcript())
 
-        await sp.press("o")                                        # take over
-        await wait_for(sp, lambda: sup.desk.active_id == cid and sup.screen is sup.desk, what="the chat is Sam's")
+        await sp.press("j")                                        # join: the visitor sees Sam joined
+        await wait_for(opl, lambda: "◉ Sam Super joined" in screen_text(op), what="the operator sees the join")
+        assert any("Sam Super joined the chat." in m["body"] for m in await v.transcript())
+
+        await sp.press("r")                                        # reassign to Tina
+        dialog = sup.screen
+        await wait_for(sp, lambda: getattr(dialog, "targets", None), what="reassign dialog")
+        while dialog.targets[dialog.query_one("#reassign-target").highlighted].name != "Tina Trainer":
+            await sp.press("down")
+        await sp.press("enter", *"Tina knows parcels", "enter")
         await wait_for(opl, lambda: cid not in op.desk.tab_order, what="the operator's tab is gone")
-        await wait_for(opl, lambda: any("took over" in m for m, _ in op.notes), what="told who took it")
+        await wait_for(opl, lambda: any("Tina Trainer" in m and "moved" in m for m, _ in op.notes), what="told")
+        await wait_for(sp, lambda: "with Tina Trainer" in screen_text(sup), what="the monitor follows the move")
+
+        await sp.press("o")                                        # take over from Tina
+        await wait_for(sp, lambda: sup.desk.active_id == cid and sup.screen is sup.desk, what="the chat is Sam's")
         await sp.press(*"Sam here, I will sort it out.")
         await sp.press("enter")
         await wait_for(sp, lambda: any(m.body == "Sam here, I will sort it out." for m in

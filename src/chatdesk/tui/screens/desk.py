@@ -301,10 +301,13 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
     def sync_composer_title(self) -> None:
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None
         if view is not None:
-            watching = ", ".join(w.name for w in view.watchers)
-            self.query_one(Composer).border_title = Content.assemble(
+            joined = {j.id for j in view.joined}
+            staff = {p.id: p.name for p in [*view.watchers, *view.joined]}
+            watching = ", ".join(f"{name} {'joined' if sid in joined else 'watching'}"
+                                 for sid, name in staff.items())
+            self.query_one(Composer).border_title = Content.assemble(   # short: the column is narrow
                 "Reply to ", (visitor_label(view.visitor), "bold"),
-                ("  ◉ watched by ", "$warning") if watching else "", (watching, "bold $warning"))
+                ("  ◉ " + watching, "bold $warning") if watching else "")
 
     def show_nothing(self) -> None:
         composer = self.query_one(Composer)
