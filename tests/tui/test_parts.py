@@ -157,8 +157,8 @@ async def test_help_screen_opens_and_closes():
             self.push_screen(HelpScreen({"desk.status": "ctrl+y"}))
     app = HelpApp()
     async with app.run_test(size=(120, 34)) as pilot:
-        await pilot.pause()
-        text = screen_text(app)
-        assert "ctrl+y" in text and "desk.status" in text and "Accept the visitor who has waited longest" in text
+        text = await wait_for(pilot, lambda: "desk.status" in screen_text(app) and screen_text(app),
+                              what="help drawn")
+        assert "ctrl+y" in text and "Accept the visitor who has waited longest" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
