@@ -143,6 +143,16 @@ async def test_a_lower_cap_shows_on_the_novice_desk_and_refuses_an_accept(shared
 
         await put_cursor(tp, board.query_one("#board-operators", DataTable),
                          board.operator_rows.index(operator_row(board, "Nia Novice")))
+        from chatdesk.tui.commands import DeskCommands
+        from chatdesk.tui.screens.help import HelpScreen, key_rows
+        titles = [title for title, _, _ in DeskCommands(board)._commands()]
+        assert "Board: set the selected operator's chat limit" in titles   # the board's keys by name
+        await tp.press("f1")
+        await wait_for(tp, lambda: isinstance(trainer.screen, HelpScreen), what="F1 on the board")
+        await wait_for(tp, lambda: "List every key" in screen_text(trainer), what="the key list drawn")
+        assert {"staff.board", "board.cap", "approvals.edit", "monitor.whisper"} <= {r[2] for r in key_rows({})}
+        await tp.press("escape")
+        await wait_for(tp, lambda: trainer.screen is board, what="back on the board")
         await tp.press("n")                                        # mark as novice
         await wait_for(tp, lambda: operator_row(board, "Nia Novice").novice, what="novice flag on the board")
         await tp.press("c")

@@ -73,7 +73,7 @@ class BoardScreen(StaffScreen):
     def on_mount(self) -> None:
         self.query_one("#board-operators", DataTable).add_columns(
             "Operator", "Status", "Chats", "1st reply (median)", "Longest wait", "Flags", "Held msgs")
-        self.query_one("#board-live", DataTable).add_columns("Visitor", "Operator", "Waiting", "Since")
+        self.query_one("#board-live", DataTable).add_columns("Visitor", "Operator", "Open for", "Accepted")
         self.query_one("#board-queue", DataTable).add_columns("Visitor", "Waiting", "Department", "First words")
         self.query_one("#board-missed", DataTable).add_columns("Chat", "Queued", "Department")
         self.follow_store(self._on_change)
