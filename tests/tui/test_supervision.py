@@ -183,7 +183,7 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
                          board.operator_rows.index(operator_row(board, "Pat Novice")))
         await tp.press("v")                                        # approval mode on
         await live(npl, novice)
-        await wait_for(npl, lambda: novice.desk.store.me.approval_required, what="approval mode on the desk")
+        await wait_for(npl, lambda: "approval mode: replies wait for a trainer" in screen_text(novice), what="approval mode shown")
         await wait_for(npl, lambda: cid in novice.desk.store.queue, what="queued")
         await npl.press("ctrl+o")
         await wait_for(npl, lambda: novice.desk.active_id == cid, what="accepted")

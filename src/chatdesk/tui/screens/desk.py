@@ -151,8 +151,11 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         bar.longest = self.query_one(QueuePanel).longest_wait()
         self.sync_queue_header()
         composer = self.query_one(Composer)
+        me = self.store.me
         composer.border_subtitle = ("Reconnecting… keep typing: replies are kept and sent once"
-                                    if self.store.connection in ("reconnecting", "offline") else "")
+                                    if self.store.connection in ("reconnecting", "offline") else
+                                    "approval mode: replies wait for a trainer"
+                                    if me is not None and me.approval_required else "")
 
     def tell_new_limits(self) -> None:
         """A trainer changed my chat limit or approval mode: say so once, the status bar shows it."""

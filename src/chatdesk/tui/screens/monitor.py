@@ -32,6 +32,7 @@ class MonitorScreen(StaffScreen):
     MonitorScreen #monitor-body { height: 1fr; }
     MonitorScreen Transcript { width: 1fr; }
     MonitorScreen JourneySidebar { width: 36; border-left: vkey $primary 40%; }
+    MonitorScreen.-narrow JourneySidebar { display: none; }
     """
 
     def __init__(self, session: Any, clock: Callable[[], float], conversation_id: int, **kwargs: Any) -> None:
@@ -41,6 +42,9 @@ class MonitorScreen(StaffScreen):
         self.closed = False
         self.taken = False
         self._left = False
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")     # like the desk: the transcript first
 
     @property
     def view(self) -> Any:
