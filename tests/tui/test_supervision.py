@@ -59,14 +59,14 @@ def operator_row(board: BoardScreen, name: str):
 
 async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, staff, tmp_path):
     v = await WebVisitor(shared_server.url).arrive("https://shop.test/cart", "Cart")
-    cid = await v.start_chat("Where is my parcel [b]now[/b]?", name="Vera Board")
+    cid = await v.start_chat("Where is my parcel [b]now[/b]?", name="Vera [i]Board[/i]")
     sup = make_desk(shared_server, staff["sam"], tmp_path / "sam")
     op = make_desk(shared_server, staff["ola"], tmp_path / "ola")
     async with sup.run_test(size=SIZE) as sp, op.run_test(size=SIZE) as opl:
         board = await on_board(sp, sup)
         await wait_for(sp, lambda: any(e.conversation.id == cid for e in sup.desk.store.board.queue),
                        what="the chat in the board's queue")
-        await wait_for(sp, lambda: "Vera Board" in screen_text(sup), what="the queue row on screen")
+        await wait_for(sp, lambda: "Vera [i]Board[/i]" in screen_text(sup), what="the queue row, markup inert")
 
         await live(opl, op)
         await wait_for(opl, lambda: cid in op.desk.store.queue, what="queued on the operator desk")
@@ -85,6 +85,7 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
         mt = monitor.query_one(Transcript)
         await wait_for(sp, lambda: any("my parcel [b]now[/b]?" in line for line in mt.plain_lines()),
                        what="the transcript in the monitor")
+        assert "Monitoring Vera [i]Board[/i] with Ola Op" in screen_text(sup)
         await wait_for(opl, lambda: "◉ Sam Super watching" in screen_text(op), what="the operator sees the watcher")
         await v.say("It was due on Monday")
         await wait_for(sp, lambda: any("due on Monday" in line for line in mt.plain_lines()), what="monitor follows live")

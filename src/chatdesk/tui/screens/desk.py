@@ -308,9 +308,9 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
             staff = {p.id: p.name for p in [*view.watchers, *view.joined]}
             watching = ", ".join(f"{name} {'joined' if sid in joined else 'watching'}"
                                  for sid, name in staff.items())
-            self.query_one(Composer).border_title = Content.assemble(   # short: the column is narrow
-                "Reply to ", (visitor_label(view.visitor), "bold"),
-                ("  ◉ " + watching, "bold $warning") if watching else "")
+            self.query_one(Composer).border_title = Content.assemble(   # the watchers first: the column is narrow
+                ("◉ " + watching + " · ", "bold $warning") if watching else "",
+                "Reply to ", (visitor_label(view.visitor), "bold"))
 
     def show_nothing(self) -> None:
         composer = self.query_one(Composer)

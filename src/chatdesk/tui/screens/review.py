@@ -10,6 +10,7 @@ from typing import Any, Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from chatdesk.tui.format import fit
@@ -54,7 +55,8 @@ class TranscriptReviewScreen(StaffScreen):
         with Horizontal(id="review-filters"):
             yield Input(placeholder="words (Enter searches)", id="review-q")
             operators = sorted(self.store.operators.values(), key=lambda o: o.name.lower())
-            yield Select([(o.name, o.id) for o in operators], prompt="any operator", id="review-operator",
+            yield Select([(Content(o.name), o.id) for o in operators], prompt="any operator",   # names: no markup
+                         id="review-operator",
                          disabled=not self.staff)
             yield Input(placeholder="tag", id="review-tag")
             yield Input(placeholder="from YYYY-MM-DD", id="review-since")

@@ -22,7 +22,7 @@ class LineDialog(Dialog[str]):
     def __init__(self, title: str, label: str, placeholder: str = "", submit: str = "OK",
                  initial: str = "", required: bool = True) -> None:
         super().__init__()
-        self.TITLE_TEXT, self.SUBMIT_LABEL = title, submit
+        self.TITLE_TEXT, self.SUBMIT_LABEL = Content(title), submit   # may hold a name: no markup
         self.label, self.placeholder, self.initial, self.required = label, placeholder, initial, required
 
     def fields(self) -> ComposeResult:
@@ -42,7 +42,7 @@ class CapDialog(Dialog[int]):
 
     def __init__(self, name: str, current: int, held: int) -> None:
         super().__init__()
-        self.TITLE_TEXT = f"Chat limit for {name}"
+        self.TITLE_TEXT = Content(f"Chat limit for {name}")   # a name: never markup
         self.current, self.held = current, held
 
     def fields(self) -> ComposeResult:
