@@ -111,8 +111,12 @@ REPORT_BINDINGS: list[Binding] = [
     Binding("r", "reload", "Reload", id="report.reload", tooltip="Report: fetch the figures again"),
     Binding("ctrl+f", "focus_range", "Dates", id="report.range", tooltip="Report: change the dates"),
 ]
+EXPORT_BINDINGS: list[Binding] = [
+    Binding("ctrl+j", "toggle_format", "Markdown/JSON", id="export.format",
+            tooltip="Export dialog: switch between Markdown and JSON"),
+]
 STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
-                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS]
+                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS]
 
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [

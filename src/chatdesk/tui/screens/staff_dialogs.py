@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from chatdesk.tui.keymap import EXPORT_BINDINGS
 from chatdesk.tui.screens.dialog import Dialog, value
 
 
@@ -135,7 +135,7 @@ class ExportChoice:
 class ExportDialog(Dialog[ExportChoice]):
     TITLE_TEXT = "Export transcript"
     SUBMIT_LABEL = "Export"
-    BINDINGS = [Binding("ctrl+j", "toggle_format", "Markdown/JSON", id="export.format")]
+    BINDINGS = EXPORT_BINDINGS
 
     def __init__(self, conversation_id: int, folder: Path | None = None) -> None:
         super().__init__()
