@@ -20,7 +20,7 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
         assert "Dana Park" in screen
         term.wait(r"Queue [2-9]", timeout=90)                  # a simulated visitor opened a chat too
         term.keys("C-q")
-        term.wait(r"Pane is dead \(status 0", timeout=30)
+        term.wait(r"\[exited 0\]", timeout=30)
     finally:
         term.close()
     assert list(scratch.iterdir()) == []                     # database and logs removed

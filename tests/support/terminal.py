@@ -16,7 +16,9 @@ class Terminal:
             raise RuntimeError("tmux is not installed (apt-get install tmux)")
         self.name = f"chatdesk-e2e-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in {"TERM": "xterm-256color", **env}.items()]
-        cmd = "env " + " ".join(shlex.quote(a) for a in [*env_args, *command])
+        # the shell prints the exit status after the program, so a test can wait for "[exited 0]"
+        inner = "env " + " ".join(shlex.quote(a) for a in [*env_args, *command]) + '; echo "[exited $?]"'
+        cmd = "sh -c " + shlex.quote(inner)
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]), cmd)
         self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
 
