@@ -122,3 +122,4 @@ def test_config_file_env_and_bad_values(tmp_path):
     path.write_text("this is [not toml")
     broken = load_config(path, env={})
     assert broken.url == "" and broken.problems and "Could not read" in broken.problems[0]
+

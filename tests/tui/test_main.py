@@ -19,3 +19,14 @@ def test_no_url_and_no_token_give_sentences_that_point_at_login(tmp_path, monkey
     monkeypatch.setenv("CHATDESK_TOKEN", "tok-123")
     url, email, token, _config, problem = resolve(Namespace(url="http://127.0.0.1:9/", email=None))
     assert (url, token, problem) == ("http://127.0.0.1:9", "tok-123", None)
+
+
+def test_board_settings_reach_the_desk(tmp_path):
+    from chatdesk.client.config import load_config
+    from chatdesk.tui.settings import DeskSettings
+
+    path = tmp_path / "config.toml"
+    path.write_text("sla_warn_seconds = 20\nboard_at_start = false\n")
+    config = load_config(path, env={"CHATDESK_SLA_LATE": "120"})
+    settings = DeskSettings.from_config(config)
+    assert (settings.sla_warn, settings.sla_late, settings.board_at_start) == (20.0, 120.0, False)

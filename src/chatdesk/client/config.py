@@ -40,6 +40,9 @@ class Config:
     queue_realert_seconds: float = 30.0
     checking_text: str = "One moment, I am checking that for you."
     bell: bool = True
+    sla_warn_seconds: float = 30.0      # board: a queue wait turns amber
+    sla_late_seconds: float = 90.0      # board: ... and red
+    board_at_start: bool = True         # supervisors and trainers open on the board
     problems: tuple[str, ...] = field(default=(), compare=False)   # sentences for a notification
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -48,6 +51,8 @@ class Config:
 
 _ENV = {f.name: f"CHATDESK_{f.name.upper()}" for f in fields(Config) if f.name != "problems"}
 _ENV["queue_realert_seconds"] = "CHATDESK_QUEUE_REALERT"
+_ENV["sla_warn_seconds"] = "CHATDESK_SLA_WARN"
+_ENV["sla_late_seconds"] = "CHATDESK_SLA_LATE"
 
 
 def _coerce(name: str, value: Any, problems: list[str], source: str) -> Any:
