@@ -27,6 +27,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
 FRAME = 1 / 30
+BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in the same background chat
 
 
 class DeskScreen(DeskActions, StaffNavigation, Screen):
@@ -50,6 +51,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._flush_timer = None
         self._last_flush = 0.0
         self._last_alert = 0.0
+        self._background_alerted: dict[int, float] = {}   # chat id -> when its last alert rang
         self._switch_to_on_arrival: int | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -349,6 +351,13 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._alert(text, "New chat in the queue")
 
     def alert_background_message(self, cid: int) -> None:
+        # One toast and bell per chat per few seconds: a visitor typing in short bursts should not
+        # ring five times (the tab's unread count still says how many); each toast also costs a
+        # full-screen layout (bench/).
+        now = self.clock()
+        if now - self._background_alerted.get(cid, float("-inf")) < BACKGROUND_ALERT_QUIET:
+            return
+        self._background_alerted[cid] = now
         view = self.store.conversations[cid]
         last = view.messages[-1].body if view.messages else ""
         self._alert(f"{visitor_label(view.visitor)}: {fit(last.replace(chr(10), ' '), 80)}", "New message")
