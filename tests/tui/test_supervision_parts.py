@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chatdesk.protocol.models import Approval, HourReport
+from chatdesk.protocol.models import Approval
+from chatdesk.protocol.staff import HourReport
 from chatdesk.tui.screens.board import sla_style
 from chatdesk.tui.screens.report import hour_chart, secs
 from chatdesk.tui.screens.review import parse_day

@@ -9,11 +9,11 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from chatdesk.protocol.models import (Approval, CannedCreateRequest, CannedReply, CloseRequest, Conversation,
-                                      ConversationDetail, LoginRequest, LoginResponse, Message,
-                                      Operator, OperatorPatchRequest, QueueEntry, SendMessageRequest,
-                                      TransferRequest, VisitorDetail, VisitorNote,
-                                      VisitorNoteRequest, VisitorUpdateRequest)
+from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
+                                      Operator, QueueEntry, VisitorDetail, VisitorNote)
+from chatdesk.protocol.requests import (CannedCreateRequest, CloseRequest, LoginRequest, LoginResponse,
+                                        OperatorPatchRequest, SendMessageRequest, TransferRequest,
+                                        VisitorNoteRequest, VisitorUpdateRequest)
 
 from .sanitize import clean_line
 from .staff_api import StaffApiMixin

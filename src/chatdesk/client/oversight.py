@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from chatdesk.protocol.models import (Approval, Board, Conversation, ConversationDetail, OperatorRef,
-                                      Visitor, VisitorDetail)
+from chatdesk.protocol.models import (Approval, Conversation, ConversationDetail, OperatorRef, Visitor,
+                                      VisitorDetail)
+from chatdesk.protocol.staff import Board
 
 from .sanitize import clean_value
 from .view import Change, ConversationView, placeholder_visitor

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatdesk.protocol.models import (Approval, ApprovalAction, Board, Conversation, Operator,
-                                      ReassignRequest, ReportSummary, Review, ReviewRequest,
-                                      StaffPresence, TranscriptDetail, TranscriptSummary)
+from chatdesk.protocol.models import Approval, Conversation, Operator
+from chatdesk.protocol.requests import ApprovalAction, ReassignRequest, ReviewRequest
+from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
+                                     TranscriptSummary)
 
 
 def _req(model, **fields):

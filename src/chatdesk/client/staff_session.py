@@ -15,8 +15,9 @@ import logging
 from typing import Any
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (Approval, Board, Conversation, Operator, ReportSummary, Review,
-                                      StaffPresence, TranscriptDetail, TranscriptSummary)
+from chatdesk.protocol.models import Approval, Conversation, Operator
+from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
+                                     TranscriptSummary)
 
 from .api import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage

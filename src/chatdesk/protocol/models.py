@@ -2,6 +2,8 @@
 
 Timestamps are Unix seconds (float, UTC). Ids are integers except the visitor id, which is a
 random string the widget keeps in a cookie.
+
+Request bodies are in requests.py; the board, reviews and reports in staff.py.
 """
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+
 Role = Literal["operator", "supervisor", "trainer", "admin"]
 OperatorStatus = Literal["online", "away", "on_phone", "offline"]
 ConversationState = Literal["queued", "active", "closed", "missed"]
 MessageKind = Literal["text", "note", "system", "whisper"]
 AuthorType = Literal["visitor", "operator", "system"]
-
 STAFF_ROLES: frozenset[str] = frozenset({"supervisor", "trainer", "admin"})  # see every conversation
 
 # Field limits, enforced by the server (422/413 with a sentence) and relied on by the desk.
@@ -161,119 +163,12 @@ class Event(Wire):
     client_msg_id: str | None = None    # set on message.created (same as data.client_msg_id)
 
 
-# --- request bodies ------------------------------------------------------------------------------
-
-class LoginRequest(Wire):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1024)
-
-
-class LoginResponse(Wire):
-    token: str
-    operator: Operator
-
-
-class StatusRequest(Wire):
-    status: OperatorStatus
-
-
-class SendMessageRequest(Wire):
-    client_msg_id: str = Field(min_length=1, max_length=64)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-    kind: Literal["text", "note", "whisper"] = "text"
-
-
-class TransferRequest(Wire):
-    operator_id: int | None = None
-    department: str | None = Field(default=None, max_length=MAX_NAME)
-    note: str = Field(default="", max_length=MAX_NOTE)
-
-
-class CloseRequest(Wire):
-    summary: str = Field(default="", max_length=MAX_NOTE)
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    follow_up: str | None = Field(default=None, max_length=MAX_NOTE)   # hand-off to sales
-
-
-class VisitorNoteRequest(Wire):
-    body: str = Field(min_length=1, max_length=MAX_NOTE)
-
-
-class VisitorUpdateRequest(Wire):
-    name: str | None = Field(default=None, max_length=MAX_NAME)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=40)
-
-
-class OperatorPatchRequest(Wire):
-    max_chats: int | None = Field(default=None, ge=0, le=50)
-    novice: bool | None = None
-    approval_required: bool | None = None
-
-
-class CannedCreateRequest(Wire):
-    shortcut: str = Field(min_length=1, max_length=40)
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    shared: bool = True
-
-
-class VisitorSessionRequest(Wire):
-    visitor_id: str | None = Field(default=None, max_length=64)
-    url: str = Field(default="", max_length=MAX_URL)
-    title: str = Field(default="", max_length=MAX_TITLE)
-    referrer: str = Field(default="", max_length=MAX_URL)
-
-
-class VisitorSessionResponse(Wire):
-    visitor_id: str
-    visitor_token: str
-    returning: bool
-    visit_count: int = 1
-    name: str = ""
-    conversation_id: int | None = None   # an open conversation to resume, if any
-
-
-class PageViewRequest(Wire):
-    url: str = Field(max_length=MAX_URL)
-    title: str = Field(default="", max_length=MAX_TITLE)
-    referrer: str = Field(default="", max_length=MAX_URL)
-
-
-class VisitorStartRequest(Wire):
-    client_msg_id: str = Field(min_length=1, max_length=64)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-    name: str | None = Field(default=None, max_length=MAX_NAME)
-    department: str | None = Field(default=None, max_length=MAX_NAME)
-
-
-class VisitorMessageRequest(Wire):
-    client_msg_id: str = Field(min_length=1, max_length=64)
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-
-
-class ErrorBody(Wire):
-    error: str
-    message: str
-
-
-# --- supervisors and trainers (issue 4) ----------------------------------------------------------
-
 ApprovalState = Literal["pending", "approved", "rejected"]
-ReviewMark = Literal["best", "worst"]
 
 
 class OperatorRef(Wire):
     id: int
     name: str
-
-
-class StaffPresence(Wire):
-    """Who is watching (monitor) and who joined a conversation; answer of watch/unwatch/join."""
-    conversation_id: int
-    watchers: list[OperatorRef] = Field(default_factory=list)
-    joined: list[OperatorRef] = Field(default_factory=list)
 
 
 class Approval(Wire):
@@ -292,119 +187,6 @@ class Approval(Wire):
     final_body: str | None = None       # what the visitor got (edited or not); None unless approved
     message_id: int | None = None       # the real message, once approved
     note: str = ""                      # the trainer's reason or coaching remark
-
-
-class ApprovalAction(Wire):
-    action: Literal["approve", "reject"]
-    body: str | None = Field(default=None, min_length=1, max_length=MAX_BODY)   # edited text
-    note: str = Field(default="", max_length=MAX_NOTE)
-
-
-class ApprovalAnswer(Wire):
-    """202 answer of POST /conversations/{id}/messages when the author needs approval."""
-    approval: Approval
-
-
-class ReassignRequest(Wire):
-    operator_id: int = Field(ge=1, le=2 ** 62)
-    note: str = Field(default="", max_length=MAX_NOTE)
-
-
-class BoardWait(Wire):
-    conversation_id: int
-    visitor_name: str = ""
-    waiting_since: float                # the visitor's oldest unanswered message
-
-
-class BoardOperator(Wire):
-    id: int
-    name: str
-    role: Role
-    status: OperatorStatus
-    active_chats: int = 0
-    max_chats: int = 4
-    novice: bool = False
-    approval_required: bool = False
-    first_response_median: float | None = None   # seconds, chats first answered today
-    first_responses: int = 0
-    longest_wait: BoardWait | None = None
-    pending_approvals: int = 0
-
-
-class Board(Wire):
-    generated_at: float
-    since: float                        # start of "today" (server's local midnight) or ?since=
-    operators: list[BoardOperator] = Field(default_factory=list)
-    queue: list[QueueEntry] = Field(default_factory=list)
-    missed_today: int = 0
-    missed: list[Conversation] = Field(default_factory=list)    # newest first, at most 100
-    pending_approvals: int = 0
-
-
-class Review(Wire):
-    id: int
-    conversation_id: int
-    reviewer_id: int | None = None
-    reviewer_name: str = ""
-    mark: ReviewMark | None = None
-    note: str = ""
-    ts: float
-
-
-class ReviewRequest(Wire):
-    mark: ReviewMark | None = None
-    note: str = Field(default="", max_length=MAX_NOTE)
-
-
-class RatingRequest(Wire):
-    rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=MAX_NOTE)
-
-
-class TranscriptSummary(Wire):
-    conversation: Conversation
-    visitor_name: str = ""
-    message_count: int = 0
-    marks: list[ReviewMark] = Field(default_factory=list)
-    snippet: str = ""                   # the first matching message when searching
-
-
-class TranscriptDetail(Wire):
-    conversation: Conversation
-    visitor: Visitor
-    journey: list[PageView] = Field(default_factory=list)   # the visit the chat happened in
-    messages: list[Message] = Field(default_factory=list)   # every kind, seq order
-    reviews: list[Review] = Field(default_factory=list)
-    rating_comment: str = ""
-
-
-class ReportFigures(Wire):
-    chats: int = 0
-    answered: int = 0
-    missed: int = 0
-    first_response_median: float | None = None   # seconds from queued to first operator reply
-    first_response_p90: float | None = None
-    handle_median: float | None = None           # seconds from accepted to closed
-    handle_p90: float | None = None
-    rating_average: float | None = None
-    ratings: int = 0
-
-
-class OperatorReport(ReportFigures):
-    operator_id: int
-    name: str = ""
-
-
-class HourReport(ReportFigures):
-    hour: int                           # 0-23, server local time of queued_at
-
-
-class ReportSummary(Wire):
-    since: float
-    until: float
-    totals: ReportFigures
-    by_operator: list[OperatorReport] = Field(default_factory=list)
-    by_hour: list[HourReport] = Field(default_factory=list)     # always 24 rows
 
 
 ConversationDetail.model_rebuild()

@@ -10,9 +10,9 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, ApprovalAnswer, CloseRequest, Conversation,
-                                      ConversationDetail, Message, SendMessageRequest, TransferRequest,
-                                      Wire)
+from chatdesk.protocol.models import MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message, Wire
+from chatdesk.protocol.requests import CloseRequest, SendMessageRequest, TransferRequest
+from chatdesk.protocol.staff import ApprovalAnswer
 
 from .. import approvals
 from .. import conversations as convs

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy import insert, select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (LoginRequest, LoginResponse, Operator, OperatorPatchRequest,
-                                      StatusRequest)
+from chatdesk.protocol.models import Operator
+from chatdesk.protocol.requests import LoginRequest, LoginResponse, OperatorPatchRequest, StatusRequest
 
 from .. import queries, schema
 from ..auth import (DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff,

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (Conversation, RatingRequest, ReportSummary, Review, ReviewRequest,
-                                      TranscriptDetail)
+from chatdesk.protocol.models import Conversation
+from chatdesk.protocol.requests import RatingRequest, ReviewRequest
+from chatdesk.protocol.staff import ReportSummary, Review, TranscriptDetail
 
 from .. import queries, reports, transcripts
 from ..auth import Actor, current_operator, current_visitor, require_staff

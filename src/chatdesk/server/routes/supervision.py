@@ -6,8 +6,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from chatdesk.protocol.models import (Approval, ApprovalAction, Board, Conversation, ReassignRequest,
-                                      StaffPresence)
+from chatdesk.protocol.models import Approval, Conversation
+from chatdesk.protocol.requests import ApprovalAction, ReassignRequest
+from chatdesk.protocol.staff import Board, StaffPresence
 
 from .. import approvals, board, supervision
 from ..auth import Actor, current_operator, require_staff

@@ -11,9 +11,9 @@ from pydantic import Field
 from sqlalchemy import func, insert, select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (MAX_BODY, PageViewRequest, VisitorMessageRequest,
-                                      VisitorSessionRequest, VisitorSessionResponse, VisitorStartRequest,
-                                      Wire)
+from chatdesk.protocol.models import MAX_BODY, Wire
+from chatdesk.protocol.requests import (PageViewRequest, VisitorMessageRequest, VisitorSessionRequest,
+                                        VisitorSessionResponse, VisitorStartRequest)
 
 from .. import conversations as convs
 from .. import queries, schema

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy import insert, or_, select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import VisitorDetail, VisitorNote, VisitorNoteRequest, VisitorUpdateRequest
+from chatdesk.protocol.models import VisitorDetail, VisitorNote
+from chatdesk.protocol.requests import VisitorNoteRequest, VisitorUpdateRequest
 
 from .. import conversations as convs
 from .. import queries, schema
