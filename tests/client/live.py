@@ -12,7 +12,7 @@ import httpx
 from chatdesk.client.session import DeskSession
 
 
-async def wait_for(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
+async def wait_for(predicate: Callable[[], object], timeout: float = 30.0, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()

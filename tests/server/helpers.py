@@ -20,7 +20,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-async def wait_for(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 10.0) -> Any:
+async def wait_for(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
     """Poll until check() returns something truthy; fail with `what` after the deadline."""
     deadline = time.monotonic() + timeout
     while True:
