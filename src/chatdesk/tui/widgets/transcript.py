@@ -236,7 +236,6 @@ class Transcript(ScrollView, can_focus=True):
             if i == 0 and (self._last_head is None or self._last_head[0][:2] != ("operator", self.my_id)):
                 lines.append(((" You", "transcript--me"),))
             kind = getattr(item, "kind", "text")
-            is_note = kind in ("note", "whisper")
             role = {"note": "transcript--note", "whisper": "transcript--whisper"}.get(kind, "transcript--pending")
             parts = wrap({"note": "✎ ", "whisper": "✉ "}.get(kind, "") + item.body, width)
             state = getattr(item, "state", "pending")
