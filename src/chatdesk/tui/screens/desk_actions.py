@@ -2,10 +2,10 @@
 unreachable server becomes an error notification carrying the server's (or client's) sentence."""
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable
 
 from chatdesk.protocol.models import MAX_BODY
+from chatdesk.tui.api_worker import call_api
 from chatdesk.tui.format import visitor_label
 from chatdesk.tui.screens.callback import CallbackChoice, CallbackDialog
 from chatdesk.tui.screens.close import CloseChoice, CloseDialog
@@ -31,20 +31,7 @@ class DeskActions:
     # --- plumbing --------------------------------------------------------------------------------
     def call_api(self, what: str, call: Callable[[], Any],
                  done: Callable[[Any], None] | None = None, quiet: bool = False) -> None:
-        """Run `call()` (sync or async) in a worker; notify the sentence if it fails (unless quiet)."""
-        async def work() -> None:
-            try:
-                result = call()
-                if inspect.isawaitable(result):
-                    result = await result
-            except Exception as exc:  # ApiError / ApiUnavailable carry a sentence for people
-                if not quiet:
-                        self.notify(str(exc) or f"{what} failed.", title=what, severity="error",
-                                markup=False, timeout=10)
-                return
-            if done is not None:
-                done(result)
-        self.run_worker(work(), group="api", exit_on_error=False)
+        call_api(self, what, call, done, quiet)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_CHAT and self.active_id is None:

@@ -3,11 +3,12 @@ a refusal into a notification with the server's sentence, a store subscription t
 when the screen goes, and Esc to go back."""
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable
 
 from textual.binding import Binding
 from textual.screen import Screen
+
+from chatdesk.tui.api_worker import call_api
 
 
 class StaffScreen(Screen):
@@ -33,19 +34,7 @@ class StaffScreen(Screen):
             self._unsubscribe = None
 
     def call_api(self, what: str, call: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        """Run `call()` (sync or async) in a worker; a failure becomes an error notification."""
-        async def work() -> None:
-            try:
-                result = call()
-                if inspect.isawaitable(result):
-                    result = await result
-            except Exception as exc:   # ApiError / ApiUnavailable carry a sentence for people
-                self.notify(str(exc) or f"{what} failed.", title=what, severity="error", markup=False,
-                            timeout=10)
-                return
-            if done is not None:
-                done(result)
-        self.run_worker(work(), group="api", exit_on_error=False)
+        call_api(self, what, call, done)
 
     def action_help(self) -> None:
         from chatdesk.tui.screens.help import HelpScreen

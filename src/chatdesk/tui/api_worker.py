@@ -1,0 +1,24 @@
+"""Network calls from a screen: in a worker, never in the handler, and a failure becomes a
+notification with the server's sentence (ApiError / ApiUnavailable carry one for people)."""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+
+def call_api(node: Any, what: str, call: Callable[[], Any],
+             done: Callable[[Any], None] | None = None, quiet: bool = False) -> None:
+    """Run `call()` (sync or async) in a worker of `node`; `done(result)` on success."""
+    async def work() -> None:
+        try:
+            result = call()
+            if inspect.isawaitable(result):
+                result = await result
+        except Exception as exc:  # noqa: BLE001 - every failure is told, none crashes the desk
+            if not quiet:
+                node.notify(str(exc) or f"{what} failed.", title=what, severity="error",
+                            markup=False, timeout=10)
+            return
+        if done is not None:
+            done(result)
+    node.run_worker(work(), group="api", exit_on_error=False)
