@@ -12,12 +12,12 @@ import asyncio
 import json
 import logging
 import os
-import random
 from pathlib import Path
 from typing import Awaitable, Callable
 
 from chatdesk.protocol.models import Message
 
+from .backoff import pause_or_wake
 from .api import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage
 
@@ -142,11 +142,7 @@ class Outbox:
             delay = min(delay * 2, BACKOFF_MAX)
 
     async def _sleep(self, delay: float) -> None:
-        self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), delay * random.uniform(0.8, 1.2))
-        except asyncio.TimeoutError:
-            pass
+        await pause_or_wake(self._wake, delay)
 
     # --- persistence ---------------------------------------------------------------------------
     def _load(self) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from typing import Any, Awaitable, Callable
 
 from chatdesk.protocol import events as ev
+
+from .backoff import pause_or_wake
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +184,7 @@ class EventStream:
                 pass
 
     async def _sleep(self, delay: float) -> None:
-        self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), delay * random.uniform(0.8, 1.2))
-        except asyncio.TimeoutError:
-            pass
+        await pause_or_wake(self._wake, delay)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
