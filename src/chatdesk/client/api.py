@@ -10,7 +10,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
-                                      Operator, QueueEntry, VisitorDetail, VisitorNote)
+                                      MessagePage, Operator, QueueEntry, VisitorDetail, VisitorNote)
 from chatdesk.protocol.requests import (CannedCreateRequest, CloseRequest, LoginRequest, LoginResponse,
                                         OperatorPatchRequest, SendMessageRequest, TransferRequest,
                                         VisitorNoteRequest, VisitorUpdateRequest)
@@ -140,8 +140,21 @@ class ApiClient(StaffApiMixin):
         return self._parse_list(Conversation, await self._request("GET", "/conversations", params=params),
                                 "conversations")
 
-    async def conversation(self, conversation_id: int) -> ConversationDetail:
-        return self._parse(ConversationDetail, await self._request("GET", f"/conversations/{conversation_id}"))
+    async def conversation(self, conversation_id: int, *, last: int | None = None,
+                           after_seq: int | None = None, events: bool = True) -> ConversationDetail:
+        """The whole conversation by default; `last`: only its newest messages (`has_older` says
+        if there are more); `after_seq`: only messages after that seq; `events=False`: no event log."""
+        params: dict[str, Any] = {} if events else {"events": "false"}
+        if last is not None:
+            params["last"] = last
+        if after_seq is not None:
+            params["after_seq"] = after_seq
+        return self._parse(ConversationDetail, await self._request(
+            "GET", f"/conversations/{conversation_id}", params=params or None))
+
+    async def older_messages(self, conversation_id: int, before_seq: int, limit: int) -> MessagePage:
+        return self._parse(MessagePage, await self._request(
+            "GET", f"/conversations/{conversation_id}/messages", params={"before_seq": before_seq, "limit": limit}))
 
     async def accept(self, conversation_id: int) -> Any:
         return await self._request("POST", f"/conversations/{conversation_id}/accept")

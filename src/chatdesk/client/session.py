@@ -24,6 +24,7 @@ from .view import ConversationView
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 15.0
+HISTORY_PAGE = 200          # messages a chat opens with; older ones come as the operator scrolls up
 
 
 def default_state_dir() -> Path:
@@ -42,10 +43,12 @@ def ws_url_for(base_url: str) -> str:
 
 class DeskSession(StaffSessionMixin):
     def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None, *,
-                 http_timeout: float = 10.0, ping_interval: float = 10.0):
+                 http_timeout: float = 10.0, ping_interval: float = 10.0, history_page: int = HISTORY_PAGE):
         """`http_timeout` and `ping_interval` bound how long a dead connection goes unnoticed
-        (a chaos test through a lossy proxy wants them short)."""
+        (a chaos test through a lossy proxy wants them short); `history_page`: messages a chat
+        opens with, and how many more each scroll to the top fetches."""
         self.base_url = base_url.rstrip("/")
+        self.history_page = history_page
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
         self._api = ApiClient(self.base_url, token, timeout=http_timeout)
         self._store = DeskStore()
@@ -58,6 +61,7 @@ class DeskSession(StaffSessionMixin):
         self._synced = False
         self._first_sync: asyncio.Future[None] | None = None
         self._reloads: dict[int, asyncio.Task] = {}
+        self._older: dict[int, asyncio.Future] = {}
         self._store.on_reload_needed = self._schedule_reload
         self._store.on_echo = self._on_echo
         self._init_staff()
@@ -193,7 +197,11 @@ class DeskSession(StaffSessionMixin):
             return None             # no longer ours to read (transferred away)
 
     async def _load_one(self, conversation_id: int, visitor_id: str = ""):
-        detail = await self._api.conversation(conversation_id)
+        """A conversation as the desk shows it: its last page of messages when new to the desk,
+        everything the view already covers when reloaded (see ConversationView.history_request)."""
+        view = self._store.view(conversation_id)
+        window = view.history_request() if view is not None and view.messages else {"last": self.history_page}
+        detail = await self._api.conversation(conversation_id, events=False, **window)
         try:
             visitor: VisitorDetail | None = await self._api.visitor(visitor_id or detail.conversation.visitor_id)
         except ApiError:
@@ -243,6 +251,19 @@ class DeskSession(StaffSessionMixin):
         await self._api.accept(conversation_id)
         view = await self._reload(conversation_id)
         return view or self._store.conversations.get(conversation_id)
+
+    async def load_older(self, conversation_id: int) -> bool:
+        """The page of messages before the oldest one the view holds; False when there is none."""
+        view = self._store.view(conversation_id)
+        if view is None or not view.has_older or not view.messages:
+            return False
+        task = self._older.get(conversation_id)
+        if task is None or task.done():        # one fetch at a time per chat, however often asked
+            task = self._older[conversation_id] = asyncio.ensure_future(self._api.older_messages(
+                conversation_id, view.messages[0].seq, self.history_page))
+        page = await asyncio.shield(task)
+        self._store.add_older(conversation_id, page)
+        return bool(page.messages)
 
     def send(self, conversation_id: int, body: str, kind: str = "text") -> OutgoingMessage:
         """Returns at once with the pending message; the outbox delivers it."""

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 
 from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
-                                      Operator, PageView, QueueEntry, Visitor, VisitorDetail, VisitorNote)
+                                      MessagePage, Operator, PageView, QueueEntry, Visitor, VisitorDetail,
+                                      VisitorNote)
 
 from .oversight import OversightMixin
 from .outgoing import OutgoingMessage
@@ -172,11 +173,20 @@ class DeskStore(OversightMixin):
             view.set_approval(a)
             self.approvals[a.id] = a
         view.replace_messages(detail.messages)
+        view.has_older = detail.has_older
         if self.on_echo is not None:       # a reload may be the first we hear of our own message
             for m in detail.messages:
                 if m.client_msg_id and m.author_type == "operator":
                     self.on_echo(m)
         return view
+
+    def add_older(self, conversation_id: int, page: MessagePage) -> None:
+        """Older messages fetched for a transcript scrolled to its top."""
+        view = self.view(conversation_id)
+        if view is not None:
+            view.replace_messages(clean_value(page.messages))
+            view.has_older = page.has_older
+            self._emit(Change("messages", conversation_id, "older"))
 
     def _is_mine_and_open(self, conv: Conversation) -> bool:
         return conv.state == "active" and self.me is not None and conv.operator_id == self.me.id

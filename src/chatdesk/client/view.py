@@ -54,6 +54,7 @@ class ConversationView:
     joined: list[OperatorRef] = field(default_factory=list)     # staff who joined it
     approvals: list[Approval] = field(default_factory=list)     # held novice messages (id order)
     monitored: bool = False              # a staff member's read-only view of someone else's chat
+    has_older: bool = False              # the server holds messages older than messages[0]
     _ids: set[int] = field(default_factory=set, repr=False)
 
     @property
@@ -89,6 +90,13 @@ class ConversationView:
         for m in self.messages:
             self.drop_pending(m.client_msg_id)
         self.recompute_waiting()
+
+    def history_request(self) -> dict[str, int]:
+        """What a REST reload of this view asks for so that it covers every message the view shows
+        and no hole opens between them: from the first one on when older ones were never loaded."""
+        if self.has_older and self.messages:
+            return {"after_seq": self.messages[0].seq - 1}
+        return {}
 
     def drop_pending(self, client_msg_id: str | None) -> bool:
         if not client_msg_id:

@@ -141,6 +141,13 @@ class ConversationDetail(Wire):
     watchers: list["OperatorRef"] = Field(default_factory=list)   # staff monitoring it now
     joined: list["OperatorRef"] = Field(default_factory=list)     # staff who joined (write to the visitor)
     approvals: list["Approval"] = Field(default_factory=list)     # novice messages held for a trainer
+    has_older: bool = False             # messages older than the first one here exist (paged read)
+
+
+class MessagePage(Wire):
+    """Older messages of a conversation, for a transcript scrolled to its top."""
+    messages: list[Message] = Field(default_factory=list)
+    has_older: bool = False
 
 
 class CannedReply(Wire):

@@ -102,6 +102,31 @@ async def messages(conn: AsyncConnection, cid: int, visitor_view: bool = False) 
     return [message_dict(r) for r in (await conn.execute(q.order_by(M.c.seq))).all()]
 
 
+async def message_page(conn: AsyncConnection, cid: int, *, last: int | None = None,
+                       after_seq: int | None = None, before_seq: int | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Messages with after_seq < seq < before_seq (either bound optional), only the newest `last`
+    of them when given, in seq order; and whether any message is older than the first returned
+    (so a desk can open a 100,000-message chat with its last page and fetch the rest on scroll)."""
+    q = select(M).where(M.c.conversation_id == cid)
+    if after_seq is not None:
+        q = q.where(M.c.seq > after_seq)
+    if before_seq is not None:
+        q = q.where(M.c.seq < before_seq)
+    if last is None:
+        rows = (await conn.execute(q.order_by(M.c.seq))).all()
+    else:
+        rows = list(reversed((await conn.execute(q.order_by(M.c.seq.desc()).limit(last))).all()))
+    if rows:
+        first = rows[0].seq
+    elif before_seq is not None:
+        first = before_seq
+    else:
+        first = None if after_seq is None else after_seq + 1
+    older = first is not None and (await conn.execute(
+        select(M.c.id).where(M.c.conversation_id == cid, M.c.seq < first).limit(1))).first() is not None
+    return [message_dict(r) for r in rows], older
+
+
 async def open_conversation_id(conn: AsyncConnection, vid: str) -> int | None:
     return (await conn.execute(select(C.c.id).where(C.c.visitor_id == vid, C.c.state.in_(OPEN_STATES))
                                .order_by(C.c.id.desc()).limit(1))).scalar()

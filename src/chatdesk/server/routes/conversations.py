@@ -10,7 +10,8 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message, Wire
+from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message,
+                                      MessagePage, Wire)
 from chatdesk.protocol.requests import CloseRequest, SendMessageRequest, TransferRequest
 from chatdesk.protocol.staff import ApprovalAnswer
 
@@ -25,6 +26,7 @@ from ..state import ctx_of
 router = APIRouter()
 C, M, V = schema.conversations, schema.messages, schema.visitors
 ID = Path(ge=1, le=2 ** 62)
+DEFAULT_PAGE, MAX_PAGE = 200, 5_000     # messages per paged read
 
 
 class CallbackRequest(Wire):
@@ -83,17 +85,39 @@ async def list_conversations(request: Request, actor: Actor = Depends(current_op
 
 
 @router.get("/conversations/{cid}", response_model=ConversationDetail)
-async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current_operator)):
+async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current_operator),
+                 last: int | None = Query(None, ge=1, le=MAX_PAGE, description="only the newest N messages"),
+                 after_seq: int | None = Query(None, ge=0, le=2 ** 62),
+                 events: bool = Query(True, description="include the event log")):
+    """Everything by default; a desk opening a long chat asks for `last=N` (and `has_older` says
+    whether there is more), a reload for `after_seq=S`, and neither needs the event list."""
     ctx = ctx_of(request)
     async with ctx.store.read() as conn:
         conv = await readable(conn, cid, actor)
         visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
-        events = (await conn.execute(select(E).where(E.c.conversation_id == cid).order_by(E.c.seq))).all()
+        msgs, older = await queries.message_page(conn, cid, last=last, after_seq=after_seq)
+        frames = []
+        if events:
+            q = select(E).where(E.c.conversation_id == cid)
+            if after_seq is not None:
+                q = q.where(E.c.seq > after_seq)
+            frames = [EventRow.from_db(r).frame() for r in (await conn.execute(q.order_by(E.c.seq))).all()]
         presence = await supervision.presence(conn, conv)
         held = await approvals.listing(conn, None, cid, None if actor.is_staff else actor.id)
-        return {"conversation": conv, "visitor": visitor, "messages": await queries.messages(conn, cid),
-                "events": [EventRow.from_db(r).frame() for r in events],
-                "watchers": presence["watchers"], "joined": presence["joined"], "approvals": held}
+        return {"conversation": conv, "visitor": visitor, "messages": msgs, "has_older": older,
+                "events": frames, "watchers": presence["watchers"], "joined": presence["joined"],
+                "approvals": held}
+
+
+@router.get("/conversations/{cid}/messages", response_model=MessagePage)
+async def older_messages(request: Request, cid: int = ID, actor: Actor = Depends(current_operator),
+                         before_seq: int = Query(..., ge=1, le=2 ** 62),
+                         limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE)):
+    """The `limit` messages just before `before_seq`: a transcript scrolled to its top."""
+    async with ctx_of(request).store.read() as conn:
+        await readable(conn, cid, actor)
+        msgs, older = await queries.message_page(conn, cid, last=limit, before_seq=before_seq)
+        return {"messages": msgs, "has_older": older}
 
 
 @router.post("/conversations/{cid}/accept", response_model=Conversation)

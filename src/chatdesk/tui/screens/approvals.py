@@ -19,6 +19,8 @@ from chatdesk.tui.widgets.transcript import Transcript
 
 NEEDS_ONE = {"approve", "edit_approve", "reject"}
 
+CONTEXT_MESSAGES = 200        # how much of the chat a trainer sees around a held message
+
 
 class ApprovalQueueScreen(StaffScreen):
     BINDINGS = APPROVAL_BINDINGS
@@ -109,7 +111,7 @@ class ApprovalQueueScreen(StaffScreen):
 
         async def fetch() -> Any:
             from chatdesk.client.sanitize import clean_value
-            return clean_value(await self.session.api.conversation(a.conversation_id))
+            return clean_value(await self.session.api.conversation(a.conversation_id, last=CONTEXT_MESSAGES, events=False))
 
         def got(detail: Any) -> None:
             if gen != self._context_gen:

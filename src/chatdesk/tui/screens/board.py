@@ -98,7 +98,7 @@ class BoardScreen(StaffScreen):
             convs = [clean_value(c) for c in await self.session.api.conversations()]
             known = self._visitor_names(self.store.board)
             for c in [c for c in convs if c.id not in known][:20]:    # once per chat: names are kept
-                detail = await self.session.api.conversation(c.id)
+                detail = await self.session.api.conversation(c.id, last=1, events=False)   # for the name
                 self.live_names[c.id] = visitor_label(detail.visitor.model_copy(
                     update={"name": clean_line(detail.visitor.name, 120)}))
             return convs

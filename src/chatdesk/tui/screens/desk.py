@@ -239,7 +239,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         view = self.store.conversations.get(cid)
         transcript = self.transcripts.get(cid)
         if view is not None and transcript is not None:
-            transcript.set_messages(view.messages, view.pending, view.approvals)
+            transcript.set_messages(view.messages, view.pending, view.approvals, view.has_older)
 
     def sync_tab_labels(self) -> None:
         now = self.clock()
@@ -276,7 +276,11 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
     def on_composer_page_requested(self, event: Composer.PageRequested) -> None:
         transcript = self.transcripts.get(self.active_id) if self.active_id is not None else None
         if transcript is not None:
-            (transcript.scroll_page_down if event.direction > 0 else transcript.scroll_page_up)(animate=False)
+            transcript.scroll_page_down(animate=False) if event.direction > 0 else transcript.page_up()
+
+    def on_transcript_older_wanted(self, event: Transcript.OlderWanted) -> None:
+        cid = event.conversation_id
+        self.call_api("Older messages", lambda: self.session.load_older(cid))
 
     def sync_sidebar(self) -> None:
         view = self.store.conversations.get(self.active_id) if self.active_id is not None else None

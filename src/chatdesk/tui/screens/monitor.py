@@ -95,10 +95,13 @@ class MonitorScreen(StaffScreen):
             self.taken = True                       # it became mine (take over): go to the desk tab
             self.back_to_desk(self.conversation_id)
 
+    def on_transcript_older_wanted(self, event: Transcript.OlderWanted) -> None:
+        self.call_api("Older messages", lambda: self.session.load_older(event.conversation_id))
+
     def sync_all(self) -> None:
         view = self.view
         if view is not None:
-            self.query_one(Transcript).set_messages(view.messages, view.pending, view.approvals)
+            self.query_one(Transcript).set_messages(view.messages, view.pending, view.approvals, view.has_older)
             self.query_one(JourneySidebar).set_visitor(view.visitor, self.conversation_id)
         self.sync_header()
         self.refresh_bindings()

@@ -21,6 +21,7 @@ from chatdesk.tui.format import fmt_clock
 Span = tuple[str, str]            # (plain text, component class)
 Line = tuple[Span, ...]
 GROUP_GAP = 300.0                 # a new header after five quiet minutes even from the same author
+OLDER_HINT = "  ↑ older messages: scroll up (PageUp) to load them"
 STATE_MARK = {"pending": " ○ sending…", "sent": " ✓", "failed": " ✗ not sent"}
 
 
@@ -103,6 +104,13 @@ class Transcript(ScrollView, can_focus=True):
             super().__init__()
             self.conversation_id, self.count = conversation_id, count
 
+    class OlderWanted(TextualMessage):
+        """The operator reached the top of a transcript whose older messages are not loaded yet."""
+
+        def __init__(self, conversation_id: int) -> None:
+            super().__init__()
+            self.conversation_id = conversation_id
+
     def __init__(self, conversation_id: int, my_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.conversation_id = conversation_id
@@ -117,15 +125,21 @@ class Transcript(ScrollView, can_focus=True):
         self.unseen = 0
         self._approval_states: tuple = ()    # (id, state) of the approvals last laid out
         self._approval_by_cmid: dict[str, Any] = {}
+        self.has_older = False               # the server holds older messages than the first here
 
     # --- data in -------------------------------------------------------------------------------
     def set_messages(self, messages: Sequence[Any], pending: Sequence[Any] = (),
-                     approvals: Sequence[Any] = ()) -> None:
+                     approvals: Sequence[Any] = (), has_older: bool = False) -> None:
         """Show these messages (seq order), a novice's held messages (`approvals`: pending and
         rejected ones inline by time, approved ones as a mark on their message) and outgoing
-        items. Appends are laid out incrementally."""
+        items; `has_older`: a first line says older messages come on scrolling up. Appends are
+        laid out incrementally; older messages put in front keep what the operator reads in place."""
         states = tuple((a.id, a.state) for a in approvals)
-        relayout = states != self._approval_states      # a state changed: lay everything out again
+        relayout = states != self._approval_states or has_older != self.has_older
+        self.has_older = has_older
+        lines_before = len(self._lines)
+        prepended = bool(self._messages and messages) and _key(messages[-1]) == _key(self._messages[-1]) \
+            and _key(messages[0]) != _key(self._messages[0])
         if relayout:
             self._approval_states = states
             self._approval_by_cmid = {a.client_msg_id: a for a in approvals}
@@ -145,6 +159,11 @@ class Transcript(ScrollView, can_focus=True):
         else:
             self._relayout()
         self._pending_lines = self._layout_pending()
+        if prepended and not self.follow:
+            # older history came in above: scroll by as many lines so the view does not jump
+            self._update_size()
+            self.scroll_to(y=self.scroll_y + len(self._lines) - lines_before, animate=False, immediate=True)
+            return
         self._update_size(new_count=max(0, added))
 
     @property
@@ -157,7 +176,7 @@ class Transcript(ScrollView, can_focus=True):
 
     # --- layout --------------------------------------------------------------------------------
     def _relayout(self) -> None:
-        self._lines = []
+        self._lines = [((OLDER_HINT, "transcript--system"),)] if self.has_older else []
         self._last_head = None
         self._layout_messages(self._messages)
         self._pending_lines = self._layout_pending()
@@ -279,9 +298,21 @@ class Transcript(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if self.size.height:
             self.follow = new >= self.max_scroll_y
+            if new < 1 <= old:
+                self.want_older()
             if self.follow and self.unseen:
                 self.unseen = 0
                 self.post_message(self.UnseenChanged(self.conversation_id, 0))
+
+    def want_older(self) -> None:
+        if self.has_older:
+            self.post_message(self.OlderWanted(self.conversation_id))
+
+    def page_up(self) -> None:
+        """PageUp from the reply box; at the top it asks for older messages."""
+        if self.scroll_y < 1:
+            self.want_older()
+        self.scroll_page_up(animate=False)
 
     # --- rendering -----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
