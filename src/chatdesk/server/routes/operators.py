@@ -15,7 +15,7 @@ from chatdesk.protocol.requests import LoginRequest, LoginResponse, OperatorPatc
 from .. import queries, schema
 from ..auth import (DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff,
                     token_hash, verify_password)
-from ..errors import ApiError, not_found
+from ..errors import ApiError, conflict, not_found
 from ..state import ctx_of
 
 router = APIRouter()
@@ -34,8 +34,20 @@ async def set_status(ctx, oid: int, status: str) -> dict:
         row = await queries.operator_row(tx.conn, oid)
         if row.status == status:
             return await queries.operator(tx.conn, oid)
+        if status == "on_phone":
+            await _refuse_phone_while_chatting(tx.conn, oid)
         await tx.conn.execute(update(O).where(O.c.id == oid).values(status=status))
         return await _emit_operator(tx, ev.OPERATOR_STATUS, oid)
+
+
+async def _refuse_phone_while_chatting(conn, oid: int) -> None:
+    """An operator is on chat or on the phone, never both (away only stops routing, so it stays
+    allowed). Checked inside the status transaction: no accept can slip in between."""
+    held = await queries.active_count(conn, oid)
+    if held:
+        chats = "1 chat" if held == 1 else f"{held} chats"
+        raise conflict("holding_chats",
+                       f"You still hold {chats}: transfer or close them before going on the phone.")
 
 
 @router.post("/auth/login", response_model=LoginResponse)
