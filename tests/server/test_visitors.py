@@ -90,3 +90,24 @@ async def test_operators_departments_and_status_events(shared):
     ops = {o["email"]: o for o in (await lead.ok("GET", "/operators"))["operators"]}
     assert ops[ana.email]["departments"] == ["sales"] and ops[ana.email]["status"] == "on_phone"
     assert {"sales", "support"} <= set((await ana.ok("GET", "/departments"))["departments"])
+
+
+async def test_time_on_site_grows_with_page_views(shared):
+    ana = await Operator.create(shared, "ana@example.com")
+    v = await Visitor.arrive(shared, url="https://shop.example/", title="Home")
+    cid = await v.start_chat("Just browsing")
+
+    async def journey() -> dict:
+        return await ana.ok("GET", f"/visitors/{v.id}")
+    first = await journey()
+    assert cid in [c["id"] for c in first["past_conversations"]]
+    await asyncio.sleep(1.0)            # the input of this test: a second on the page
+    await v.view("https://shop.example/boots", "Boots")
+    later = await journey()
+    # Measured with the server's own timestamps of the two page views, never the test's clock.
+    home, boots = later["pageviews"][0]["ts"], later["pageviews"][-1]["ts"]
+    assert [p["title"] for p in later["pageviews"]] == ["Home", "Boots"]
+    assert boots - home >= 1.0
+    assert later["time_on_site"] >= boots - home
+    assert later["time_on_site"] > first["time_on_site"] + 0.9   # it grew by about the second we waited
+    assert later["time_on_site"] < boots - home + 1.0   # from this visit's start, not some earlier time
