@@ -116,3 +116,52 @@ async def test_report_summary_by_operator_and_hour(shared):
     assert len(rep["by_hour"]) == 24 and sum(h["chats"] for h in rep["by_hour"]) == 4
     r = await lead.get(f"/reports/summary?since={time.time() + 10}&until={time.time()}")
     assert r.status_code == 422
+
+
+async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared):
+    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
+    word = f"okapi{int(time.time() * 1000) % 100000}"
+    closed = []
+    for n in range(3):
+        _, cid = await _closed_chat(shared, ana, f"{word} number {n}")
+        closed.append((cid, (await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["closed_at"]))
+    (first, t0), (second, t1), (third, t2) = closed
+    assert t0 < t1 < t2
+
+    async def ids(query: str) -> list[int]:
+        return [t["conversation"]["id"] for t in (await lead.ok("GET", f"/transcripts?q={word}&{query}"))["transcripts"]]
+    assert await ids(f"until={t1}") == [first]                    # closed exactly at `until`: left out
+    assert await ids(f"until={t2}") == [second, first]            # newest first
+    assert await ids(f"until={t2 + 0.001}") == [third, second, first]
+    assert await ids(f"until={t0}") == []
+    assert await ids(f"since={t1}&until={t2}") == [second]        # since is inclusive, until is not
+    assert await ids(f"since={t0}&until={t2}") == [second, first]
+
+
+async def test_report_until_counts_only_chats_that_started_before_it(shared):
+    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="admin"), operators(shared, "ana"))
+    _, answered = await _active_chat(shared, ana, "before the bound")
+    await ana.say(answered, "hello")
+    await ana.ok("POST", f"/conversations/{answered}/close", {})
+    gone = await Visitor.arrive(shared)
+    missed = await gone.start_chat("after the bound, and nobody came")
+    await gone.ok("POST", f"/visitor/conversations/{missed}/close")
+    _, later = await _active_chat(shared, ana, "after everything")
+    await ana.say(later, "hello again")
+    await ana.ok("POST", f"/conversations/{later}/close", {})
+    started = [(await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["queued_at"]
+               for cid in (answered, missed, later)]
+    assert started == sorted(started) and len(set(started)) == 3
+
+    async def totals(since: float, until: float) -> dict:
+        rep = await lead.ok("GET", f"/reports/summary?since={since}&until={until}")
+        assert (rep["since"], rep["until"]) == (since, until)
+        return rep["totals"] | {"operators": [(r["operator_id"], r["chats"]) for r in rep["by_operator"]],
+                                "hours": sum(h["chats"] for h in rep["by_hour"])}
+    t = await totals(started[0], started[1])                      # the missed chat starts at `until`
+    assert (t["chats"], t["answered"], t["missed"], t["hours"]) == (1, 1, 0, 1)
+    assert t["operators"] == [(ana.id, 1)]
+    t = await totals(started[0], started[2])
+    assert (t["chats"], t["answered"], t["missed"], t["hours"]) == (2, 1, 1, 2)
+    t = await totals(started[0], started[2] + 0.001)
+    assert (t["chats"], t["answered"], t["missed"]) == (3, 2, 1) and t["operators"] == [(ana.id, 2)]
