@@ -45,9 +45,12 @@ class VisitorNoteRequest(Wire):
     body: str = Field(min_length=1, max_length=MAX_NOTE)
 
 
+MAX_EMAIL = 254   # an e-mail contact field, as an operator or the visitor's pre-chat form sets it
+
+
 class VisitorUpdateRequest(Wire):
     name: str | None = Field(default=None, max_length=MAX_NAME)
-    email: str | None = Field(default=None, max_length=254)
+    email: str | None = Field(default=None, max_length=MAX_EMAIL)
     phone: str | None = Field(default=None, max_length=40)
 
 
@@ -91,6 +94,8 @@ class VisitorStartRequest(Wire):
     client_msg_id: str = Field(min_length=1, max_length=64)
     body: str = Field(min_length=1, max_length=MAX_BODY)
     name: str | None = Field(default=None, max_length=MAX_NAME)
+    # Free text like the operator's contact field (PATCH /visitors/{id}): stored as written.
+    email: str | None = Field(default=None, max_length=MAX_EMAIL)
     department: str | None = Field(default=None, max_length=MAX_NAME)
 
 

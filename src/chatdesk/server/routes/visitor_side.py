@@ -87,6 +87,8 @@ async def pageview(body: PageViewRequest, request: Request, vid: str = Depends(c
 async def start_conversation(body: VisitorStartRequest, request: Request, vid: str = Depends(current_visitor)):
     ctx = ctx_of(request)
     async with ctx.store.tx() as tx:
+        if body.email:   # the pre-chat form's e-mail: a contact field, like the name (free text)
+            await tx.conn.execute(update(V).where(V.c.id == vid).values(email=body.email))
         conv, msg, _created = await convs.start_by_visitor(
             tx, vid, client_msg_id=body.client_msg_id, body=body.body, name=body.name,
             department=body.department, connected=ctx.hub.visitor_connected(vid))
