@@ -33,6 +33,20 @@ def make_desk(srv, token: str, tmp_path: Path, keymap: dict[str, str] | None = N
                          **extra)
 
 
+async def accept_by_keys(pilot, app: DeskApp, cid: int) -> None:
+    """F2, the queue cursor down to this chat, Enter (the queue may hold other tests' chats too)."""
+    from chatdesk.tui.widgets.queue_panel import QueuePanel
+
+    from tui.harness import wait_for
+    await wait_for(pilot, lambda: cid in app.desk.store.queue, what=f"chat {cid} in the queue")
+    await pilot.press("f2")
+    panel = app.desk.query_one(QueuePanel)
+    while panel.selected_id != cid:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.desk.active_id == cid, what=f"tab {cid} open")
+
+
 def transcript_text(app: DeskApp, cid: int) -> str:
     t = app.desk.transcripts.get(cid)
     return "\n".join(t.plain_lines()) if t is not None else ""

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from chatdesk.tui.widgets.composer import Composer
-from chatdesk.tui.widgets.queue_panel import QueuePanel
 
 from tui.harness import screen_text, wait_for
-from tui.live import make_desk, transcript_text
+from tui.live import accept_by_keys, make_desk, transcript_text
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
@@ -21,17 +20,6 @@ def line(i: int) -> str:
 
 def lines_on_screen(app) -> list[str]:
     return re.findall(r"story line \d\d", screen_text(app))
-
-
-async def accept_by_keys(pilot, app, cid: int) -> None:
-    """F2, the cursor down to this chat, Enter: the queue may hold other tests' chats too."""
-    await wait_for(pilot, lambda: cid in app.desk.store.queue, what=f"chat {cid} in the queue")
-    await pilot.press("f2")
-    panel = app.desk.query_one(QueuePanel)
-    while panel.selected_id != cid:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.desk.active_id == cid, what=f"tab {cid} open")
 
 
 async def test_each_tab_keeps_its_scroll_position_and_draft(shared_server, tmp_path):

@@ -1,0 +1,142 @@
+"""The desk's action keys against the real server, checked on the server afterwards: transfer to a
+department (F4), an e-mail callback (F6), close with a follow-up for sales (F7), and the status
+dialog (F8) showing why the server refuses "on the phone" while chats are held."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
+
+from server.helpers import Api
+from tui.harness import screen_text, wait_for
+from tui.live import accept_by_keys, make_desk, transcript_text
+from tui.visitor import WebVisitor
+
+SIZE = (120, 34)
+PEOPLE = {"kai": "Kai Transfer", "lou": "Lou Callback", "mo": "Mo Phone"}
+
+
+@pytest.fixture(scope="module")
+def desk_ops(shared_server):
+    """Fresh operators on the shared server, made in parallel (each goes through the real CLI)."""
+    def make(item):
+        key, name = item
+        return key, shared_server.operator(f"{key}@actions.test", name)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(pool.map(make, PEOPLE.items()))
+
+
+async def live(pilot, app) -> None:
+    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
+                   what="desk connected")
+
+
+def dialog_named(app, name: str):
+    return lambda: app.screen.__class__.__name__ == name and app.screen
+
+
+async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_server, desk_ops, tmp_path):
+    v = await WebVisitor(shared_server.url).arrive("https://shop.test/quote", "Bulk order")
+    cid = await v.start_chat("Can I get a price for 200 mugs?", name="Bea Bulk")
+    app = make_desk(shared_server, desk_ops["kai"], tmp_path)
+    api = Api(shared_server, desk_ops["kai"])
+    async with app.run_test(size=SIZE) as pilot:
+        await live(pilot, app)
+        await wait_for(pilot, lambda: "sales" in app.desk.departments, what="departments loaded")
+        await accept_by_keys(pilot, app, cid)
+        await pilot.press("f4")
+        dialog = await wait_for(pilot, dialog_named(app, "TransferDialog"), what="transfer dialog")
+        target = dialog.query_one("#transfer-target")
+        while dialog.targets[target.highlighted] != (None, "sales"):
+            await pilot.press("down")
+        await pilot.press("enter")                         # pick -> the note field
+        await pilot.press(*"quote 200")
+        await pilot.press("enter")                         # submit
+        await wait_for(pilot, lambda: cid not in app.desk.tab_order, what="the tab closes")
+        await wait_for(pilot, lambda: cid in app.desk.store.queue, what="back in the queue on this desk")
+        assert app.desk.store.queue[cid].conversation.department == "sales"
+        await wait_for(pilot, lambda: "Bea Bulk" in screen_text(app) and "sales" in screen_text(app),
+                       what="the queue row names the department")
+
+        detail = await api.ok("GET", f"/conversations/{cid}")
+        conv = detail["conversation"]
+        assert (conv["state"], conv["department"], conv["operator_id"]) == ("queued", "sales", None)
+        moved = [e for e in detail["events"] if e["type"] == "conversation.transferred"]
+        assert [e["data"]["note"] for e in moved] == ["quote 200"]
+        assert "Chat transferred." in [m for m, _ in app.notes] and not app.errors()
+    await v._ok("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
+    await v.close()
+    await api.close()
+
+
+async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_server, desk_ops, tmp_path):
+    v = await WebVisitor(shared_server.url).arrive()
+    cid = await v.start_chat("Please write to me about the invoice", name="Kim Mail")
+    app = make_desk(shared_server, desk_ops["lou"], tmp_path)
+    api = Api(shared_server, desk_ops["lou"])
+    async with app.run_test(size=SIZE) as pilot:
+        await live(pilot, app)
+        await accept_by_keys(pilot, app, cid)
+
+        await pilot.press("f6")
+        dialog = await wait_for(pilot, dialog_named(app, "CallbackDialog"), what="callback dialog")
+        await pilot.press("shift+tab", "down", "enter")     # Phone -> E-mail
+        await wait_for(pilot, lambda: dialog.channel == "email", what="e-mail chosen")
+        await pilot.press("tab", *"kim")
+        await pilot.press("ctrl+s")                         # no @: refused in the dialog, nothing sent
+        assert app.screen is dialog
+        assert "does not look like an e-mail" in str(dialog.query_one("#dialog-error").render())
+        await pilot.press(*"@ex.test", "enter", *"pm", "enter")
+        line = "Callback requested by email: kim@ex.test (pm)"
+        await wait_for(pilot, lambda: any(m.body == line and m.kind == "system"
+                                          for m in app.desk.store.conversations[cid].messages), what="callback line")
+        assert "Callback requested by email: kim@ex.test" in transcript_text(app, cid)
+        sidebar = app.desk.query_one(JourneySidebar)
+        await wait_for(pilot, lambda: sidebar.query_one("#journey-email").value == "kim@ex.test",
+                       what="address in the sidebar")
+        visitor = await api.ok("GET", f"/visitors/{v.visitor_id}")
+        assert visitor["email"] == "kim@ex.test" and not visitor["phone"]
+
+        await pilot.press("f7")
+        await wait_for(pilot, dialog_named(app, "CloseDialog"), what="close dialog")
+        await pilot.press(*"Resent", "enter", *"bill", "enter")
+        await pilot.press(*"Quote 20 desks", "enter")
+        await wait_for(pilot, lambda: cid not in app.desk.tab_order, what="closed")
+        conv = (await api.ok("GET", f"/conversations/{cid}"))["conversation"]
+        assert (conv["state"], conv["summary"], conv["tags"]) == ("closed", "Resent", ["bill"])
+        assert conv["follow_up"] == "Quote 20 desks"
+        assert any(m["body"] == line for m in await v.transcript())
+        assert not app.errors()
+    await v.close()
+    await api.close()
+
+
+async def test_status_dialog_shows_why_on_the_phone_is_refused(shared_server, desk_ops, tmp_path):
+    v = await WebVisitor(shared_server.url).arrive()
+    cid = await v.start_chat("Quick one", name="Pia Phone")
+    app = make_desk(shared_server, desk_ops["mo"], tmp_path)
+    api = Api(shared_server, desk_ops["mo"])
+    async with app.run_test(size=SIZE) as pilot:
+        await live(pilot, app)
+        await accept_by_keys(pilot, app, cid)
+        await pilot.press("f8")
+        await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog")
+        await pilot.press("down", "down", "enter")          # online -> away -> on the phone
+        await wait_for(pilot, lambda: app.errors(), what="the refusal")
+        assert app.errors() == ["You still hold 1 chat: transfer or close them before going on the phone."]
+        assert app.screen is app.desk and app.desk.store.me.status == "online"
+        assert (await api.ok("GET", "/me"))["status"] == "online"
+        assert not any(m.startswith("Status:") for m, _ in app.notes)
+
+        await api.ok("POST", f"/conversations/{cid}/close", {"summary": "answered"})
+        await wait_for(pilot, lambda: not app.desk.tab_order, what="no chat held")
+        await pilot.press("f8")
+        await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog again")
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, lambda: app.desk.store.me.status == "on_phone", what="on the phone now")
+        assert (await api.ok("GET", "/me"))["status"] == "on_phone" and len(app.errors()) == 1
+        await wait_for(pilot, lambda: "on the phone" in screen_text(app), what="the status bar says so")
+    await v.close()
+    await api.close()
