@@ -129,7 +129,8 @@ async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared
     assert t0 < t1 < t2
 
     async def ids(query: str) -> list[int]:
-        return [t["conversation"]["id"] for t in (await lead.ok("GET", f"/transcripts?q={word}&{query}"))["transcripts"]]
+        found = await lead.ok("GET", f"/transcripts?q={word}&{query}")
+        return [t["conversation"]["id"] for t in found["transcripts"]]
     assert await ids(f"until={t1}") == [first]                    # closed exactly at `until`: left out
     assert await ids(f"until={t2}") == [second, first]            # newest first
     assert await ids(f"until={t2 + 0.001}") == [third, second, first]
