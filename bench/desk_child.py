@@ -4,7 +4,8 @@
 mode "open": wait for the desk to be live, then accept `cid` from the queue as an operator would;
              time until the frame with the transcript's last message is written; RSS before/after.
 mode "tabs": start with `tabs` open chats; time until every tab's transcript is laid out and the
-             first is on screen; then show each tab once; RSS at the end.
+             first is on screen; then show each tab once; RSS (each tab holds its newest page);
+             then every tab's older pages loaded down to the first message; RSS again.
 """
 from __future__ import annotations
 
@@ -40,10 +41,10 @@ def main() -> None:
         real_get = api.conversation
         rest: list[float] = []
 
-        async def timed_get(conversation_id: int):
+        async def timed_get(conversation_id: int, **kw):
             t = time.perf_counter()
             try:
-                return await real_get(conversation_id)
+                return await real_get(conversation_id, **kw)
             finally:
                 rest.append(time.perf_counter() - t)
         api.conversation = timed_get
@@ -81,6 +82,14 @@ def main() -> None:
         out["tabs"] = len(app.desk.transcripts)
         out["messages"] = sum(len(v.messages) for v in store.conversations.values())
         out["rss_mb"] = rss_mb()
+        # the worst case: the operator scrolled every tab back to its first message
+        for cid in list(app.desk.tab_order):
+            while await app.session.load_older(cid):
+                pass
+        await _settle(pilot, 0.5)
+        gc.collect()
+        out["messages_all"] = sum(len(v.messages) for v in store.conversations.values())
+        out["rss_all_mb"] = rss_mb()
         app.exit()
 
     pilot = open_one if args["mode"] == "open" else tabs

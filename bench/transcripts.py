@@ -42,6 +42,7 @@ def run(srv: Server, sizes: list[int], tabs: int, tab_messages: int) -> dict:
     if tabs:
         results["tabs"] = run_child("bench.desk_child", {"mode": "tabs", "url": srv.url, "token": holder,
                                                          "tabs": tabs}, timeout=240)
+        results["tabs"]["seeded_per_tab"] = tab_messages
     return results
 
 

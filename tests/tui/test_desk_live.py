@@ -83,12 +83,15 @@ async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_ser
         await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 1, what="unread")
         await wait_for(pilot, lambda: any("hello?" in m for m, _ in app.notes), what="toast")
         assert app.bell_count >= 1
-        # A second line right after: the unread count rises, but no second toast or bell.
+        # A second line right after: the unread count rises, but no second toast or bell now ...
         rings = app.bell_count
         await v2.say("still there?")
         await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 2, what="second unread")
         await pilot.pause()
         assert app.bell_count == rings and not any("still there?" in m for m, _ in app.notes)
+        # ... when the quiet time ends, one alert names who wrote meanwhile
+        await wait_for(pilot, lambda: any(m == "Two wrote meanwhile." for m, _ in app.notes), what="summary")
+        assert app.bell_count == rings + 1
         await pilot.press("alt+2")
         await wait_for(pilot, lambda: app.desk.store.conversations[c2].unread == 0, what="read")
     await v1.close()

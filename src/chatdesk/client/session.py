@@ -175,13 +175,14 @@ class DeskSession(StaffSessionMixin):
         # desk shows them closed / gone instead of dropping them without a word
         ended = [cid for cid in list(store.conversations)
                  if store.holds_open(cid) and cid not in {c.id for c in mine}]
-        details, ended_details = await asyncio.gather(
-            asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine)),
-            asyncio.gather(*(self._load_ended(cid) for cid in ended)))
+        # who waits shows at once, while the open chats load (events stay held until release)
         store.set_me(me)
         store.set_operators(operators)
         store.set_canned(canned)
         store.set_queue(queue)
+        details, ended_details = await asyncio.gather(
+            asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine)),
+            asyncio.gather(*(self._load_ended(cid) for cid in ended)))
         store.set_conversations([d for d in (*details, *ended_details) if d is not None],
                                 moved_away=[cid for cid, d in zip(ended, ended_details) if d is None])
         if me.role in ("supervisor", "trainer", "admin"):

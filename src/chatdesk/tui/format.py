@@ -1,9 +1,11 @@
 """Small text helpers shared by the desk widgets. Plain strings in, plain strings out."""
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
+_DIGIT = re.compile(r"\d")
 AGING_AFTER = 40.0   # seconds a visitor may wait for a reply before the tab shows the aging mark
 
 
@@ -51,10 +53,16 @@ def fit(text: str, width: int) -> str:
 
 def update_if_changed(static: Any, content: Any, layout: bool = True) -> bool:
     """Static.update only when the text or its styles changed. Every update with layout reflows
-    and repaints the whole screen, which the desk cannot afford per event (see bench/)."""
-    key = content if isinstance(content, str) else (content.plain, tuple(content.spans))
+    and repaints the whole screen, which the desk cannot afford per event (see bench/): so when
+    only digits changed (a clock ticking: 0:07 -> 0:08) the text keeps its shape and its size,
+    and a repaint is enough."""
+    plain = content if isinstance(content, str) else content.plain
+    key = content if isinstance(content, str) else (plain, tuple(content.spans))
     if getattr(static, "_shown_key", None) == key:
         return False
-    static._shown_key = key
+    shape = _DIGIT.sub("0", plain)
+    if getattr(static, "_shown_shape", None) == shape:
+        layout = False
+    static._shown_key, static._shown_shape = key, shape
     static.update(content, layout=layout)
     return True

@@ -27,7 +27,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
 FRAME = 1 / 30
-BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in the same background chat
+BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in background chats
 
 
 class DeskScreen(DeskActions, StaffNavigation, Screen):
@@ -51,7 +51,9 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._flush_timer = None
         self._last_flush = 0.0
         self._last_alert = 0.0
-        self._background_alerted: dict[int, float] = {}   # chat id -> when its last alert rang
+        self._background_alerted = float("-inf")   # when the last background-message alert rang
+        self._background_waiting: set[int] = set()  # chats that wrote since, told when the quiet ends
+        self._background_timer: Any = None
         self._switch_to_on_arrival: int | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -355,16 +357,31 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._alert(text, "New chat in the queue")
 
     def alert_background_message(self, cid: int) -> None:
-        # One toast and bell per chat per few seconds: a visitor typing in short bursts should not
-        # ring five times (the tab's unread count still says how many); each toast also costs a
-        # full-screen layout (bench/).
-        now = self.clock()
-        if now - self._background_alerted.get(cid, float("-inf")) < BACKGROUND_ALERT_QUIET:
+        # At most one toast and bell per few seconds for all background chats together: six
+        # visitors typing in short bursts should not ring thirty times (each tab's unread count
+        # says how many), and each toast costs a full-screen layout (bench/). What arrives in the
+        # quiet time is told once at its end, by name.
+        wait = self._background_alerted + BACKGROUND_ALERT_QUIET - self.clock()
+        if wait > 0:
+            self._background_waiting.add(cid)
+            if self._background_timer is None:
+                self._background_timer = self.set_timer(wait, self._alert_waiting_background)
             return
-        self._background_alerted[cid] = now
+        self._background_alerted = self.clock()
         view = self.store.conversations[cid]
         last = view.messages[-1].body if view.messages else ""
         self._alert(f"{visitor_label(view.visitor)}: {fit(last.replace(chr(10), ' '), 80)}", "New message")
+
+    def _alert_waiting_background(self) -> None:
+        self._background_timer = None
+        waiting, self._background_waiting = self._background_waiting, set()
+        views = [v for c in waiting if c != self.active_id and (v := self.store.conversations.get(c)) and v.unread]
+        if not views:
+            return
+        self._background_alerted = self.clock()
+        names = ", ".join(visitor_label(v.visitor) for v in views[:3])
+        more = f" and {len(views) - 3} more" if len(views) > 3 else ""
+        self._alert(f"{names}{more} wrote meanwhile.", "New messages")
 
     def _alert(self, text: str, title: str) -> None:
         self._last_alert = self.clock()

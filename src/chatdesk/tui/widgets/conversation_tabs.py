@@ -44,8 +44,9 @@ class ConversationTabs(Widget):
         self._ranges: list[tuple[int, int, int]] = []   # (start x, end x, conversation id)
 
     def set_tabs(self, tabs: list[TabInfo]) -> None:
-        self.tabs = list(tabs)
-        self.refresh()
+        if list(tabs) != self.tabs:        # the desk calls this per batch of events: repaint on change
+            self.tabs = list(tabs)
+            self.refresh()
 
     def render(self) -> Content:
         if not self.tabs:

@@ -57,10 +57,18 @@ class QueuePanel(ScrollView, can_focus=True):
         self.entries: list[Any] = []
 
     def set_entries(self, entries: Sequence[Any]) -> None:
-        """Replace the list (oldest first); the cursor stays on the same chat when it is still there."""
-        current = self.selected_id
-        self.entries = list(entries)
+        """Replace the list (oldest first); the cursor stays on the same chat when it is still there.
+        The same chats in the same order repaint only the rows that changed (a visitor moved to
+        another page): the desk calls this for every batch of events."""
+        old, self.entries = self.entries, list(entries)
         ids = [e.conversation.id for e in self.entries]
+        if ids == [e.conversation.id for e in old]:
+            top = self.scroll_offset.y
+            for row, (before, now) in enumerate(zip(old, self.entries)):
+                if before != now:
+                    self.refresh(Region(0, row * ROWS - top, self.size.width, ROWS))
+            return
+        current = old[self.cursor].conversation.id if 0 <= self.cursor < len(old) else None
         self.cursor = ids.index(current) if current in ids else min(self.cursor, max(0, len(ids) - 1))
         self.virtual_size = Size(0, max(1, len(self.entries)) * ROWS)
         self.refresh()
