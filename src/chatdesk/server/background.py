@@ -76,11 +76,14 @@ async def sweep(ctx: ServerContext) -> None:
 
 async def run(ctx: ServerContext) -> None:
     while True:
-        try:
-            await asyncio.wait_for(ctx.hub.changed.wait(), timeout=ctx.config.sweep_interval)
-        except TimeoutError:
-            pass
-        ctx.hub.changed.clear()
+        if ctx.config.auto_assign:       # routing answers a write (a new chat, a free operator) at once
+            try:
+                await asyncio.wait_for(ctx.hub.changed.wait(), timeout=ctx.config.sweep_interval)
+            except TimeoutError:
+                pass
+            ctx.hub.changed.clear()
+        else:                            # only clocks to watch: a sweep per write would tax every write
+            await asyncio.sleep(ctx.config.sweep_interval)
         try:
             await sweep(ctx)
         except asyncio.CancelledError:
