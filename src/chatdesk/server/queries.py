@@ -37,6 +37,32 @@ async def conversation(conn: AsyncConnection, cid: int) -> dict[str, Any] | None
     return conversation_dict(r) if r else None
 
 
+async def conversations_where(conn: AsyncConnection, *where, order_by=(), limit: int | None = None) -> list[dict[str, Any]]:
+    """Many conversations in one query (a list of N must not cost N round trips to SQLite)."""
+    q = (select(C, O.c.name.label("operator_name")).select_from(C.outerjoin(O, O.c.id == C.c.operator_id))
+         .where(*where).order_by(*order_by))
+    if limit is not None:
+        q = q.limit(limit)
+    return [conversation_dict(r) for r in (await conn.execute(q)).all()]
+
+
+async def visitors_by_id(conn: AsyncConnection, vids: list[str], connected=lambda vid: False) -> dict[str, dict[str, Any]]:
+    rows = (await conn.execute(select(V).where(V.c.id.in_(set(vids))))).all() if vids else []
+    return {r.id: visitor_dict(r, connected(r.id)) for r in rows}
+
+
+async def first_visitor_messages(conn: AsyncConnection, cids: list[int]) -> dict[int, str]:
+    """The first thing each visitor wrote, by conversation (what the queue shows)."""
+    if not cids:
+        return {}
+    first = (select(M.c.conversation_id, func.min(M.c.seq).label("seq"))
+             .where(M.c.conversation_id.in_(cids), M.c.author_type == "visitor")
+             .group_by(M.c.conversation_id).subquery())
+    rows = (await conn.execute(select(M.c.conversation_id, M.c.body).join(
+        first, (M.c.conversation_id == first.c.conversation_id) & (M.c.seq == first.c.seq)))).all()
+    return {r.conversation_id: r.body for r in rows}
+
+
 async def visitor_row(conn: AsyncConnection, vid: str):
     return (await conn.execute(select(V).where(V.c.id == vid))).first()
 

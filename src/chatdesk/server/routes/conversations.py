@@ -58,30 +58,24 @@ def require_holder(actor: Actor, conv: dict, doing: str) -> None:
 @router.get("/queue")
 async def queue(request: Request, _actor: Actor = Depends(current_operator)):
     ctx, now = ctx_of(request), time.time()
-    async with ctx.store.read() as conn:
-        rows = (await conn.execute(select(C.c.id).where(C.c.state == "queued")
-                                   .order_by(C.c.queued_at, C.c.id))).scalars().all()
-        entries = []
-        for cid in rows:
-            conv = await queries.conversation(conn, cid)
-            first = (await conn.execute(select(M.c.body).where(
-                M.c.conversation_id == cid, M.c.author_type == "visitor").order_by(M.c.seq).limit(1))).scalar()
-            visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
-            entries.append({"conversation": conv, "visitor": visitor,
-                            "wait_seconds": max(0.0, now - conv["queued_at"]), "first_message": first or ""})
-    return {"queue": entries}
+    async with ctx.store.read() as conn:      # three queries, however long the queue
+        convs = await queries.conversations_where(conn, C.c.state == "queued", order_by=(C.c.queued_at, C.c.id))
+        visitors = await queries.visitors_by_id(conn, [c["visitor_id"] for c in convs], ctx.hub.visitor_connected)
+        firsts = await queries.first_visitor_messages(conn, [c["id"] for c in convs])
+    return {"queue": [{"conversation": c, "visitor": visitors.get(c["visitor_id"]),
+                       "wait_seconds": max(0.0, now - c["queued_at"]), "first_message": firsts.get(c["id"], "")}
+                      for c in convs]}
 
 
 @router.get("/conversations")
 async def list_conversations(request: Request, actor: Actor = Depends(current_operator),
                              state: Literal["queued", "active", "closed", "missed"] | None = Query(None)):
-    q = select(C.c.id)
-    q = q.where(C.c.state == state) if state else q.where(C.c.state == "active")
+    where = [C.c.state == (state or "active")]
     if not actor.is_staff and state != "queued":
-        q = q.where(C.c.operator_id == actor.id)
+        where.append(C.c.operator_id == actor.id)
     async with ctx_of(request).store.read() as conn:
-        ids = (await conn.execute(q.order_by(C.c.id.desc()).limit(500))).scalars().all()
-        return {"conversations": [await queries.conversation(conn, i) for i in reversed(ids)]}
+        newest = await queries.conversations_where(conn, *where, order_by=(C.c.id.desc(),), limit=500)
+        return {"conversations": newest[::-1]}
 
 
 @router.get("/conversations/{cid}", response_model=ConversationDetail)
