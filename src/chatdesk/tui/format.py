@@ -66,3 +66,16 @@ def update_if_changed(static: Any, content: Any, layout: bool = True) -> bool:
     static._shown_key, static._shown_shape = key, shape
     static.update(content, layout=layout)
     return True
+
+
+def set_border_text(widget: Any, title: Any = None, subtitle: Any = None) -> None:
+    """Set a border title / subtitle only when it changed: Textual repaints the widget on every
+    assignment, and the desk sets the reply box's on every batch of events (bench/)."""
+    for attr, value in (("border_title", title), ("border_subtitle", subtitle)):
+        if value is None:
+            continue
+        key = value if isinstance(value, str) else (value.plain, tuple(value.spans))
+        if getattr(widget, f"_shown_{attr}", None) != key:
+            setattr(widget, f"_shown_{attr}", key)
+            setattr(widget, attr, value)
+

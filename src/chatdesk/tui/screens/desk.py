@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, update_if_changed, visitor_label
+from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, set_border_text, update_if_changed, visitor_label
 from chatdesk.tui.keymap import DESK_BINDINGS, STAFF_DESK_BINDINGS
 from chatdesk.tui.screens.desk_actions import DeskActions
 from chatdesk.tui.screens.staff_nav import StaffNavigation
@@ -152,14 +152,14 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         bar.connection = self.store.connection
         bar.my_chats = len(self.tab_order)
         bar.waiting = len(self.store.queue)
-        bar.longest = self.query_one(QueuePanel).longest_wait()
+        bar.longest = int(self.query_one(QueuePanel).longest_wait())
         self.sync_queue_header()
         composer = self.query_one(Composer)
         me = self.store.me
-        composer.border_subtitle = ("Reconnecting… keep typing: replies are kept and sent once"
-                                    if self.store.connection in ("reconnecting", "offline") else
-                                    "approval mode: replies wait for a trainer"
-                                    if me is not None and me.approval_required else "")
+        set_border_text(composer, subtitle="Reconnecting… keep typing: replies are kept and sent once"
+                        if self.store.connection in ("reconnecting", "offline") else
+                        "approval mode: replies wait for a trainer"
+                        if me is not None and me.approval_required else "")
 
     def tell_new_limits(self) -> None:
         """A trainer changed my chat limit or approval mode: say so once, the status bar shows it."""
@@ -189,7 +189,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         longest = f" · longest {fmt_wait(panel.longest_wait())}" if n else ""
         update_if_changed(self.query_one("#queue-header", Static),   # height 1: no layout needed
                           Content.assemble((f" Queue {n}", "bold"), longest, (mine, "$text-muted")), layout=False)
-        self.query_one(StatusBar).longest = panel.longest_wait()
+        self.query_one(StatusBar).longest = int(panel.longest_wait())
 
     def sync_tabs(self, changes: list[Any]) -> None:
         """Add a tab for each open chat of mine, drop the ones that closed or moved away."""
@@ -316,14 +316,15 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
             staff = {p.id: p.name for p in [*view.watchers, *view.joined]}
             watching = ", ".join(f"{name} {'joined' if sid in joined else 'watching'}"
                                  for sid, name in staff.items())
-            self.query_one(Composer).border_title = Content.assemble(   # the watchers first: the column is narrow
+            title = Content.assemble(   # the watchers first: the column is narrow
                 ("◉ " + watching + " · ", "bold $warning") if watching else "",
                 "Reply to ", (visitor_label(view.visitor), "bold"))
+            set_border_text(self.query_one(Composer), title=title)
 
     def show_nothing(self) -> None:
         composer = self.query_one(Composer)
         composer.set_draft("")
-        composer.border_title = "No chat open"
+        set_border_text(composer, title="No chat open")
         self.sync_sidebar()
         self.sync_typing_line()
         self.sync_tab_labels()

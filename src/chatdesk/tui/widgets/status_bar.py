@@ -26,10 +26,12 @@ class StatusBar(Widget):
     StatusBar { height: 1; background: $primary 20%; }
     """
 
-    me: reactive[Any] = reactive(None, always_update=True)
+    # Each is set on every batch of queue events: repaint only when what is shown changes (an
+    # equal Operator, a wait in the same second), the bar spans the screen and costs a wide repaint.
+    me: reactive[Any] = reactive(None)
     connection = reactive("connecting")
     waiting = reactive(0)
-    longest = reactive(0.0)
+    longest = reactive(0)               # whole seconds
     my_chats = reactive(0)
 
     def render(self) -> Content:
