@@ -9,8 +9,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
-                                      MessagePage, Operator, QueueEntry, VisitorDetail, VisitorNote)
+from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, DeskSnapshot,
+                                      Message, MessagePage, Operator, QueueEntry, VisitorDetail, VisitorNote)
 from chatdesk.protocol.requests import (CannedCreateRequest, CloseRequest, LoginRequest, LoginResponse,
                                         OperatorPatchRequest, SendMessageRequest, TransferRequest,
                                         VisitorNoteRequest, VisitorUpdateRequest)
@@ -155,6 +155,10 @@ class ApiClient(StaffApiMixin):
             params["after_seq"] = after_seq
         return self._parse(ConversationDetail, await self._request(
             "GET", f"/conversations/{conversation_id}", params=params or None))
+
+    async def desk(self, last: int) -> DeskSnapshot:
+        """What the desk starts with, in one request (GET /desk)."""
+        return self._parse(DeskSnapshot, await self._request("GET", "/desk", params={"last": last}))
 
     async def older_messages(self, conversation_id: int, before_seq: int, limit: int) -> MessagePage:
         return self._parse(MessagePage, await self._request(

@@ -197,3 +197,18 @@ class Approval(Wire):
 
 
 ConversationDetail.model_rebuild()
+
+
+class OpenChat(Wire):
+    detail: ConversationDetail
+    visitor: VisitorDetail
+
+
+class DeskSnapshot(Wire):
+    """GET /desk: what a desk needs to start, read in one transaction."""
+    me: Operator
+    queue: list[QueueEntry] = Field(default_factory=list)
+    open: list[OpenChat] = Field(default_factory=list)      # my active chats, newest page each
+    operators: list[Operator] = Field(default_factory=list)
+    canned: list[CannedReply] = Field(default_factory=list)
+

@@ -13,7 +13,7 @@ from .config import ServerConfig
 from .db import Database
 from .events import Hub, Store
 from .migrations import migrate_async
-from .routes import canned, conversations, operators, review, supervision, visitor_side, visitors
+from .routes import canned, conversations, desk, operators, review, supervision, visitor_side, visitors
 from .state import ServerContext
 from . import stream
 
@@ -45,7 +45,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health():
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, visitor_side, supervision, review, stream):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, stream):
         app.include_router(module.router, prefix=API)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: static_files.py.

@@ -24,12 +24,17 @@ def canned_dict(r) -> dict:
             "tags": json.loads(r.tags), "owner_id": r.owner_id}
 
 
+async def canned_for(conn, actor: Actor) -> list[dict]:
+    """The shared canned replies and the actor's own."""
+    rows = (await conn.execute(select(CR).where(or_(CR.c.owner_id.is_(None), CR.c.owner_id == actor.id))
+                               .order_by(CR.c.shortcut, CR.c.id))).all()
+    return [canned_dict(r) for r in rows]
+
+
 @router.get("/canned")
 async def list_canned(request: Request, actor: Actor = Depends(current_operator)):
     async with ctx_of(request).store.read() as conn:
-        rows = (await conn.execute(select(CR).where(or_(CR.c.owner_id.is_(None), CR.c.owner_id == actor.id))
-                                   .order_by(CR.c.shortcut, CR.c.id))).all()
-    return {"canned": [canned_dict(r) for r in rows]}
+        return {"canned": await canned_for(conn, actor)}
 
 
 @router.post("/canned", response_model=CannedReply, status_code=201)

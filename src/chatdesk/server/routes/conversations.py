@@ -55,16 +55,22 @@ def require_holder(actor: Actor, conv: dict, doing: str) -> None:
         raise forbidden(f"Only the operator holding this chat can {doing}.")
 
 
+async def queue_entries(conn, ctx) -> list[dict]:
+    """Waiting chats, oldest first: three queries, however long the queue."""
+    now = time.time()
+    convs = await queries.conversations_where(conn, C.c.state == "queued", order_by=(C.c.queued_at, C.c.id))
+    visitors = await queries.visitors_by_id(conn, [c["visitor_id"] for c in convs], ctx.hub.visitor_connected)
+    firsts = await queries.first_visitor_messages(conn, [c["id"] for c in convs])
+    return [{"conversation": c, "visitor": visitors.get(c["visitor_id"]),
+             "wait_seconds": max(0.0, now - c["queued_at"]), "first_message": firsts.get(c["id"], "")}
+            for c in convs]
+
+
 @router.get("/queue")
 async def queue(request: Request, _actor: Actor = Depends(current_operator)):
-    ctx, now = ctx_of(request), time.time()
-    async with ctx.store.read() as conn:      # three queries, however long the queue
-        convs = await queries.conversations_where(conn, C.c.state == "queued", order_by=(C.c.queued_at, C.c.id))
-        visitors = await queries.visitors_by_id(conn, [c["visitor_id"] for c in convs], ctx.hub.visitor_connected)
-        firsts = await queries.first_visitor_messages(conn, [c["id"] for c in convs])
-    return {"queue": [{"conversation": c, "visitor": visitors.get(c["visitor_id"]),
-                       "wait_seconds": max(0.0, now - c["queued_at"]), "first_message": firsts.get(c["id"], "")}
-                      for c in convs]}
+    ctx = ctx_of(request)
+    async with ctx.store.read() as conn:
+        return {"queue": await queue_entries(conn, ctx)}
 
 
 @router.get("/conversations")
@@ -88,19 +94,26 @@ async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current
     ctx = ctx_of(request)
     async with ctx.store.read() as conn:
         conv = await readable(conn, cid, actor)
-        visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
-        msgs, older = await queries.message_page(conn, cid, last=last, after_seq=after_seq)
-        frames = []
-        if events:
-            q = select(E).where(E.c.conversation_id == cid)
-            if after_seq is not None:
-                q = q.where(E.c.seq > after_seq)
-            frames = [EventRow.from_db(r).frame() for r in (await conn.execute(q.order_by(E.c.seq))).all()]
-        presence = await supervision.presence(conn, conv)
-        held = await approvals.listing(conn, None, cid, None if actor.is_staff else actor.id)
-        return {"conversation": conv, "visitor": visitor, "messages": msgs, "has_older": older,
-                "events": frames, "watchers": presence["watchers"], "joined": presence["joined"],
-                "approvals": held}
+        return await conversation_detail(conn, ctx, conv, actor, last=last, after_seq=after_seq, events=events)
+
+
+async def conversation_detail(conn, ctx, conv: dict, actor: Actor, *, last: int | None = None,
+                              after_seq: int | None = None, events: bool = True) -> dict:
+    """A ConversationDetail of a conversation the actor may read (see `readable`)."""
+    cid = conv["id"]
+    visitor = await queries.visitor(conn, conv["visitor_id"], ctx.hub.visitor_connected(conv["visitor_id"]))
+    msgs, older = await queries.message_page(conn, cid, last=last, after_seq=after_seq)
+    frames = []
+    if events:
+        q = select(E).where(E.c.conversation_id == cid)
+        if after_seq is not None:
+            q = q.where(E.c.seq > after_seq)
+        frames = [EventRow.from_db(r).frame() for r in (await conn.execute(q.order_by(E.c.seq))).all()]
+    presence = await supervision.presence(conn, conv)
+    held = await approvals.listing(conn, None, cid, None if actor.is_staff else actor.id)
+    return {"conversation": conv, "visitor": visitor, "messages": msgs, "has_older": older,
+            "events": frames, "watchers": presence["watchers"], "joined": presence["joined"],
+            "approvals": held}
 
 
 @router.get("/conversations/{cid}/messages", response_model=MessagePage)

@@ -1,0 +1,38 @@
+"""GET /desk: the start of a desk in one request, the same as the separate reads it replaces."""
+from __future__ import annotations
+
+from .helpers import Operator, Visitor
+
+
+async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
+    ana = await Operator.create(shared, "snap@example.com", name="Snap")
+    bob = await Operator.create(shared, "snapbob@example.com", name="Bob")
+    mine, waiting = await Visitor.arrive(shared, title="Boots"), await Visitor.arrive(shared, title="Hats")
+    cid = await mine.start_chat("my boots are too small", name="Kari")
+    queued = await waiting.start_chat("do you have hats?", name="Ola")
+    await ana.accept(cid)
+    for i in range(5):
+        await mine.say(f"line {i}")
+    other = await (await Visitor.arrive(shared)).start_chat("for Bob")
+    await bob.accept(other)
+
+    snap = await ana.ok("GET", "/desk?last=3")
+    assert snap["me"] == await ana.ok("GET", "/me")
+    assert [c["detail"]["conversation"]["id"] for c in snap["open"]] == [cid]      # not Bob's chat
+    chat = snap["open"][0]
+    page = await ana.ok("GET", f"/conversations/{cid}?last=3&events=false")
+    assert chat["detail"]["messages"] == page["messages"] and chat["detail"]["has_older"] is True
+    assert [m["body"] for m in chat["detail"]["messages"]] == ["line 2", "line 3", "line 4"]
+    assert chat["visitor"] == await ana.ok("GET", f"/visitors/{mine.id}")
+    assert queued in [e["conversation"]["id"] for e in snap["queue"]]
+    queue = (await ana.ok("GET", "/queue"))["queue"]
+    assert [e["conversation"]["id"] for e in snap["queue"]] == [e["conversation"]["id"] for e in queue]
+    assert {o["id"] for o in snap["operators"]} == {o["id"] for o in (await ana.ok("GET", "/operators"))["operators"]}
+    assert snap["canned"] == (await ana.ok("GET", "/canned"))["canned"]
+
+    r = await ana.get("/desk?last=0")
+    assert r.status_code == 422 and r.json()["message"].endswith(".")
+    await bob.ok("POST", f"/conversations/{other}/close", {"summary": "done", "tags": []})
+    await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "done", "tags": []})
+    await ana.accept(queued)
+    await ana.ok("POST", f"/conversations/{queued}/close", {"summary": "done", "tags": []})
