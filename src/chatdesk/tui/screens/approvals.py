@@ -8,7 +8,7 @@ from typing import Any, Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed
@@ -16,6 +16,7 @@ from chatdesk.tui.keymap import APPROVAL_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import EditApprovalDialog, LineDialog
 from chatdesk.tui.widgets.transcript import Transcript
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NEEDS_ONE = {"approve", "edit_approve", "reject"}
 
@@ -47,7 +48,7 @@ class ApprovalQueueScreen(StaffScreen):
             with Vertical(id="approvals-context"):
                 yield Static(id="approvals-context-title")
                 yield Transcript(0, id="approvals-transcript")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.follow_store(self._on_change)

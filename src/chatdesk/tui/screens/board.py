@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed, visitor_label
 from chatdesk.tui.keymap import BOARD_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import CapDialog
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 STATUS = {"online": ("online", "bold green"), "away": ("away", "yellow"),
           "on_phone": ("on the phone", "yellow"), "offline": ("offline", "dim")}
@@ -68,7 +69,7 @@ class BoardScreen(StaffScreen):
                 yield DataTable(id="board-queue", cursor_type="row", zebra_stripes=True)
         yield Static("Missed today", classes="board-title", id="board-missed-title")
         yield DataTable(id="board-missed", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#board-operators", DataTable).add_columns(

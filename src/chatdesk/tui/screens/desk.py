@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chatdesk.tui.format import AGING_AFTER, fit, fmt_wait, set_border_text, update_if_changed, visitor_label
 from chatdesk.tui.keymap import DESK_BINDINGS, STAFF_DESK_BINDINGS
@@ -24,6 +24,7 @@ from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.status_bar import StatusBar
 from chatdesk.tui.widgets.transcript import Transcript
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
 FRAME = 1 / 30
@@ -74,7 +75,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
                 yield Static(id="typing-line")
                 yield Composer(id="composer")
             yield JourneySidebar(clock=self.clock, id="sidebar")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._unsubscribe = self.store.subscribe(self._on_change)

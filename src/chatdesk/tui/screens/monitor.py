@@ -12,7 +12,7 @@ from typing import Any, Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from chatdesk.tui.format import update_if_changed, visitor_label
 from chatdesk.tui.keymap import MONITOR_BINDINGS
@@ -20,6 +20,7 @@ from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import LineDialog, ReassignDialog, Reassignment
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.transcript import Transcript
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NEEDS_LIVE = {"whisper", "join", "take_over", "reassign", "say"}
 
@@ -56,7 +57,7 @@ class MonitorScreen(StaffScreen):
             me = self.store.me
             yield Transcript(self.conversation_id, my_id=me.id if me else None, id="monitor-transcript")
             yield JourneySidebar(clock=self.clock, id="monitor-journey")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for box in self.query_one(JourneySidebar).query(Input):

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from chatdesk.tui.keymap import REPORT_BINDINGS
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.screens.staff_base import StaffScreen
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 BAR = 30
 
@@ -81,7 +82,7 @@ class ReportScreen(StaffScreen):
             with VerticalScroll(id="report-hours"):
                 yield Static("By hour of day (chats; red: missed)", classes="section")
                 yield Static(id="report-chart")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Operator", "Chats", "Answered", "Missed", "1st reply med",

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from chatdesk.tui.format import fit
 from chatdesk.tui.keymap import REVIEW_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 
 def parse_day(text: str, end: bool = False) -> float | None:
@@ -64,7 +65,7 @@ class TranscriptReviewScreen(StaffScreen):
             yield Select([(f"{n} ★", n) for n in range(1, 6)], prompt="any rating", id="review-rating")
             yield Select([("best", "best"), ("worst", "worst")], prompt="any mark", id="review-mark")
         yield DataTable(id="review-results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Closed", "Visitor", "Operator", "Tags", "Rating", "Marks",

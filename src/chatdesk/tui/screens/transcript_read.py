@@ -10,13 +10,14 @@ from typing import Any, Callable
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chatdesk.tui.format import fmt_clock, fmt_wait, visitor_label
 from chatdesk.tui.keymap import TRANSCRIPT_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import ExportChoice, ExportDialog, LineDialog
 from chatdesk.tui.widgets.transcript import Transcript
+from chatdesk.tui.widgets.key_footer import KeyFooter
 
 
 class TranscriptReadScreen(StaffScreen):
@@ -47,7 +48,7 @@ class TranscriptReadScreen(StaffScreen):
                 yield Static(id="read-reviews")
                 yield Static("Journey (this visit)", classes="section")
                 yield Static(id="read-journey")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#read-header", Static).update(Content.styled("Loading…", "$text-muted"))
