@@ -43,6 +43,9 @@ async def test_missed_messages_arrive_once_in_order_after_a_cut(shared_server, t
                            timeout=30, what="missed messages")
             await wait_for(pilot, lambda: any(m.body == "sorry, one sec" for m in view.messages),
                            timeout=30, what="the reply typed while cut off was sent")
+            # the transcript follows the store at its next frame: wait for it, then count
+            await wait_for(pilot, lambda: all(b in transcript_text(app, cid) for b in MISSED),
+                           timeout=30, what="missed messages on screen")
             bodies = [m.body for m in view.messages]
             assert [b for b in bodies if b in MISSED] == MISSED                 # once, in order
             assert [m.seq for m in view.messages] == sorted({m.seq for m in view.messages})

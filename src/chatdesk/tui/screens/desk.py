@@ -27,7 +27,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
-FRAME = 1 / 30
+FRAME = 1 / 60
 BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in background chats
 
 
