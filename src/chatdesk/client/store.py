@@ -14,8 +14,7 @@ from pydantic import ValidationError
 
 from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
-                                      MessagePage, Operator, PageView, QueueEntry, Visitor, VisitorDetail,
-                                      VisitorNote)
+                                      MessagePage, Operator, PageView, QueueEntry, Visitor, VisitorDetail, VisitorNote)
 
 from .oversight import OversightMixin
 from .outgoing import OutgoingMessage
