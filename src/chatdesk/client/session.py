@@ -103,10 +103,12 @@ class DeskSession(StaffSessionMixin):
 
     async def stop(self) -> None:
         await self._stop_staff()
-        for task in self._reloads.values():
+        pending = [*self._reloads.values(), *self._older.values()]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self._reloads.values(), return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         self._reloads.clear()
+        self._older.clear()
         await self._stream.stop()
         if self._outbox is not None:
             await self._outbox.aclose()
