@@ -62,7 +62,7 @@ class QueuePanel(ScrollView, can_focus=True):
         another page): the desk calls this for every batch of events."""
         old, self.entries = self.entries, list(entries)
         ids = [e.conversation.id for e in self.entries]
-        if ids == [e.conversation.id for e in old]:
+        if ids and ids == [e.conversation.id for e in old]:
             top = self.scroll_offset.y
             for row, (before, now) in enumerate(zip(old, self.entries)):
                 if before != now:
