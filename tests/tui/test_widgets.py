@@ -116,7 +116,7 @@ async def test_tabs_show_unread_and_aging_and_click_selects():
         tabs.active = 1
         await pilot.pause()
         shot = screen_text(app)
-        assert "Anna [b]x 2" in shot and "Bob ⏱" in shot
+        assert "Anna [b]x 2" in shot and "Bob ◷" in shot
         start = next(s for s, _, cid in tabs._ranges if cid == 2)
         await pilot.click(ConversationTabs, offset=(start + 2, 0))
         await wait_for(pilot, lambda: app.of(ConversationTabs.TabSelected), what="tab selected")

@@ -68,7 +68,7 @@ class ConversationTabs(Widget):
             if tab.watched:
                 bits.append((" ◉", "bold $warning" if not is_active else style))
             if tab.aging:
-                bits.append((" ⏱", "bold $error" if not is_active else style))
+                bits.append((" ◷", "bold $error" if not is_active else style))   # a glyph terminal fonts have
             bits.append((" ", style))
             width = sum(len(t) for t, _ in bits)
             self._ranges.append((x, x + width, tab.conversation_id))
