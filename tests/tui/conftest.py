@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from support.live_server import LiveServer
+from tui.live import make_accounts
 
 
 @pytest.fixture(scope="session")
@@ -18,18 +19,12 @@ def shared_server(tmp_path_factory):
 # `chatdesk user add` command, which costs over a second): key -> (name, max_chats). Tests reuse
 # them where their chats cannot get in each other's way.
 SHARED_OPERATORS = {
-    "ann": ("Ann Op", 4), "bo": ("Bo Op", 4), "cy": ("Cy Op", 4), "dan": ("Dan Op", 4),
-    "eve": ("Eve Colleague", 4), "hal": ("Hal Novice", 1), "jo": ("Jo Op", 4),
+    "ann": ("Ann Op",), "bo": ("Bo Op",), "cy": ("Cy Op",), "dan": ("Dan Op",),
+    "eve": ("Eve Colleague",), "hal": ("Hal Novice", "operator", 1), "jo": ("Jo Op",),
 }
 
 
 @pytest.fixture(scope="session")
 def operators(shared_server):
     """Tokens of the shared server's operators, by key."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def make(item):
-        key, (name, cap) = item
-        return key, shared_server.operator(f"{key}@desk.test", name, max_chats=cap)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(make, SHARED_OPERATORS.items()))
+    return make_accounts(shared_server, "desk.test", SHARED_OPERATORS)

@@ -50,3 +50,20 @@ async def accept_by_keys(pilot, app: DeskApp, cid: int) -> None:
 def transcript_text(app: DeskApp, cid: int) -> str:
     t = app.desk.transcripts.get(cid)
     return "\n".join(t.plain_lines()) if t is not None else ""
+
+
+def make_accounts(srv, domain: str, people: dict[str, tuple]) -> dict[str, str]:
+    """Tokens of fresh accounts on a shared server, by key: `people` maps key -> (name, role,
+    max_chats) with role and max_chats optional. Made in parallel: each goes through the real
+    `chatdesk user add` command, which costs over a second."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    defaults = ("operator", 4)
+
+    def make(item):
+        key, spec = item
+        name, role, cap = (*spec, *defaults[len(spec) - 1:])
+        return key, srv.operator(f"{key}@{domain}", name, role=role, max_chats=cap)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(make, people.items()))
+

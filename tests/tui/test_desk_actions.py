@@ -3,29 +3,23 @@ department (F4), an e-mail callback (F6), close with a follow-up for sales (F7),
 dialog (F8) showing why the server refuses "on the phone" while chats are held."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 
 from server.helpers import Api
 from tui.harness import screen_text, wait_for
-from tui.live import accept_by_keys, make_desk, transcript_text
+from tui.live import accept_by_keys, make_accounts, make_desk, transcript_text
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
-PEOPLE = {"kai": "Kai Transfer", "lou": "Lou Callback", "mo": "Mo Phone"}
+PEOPLE = {"kai": ("Kai Transfer",), "lou": ("Lou Callback",), "mo": ("Mo Phone",)}
 
 
 @pytest.fixture(scope="module")
 def desk_ops(shared_server):
-    """Fresh operators on the shared server, made in parallel (each goes through the real CLI)."""
-    def make(item):
-        key, name = item
-        return key, shared_server.operator(f"{key}@actions.test", name)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(pool.map(make, PEOPLE.items()))
+    """Fresh accounts on the shared server, by key."""
+    return make_accounts(shared_server, "actions.test", PEOPLE)
 
 
 async def live(pilot, app) -> None:

@@ -4,8 +4,6 @@ the keys: the monitor's journey sidebar follows the visitor, a trainer switches 
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from textual.widgets import DataTable
 
@@ -14,7 +12,7 @@ from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 
 from server.helpers import Api, new_id
 from tui.harness import screen_text, wait_for
-from tui.live import make_desk, transcript_text
+from tui.live import make_accounts, make_desk, transcript_text
 from tui.test_supervision import live, on_board, operator_row, put_cursor
 from tui.visitor import WebVisitor
 
@@ -25,12 +23,8 @@ PEOPLE = {"sue": ("Sue Super", "supervisor"), "tom": ("Tom Trainer", "trainer"),
 
 @pytest.fixture(scope="module")
 def team(shared_server):
-    """Tokens of fresh accounts on the shared server, made in parallel (each through the real CLI)."""
-    def make(item):
-        key, (name, role) = item
-        return key, shared_server.operator(f"{key}@staff-controls.test", name, role=role, max_chats=4)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(make, PEOPLE.items()))
+    """Fresh accounts on the shared server, by key."""
+    return make_accounts(shared_server, "staff-controls.test", PEOPLE)
 
 
 async def test_monitor_sidebar_shows_where_the_visitor_is_and_follows(shared_server, team, tmp_path):

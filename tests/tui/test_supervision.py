@@ -4,8 +4,6 @@ cap on a novice's desk, approval end to end through both desks. Two desks run si
 driven only by keys."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from textual.widgets import DataTable
 
@@ -15,7 +13,7 @@ from chatdesk.tui.screens.monitor import MonitorScreen
 from chatdesk.tui.widgets.transcript import Transcript
 
 from tui.harness import screen_text, wait_for
-from tui.live import make_desk, transcript_text
+from tui.live import make_accounts, make_desk, transcript_text
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
@@ -25,12 +23,8 @@ PEOPLE = {"sam": ("Sam Super", "supervisor"), "tina": ("Tina Trainer", "trainer"
 
 @pytest.fixture(scope="module")
 def staff(shared_server):
-    """Tokens of fresh accounts (staff and operators) on the shared server, made in parallel."""
-    def make(item):
-        key, (name, role) = item
-        return key, shared_server.operator(f"{key}@supervision.test", name, role=role, max_chats=4)
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        return dict(pool.map(make, PEOPLE.items()))
+    """Fresh accounts on the shared server, by key."""
+    return make_accounts(shared_server, "supervision.test", PEOPLE)
 
 
 async def live(pilot, app) -> None:
