@@ -100,7 +100,7 @@ def make_desk(url: str, token: str, state_dir: Path) -> Any:
         watch_lines(Composer)
         Transcript._bench_watched = True
     app = DeskApp(url=url, token=token, state_dir=state_dir, keymap={}, theme_dirs=[SHIPPED_DIR],
-                  settings=DeskSettings(bell=False))
+                  settings=DeskSettings(bell=False), tune_gc=True)     # as the `chatdesk` command runs
     app.driver_class = SinkDriver
     return app
 

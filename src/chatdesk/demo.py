@@ -107,7 +107,7 @@ def run_demo(args: argparse.Namespace) -> int:
                            json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
         from chatdesk.tui.app import DeskApp
 
-        app = DeskApp(url=url, token=token, state_dir=workdir / "state")
+        app = DeskApp(url=url, token=token, state_dir=workdir / "state", tune_gc=True)
         app.run()
         return app.return_code or 0
     finally:

@@ -38,7 +38,9 @@ class DeskApp(App):
                  clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
                  keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
                  theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
-                 startup_notes: list[str] | None = None) -> None:
+                 startup_notes: list[str] | None = None, tune_gc: bool = False) -> None:
+        """`tune_gc`: the desk is what this process is for (the `chatdesk` command, the demo):
+        tune the process-wide garbage collector for it once it is up (see _start_session)."""
         super().__init__()
         if session is None:
             if not url or not token:
@@ -55,6 +57,7 @@ class DeskApp(App):
         self.bell_count = 0          # rings so far (tests and the demo read it)
         self._startup_notes = list(startup_notes or [])   # e.g. config problems, as sentences
         self._stopped = False
+        self._tune_gc = tune_gc
 
     def on_mount(self) -> None:
         for sentence in self._startup_notes:
@@ -117,12 +120,13 @@ class DeskApp(App):
                     return   # refused, or the stream already runs and keeps trying by itself
                 await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
                 delay = min(delay * 2, 3.0)
-        # What start-up built (widgets, styles, the first snapshot) lives as long as the desk: keep it
-        # out of the collector's passes, and collect young objects less often. Full collections
-        # were most of the event-to-screen tail under load (bench/: p99 135 -> 70 ms).
-        import gc
-        gc.freeze()
-        gc.set_threshold(20_000, 20, 20)
+        if self._tune_gc:
+            # What start-up built (widgets, styles, the first snapshot) lives as long as the desk:
+            # keep it out of the collector's passes, and collect young objects less often. Full
+            # collections were most of the event-to-screen tail under load (bench/: p99 135 -> 70 ms).
+            import gc
+            gc.freeze()
+            gc.set_threshold(20_000, 20, 20)
         if self.settings.board_at_start and getattr(self.session, "is_staff", False):
             self.desk.action_board()         # supervisors and trainers start on the floor view
         try:

@@ -47,6 +47,6 @@ def run_desk(args: Any) -> int:
     keymap_file = Path(config.keymap).expanduser() if config.keymap else config_dir() / "keymap.toml"
     app = DeskApp(url=url, token=token, settings=DeskSettings.from_config(config),
                   keymap_file=keymap_file, theme_dirs=[SHIPPED_DIR, config_dir() / "themes"],
-                  startup_notes=list(config.problems))
+                  startup_notes=list(config.problems), tune_gc=True)
     app.run()
     return app.return_code or 0
