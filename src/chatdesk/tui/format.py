@@ -51,16 +51,20 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def _shown(content: Any) -> Any:
+    """What a str or Content looks like on screen, to compare with what was shown last."""
+    return content if isinstance(content, str) else (content.plain, tuple(content.spans))
+
+
 def update_if_changed(static: Any, content: Any, layout: bool = True) -> bool:
     """Static.update only when the text or its styles changed. Every update with layout reflows
     and repaints the whole screen, which the desk cannot afford per event (see bench/): so when
     only digits changed (a clock ticking: 0:07 -> 0:08) the text keeps its shape and its size,
     and a repaint is enough."""
-    plain = content if isinstance(content, str) else content.plain
-    key = content if isinstance(content, str) else (plain, tuple(content.spans))
+    key = _shown(content)
     if getattr(static, "_shown_key", None) == key:
         return False
-    shape = _DIGIT.sub("0", plain)
+    shape = _DIGIT.sub("0", content if isinstance(content, str) else content.plain)
     if getattr(static, "_shown_shape", None) == shape:
         layout = False
     static._shown_key, static._shown_shape = key, shape
@@ -74,7 +78,7 @@ def set_border_text(widget: Any, title: Any = None, subtitle: Any = None) -> Non
     for attr, value in (("border_title", title), ("border_subtitle", subtitle)):
         if value is None:
             continue
-        key = value if isinstance(value, str) else (value.plain, tuple(value.spans))
+        key = _shown(value)
         if getattr(widget, f"_shown_{attr}", None) != key:
             setattr(widget, f"_shown_{attr}", key)
             setattr(widget, attr, value)
