@@ -64,7 +64,7 @@ def main() -> None:
     async def tabs(pilot) -> None:
         store, n = app.session.store, args["tabs"]
         t0 = time.perf_counter()
-        await wait_until(lambda: len(app.desk.transcripts) >= n and all(
+        await wait_until(lambda: len(app.desk.tab_order) >= n and all(
             v.messages for v in store.conversations.values()), 120, "all tabs loaded")
         out["all_tabs_loaded_s"] = time.perf_counter() - t0
         switches = []

@@ -89,7 +89,7 @@ def main() -> None:
 
     async def scenario(pilot) -> None:
         store, cid = app.session.store, args["measured_cid"]
-        await wait_until(lambda: len(app.desk.transcripts) >= args["open_chats"]
+        await wait_until(lambda: len(app.desk.tab_order) >= args["open_chats"]
                          and len(store.queue) >= args["queued"], 60, "the desk's chats and queue")
         hook_stream()
         app.desk.switch_to(cid)
@@ -125,7 +125,7 @@ def main() -> None:
         out["server_ms"] = [(written[n] - sent_at[n] / 1e9) * 1000 for n in sorted(shown) if n in written]
         out["wire_ms"] = [(applied[n] - written[n]) * 1000 for n in sorted(shown) if n in applied]
         out["queue_len"] = len(store.queue)
-        out["tabs"] = len(app.desk.transcripts)
+        out["tabs"] = len(app.desk.tab_order)
         if layouts is not None:
             out["layout_requests"] = dict(layouts.most_common())
         app.exit()

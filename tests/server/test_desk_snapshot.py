@@ -1,7 +1,9 @@
 """GET /desk: the start of a desk in one request, the same as the separate reads it replaces."""
 from __future__ import annotations
 
-from .helpers import Operator, Visitor
+import asyncio
+
+from .helpers import Operator, Stream, Visitor
 
 
 async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
@@ -36,3 +38,36 @@ async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
     await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "done", "tags": []})
     await ana.accept(queued)
     await ana.ok("POST", f"/conversations/{queued}/close", {"summary": "done", "tags": []})
+
+
+async def test_a_stream_resuming_after_the_snapshots_event_misses_nothing_and_repeats_nothing(shared):
+    ana = await Operator.create(shared, "snapresume@example.com", name="Resume")
+    v = await Visitor.arrive(shared)
+    cid = await v.start_chat("before the snapshot", name="Early")
+    await ana.accept(cid)
+    await v.say("also before")
+    writer = asyncio.create_task(_say_many(v, "during", 30))   # writes while the snapshot is read
+    await asyncio.sleep(0.05)
+    snap = await ana.ok("GET", "/desk?last=200")
+    await writer
+    await v.say("after the snapshot")
+    in_snapshot = [m["body"] for c in snap["open"] if c["detail"]["conversation"]["id"] == cid
+                   for m in c["detail"]["messages"]]
+    assert in_snapshot[:2] == ["before the snapshot", "also before"]
+    newest = snap["event_id"]
+    stream = await Stream.open(shared, token=ana.token, after=newest)
+    assert stream.resume_answer["type"] == "resumed"
+    replayed = [e["data"]["body"] for e in stream.events()
+                if e["type"] == "message.created" and e["conversation_id"] == cid]
+    assert all(e["event_id"] > newest for e in stream.events())
+    # every message is in the snapshot or in the replay, exactly once, in order
+    assert in_snapshot + replayed == ["before the snapshot", "also before",
+                                      *[f"during {i}" for i in range(30)], "after the snapshot"]
+    assert replayed, "the snapshot already had everything; the test proves nothing"
+    await stream.close()
+    await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "done", "tags": []})
+
+
+async def _say_many(visitor: Visitor, prefix: str, n: int) -> None:
+    for i in range(n):
+        await visitor.say(f"{prefix} {i}")

@@ -3,10 +3,9 @@
 """
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, DeskSnapshot,
@@ -17,6 +16,9 @@ from chatdesk.protocol.requests import (CannedCreateRequest, CloseRequest, Login
 
 from .sanitize import clean_line
 from .staff_api import StaffApiMixin
+
+if TYPE_CHECKING:
+    import httpx
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
@@ -53,17 +55,29 @@ class ApiUnavailable(Exception):
 
 class ApiClient(StaffApiMixin):
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: "httpx.AsyncBaseTransport | None" = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
-        # A plain-http server (loopback, the demo) never uses TLS: skip building the certificate
-        # context (~40 ms of the desk's start-up). https keeps full verification.
-        tls = self.base_url.startswith("https://")
-        self._http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport,
-                                       verify=tls)
+        self._timeout, self._transport = timeout, transport
+        self._client: httpx.AsyncClient | None = None
+        self.requests = 0            # requests sent so far (tests; the status line may show it)
+
+    @property
+    def _http(self) -> "httpx.AsyncClient":
+        """Made on the first request: importing httpx is ~45 ms the desk's first screen does not
+        wait for (its snapshot may come from chatdesk.client.prefetch)."""
+        if self._client is None:
+            import httpx
+            # A plain-http server (loopback, the demo) never uses TLS: skip building the
+            # certificate context (~40 ms). https keeps full verification.
+            self._client = httpx.AsyncClient(base_url=self.base_url, timeout=self._timeout,
+                                             transport=self._transport,
+                                             verify=self.base_url.startswith("https://"))
+        return self._client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def __aenter__(self) -> "ApiClient":
         return self
@@ -74,6 +88,8 @@ class ApiClient(StaffApiMixin):
     # --- plumbing ------------------------------------------------------------------------------
     async def _request(self, method: str, path: str, body: BaseModel | dict | None = None,
                        params: dict | None = None) -> Any:
+        import httpx
+        self.requests += 1
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if isinstance(body, BaseModel):
             body = body.model_dump(exclude_none=True)
@@ -93,6 +109,8 @@ class ApiClient(StaffApiMixin):
 
     async def _request_text(self, method: str, path: str, params: dict | None = None) -> str:
         """Like _request, for answers that are text (exports), not JSON."""
+        import httpx
+        self.requests += 1
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             r = await self._http.request(method, API + path, params=params, headers=headers)
@@ -232,7 +250,8 @@ def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
-def _why(e: httpx.HTTPError) -> str:
+def _why(e: "httpx.HTTPError") -> str:
+    import httpx
     if isinstance(e, httpx.TimeoutException):
         return "no answer in time"
     if isinstance(e, httpx.ConnectError):
@@ -240,7 +259,7 @@ def _why(e: httpx.HTTPError) -> str:
     return "connection lost"
 
 
-def _error(r: httpx.Response) -> ApiError:
+def _error(r: "httpx.Response") -> ApiError:
     code, message = f"http_{r.status_code}", ""
     try:
         body = r.json()

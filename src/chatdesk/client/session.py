@@ -10,12 +10,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from chatdesk.protocol.models import Approval, CannedReply, Message, Operator, VisitorDetail
+from chatdesk.protocol.models import (STAFF_ROLES as STAFF, Approval, CannedReply, DeskSnapshot, Message, Operator,
+                                      VisitorDetail)
 
 from .api import ApiClient, ApiError, ApiUnavailable
 from .canned import context_for, fill
 from .outbox import Outbox
 from .outgoing import OutgoingMessage
+from .prefetch import HISTORY_PAGE, DeskPrefetch
 from .parts import split_parts
 from .staff_session import StaffSessionMixin
 from .store import DeskStore
@@ -24,7 +26,6 @@ from .view import ConversationView
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 15.0
-HISTORY_PAGE = 200          # messages a chat opens with; older ones come as the operator scrolls up
 
 
 def default_state_dir() -> Path:
@@ -43,10 +44,12 @@ def ws_url_for(base_url: str) -> str:
 
 class DeskSession(StaffSessionMixin):
     def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None, *,
-                 http_timeout: float = 10.0, ping_interval: float = 10.0, history_page: int = HISTORY_PAGE):
+                 http_timeout: float = 10.0, ping_interval: float = 10.0, history_page: int = HISTORY_PAGE,
+                 prefetch: DeskPrefetch | None = None):
         """`http_timeout` and `ping_interval` bound how long a dead connection goes unnoticed
         (a chaos test through a lossy proxy wants them short); `history_page`: messages a chat
-        opens with, and how many more each scroll to the top fetches."""
+        opens with, and how many more each scroll to the top fetches; `prefetch`: the first
+        snapshot, already on its way (the `chatdesk` command starts it before its imports)."""
         self.base_url = base_url.rstrip("/")
         self.history_page = history_page
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
@@ -59,6 +62,7 @@ class DeskSession(StaffSessionMixin):
             on_reset=self._on_reset, on_resumed=self._on_resumed, on_unauthorized=self._on_unauthorized,
             ping_interval=ping_interval)
         self._synced = False
+        self._prefetch = prefetch
         self._first_sync: asyncio.Future[None] | None = None
         self._reloads: dict[int, asyncio.Task] = {}
         self._older: dict[int, asyncio.Future] = {}
@@ -87,19 +91,36 @@ class DeskSession(StaffSessionMixin):
 
     # --- life cycle ----------------------------------------------------------------------------
     async def start(self, timeout: float = START_TIMEOUT) -> None:
-        """Who am I, then the stream; returns once the first snapshot is in the store.
-        Raises ApiError (e.g. the token was revoked) or ApiUnavailable with a sentence."""
-        me = await self._api.me()
-        self._store.set_me(me)
-        self._outbox = Outbox(self._outbox_path(me), self._post, self._store.outgoing_changed)
+        """The desk's snapshot first (one GET /desk, or the answer `prefetch` already has), then
+        the stream, resuming after the snapshot's newest event so nothing falls between them;
+        returns once the stream has caught up. Raises ApiError (e.g. the token was revoked) or
+        ApiUnavailable with a sentence."""
+        snap = await self._first_snapshot()
+        self._apply_snapshot(snap)
+        self._store.last_event_id = snap.event_id
+        self._synced = True
+        self._outbox = Outbox(self._outbox_path(snap.me), self._post, self._store.outgoing_changed)
         self._first_sync = asyncio.get_running_loop().create_future()
         self._stream.start()
         self._outbox.start()
+        if snap.me.role in STAFF:
+            self._store.set_approvals(await self._api.approvals())
         try:
             await asyncio.wait_for(asyncio.shield(self._first_sync), timeout)
         except asyncio.TimeoutError:
             raise ApiUnavailable(f"The chat server at {self.base_url} did not send the desk's state "
                                  f"within {timeout:.0f} seconds; the desk keeps trying.") from None
+
+    async def _first_snapshot(self) -> DeskSnapshot:
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is not None and prefetch.last == self.history_page:
+            body = await prefetch.body()
+            if body is not None:
+                try:
+                    return DeskSnapshot.model_validate_json(body)
+                except ValueError:
+                    pass            # asked again below, where a bad answer becomes a sentence
+        return await self._api.desk(self.history_page)
 
     async def stop(self) -> None:
         await self._stop_staff()
@@ -173,7 +194,7 @@ class DeskSession(StaffSessionMixin):
             await self._reload_parts()
         else:
             await self._load_snapshot()
-        if store.me is not None and store.me.role in ("supervisor", "trainer", "admin"):
+        if store.me is not None and store.me.role in STAFF:
             store.set_approvals(await self._api.approvals())
         for cid in list(store.monitored):           # reload what I monitor as well
             self._schedule_reload(cid)
@@ -182,7 +203,9 @@ class DeskSession(StaffSessionMixin):
     async def _load_snapshot(self) -> None:
         """A desk with nothing open yet (the first start): one GET /desk, one transaction on the
         server, instead of five requests and two per open chat."""
-        snap = await self._api.desk(self.history_page)
+        self._apply_snapshot(await self._api.desk(self.history_page))
+
+    def _apply_snapshot(self, snap: DeskSnapshot) -> None:
         self._set_parts(snap.me, snap.operators, snap.canned, snap.queue)
         self._store.set_conversations([(chat.detail, chat.visitor) for chat in snap.open])
 

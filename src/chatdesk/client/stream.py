@@ -4,9 +4,11 @@ connect -> auth -> resume after the last applied event_id -> replay -> live; on 
 with backoff (0.2 s doubling to 5 s, with jitter) and resume again. The token travels in the first
 frame, never in the URL.
 
-The very first connection of a session asks to resume "from now" (an `after` beyond the newest
-event): the server answers `reset`, and `on_reset` loads the REST snapshot while the server holds
-newer events for us. A `reset` later (we were away longer than the server keeps events) does the same.
+A desk's session loads its snapshot first (GET /desk carries the newest event it includes) and
+the first connection resumes after that event. Without one, the first connection asks to resume
+"from now" (an `after` beyond the newest event): the server answers `reset`, and `on_reset` loads
+the REST snapshot while the server holds newer events for us. A `reset` later (we were away longer
+than the server keeps events) does the same.
 """
 from __future__ import annotations
 

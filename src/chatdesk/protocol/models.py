@@ -30,7 +30,7 @@ MAX_TAG = 40
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class Operator(Wire):
@@ -205,7 +205,9 @@ class OpenChat(Wire):
 
 
 class DeskSnapshot(Wire):
-    """GET /desk: what a desk needs to start, read in one transaction."""
+    """GET /desk: what a desk needs to start, read in one transaction. `event_id`: the newest
+    event the snapshot includes, so a stream that resumes after it misses nothing."""
+    event_id: int = 0
     me: Operator
     queue: list[QueueEntry] = Field(default_factory=list)
     open: list[OpenChat] = Field(default_factory=list)      # my active chats, newest page each

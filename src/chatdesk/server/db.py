@@ -1,24 +1,62 @@
-"""Database access: two async engines on one SQLite file (WAL).
+"""Database access: SQLite (WAL) on the event loop's own thread, plus a threaded engine for the
+few reads that can run long.
 
-- The write engine opens every transaction with BEGIN IMMEDIATE, and `Database.write()` also holds
-  an in-process lock, so writes are serial. That makes event_id order equal to commit order, which
-  the stream relies on (a client that has event N has every visible event below N).
-- The read engine opens a plain (deferred) BEGIN: every read is one consistent snapshot.
+Why on the loop's thread: a statement here takes tens of microseconds (a local file, WAL,
+synchronous=NORMAL: commits do not wait for the disk), while a hop to a driver thread and back
+costs a loop iteration. aiosqlite made about eight hops per statement, so a GET /desk with 20
+open chats spent most of its 150 ms waiting for its own thread, and under fan-out every hop
+waited behind hundreds of stream writers (bench/, docs/performance.md). The server's code keeps
+`await conn.execute(...)`; `Conn` runs it at once.
+
+- Writes: `Database.write()` holds an in-process lock and the write engine opens every
+  transaction with BEGIN IMMEDIATE, so writes are serial. That makes event_id order equal to
+  commit order, which the stream relies on (a client that has event N has every visible event
+  below N).
+- Reads: a plain (deferred) BEGIN, so every read is one consistent snapshot.
+- `Database.read_offloaded()`: the same, on aiosqlite's thread, for reads whose size the caller
+  picks (reports, transcript search, exports), so one big read never stalls the streams.
 """
 from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _engine(path: Path, begin_sql: str, pool_size: int) -> AsyncEngine:
+class Conn:
+    """The part of SQLAlchemy's AsyncConnection the server uses, over a plain connection: each
+    statement runs at once on the calling thread (see the module's docstring)."""
+    __slots__ = ("sync",)
+
+    def __init__(self, sync: Connection):
+        self.sync = sync
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        return self.sync.execute(statement, parameters)
+
+    async def run_sync(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(self.sync, *args)
+
+
+AnyConn = Conn | AsyncConnection    # what query helpers accept: both have `await execute()`
+
+
+def _sync_engine(path: Path, begin_sql: str, pool_size: int) -> Engine:
+    # check_same_thread off: the pool may hand a connection to another thread's loop (tests run
+    # servers in threads); each connection is still used by one task at a time.
+    engine = create_engine(f"sqlite:///{path}", pool_size=pool_size, max_overflow=pool_size,
+                           connect_args={"check_same_thread": False})
+    install_sqlite_hooks(engine, begin_sql)
+    return engine
+
+
+def _async_engine(path: Path, begin_sql: str, pool_size: int) -> AsyncEngine:
     engine = create_async_engine(f"sqlite+aiosqlite:///{path}", pool_size=pool_size, max_overflow=pool_size)
     install_sqlite_hooks(engine.sync_engine, begin_sql)
     return engine
@@ -46,25 +84,39 @@ def install_sqlite_hooks(sync_engine, begin_sql: str) -> None:
 class Database:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.writer = _engine(self.path, "BEGIN IMMEDIATE", 2)   # writes are serial anyway
-        self.reader = _engine(self.path, "BEGIN", 16)
+        self.writer = _sync_engine(self.path, "BEGIN IMMEDIATE", 2)   # writes are serial anyway
+        self.reader = _sync_engine(self.path, "BEGIN", 16)
+        self._offloaded: AsyncEngine | None = None                   # made on first use
         self.write_lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self) -> AsyncIterator[Conn]:
         """One serial write transaction; commits on normal exit, rolls back on an exception."""
         async with self.write_lock:
-            async with self.writer.begin() as conn:
-                yield conn
+            with self.writer.begin() as conn:
+                yield Conn(conn)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.reader.connect() as conn:
+    async def read(self) -> AsyncIterator[Conn]:
+        with self.reader.connect() as conn:
+            try:
+                yield Conn(conn)
+            finally:
+                conn.rollback()
+
+    @asynccontextmanager
+    async def read_offloaded(self) -> AsyncIterator[AsyncConnection]:
+        """A read on a driver thread: for reads that may be big (see the module's docstring)."""
+        if self._offloaded is None:
+            self._offloaded = _async_engine(self.path, "BEGIN", 4)
+        async with self._offloaded.connect() as conn:
             try:
                 yield conn
             finally:
                 await conn.rollback()
 
     async def close(self) -> None:
-        await self.writer.dispose()
-        await self.reader.dispose()
+        self.writer.dispose()
+        self.reader.dispose()
+        if self._offloaded is not None:
+            await self._offloaded.dispose()

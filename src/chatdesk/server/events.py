@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Callable
 
 from sqlalchemy import and_, delete, func, insert, or_, select, true, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatdesk.protocol import events as ev
 
 from . import schema
 from .auth import Actor
-from .db import Database
+from .db import Conn, Database
 
 E = schema.events
 MAX_BUFFER = 20_000   # events queued for one slow stream before we drop it (it resumes on reconnect)
@@ -81,7 +80,7 @@ def operator_filter(actor: Actor):
 class Tx:
     """One write transaction. Collects the events it writes so they can be published after commit."""
 
-    def __init__(self, conn: AsyncConnection):
+    def __init__(self, conn: Conn):
         self.conn = conn
         self.events: list[EventRow] = []
 
@@ -184,16 +183,19 @@ class Store:
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         async with self.db.write_lock:
-            async with self.db.writer.begin() as conn:
-                tx = Tx(conn)
+            with self.db.writer.begin() as sync_conn:
+                tx = Tx(Conn(sync_conn))
                 yield tx
                 if tx.events and self.keep_events:
                     newest = tx.events[-1].event_id
-                    await conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
-            self.hub.publish(tx.events)
+                    await tx.conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
+            self.hub.publish(tx.events)      # committed, still under the lock: event_id order
 
     def read(self):
         return self.db.read()
+
+    def read_offloaded(self):
+        return self.db.read_offloaded()
 
     async def log_bounds(self) -> tuple[int, int]:
         """(oldest kept event_id, newest event_id); (0, 0) for an empty log."""

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from .db import AnyConn
 
 from . import schema
 
@@ -15,7 +15,7 @@ OPEN_STATES = ("queued", "active")
 ONLINE_WINDOW = 120.0        # a visitor without a stream counts as online this long after activity
 
 
-async def conversation_row(conn: AsyncConnection, cid: int):
+async def conversation_row(conn: AnyConn, cid: int):
     return (await conn.execute(
         select(C, O.c.name.label("operator_name")).select_from(C.outerjoin(O, O.c.id == C.c.operator_id))
         .where(C.c.id == cid))).first()
@@ -32,12 +32,12 @@ def conversation_dict(r) -> dict[str, Any]:
     }
 
 
-async def conversation(conn: AsyncConnection, cid: int) -> dict[str, Any] | None:
+async def conversation(conn: AnyConn, cid: int) -> dict[str, Any] | None:
     r = await conversation_row(conn, cid)
     return conversation_dict(r) if r else None
 
 
-async def conversations_where(conn: AsyncConnection, *where, order_by=(), limit: int | None = None) -> list[dict[str, Any]]:
+async def conversations_where(conn: AnyConn, *where, order_by=(), limit: int | None = None) -> list[dict[str, Any]]:
     """Many conversations in one query (a list of N must not cost N round trips to SQLite)."""
     q = (select(C, O.c.name.label("operator_name")).select_from(C.outerjoin(O, O.c.id == C.c.operator_id))
          .where(*where).order_by(*order_by))
@@ -46,12 +46,12 @@ async def conversations_where(conn: AsyncConnection, *where, order_by=(), limit:
     return [conversation_dict(r) for r in (await conn.execute(q)).all()]
 
 
-async def visitors_by_id(conn: AsyncConnection, vids: list[str], connected=lambda vid: False) -> dict[str, dict[str, Any]]:
+async def visitors_by_id(conn: AnyConn, vids: list[str], connected=lambda vid: False) -> dict[str, dict[str, Any]]:
     rows = (await conn.execute(select(V).where(V.c.id.in_(set(vids))))).all() if vids else []
     return {r.id: visitor_dict(r, connected(r.id)) for r in rows}
 
 
-async def first_visitor_messages(conn: AsyncConnection, cids: list[int]) -> dict[int, str]:
+async def first_visitor_messages(conn: AnyConn, cids: list[int]) -> dict[int, str]:
     """The first thing each visitor wrote, by conversation (what the queue shows)."""
     if not cids:
         return {}
@@ -63,7 +63,7 @@ async def first_visitor_messages(conn: AsyncConnection, cids: list[int]) -> dict
     return {r.conversation_id: r.body for r in rows}
 
 
-async def visitor_row(conn: AsyncConnection, vid: str):
+async def visitor_row(conn: AnyConn, vid: str):
     return (await conn.execute(select(V).where(V.c.id == vid))).first()
 
 
@@ -79,12 +79,12 @@ def visitor_dict(r, connected: bool = False) -> dict[str, Any]:
     }
 
 
-async def visitor(conn: AsyncConnection, vid: str, connected: bool = False) -> dict[str, Any] | None:
+async def visitor(conn: AnyConn, vid: str, connected: bool = False) -> dict[str, Any] | None:
     r = await visitor_row(conn, vid)
     return visitor_dict(r, connected) if r else None
 
 
-async def active_count(conn: AsyncConnection, operator_id: int) -> int:
+async def active_count(conn: AnyConn, operator_id: int) -> int:
     return (await conn.execute(select(func.count()).select_from(C)
                                .where(C.c.operator_id == operator_id, C.c.state == "active"))).scalar_one()
 
@@ -97,16 +97,16 @@ def operator_dict(r, active: int) -> dict[str, Any]:
     }
 
 
-async def operator_row(conn: AsyncConnection, oid: int):
+async def operator_row(conn: AnyConn, oid: int):
     return (await conn.execute(select(O).where(O.c.id == oid))).first()
 
 
-async def operator(conn: AsyncConnection, oid: int) -> dict[str, Any] | None:
+async def operator(conn: AnyConn, oid: int) -> dict[str, Any] | None:
     r = await operator_row(conn, oid)
     return operator_dict(r, await active_count(conn, oid)) if r else None
 
 
-async def all_operators(conn: AsyncConnection) -> list[dict[str, Any]]:
+async def all_operators(conn: AnyConn) -> list[dict[str, Any]]:
     counts = dict((await conn.execute(
         select(C.c.operator_id, func.count()).where(C.c.state == "active").group_by(C.c.operator_id))).all())
     rows = (await conn.execute(select(O).order_by(O.c.name, O.c.id))).all()
@@ -121,14 +121,14 @@ def message_dict(r) -> dict[str, Any]:
     }
 
 
-async def messages(conn: AsyncConnection, cid: int, visitor_view: bool = False) -> list[dict[str, Any]]:
+async def messages(conn: AnyConn, cid: int, visitor_view: bool = False) -> list[dict[str, Any]]:
     q = select(M).where(M.c.conversation_id == cid)
     if visitor_view:
         q = q.where(M.c.kind.in_(("text", "system")))
     return [message_dict(r) for r in (await conn.execute(q.order_by(M.c.seq))).all()]
 
 
-async def message_page(conn: AsyncConnection, cid: int, *, last: int | None = None,
+async def message_page(conn: AnyConn, cid: int, *, last: int | None = None,
                        after_seq: int | None = None, before_seq: int | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Messages with after_seq < seq < before_seq (either bound optional), only the newest `last`
     of them when given, in seq order; and whether any message is older than the first returned
@@ -153,6 +153,6 @@ async def message_page(conn: AsyncConnection, cid: int, *, last: int | None = No
     return [message_dict(r) for r in rows], older
 
 
-async def open_conversation_id(conn: AsyncConnection, vid: str) -> int | None:
+async def open_conversation_id(conn: AnyConn, vid: str) -> int | None:
     return (await conn.execute(select(C.c.id).where(C.c.visitor_id == vid, C.c.state.in_(OPEN_STATES))
                                .order_by(C.c.id.desc()).limit(1))).scalar()

@@ -20,10 +20,10 @@ from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
 
-def default_session_factory(state_dir: Path | None) -> Callable[[str, str], Any]:
+def default_session_factory(state_dir: Path | None, prefetch: Any = None) -> Callable[[str, str], Any]:
     def make(url: str, token: str) -> Any:
         from chatdesk.client.session import DeskSession
-        return DeskSession(url, token, state_dir=state_dir)
+        return DeskSession(url, token, state_dir=state_dir, prefetch=prefetch)
     return make
 
 
@@ -38,14 +38,15 @@ class DeskApp(App):
                  clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
                  keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
                  theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
-                 startup_notes: list[str] | None = None, tune_gc: bool = False) -> None:
+                 startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None) -> None:
         """`tune_gc`: the desk is what this process is for (the `chatdesk` command, the demo):
-        tune the process-wide garbage collector for it once it is up (see _start_session)."""
+        tune the process-wide garbage collector for it once it is up (see _start_session).
+        `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot."""
         super().__init__()
         if session is None:
             if not url or not token:
                 raise ValueError("DeskApp needs a url and a token, or a session.")
-            session = (session_factory or default_session_factory(state_dir))(url, token)
+            session = (session_factory or default_session_factory(state_dir, prefetch))(url, token)
         self.session = session
         self.url = url
         self.clock = clock

@@ -39,6 +39,9 @@ def run_desk(args: Any) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    # the server prepares the desk's snapshot while this process imports the desk (start-up)
+    from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
+    prefetch = DeskPrefetch(url, token, HISTORY_PAGE)
     from chatdesk.client.config import config_dir
     from chatdesk.tui.app import DeskApp
     from chatdesk.tui.settings import DeskSettings
@@ -47,6 +50,6 @@ def run_desk(args: Any) -> int:
     keymap_file = Path(config.keymap).expanduser() if config.keymap else config_dir() / "keymap.toml"
     app = DeskApp(url=url, token=token, settings=DeskSettings.from_config(config),
                   keymap_file=keymap_file, theme_dirs=[SHIPPED_DIR, config_dir() / "themes"],
-                  startup_notes=list(config.problems), tune_gc=True)
+                  startup_notes=list(config.problems), tune_gc=True, prefetch=prefetch)
     app.run()
     return app.return_code or 0

@@ -92,7 +92,8 @@ async def detail(request: Request, cid: int = ID, actor: Actor = Depends(current
     """Everything by default; a desk opening a long chat asks for `last=N` (and `has_older` says
     whether there is more), a reload for `after_seq=S`, and neither needs the event list."""
     ctx = ctx_of(request)
-    async with ctx.store.read() as conn:
+    whole = last is None and after_seq is None          # any length: off the loop's thread (db.py)
+    async with (ctx.store.read_offloaded() if whole else ctx.store.read()) as conn:
         conv = await readable(conn, cid, actor)
         return await conversation_detail(conn, ctx, conv, actor, last=last, after_seq=after_seq, events=events)
 

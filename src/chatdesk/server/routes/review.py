@@ -35,21 +35,21 @@ async def search(request: Request, actor: Actor = Depends(current_operator),
         if operator_id is not None and operator_id != actor.id:
             raise forbidden("You can search only your own transcripts.")
         operator_id = actor.id
-    async with ctx_of(request).store.read() as conn:
+    async with ctx_of(request).store.read_offloaded() as conn:
         return {"transcripts": await transcripts.search(conn, q=q, operator_id=operator_id, tag=tag, since=since,
                                                          until=until, rating=rating, mark=mark)}
 
 
 @router.get("/transcripts/{cid}", response_model=TranscriptDetail)
 async def transcript(request: Request, cid: int = ID, actor: Actor = Depends(current_operator)):
-    async with ctx_of(request).store.read() as conn:
+    async with ctx_of(request).store.read_offloaded() as conn:
         return await transcripts.detail(conn, await transcripts.readable_transcript(conn, cid, actor))
 
 
 @router.get("/transcripts/{cid}/export")
 async def export(request: Request, cid: int = ID, actor: Actor = Depends(current_operator),
                  format: Literal["md", "json"] = Query("md")):
-    async with ctx_of(request).store.read() as conn:
+    async with ctx_of(request).store.read_offloaded() as conn:
         d = await transcripts.detail(conn, await transcripts.readable_transcript(conn, cid, actor))
     name = f"conversation-{cid}.{format}"
     if format == "json":
@@ -91,5 +91,5 @@ async def summary(request: Request, actor: Actor = Depends(current_operator),
     since = since if since is not None else today_start(until)
     if since >= until:
         raise ApiError(422, "invalid", "'since' must be before 'until'.")
-    async with ctx_of(request).store.read() as conn:
+    async with ctx_of(request).store.read_offloaded() as conn:
         return await reports.summary(conn, since, until)

@@ -121,8 +121,9 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         if "conversation" in kinds:
             self.sync_tabs([c for c in changes if c.kind == "conversation"])
         for c in changes:
-            if c.kind == "messages" and c.id in self.transcripts:
-                self.sync_transcript(c.id)
+            if c.kind == "messages" and c.id in self.tab_order:
+                if c.id in self.transcripts:
+                    self.sync_transcript(c.id)
                 if c.detail == "visitor" and c.id != self.active_id:
                     self.alert_background_message(c.id)
             if c.id == self.active_id and c.kind in ("typing", "visitor", "conversation", "messages"):
@@ -142,6 +143,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         # show_nothing refresh them; doing it per batch recomposed the Footer every frame (bench/)
 
     def sync_all(self) -> None:
+        self.tell_new_limits()       # the first call only notes them (the snapshot may be in already)
         self.sync_status()
         self.sync_queue()
         self.sync_tabs([])
@@ -214,16 +216,23 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self.sync_status()
 
     def add_tab(self, cid: int) -> None:
-        me = self.store.me
-        transcript = Transcript(cid, my_id=me.id if me else None, id=f"transcript-{cid}")
-        transcript.display = False
-        self.transcripts[cid] = transcript
+        """A tab; its transcript widget is made the first time the tab is shown (mounting twenty
+        at start-up was most of the time from the snapshot to the first full screen, bench/)."""
         self.tab_order.append(cid)
-        self.query_one("#transcripts").mount(transcript)
-        self.call_after_refresh(self.sync_transcript, cid)
         if self._switch_to_on_arrival == cid:
             self._switch_to_on_arrival = None
             self.call_after_refresh(self.switch_to, cid)
+
+    def _transcript(self, cid: int) -> Transcript:
+        transcript = self.transcripts.get(cid)
+        if transcript is None:
+            me = self.store.me
+            transcript = Transcript(cid, my_id=me.id if me else None, id=f"transcript-{cid}")
+            transcript.display = False
+            self.transcripts[cid] = transcript
+            self.query_one("#transcripts").mount(transcript)
+            self.sync_transcript(cid)
+        return transcript
 
     def remove_tab(self, cid: int) -> None:
         index = self.tab_order.index(cid)
@@ -291,7 +300,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
 
     # --- switching tabs (each keeps its own draft and scroll position) --------------------------
     def switch_to(self, cid: int) -> None:
-        if cid not in self.transcripts:
+        if cid not in self.tab_order:
             return
         composer = self.query_one(Composer)
         old = self.store.conversations.get(self.active_id) if self.active_id is not None else None
@@ -300,7 +309,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         if self.active_id in self.transcripts:
             self.transcripts[self.active_id].display = False
         self.active_id = cid
-        self.transcripts[cid].display = True
+        self._transcript(cid).display = True
         view = self.store.conversations[cid]
         composer.set_draft(view.draft)
         self.sync_composer_title()

@@ -2,22 +2,21 @@
 unreachable server becomes an error notification carrying the server's (or client's) sentence."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from chatdesk.protocol.models import MAX_BODY
 from chatdesk.tui.api_worker import call_api
 from chatdesk.tui.format import visitor_label
-from chatdesk.tui.screens.callback import CallbackChoice, CallbackDialog
-from chatdesk.tui.screens.close import CloseChoice, CloseDialog
-from chatdesk.tui.screens.help import HelpScreen
-from chatdesk.tui.screens.note import NoteDialog
-from chatdesk.tui.screens.status import StatusDialog
-from chatdesk.tui.screens.transfer import TransferChoice, TransferDialog
-from chatdesk.tui.widgets.canned_picker import CannedPicker
 from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 
+if TYPE_CHECKING:
+    from chatdesk.tui.screens.callback import CallbackChoice
+    from chatdesk.tui.screens.close import CloseChoice
+    from chatdesk.tui.screens.transfer import TransferChoice
+
+# The dialogs are imported when first opened: none of them is on the way to the first screen.
 NEEDS_CHAT = {"transfer", "note", "callback", "close_chat", "send_parts", "send_checking", "canned",
               "edit_visitor", "visitor_note", "retry_failed", "discard_failed"}
 
@@ -52,7 +51,7 @@ class DeskActions:
 
     def accept(self, cid: int) -> None:
         self._switch_to_on_arrival = cid
-        if cid in self.transcripts:
+        if cid in self.tab_order:
             self.switch_to(cid)
             return
         self.call_api("Accept", lambda: self.session.accept(cid),
@@ -165,12 +164,14 @@ class DeskActions:
             composer.set_draft("")
             return typed
 
+        from chatdesk.tui.widgets.canned_picker import CannedPicker
         picker = CannedPicker(self.store.canned, rank, lambda reply: self.session.fill_canned(reply, cid),
                               absorb=typed_after_slash if from_slash else None)
         self.app.push_screen(picker, inserted)
 
     # --- dialogs ---------------------------------------------------------------------------------
     def action_help(self) -> None:
+        from chatdesk.tui.screens.help import HelpScreen
         self.app.push_screen(HelpScreen(getattr(self.app, "user_keymap", {})))
 
     def action_status(self, status: str | None = None) -> None:
@@ -182,6 +183,7 @@ class DeskActions:
             chosen(status)
             return
         me = self.store.me
+        from chatdesk.tui.screens.status import StatusDialog
         self.app.push_screen(StatusDialog(me.status if me else "online"), chosen)
 
     def action_transfer(self) -> None:
@@ -196,6 +198,7 @@ class DeskActions:
                     cid, operator_id=choice.operator_id, department=choice.department, note=choice.note),
                     lambda _: self.notify("Chat transferred."))
         operators = sorted(self.store.operators.values(), key=lambda o: o.name.lower())
+        from chatdesk.tui.screens.transfer import TransferDialog
         self.app.push_screen(TransferDialog(operators, self.departments, me.id if me else None), chosen)
 
     def action_close_chat(self) -> None:
@@ -208,12 +211,14 @@ class DeskActions:
                 self.call_api("Close", lambda: self.session.close(
                     cid, choice.summary, choice.tags, follow_up=choice.follow_up),
                     lambda _: self.notify("Chat closed."))
+        from chatdesk.tui.screens.close import CloseDialog
         self.app.push_screen(CloseDialog(), chosen)
 
     def action_note(self) -> None:
         cid = self._need_chat()
         if cid is None:
             return
+        from chatdesk.tui.screens.note import NoteDialog
         self.app.push_screen(NoteDialog(), lambda body: body and self.call_api(
             "Note", lambda: self.session.send(cid, body, kind="note")))
 
@@ -228,6 +233,7 @@ class DeskActions:
                 self.call_api("Callback", lambda: self.session.callback(
                     cid, choice.channel, choice.value, note=choice.note),
                     lambda _: self.notify(f"Callback recorded for {visitor_label(visitor)}.", markup=False))
+        from chatdesk.tui.screens.callback import CallbackDialog
         self.app.push_screen(CallbackDialog(visitor.phone, visitor.email), chosen)
 
     # --- sidebar ---------------------------------------------------------------------------------

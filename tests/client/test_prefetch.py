@@ -1,0 +1,57 @@
+"""The first snapshot fetched before the desk has finished importing (chatdesk.client.prefetch):
+the session starts from it without asking again, its stream picks up exactly where the snapshot
+ends, and a prefetch that failed changes nothing (the session's own request says why)."""
+from __future__ import annotations
+
+import pytest
+
+from chatdesk.client.api import ApiError, ApiUnavailable
+from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
+from chatdesk.client.session import DeskSession
+from chatdesk.protocol.models import DeskSnapshot
+
+from client.conftest import new_operator
+from client.live import ScriptedVisitor, wait_for
+
+
+async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared, tmp_path):
+    token = new_operator(shared, "Pia")
+    visitor = await ScriptedVisitor(shared.url).arrive()
+    boot = DeskSession(shared.url, token, state_dir=tmp_path)
+    cid = await visitor.open_chat("before", name="Early")
+    await boot.api.accept(cid)
+    await boot.api.aclose()
+    prefetch = DeskPrefetch(shared.url, token, HISTORY_PAGE)
+    snap = DeskSnapshot.model_validate_json(await prefetch.body())
+    assert [m.body for m in snap.open[0].detail.messages] == ["before"]
+    for i in range(3):                               # written after the prefetch's snapshot
+        await visitor.say(cid, f"after {i}")
+    session = DeskSession(shared.url, token, state_dir=tmp_path, prefetch=prefetch)
+    try:
+        await session.start()
+        assert session.api.requests == 0             # the snapshot came from the prefetch
+        view = session.store.conversations[cid]
+        await wait_for(lambda: len(view.messages) == 4, 10, "the messages after the snapshot")
+        assert [m.body for m in view.messages] == ["before", "after 0", "after 1", "after 2"]
+        assert session.store.connection == "live"
+    finally:
+        await session.stop()
+        await visitor.aclose()
+
+
+async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shared, tmp_path):
+    refused = DeskPrefetch(shared.url, "not-a-token", HISTORY_PAGE)
+    assert await refused.body() is None
+    session = DeskSession(shared.url, "not-a-token", state_dir=tmp_path, prefetch=refused)
+    with pytest.raises(ApiError) as err:
+        await session.start()
+    assert err.value.status == 401 and session.api.requests == 1 and str(err.value).endswith(".")
+    await session.stop()
+
+    nobody = "http://127.0.0.1:9"                     # the discard port: nothing listens
+    gone = DeskPrefetch(nobody, "token", HISTORY_PAGE, timeout=2)
+    assert await gone.body() is None
+    session = DeskSession(nobody, "token", state_dir=tmp_path, prefetch=gone, http_timeout=2)
+    with pytest.raises(ApiUnavailable, match="not reachable"):
+        await session.start()
+    await session.stop()
