@@ -39,6 +39,7 @@ def run(srv: Server, count: int, keys: int, rate: float = 25.0, pageviews: float
                "load_average": r["load_average"]}
     if "layout_requests" in r:
         summary["layout_requests"] = r["layout_requests"]
+        summary["widget_renders"] = r["widget_renders"]
     for name in ("e2e_ms", "server_ms", "wire_ms", "desk_ms", "keys_ms"):
         summary[name] = {"p50": pct(r[name], 50), "p99": pct(r[name], 99), "max": max(r[name], default=None)}
     return summary

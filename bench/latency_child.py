@@ -21,7 +21,7 @@ from pathlib import Path
 from textual import events
 
 from bench.common import ROOT, child_env, cpu_seconds
-from bench.sink import SIZE, WATCH, make_desk, trace_layouts, wait_until
+from bench.sink import SIZE, WATCH, make_desk, trace_layouts, trace_renders, wait_until
 
 TEXT = ("thanks for waiting i have checked the warehouse and your parcel left this morning "
         "the tracking number follows in a minute ")
@@ -43,6 +43,7 @@ def main() -> None:
     WATCH.on_pattern(r"bm (\d+) (\d+)", on_frame)
 
     layouts = trace_layouts() if os.environ.get("BENCH_TRACE") else None
+    renders = trace_renders() if os.environ.get("BENCH_TRACE") else None
     app = make_desk(args["url"], args["token"], Path(tempfile.mkdtemp(prefix="chatdesk-bench-state-")))
 
     def hook_stream() -> None:
@@ -128,6 +129,7 @@ def main() -> None:
         out["tabs"] = len(app.desk.tab_order)
         if layouts is not None:
             out["layout_requests"] = dict(layouts.most_common())
+            out["widget_renders"] = dict(renders.most_common())
         app.exit()
 
     profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)

@@ -6,6 +6,7 @@ headless driver) and hands each written frame to a watcher instead of a file des
 transcript or composer line containing `needle` was rendered: "on screen" as far as the app can know."""
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -123,8 +124,25 @@ def trace_layouts() -> dict[str, int]:
     original = Widget.refresh
 
     def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        if layout or recompose:
-            counts[f"{type(self).__name__}#{self.id or (self.parent.id if self.parent else None)}{' recompose' if recompose else ''}"] += 1
+        if layout or recompose or os.environ.get("BENCH_TRACE") == "all":
+            kind = " recompose" if recompose else "" if layout else " repaint"
+            counts[f"{type(self).__name__}#{self.id or (self.parent.id if self.parent else None)}{kind}"] += 1
         return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
     Widget.refresh = refresh
+    return counts
+
+
+def trace_renders() -> dict[str, int]:
+    """Count which widgets Textual renders for the frames it writes (each render is styles,
+    segments and strips for that widget's dirty lines)."""
+    from collections import Counter
+
+    from textual._styles_cache import StylesCache
+    counts: Counter = Counter()
+    original = StylesCache.render_widget
+
+    def render_widget(self, widget, crop):
+        counts[f"{type(widget).__name__}#{widget.id or (widget.parent.id if widget.parent else None)}"] += 1
+        return original(self, widget, crop)
+    StylesCache.render_widget = render_widget
     return counts

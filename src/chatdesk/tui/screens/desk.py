@@ -29,6 +29,7 @@ from chatdesk.tui.widgets.key_footer import KeyFooter
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
 FRAME = 1 / 60
 BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in background chats
+ALERT_SHOWN = 6.0              # seconds the top line shows a background chat's message
 
 
 class DeskScreen(DeskActions, StaffNavigation, Screen):
@@ -50,11 +51,13 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self.transcripts: dict[int, Transcript] = {}
         self._dirty: set[Any] = set()
         self._flush_timer = None
+        self._flush_urgent = False
         self._last_flush = 0.0
         self._last_alert = 0.0
         self._background_alerted = float("-inf")   # when the last background-message alert rang
         self._background_waiting: set[int] = set()  # chats that wrote since, told when the quiet ends
         self._background_timer: Any = None
+        self._alert_clear_timer: Any = None
         self._switch_to_on_arrival: int | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -98,11 +101,17 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
     # --- store changes, batched ------------------------------------------------------------------
     def _on_change(self, change: Any) -> None:
         self._dirty.add(change)
+        # A message in the chat on screen is flushed at once; everything else at most once per
+        # FRAME, at once when the last flush is older (bench/: waiting for the next frame slot
+        # was most of the event-to-screen time). Textual still paints at most 60 frames a second.
+        urgent = change.kind == "messages" and change.id == self.active_id
+        if self._flush_timer is not None and urgent and not self._flush_urgent:
+            self._flush_timer.stop()
+            self._flush_timer = None
         if self._flush_timer is None:
-            # at most one flush per FRAME, but at once when the last one is older (bench/: a fixed
-            # FRAME delay was most of the event-to-screen time on a quiet desk)
-            wait = max(0.001, self._last_flush + FRAME - time.monotonic())   # Textual timers need > 0
-            self._flush_timer = self.set_timer(wait, self._flush)
+            self._flush_urgent = urgent
+            wait = 0.001 if urgent else max(0.001, self._last_flush + FRAME - time.monotonic())
+            self._flush_timer = self.set_timer(wait, self._flush)    # Textual timers need > 0
 
     def _flush(self) -> None:
         self._flush_timer = None
@@ -368,10 +377,9 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._alert(text, "New chat in the queue")
 
     def alert_background_message(self, cid: int) -> None:
-        # At most one toast and bell per few seconds for all background chats together: six
+        # At most one alert and bell per few seconds for all background chats together: six
         # visitors typing in short bursts should not ring thirty times (each tab's unread count
-        # says how many), and each toast costs a full-screen layout (bench/). What arrives in the
-        # quiet time is told once at its end, by name.
+        # says how many). What arrives in the quiet time is told once at its end, by name.
         wait = self._background_alerted + BACKGROUND_ALERT_QUIET - self.clock()
         if wait > 0:
             self._background_waiting.add(cid)
@@ -381,7 +389,7 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._background_alerted = self.clock()
         view = self.store.conversations[cid]
         last = view.messages[-1].body if view.messages else ""
-        self._alert(f"{visitor_label(view.visitor)}: {fit(last.replace(chr(10), ' '), 80)}", "New message")
+        self._alert_in_status(f"{visitor_label(view.visitor)}: {fit(last.replace(chr(10), ' '), 80)}")
 
     def _alert_waiting_background(self) -> None:
         self._background_timer = None
@@ -392,9 +400,22 @@ class DeskScreen(DeskActions, StaffNavigation, Screen):
         self._background_alerted = self.clock()
         names = ", ".join(visitor_label(v.visitor) for v in views[:3])
         more = f" and {len(views) - 3} more" if len(views) > 3 else ""
-        self._alert(f"{names}{more} wrote meanwhile.", "New messages")
+        self._alert_in_status(f"{names}{more} wrote meanwhile.")
 
     def _alert(self, text: str, title: str) -> None:
         self._last_alert = self.clock()
         self.app.bell()
         self.notify(text, title=title, markup=False, timeout=6)
+
+    def _alert_in_status(self, text: str) -> None:
+        """A background chat's message: the bell, and the top line says who for a few seconds."""
+        self._last_alert = self.clock()
+        self.app.bell()
+        self.query_one(StatusBar).alert = text
+        if self._alert_clear_timer is not None:
+            self._alert_clear_timer.stop()
+        self._alert_clear_timer = self.set_timer(ALERT_SHOWN, self._clear_status_alert)
+
+    def _clear_status_alert(self) -> None:
+        self._alert_clear_timer = None
+        self.query_one(StatusBar).alert = ""

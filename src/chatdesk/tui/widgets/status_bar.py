@@ -1,5 +1,7 @@
-"""The desk's top line: who I am and my status, my chats against my cap, the queue, and the
-connection ("Reconnecting…" while the stream is down; typing goes on regardless)."""
+"""The desk's top line: who I am and my status, my chats against my cap, the queue, the
+connection ("Reconnecting…" while the stream is down; typing goes on regardless), and the latest
+message in a background chat for a few seconds (a line here, not a toast: a toast is a mount and
+a screen-wide layout each time, and busy background chats made one every few seconds, bench/)."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,6 +35,7 @@ class StatusBar(Widget):
     waiting = reactive(0)
     longest = reactive(0)               # whole seconds
     my_chats = reactive(0)
+    alert = reactive("")                # plain text (already sanitised by the store), never markup
 
     def render(self) -> Content:
         me = self.me
@@ -49,4 +52,6 @@ class StatusBar(Widget):
             parts += [("  longest ", "$text-muted"), (fmt_wait(self.longest), "bold")]
         text, style = CONNECTION.get(self.connection, (self.connection, ""))
         parts += [" │ ", (text, style)]
+        if self.alert:
+            parts += [" │ ", ("✉ ", "bold $accent"), (self.alert, "bold $accent")]
         return Content.assemble(*parts)
