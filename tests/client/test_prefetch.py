@@ -14,7 +14,9 @@ from client.conftest import new_operator
 from client.live import ScriptedVisitor, wait_for
 
 
-async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared, tmp_path):
+@pytest.mark.parametrize("taken_early", [False, True], ids=["in-start", "before-the-first-frame"])
+async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared, tmp_path,
+                                                                                        taken_early):
     token = new_operator(shared, "Pia")
     visitor = await ScriptedVisitor(shared.url).arrive()
     boot = DeskSession(shared.url, token, state_dir=tmp_path)
@@ -28,6 +30,10 @@ async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_c
         await visitor.say(cid, f"after {i}")
     session = DeskSession(shared.url, token, state_dir=tmp_path, prefetch=prefetch)
     try:
+        if taken_early:            # what DeskApp does before composing its first screen
+            assert session.take_prefetched()
+            assert [m.body for m in session.store.conversations[cid].messages] == ["before"]
+            assert not session.take_prefetched()          # once
         await session.start()
         assert session.api.requests == 0             # the snapshot came from the prefetch
         view = session.store.conversations[cid]
@@ -43,6 +49,7 @@ async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shar
     refused = DeskPrefetch(shared.url, "not-a-token", HISTORY_PAGE)
     assert await refused.body() is None
     session = DeskSession(shared.url, "not-a-token", state_dir=tmp_path, prefetch=refused)
+    assert not session.take_prefetched() and not session.store.conversations
     with pytest.raises(ApiError) as err:
         await session.start()
     assert err.value.status == 401 and session.api.requests == 1 and str(err.value).endswith(".")

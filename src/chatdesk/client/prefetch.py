@@ -36,6 +36,10 @@ class DeskPrefetch:
         """The JSON of a 200 answer, or None."""
         return await asyncio.wrap_future(self._future)
 
+    def body_if_here(self) -> bytes | None:
+        """The answer if it has arrived already (without waiting), else None."""
+        return self._future.result() if self._future.done() else None
+
 
 def fetch_desk(base_url: str, token: str, last: int, timeout: float) -> bytes | None:
     if any(os.environ.get(v) or os.environ.get(v.upper()) for v in PROXY_VARIABLES):

@@ -8,7 +8,7 @@ import asyncio
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from chatdesk.protocol.models import (STAFF_ROLES as STAFF, Approval, CannedReply, DeskSnapshot, Message, Operator,
                                       VisitorDetail)
@@ -63,6 +63,7 @@ class DeskSession(StaffSessionMixin):
             ping_interval=ping_interval)
         self._synced = False
         self._prefetch = prefetch
+        self._taken: DeskSnapshot | None = None        # the prefetched snapshot, taken before start()
         self._first_sync: asyncio.Future[None] | None = None
         self._reloads: dict[int, asyncio.Task] = {}
         self._older: dict[int, asyncio.Future] = {}
@@ -90,15 +91,18 @@ class DeskSession(StaffSessionMixin):
         return self._outbox
 
     # --- life cycle ----------------------------------------------------------------------------
-    async def start(self, timeout: float = START_TIMEOUT) -> None:
+    async def start(self, timeout: float = START_TIMEOUT,
+                    before_stream: Callable[[], Awaitable[None]] | None = None) -> None:
         """The desk's snapshot first (one GET /desk, or the answer `prefetch` already has), then
         the stream, resuming after the snapshot's newest event so nothing falls between them;
-        returns once the stream has caught up. Raises ApiError (e.g. the token was revoked) or
-        ApiUnavailable with a sentence."""
-        snap = await self._first_snapshot()
-        self._apply_snapshot(snap)
-        self._store.last_event_id = snap.event_id
-        self._synced = True
+        returns once the stream has caught up. `before_stream`: awaited in between (the desk
+        draws the snapshot before the stream's imports and handshake take the loop). Raises
+        ApiError (e.g. the token was revoked) or ApiUnavailable with a sentence."""
+        snap = self._taken or await self._first_snapshot()
+        if self._taken is None:
+            self._begin_with(snap)
+        if before_stream is not None:
+            await before_stream()
         self._outbox = Outbox(self._outbox_path(snap.me), self._post, self._store.outgoing_changed)
         self._first_sync = asyncio.get_running_loop().create_future()
         self._stream.start()
@@ -111,16 +115,39 @@ class DeskSession(StaffSessionMixin):
             raise ApiUnavailable(f"The chat server at {self.base_url} did not send the desk's state "
                                  f"within {timeout:.0f} seconds; the desk keeps trying.") from None
 
+    def take_prefetched(self) -> bool:
+        """Fill the store now from the prefetched snapshot if it is here already, so that the
+        desk's very first frame shows it (start() then goes on from there)."""
+        prefetch = self._prefetch
+        body = prefetch.body_if_here() if prefetch is not None and prefetch.last == self.history_page else None
+        snap = self._parse_snapshot(body)
+        if snap is None:
+            return False
+        self._prefetch, self._taken = None, snap
+        self._begin_with(snap)
+        return True
+
+    def _begin_with(self, snap: DeskSnapshot) -> None:
+        self._apply_snapshot(snap)
+        self._store.last_event_id = snap.event_id
+        self._synced = True
+
     async def _first_snapshot(self) -> DeskSnapshot:
         prefetch, self._prefetch = self._prefetch, None
         if prefetch is not None and prefetch.last == self.history_page:
-            body = await prefetch.body()
-            if body is not None:
-                try:
-                    return DeskSnapshot.model_validate_json(body)
-                except ValueError:
-                    pass            # asked again below, where a bad answer becomes a sentence
-        return await self._api.desk(self.history_page)
+            snap = self._parse_snapshot(await prefetch.body())
+            if snap is not None:
+                return snap
+        return await self._api.desk(self.history_page)   # where a bad answer becomes a sentence
+
+    @staticmethod
+    def _parse_snapshot(body: bytes | None) -> DeskSnapshot | None:
+        if body is None:
+            return None
+        try:
+            return DeskSnapshot.model_validate_json(body)
+        except ValueError:
+            return None
 
     async def stop(self) -> None:
         await self._stop_staff()

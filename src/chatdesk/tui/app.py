@@ -56,20 +56,28 @@ class DeskApp(App):
         self._theme_dirs = theme_dirs
         self.user_keymap: dict[str, str] = {}
         self.bell_count = 0          # rings so far (tests and the demo read it)
-        self._startup_notes = list(startup_notes or [])   # e.g. config problems, as sentences
+        # (sentence, title) told once the desk is up: config, theme and keymap problems
+        self._startup_notes = [(sentence, "Configuration") for sentence in startup_notes or []]
         self._stopped = False
         self._tune_gc = tune_gc
 
-    def on_mount(self) -> None:
-        for sentence in self._startup_notes:
-            self.notify(sentence, title="Configuration", severity="warning", markup=False, timeout=10)
+    def get_default_screen(self) -> DeskScreen:
+        """The desk is the first screen (no blank default screen to size, show and then cover:
+        bench/ start-up); themes and the keymap are in place before it is composed."""
         self._load_themes()
         self._load_keymap()
+        take = getattr(self.session, "take_prefetched", None)
+        if take is not None:
+            take()               # the snapshot is often here already: the first frame shows it
         self.desk = DeskScreen(self.session, clock=self.clock, alert_every=self.settings.alert_every,
                                split_len=self.settings.split_len,
                                checking_text=self.settings.checking_text,
                                cursor_blink=self.settings.cursor_blink)
-        self.push_screen(self.desk)
+        return self.desk
+
+    def on_mount(self) -> None:
+        for sentence, title in self._startup_notes:
+            self.notify(sentence, title=title, severity="warning", markup=False, timeout=10)
         self.run_worker(self._start_session(), name="session-start", exit_on_error=False)
 
     def _load_themes(self) -> None:
@@ -77,16 +85,14 @@ class DeskApp(App):
         themes, problems = load_themes(*folders)
         for theme in themes.values():
             self.register_theme(theme)
-        for sentence in problems:
-            self.notify(sentence, title="Theme skipped", severity="warning", markup=False, timeout=10)
+        self._startup_notes += [(sentence, "Theme skipped") for sentence in problems]
         wanted = self.settings.theme
         if wanted in self.available_themes:
             self.theme = wanted
         else:
             fallback = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
             if wanted != DEFAULT_THEME:
-                self.notify(f"There is no theme called {wanted!r}; using {fallback}.",
-                            severity="warning", markup=False)
+                self._startup_notes.append((f"There is no theme called {wanted!r}; using {fallback}.", "Theme"))
             self.theme = fallback
 
     def _load_keymap(self) -> None:
@@ -94,8 +100,7 @@ class DeskApp(App):
             keymap, problems = dict(self._keymap_arg), []
         else:
             keymap, problems = load_keymap(self._keymap_file or keymap_path())
-        for sentence in problems:
-            self.notify(sentence, title="Keymap", severity="warning", markup=False, timeout=10)
+        self._startup_notes += [(sentence, "Keymap") for sentence in problems]
         self.user_keymap = keymap
         self.set_keymap(keymap)
 
@@ -106,7 +111,7 @@ class DeskApp(App):
         delay, told = 0.5, False
         while True:
             try:
-                await self.session.start()
+                await self.session.start(before_stream=self._drawn)
                 break
             except Exception as exc:   # ApiError / ApiUnavailable: a sentence for the operator
                 status = getattr(exc, "status", None)
@@ -135,6 +140,16 @@ class DeskApp(App):
         except Exception:
             departments = []   # transfer still works to operators; departments are optional
         self.desk.departments = [getattr(d, "name", d) for d in departments]
+
+    async def _drawn(self) -> None:
+        """Until the desk has drawn what the store holds now (at most a second)."""
+        import asyncio
+        drawn = asyncio.get_running_loop().create_future()
+        self.desk.call_after_refresh(lambda: drawn.done() or drawn.set_result(None))
+        try:
+            await asyncio.wait_for(drawn, 1.0)
+        except asyncio.TimeoutError:
+            pass
 
     def bell(self) -> None:
         self.bell_count += 1
