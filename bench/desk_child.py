@@ -9,6 +9,10 @@ mode "tabs": start with `tabs` open chats; time until every tab's transcript is 
 """
 from __future__ import annotations
 
+from chatdesk.tui.frame_rate import use_desk_frame_rate
+
+use_desk_frame_rate()      # as the `chatdesk` command: before Textual is imported
+
 import asyncio
 import gc
 import json

@@ -8,6 +8,10 @@ the store -> the first written frame that contains it. Per key: the key handed t
 the first written frame whose composer line shows it."""
 from __future__ import annotations
 
+from chatdesk.tui.frame_rate import use_desk_frame_rate
+
+use_desk_frame_rate()      # as the `chatdesk` command: before Textual is imported
+
 import asyncio
 import json
 import os

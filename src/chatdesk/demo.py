@@ -105,6 +105,8 @@ def run_demo(args: argparse.Namespace) -> int:
                        "--duration", "86400")
         token = httpx.post(f"{url}/api/v1/auth/login",
                            json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
+        from chatdesk.tui.frame_rate import use_desk_frame_rate
+        use_desk_frame_rate()                # before Textual is imported
         from chatdesk.tui.app import DeskApp
 
         app = DeskApp(url=url, token=token, state_dir=workdir / "state", tune_gc=True)

@@ -42,6 +42,8 @@ def run_desk(args: Any) -> int:
     # the server prepares the desk's snapshot while this process imports the desk (start-up)
     from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
     prefetch = DeskPrefetch(url, token, HISTORY_PAGE)
+    from chatdesk.tui.frame_rate import use_desk_frame_rate
+    use_desk_frame_rate()                    # before Textual is imported
     from chatdesk.client.config import config_dir
     from chatdesk.tui.app import DeskApp
     from chatdesk.tui.settings import DeskSettings

@@ -9,6 +9,7 @@ import time
 from typing import Any, Callable
 
 from textual.app import ComposeResult
+from textual.constants import MAX_FPS
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -27,7 +28,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
-FRAME = 1 / 60
+FRAME = 1 / MAX_FPS          # Textual's frame (chatdesk.tui.frame_rate): store changes at most once per frame
 BACKGROUND_ALERT_QUIET = 5.0   # seconds between two alerts for messages in background chats
 ALERT_SHOWN = 6.0              # seconds the top line shows a background chat's message
 
