@@ -107,6 +107,8 @@ def run_demo(args: argparse.Namespace) -> int:
                            json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
         from chatdesk.tui.frame_rate import use_desk_frame_rate
         use_desk_frame_rate()                # before Textual is imported
+        import gc
+        gc.disable()                         # until the desk's first frame (DeskApp._tune_collector)
         from chatdesk.tui.app import DeskApp
 
         app = DeskApp(url=url, token=token, state_dir=workdir / "state", tune_gc=True)

@@ -62,3 +62,25 @@ async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shar
     with pytest.raises(ApiUnavailable, match="not reachable"):
         await session.start()
     await session.stop()
+
+
+@pytest.mark.parametrize("answer, expected", [
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n3;x=1\r\n 1}\r\n0\r\n\r\n", b'{"a": 1}'),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n{\"cut\": ", None),              # cut short
+    (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 2\r\n\r\n{}", None),
+    (b"garbage", None),
+])
+async def test_the_plain_http_prefetch_reads_chunks_and_refuses_what_is_incomplete(answer, expected):
+    """The prefetch's own small HTTP/1.1 client against a loopback socket that answers as given."""
+    import asyncio
+
+    async def reply(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+    server = await asyncio.start_server(reply, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        got = await DeskPrefetch(f"http://127.0.0.1:{port}", "token", HISTORY_PAGE, timeout=5).body()
+    assert got == expected

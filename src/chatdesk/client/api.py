@@ -10,15 +10,17 @@ from pydantic import BaseModel, ValidationError
 
 from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, DeskSnapshot,
                                       Message, MessagePage, Operator, QueueEntry, VisitorDetail, VisitorNote)
-from chatdesk.protocol.requests import (CannedCreateRequest, CloseRequest, LoginRequest, LoginResponse,
-                                        OperatorPatchRequest, SendMessageRequest, TransferRequest,
-                                        VisitorNoteRequest, VisitorUpdateRequest)
 
 from .sanitize import clean_line
 from .staff_api import StaffApiMixin
 
 if TYPE_CHECKING:
     import httpx
+
+    from chatdesk.protocol.requests import LoginResponse
+
+# Request bodies (chatdesk.protocol.requests) are imported by the calls that send them: building
+# those models is start-up time the desk's first screen does not need.
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
@@ -134,6 +136,7 @@ class ApiClient(StaffApiMixin):
 
     # --- auth and me ---------------------------------------------------------------------------
     async def login(self, email: str, password: str) -> LoginResponse:
+        from chatdesk.protocol.requests import LoginRequest, LoginResponse
         res = self._parse(LoginResponse, await self._request(
             "POST", "/auth/login", _body(LoginRequest, email=email, password=password)))
         self.token = res.token
@@ -187,17 +190,20 @@ class ApiClient(StaffApiMixin):
 
     async def transfer(self, conversation_id: int, operator_id: int | None = None,
                        department: str | None = None, note: str = "") -> Any:
+        from chatdesk.protocol.requests import TransferRequest
         body = _body(TransferRequest, operator_id=operator_id, department=department, note=note)
         return await self._request("POST", f"/conversations/{conversation_id}/transfer", body)
 
     async def close(self, conversation_id: int, summary: str, tags: list[str] | None = None,
                     follow_up: str | None = None) -> Any:
+        from chatdesk.protocol.requests import CloseRequest
         body = _body(CloseRequest, summary=summary, tags=list(tags or []), follow_up=follow_up)
         return await self._request("POST", f"/conversations/{conversation_id}/close", body)
 
     async def send_message(self, conversation_id: int, client_msg_id: str, body: str,
                            kind: str = "text") -> Message | Approval:
         """The stored message; an Approval (HTTP 202) when the author's text waits for a trainer."""
+        from chatdesk.protocol.requests import SendMessageRequest
         req = _body(SendMessageRequest, client_msg_id=client_msg_id, body=body, kind=kind)  # type: ignore[arg-type]
         data = await self._request("POST", f"/conversations/{conversation_id}/messages", req)
         if isinstance(data, dict) and isinstance(data.get("approval"), dict):
@@ -215,12 +221,14 @@ class ApiClient(StaffApiMixin):
         return self._parse(VisitorDetail, await self._request("GET", f"/visitors/{_seg(visitor_id)}"))
 
     async def add_visitor_note(self, visitor_id: str, body: str) -> VisitorNote | None:
+        from chatdesk.protocol.requests import VisitorNoteRequest
         data = await self._request("POST", f"/visitors/{_seg(visitor_id)}/notes", _body(VisitorNoteRequest, body=body))
         if isinstance(data, dict) and "note" in data:
             data = data["note"]
         return self._parse(VisitorNote, data) if isinstance(data, dict) and "id" in data else None
 
     async def update_visitor(self, visitor_id: str, **fields: str | None) -> VisitorDetail:
+        from chatdesk.protocol.requests import VisitorUpdateRequest
         body = _body(VisitorUpdateRequest, **fields)
         return self._parse(VisitorDetail, await self._request("PATCH", f"/visitors/{_seg(visitor_id)}", body))
 
@@ -237,10 +245,12 @@ class ApiClient(StaffApiMixin):
 
     async def create_canned(self, shortcut: str, title: str, body: str, tags: list[str] | None = None,
                             shared: bool = True) -> CannedReply:
+        from chatdesk.protocol.requests import CannedCreateRequest
         req = _body(CannedCreateRequest, shortcut=shortcut, title=title, body=body, tags=list(tags or []), shared=shared)
         return self._parse(CannedReply, await self._request("POST", "/canned", req))
 
     async def patch_operator(self, operator_id: int, **fields: Any) -> Operator:
+        from chatdesk.protocol.requests import OperatorPatchRequest
         body = _body(OperatorPatchRequest, **fields)
         return self._parse(Operator, await self._request("PATCH", f"/operators/{operator_id}", body))
 

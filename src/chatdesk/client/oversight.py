@@ -4,11 +4,12 @@ store stays one object the TUI reads from; it relies on DeskStore's _emit, _view
 _merge_visitor, _seq and conversations."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from chatdesk.protocol.models import (Approval, Conversation, ConversationDetail, OperatorRef, Visitor,
                                       VisitorDetail)
-from chatdesk.protocol.staff import Board
+if TYPE_CHECKING:
+    from chatdesk.protocol.staff import Board
 
 from .sanitize import clean_value
 from .view import Change, ConversationView, placeholder_visitor

@@ -44,19 +44,63 @@ class DeskPrefetch:
 def fetch_desk(base_url: str, token: str, last: int, timeout: float) -> bytes | None:
     if any(os.environ.get(v) or os.environ.get(v.upper()) for v in PROXY_VARIABLES):
         return None                # httpx honours these; a direct connection might not get through
-    import http.client
     url = urlsplit(base_url)
-    if url.scheme == "https":
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(url.hostname, url.port, timeout=timeout)
-    elif url.scheme == "http":
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
-    else:
+    if url.scheme not in ("http", "https") or not url.hostname or not _header_safe(token):
         return None
+    path = f"{url.path.rstrip('/')}/api/v1/desk?{urlencode({'last': last})}"
+    if url.scheme == "https":
+        return _https_get(url.hostname, url.port or 443, path, token, timeout)
+    return _http_get(url.hostname, url.port or 80, url.netloc.rpartition("@")[2], path, token, timeout)
+
+
+def _header_safe(token: str) -> bool:
+    return bool(token) and token.isascii() and token.isprintable() and " " not in token
+
+
+def _https_get(host: str, port: int, path: str, token: str, timeout: float) -> bytes | None:
+    import http.client             # verifies the certificate with the default context
+    conn = http.client.HTTPSConnection(host, port, timeout=timeout)
     try:
-        conn.request("GET", f"{url.path.rstrip('/')}/api/v1/desk?{urlencode({'last': last})}",
-                     headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
         answer = conn.getresponse()
         body = answer.read()
         return body if answer.status == 200 else None
     finally:
         conn.close()
+
+
+def _http_get(host: str, port: int, host_header: str, path: str, token: str, timeout: float) -> bytes | None:
+    """One HTTP/1.1 GET over a plain socket: importing http.client (email, ssl) cost more CPU
+    than the whole request, and the desk's imports were waiting for that CPU."""
+    import socket
+    request = (f"GET {path} HTTP/1.1\r\nHost: {host_header}\r\nAuthorization: Bearer {token}\r\n"
+               "Accept: application/json\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = bytearray()
+        while chunk := sock.recv(262144):
+            data += chunk
+    head, sep, body = bytes(data).partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    if not sep or lines[0].split(b" ")[1:2] != [b"200"]:
+        return None
+    headers = dict(line.lower().split(b": ", 1) for line in lines[1:] if b": " in line)
+    if headers.get(b"transfer-encoding") == b"chunked":
+        return _unchunk(body)
+    length = headers.get(b"content-length")
+    if length is not None and int(length) != len(body):
+        return None                # cut short
+    return body
+
+
+def _unchunk(body: bytes) -> bytes | None:
+    out, at = bytearray(), 0
+    while True:
+        end = body.find(b"\r\n", at)
+        if end < 0:
+            return None
+        size = int(body[at:end].split(b";")[0], 16)
+        if size == 0:
+            return bytes(out)
+        out += body[end + 2:end + 2 + size]
+        at = end + 2 + size + 2

@@ -4,12 +4,15 @@ reassign, limits, approvals, transcripts, reports. A mixin of ApiClient; it uses
 operator, 409 for a state conflict)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol.models import Approval, Conversation, Operator
-from chatdesk.protocol.requests import ApprovalAction, ReassignRequest, ReviewRequest
-from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
-                                     TranscriptSummary)
+
+if TYPE_CHECKING:
+    from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
+                                         TranscriptSummary)
+
+# The staff's models and request bodies are imported by the calls that use them (start-up).
 
 
 def _req(model, **fields):
@@ -21,21 +24,26 @@ class StaffApiMixin:
     # --- live floor ----------------------------------------------------------------------------
     async def board(self, since: float | None = None) -> Board:
         params = {"since": since} if since is not None else None
+        from chatdesk.protocol.staff import Board
         return self._parse(Board, await self._request("GET", "/board", params=params))
 
     async def watch(self, conversation_id: int) -> StaffPresence:
+        from chatdesk.protocol.staff import StaffPresence
         return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/watch"))
 
     async def unwatch(self, conversation_id: int) -> StaffPresence:
+        from chatdesk.protocol.staff import StaffPresence
         return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/unwatch"))
 
     async def join(self, conversation_id: int) -> StaffPresence:
+        from chatdesk.protocol.staff import StaffPresence
         return self._parse(StaffPresence, await self._request("POST", f"/conversations/{conversation_id}/join"))
 
     async def take_over(self, conversation_id: int) -> Conversation:
         return self._parse(Conversation, await self._request("POST", f"/conversations/{conversation_id}/takeover"))
 
     async def reassign(self, conversation_id: int, operator_id: int, note: str = "") -> Conversation:
+        from chatdesk.protocol.requests import ReassignRequest
         body = _req(ReassignRequest, operator_id=operator_id, note=note)
         return self._parse(Conversation, await self._request("POST", f"/conversations/{conversation_id}/reassign", body))
 
@@ -54,6 +62,7 @@ class StaffApiMixin:
 
     async def resolve_approval(self, approval_id: int, action: str, body: str | None = None,
                                note: str = "") -> Approval:
+        from chatdesk.protocol.requests import ApprovalAction
         req = _req(ApprovalAction, action=action, body=body, note=note)
         return self._parse(Approval, await self._request("POST", f"/approvals/{approval_id}", req))
 
@@ -70,14 +79,18 @@ class StaffApiMixin:
                           mark: str | None = None) -> list[TranscriptSummary]:
         params = {k: v for k, v in dict(q=q, operator_id=operator_id, tag=tag, since=since, until=until,
                                         rating=rating, mark=mark).items() if v not in (None, "")}
+        from chatdesk.protocol.staff import TranscriptSummary
         return self._parse_list(TranscriptSummary, await self._request("GET", "/transcripts", params=params),
                                 "transcripts")
 
     async def transcript(self, conversation_id: int) -> TranscriptDetail:
+        from chatdesk.protocol.staff import TranscriptDetail
         return self._parse(TranscriptDetail, await self._request("GET", f"/transcripts/{conversation_id}"))
 
     async def review_transcript(self, conversation_id: int, mark: str | None = None, note: str = "") -> Review:
+        from chatdesk.protocol.requests import ReviewRequest
         req = _req(ReviewRequest, mark=mark, note=note)
+        from chatdesk.protocol.staff import Review
         return self._parse(Review, await self._request("POST", f"/transcripts/{conversation_id}/review", req))
 
     async def export_transcript(self, conversation_id: int, format: str = "md") -> str:
@@ -86,4 +99,5 @@ class StaffApiMixin:
 
     async def report_summary(self, since: float | None = None, until: float | None = None) -> ReportSummary:
         params = {k: v for k, v in dict(since=since, until=until).items() if v is not None}
+        from chatdesk.protocol.staff import ReportSummary
         return self._parse(ReportSummary, await self._request("GET", "/reports/summary", params=params))

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import Approval, Conversation, Operator
-from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
-                                     TranscriptSummary)
+if TYPE_CHECKING:
+    from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
+                                         TranscriptSummary)
 
 from .api import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage

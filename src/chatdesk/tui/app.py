@@ -40,7 +40,7 @@ class DeskApp(App):
                  theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
                  startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None) -> None:
         """`tune_gc`: the desk is what this process is for (the `chatdesk` command, the demo):
-        tune the process-wide garbage collector for it once it is up (see _start_session).
+        tune the process-wide garbage collector for it once it is up (see _tune_collector).
         `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot."""
         super().__init__()
         if session is None:
@@ -76,6 +76,8 @@ class DeskApp(App):
         return self.desk
 
     def on_mount(self) -> None:
+        if self._tune_gc:
+            self.call_after_refresh(self._tune_collector)
         for sentence, title in self._startup_notes:
             self.notify(sentence, title=title, severity="warning", markup=False, timeout=10)
         self.run_worker(self._start_session(), name="session-start", exit_on_error=False)
@@ -127,12 +129,8 @@ class DeskApp(App):
                 await asyncio.sleep(delay)   # not reachable: try again, a little slower each time
                 delay = min(delay * 2, 3.0)
         if self._tune_gc:
-            # What start-up built (widgets, styles, the first snapshot) lives as long as the desk:
-            # keep it out of the collector's passes, and collect young objects less often. Full
-            # collections were most of the event-to-screen tail under load (bench/: p99 135 -> 70 ms).
             import gc
-            gc.freeze()
-            gc.set_threshold(20_000, 20, 20)
+            gc.freeze()          # the stream, the outbox and what came with them: long-lived too
         if self.settings.board_at_start and getattr(self.session, "is_staff", False):
             self.desk.action_board()         # supervisors and trainers start on the floor view
         try:
@@ -140,6 +138,17 @@ class DeskApp(App):
         except Exception:
             departments = []   # transfer still works to operators; departments are optional
         self.desk.departments = [getattr(d, "name", d) for d in departments]
+
+    def _tune_collector(self) -> None:
+        """Once the first frame is out. What start-up built (modules, widgets, styles, the
+        snapshot) lives as long as the desk: keep it out of the collector's passes, and collect
+        young objects less often. The chatdesk command starts with the collector off: its passes
+        over the objects the imports make were ~50 ms of a 0.4 s start (bench/), and full
+        collections under load were most of the event-to-screen tail (p99 135 -> 70 ms)."""
+        import gc
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)
+        gc.enable()
 
     async def _drawn(self) -> None:
         """Until the desk has drawn what the store holds now (at most a second)."""

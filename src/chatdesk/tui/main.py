@@ -35,8 +35,11 @@ def resolve(args: Any) -> tuple[str, str, str | None, Any, str | None]:
 
 
 def run_desk(args: Any) -> int:
+    import gc
+    gc.disable()               # until the first frame is out (DeskApp._tune_collector)
     url, _email, token, config, problem = resolve(args)
     if problem:
+        gc.enable()
         print(problem, file=sys.stderr)
         return 2
     # the server prepares the desk's snapshot while this process imports the desk (start-up)
