@@ -98,6 +98,9 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
+        """One read snapshot. Its body awaits statements only (never the network, never a sleep):
+        then no two reads hold a connection at once, and the plain pool never has to make the
+        loop wait for one."""
         with self.reader.connect() as conn:
             try:
                 yield Conn(conn)
