@@ -125,6 +125,12 @@ async def test_join_take_over_and_reassign(shared):
     r = await lead.post(f"/conversations/{cid}/reassign", {"operator_id": ben.id})
     assert r.status_code == 409 and r.json()["error"] == "same_operator"
 
+    # not while on the phone (on chat or on the phone, never both) ...
+    await lead.status("on_phone")
+    r = await lead.post(f"/conversations/{cid}/takeover")
+    assert r.status_code == 409 and r.json()["error"] == "on_phone" and r.json()["message"].endswith("a chat.")
+    assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id
+    await lead.status("away")              # ... but away does not stop a supervisor stepping in
     # take over: the chat moves to the supervisor, ben gets the transfer event
     ben_desk = await live(shared, ben.token)
     taken = await lead.ok("POST", f"/conversations/{cid}/takeover")

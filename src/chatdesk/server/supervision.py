@@ -94,12 +94,16 @@ async def is_joined(conn, cid: int, oid: int) -> bool:
 
 
 async def take_over(tx: Tx, cid: int, actor: Actor) -> dict[str, Any]:
-    """The chat moves to the staff member (no cap or status check: a supervisor stepping in must
-    not be refused). The old holder gets conversation.transferred (reason "takeover")."""
+    """The chat moves to the staff member (no cap check, and away or offline does not stop it: a
+    supervisor stepping in must not be refused), but not while they are on the phone: on chat or
+    on the phone, never both. The old holder gets conversation.transferred (reason "takeover")."""
     conv = await load_for_update(tx, cid)
     require_open(conv)
     if conv["operator_id"] == actor.id:
         raise conflict("same_operator", "You already hold this chat.")
+    me = await queries.operator_row(tx.conn, actor.id)
+    if me is not None and me.status == "on_phone":
+        raise conflict("on_phone", "You are on the phone: set your status to online to take over a chat.")
     return await _move(tx, conv, actor.id, actor, reason="takeover", note="")
 
 
