@@ -107,7 +107,8 @@ async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_serve
     await api.close()
 
 
-async def test_status_dialog_shows_why_on_the_phone_is_refused(shared_server, desk_ops, tmp_path):
+async def test_status_dialog_says_why_on_the_phone_waits_and_the_server_refuses_it_too(shared_server, desk_ops,
+                                                                                       tmp_path):
     v = await WebVisitor(shared_server.url).arrive()
     cid = await v.start_chat("Quick one", name="Pia Phone")
     app = make_desk(shared_server, desk_ops["mo"], tmp_path)
@@ -117,7 +118,15 @@ async def test_status_dialog_shows_why_on_the_phone_is_refused(shared_server, de
         await accept_by_keys(pilot, app, cid)
         await pilot.press("f8")
         await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog")
-        await pilot.press("down", "down", "enter")          # online -> away -> on the phone
+        assert "On the phone — transfer or close your chat first" in screen_text(app)
+        options = app.screen.query_one("#status-list")
+        await pilot.press("down")                           # online -> away
+        assert options.highlighted == 1
+        await pilot.press("down")                           # on the phone is greyed out: passed over
+        assert options.highlighted != 2 and options.get_option("on_phone").disabled
+        await pilot.press("escape")
+        # a command (the palette, a keymap) can still ask: the server refuses with its sentence
+        app.desk.action_status("on_phone")
         await wait_for(pilot, lambda: app.errors(), what="the refusal")
         assert app.errors() == ["You still hold 1 chat: transfer or close them before going on the phone."]
         assert app.screen is app.desk and app.desk.store.me.status == "online"

@@ -26,6 +26,7 @@ class DeskActions:
 
     session: Any
     active_id: int | None
+    tab_order: list[int]
 
     # --- plumbing --------------------------------------------------------------------------------
     def call_api(self, what: str, call: Callable[[], Any],
@@ -184,7 +185,7 @@ class DeskActions:
             return
         me = self.store.me
         from chatdesk.tui.screens.status import StatusDialog
-        self.app.push_screen(StatusDialog(me.status if me else "online"), chosen)
+        self.app.push_screen(StatusDialog(me.status if me else "online", holding=len(self.tab_order)), chosen)
 
     def action_transfer(self) -> None:
         cid = self._need_chat()

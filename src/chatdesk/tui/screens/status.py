@@ -1,4 +1,6 @@
-"""Set my own status: online takes chats; away or on the phone stops routing new ones to me."""
+"""Set my own status: online takes chats; away or on the phone stops routing new ones to me.
+On chat or on the phone, never both: while I hold chats, "on the phone" is greyed out and says why
+(the server refuses it too, 409 holding_chats)."""
 from __future__ import annotations
 
 from textual import on
@@ -18,13 +20,20 @@ class StatusDialog(Dialog[str]):
     SUBMIT_LABEL = "Set"
     DEFAULT_CSS = "StatusDialog OptionList { height: auto; border: none; }"
 
-    def __init__(self, current: str = "online") -> None:
+    def __init__(self, current: str = "online", holding: int = 0) -> None:
+        """`holding`: how many chats I hold now."""
         super().__init__()
         self.current = current
+        self.holding = holding
 
     def fields(self) -> ComposeResult:
-        options = OptionList(*[Option(text, id=key) for key, text in CHOICES], id="status-list")
-        yield options
+        yield OptionList(*[self._option(key, text) for key, text in CHOICES], id="status-list")
+
+    def _option(self, key: str, text: str) -> Option:
+        if key == "on_phone" and self.holding:
+            chats = "your chat" if self.holding == 1 else f"your {self.holding} chats"
+            return Option(f"On the phone — transfer or close {chats} first", id=key, disabled=True)
+        return Option(text, id=key)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
