@@ -55,6 +55,7 @@ class BoardScreen(StaffScreen):
         self.operator_rows: list[Any] = []      # BoardOperator, in table order
         self.live: list[Any] = []               # Conversation (active), oldest first
         self.live_names: dict[int, str] = {}
+        self._live_asked = self._live_shown = 0     # refresh_live: which answer is on screen
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-summary")
@@ -104,7 +105,15 @@ class BoardScreen(StaffScreen):
                     update={"name": clean_line(detail.visitor.name, 120)}))
             return convs
 
+        # Fetches run side by side and one that fetched names for new chats ends later: an answer
+        # older than the one on screen is dropped, or a stale list could stay until the next change.
+        self._live_asked += 1
+        asked = self._live_asked
+
         def got(convs: list[Any]) -> None:
+            if asked < self._live_shown:
+                return
+            self._live_shown = asked
             self.live = sorted((c for c in convs if c.state == "active"), key=lambda c: c.queued_at)
             self.render_board()
         self.call_api("Live chats", fetch, got)
