@@ -33,6 +33,13 @@ def make_desk(srv, token: str, tmp_path: Path, keymap: dict[str, str] | None = N
                          **extra)
 
 
+async def until_live(pilot, app: DeskApp) -> None:
+    """Until the desk knows who it is and its stream is live."""
+    from tui.harness import wait_for
+    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
+                   timeout=30, what="desk connected")
+
+
 async def accept_by_keys(pilot, app: DeskApp, cid: int) -> None:
     """F2, the queue cursor down to this chat, Enter (the queue may hold other tests' chats too)."""
     from chatdesk.tui.widgets.queue_panel import QueuePanel

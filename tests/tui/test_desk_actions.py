@@ -3,13 +3,15 @@ department (F4), an e-mail callback (F6), close with a follow-up for sales (F7),
 dialog (F8) showing why the server refuses "on the phone" while chats are held."""
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 
 from server.helpers import Api
 from tui.harness import screen_text, wait_for
-from tui.live import accept_by_keys, make_accounts, make_desk, transcript_text
+from tui.live import accept_by_keys, make_accounts, make_desk, transcript_text, until_live
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
@@ -22,9 +24,23 @@ def desk_ops(shared_server):
     return make_accounts(shared_server, "actions.test", PEOPLE)
 
 
-async def live(pilot, app) -> None:
-    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
-                   what="desk connected")
+
+@asynccontextmanager
+async def holding_a_chat(srv, token: str, tmp_path, first: str, name: str,
+                         page: tuple[str, str] = ("https://shop.test/", "Shop")):
+    """A visitor's chat, accepted by keys on a live desk: (pilot, app, api, visitor, cid)."""
+    v = await WebVisitor(srv.url).arrive(*page)
+    cid = await v.start_chat(first, name=name)
+    app = make_desk(srv, token, tmp_path)
+    api = Api(srv, token)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until_live(pilot, app)
+            await accept_by_keys(pilot, app, cid)
+            yield pilot, app, api, v, cid
+    finally:
+        await v.close()
+        await api.close()
 
 
 def dialog_named(app, name: str):
@@ -32,14 +48,9 @@ def dialog_named(app, name: str):
 
 
 async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_server, desk_ops, tmp_path):
-    v = await WebVisitor(shared_server.url).arrive("https://shop.test/quote", "Bulk order")
-    cid = await v.start_chat("Can I get a price for 200 mugs?", name="Bea Bulk")
-    app = make_desk(shared_server, desk_ops["kai"], tmp_path)
-    api = Api(shared_server, desk_ops["kai"])
-    async with app.run_test(size=SIZE) as pilot:
-        await live(pilot, app)
+    async with holding_a_chat(shared_server, desk_ops["kai"], tmp_path, "Can I get a price for 200 mugs?",
+                              "Bea Bulk", page=("https://shop.test/quote", "Bulk order")) as (pilot, app, api, v, cid):
         await wait_for(pilot, lambda: "sales" in app.desk.departments, what="departments loaded")
-        await accept_by_keys(pilot, app, cid)
         await pilot.press("f4")
         dialog = await wait_for(pilot, dialog_named(app, "TransferDialog"), what="transfer dialog")
         target = dialog.query_one("#transfer-target")
@@ -60,19 +71,12 @@ async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_s
         moved = [e for e in detail["events"] if e["type"] == "conversation.transferred"]
         assert [e["data"]["note"] for e in moved] == ["quote 200"]
         assert "Chat transferred." in [m for m, _ in app.notes] and not app.errors()
-    await v._ok("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
-    await v.close()
-    await api.close()
+        await v._ok("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
 
 
 async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_server, desk_ops, tmp_path):
-    v = await WebVisitor(shared_server.url).arrive()
-    cid = await v.start_chat("Please write to me about the invoice", name="Kim Mail")
-    app = make_desk(shared_server, desk_ops["lou"], tmp_path)
-    api = Api(shared_server, desk_ops["lou"])
-    async with app.run_test(size=SIZE) as pilot:
-        await live(pilot, app)
-        await accept_by_keys(pilot, app, cid)
+    async with holding_a_chat(shared_server, desk_ops["lou"], tmp_path, "Please write to me about the invoice",
+                              "Kim Mail") as (pilot, app, api, v, cid):
 
         await pilot.press("f6")
         dialog = await wait_for(pilot, dialog_named(app, "CallbackDialog"), what="callback dialog")
@@ -103,19 +107,12 @@ async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_serve
         assert conv["follow_up"] == "Quote 20 desks"
         assert any(m["body"] == line for m in await v.transcript())
         assert not app.errors()
-    await v.close()
-    await api.close()
 
 
 async def test_status_dialog_says_why_on_the_phone_waits_and_the_server_refuses_it_too(shared_server, desk_ops,
                                                                                        tmp_path):
-    v = await WebVisitor(shared_server.url).arrive()
-    cid = await v.start_chat("Quick one", name="Pia Phone")
-    app = make_desk(shared_server, desk_ops["mo"], tmp_path)
-    api = Api(shared_server, desk_ops["mo"])
-    async with app.run_test(size=SIZE) as pilot:
-        await live(pilot, app)
-        await accept_by_keys(pilot, app, cid)
+    async with holding_a_chat(shared_server, desk_ops["mo"], tmp_path, "Quick one", "Pia Phone") as (
+            pilot, app, api, v, cid):
         await pilot.press("f8")
         await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog")
         assert "On the phone — transfer or close your chat first" in screen_text(app)
@@ -141,5 +138,3 @@ async def test_status_dialog_says_why_on_the_phone_waits_and_the_server_refuses_
         await wait_for(pilot, lambda: app.desk.store.me.status == "on_phone", what="on the phone now")
         assert (await api.ok("GET", "/me"))["status"] == "on_phone" and len(app.errors()) == 1
         await wait_for(pilot, lambda: "on the phone" in screen_text(app), what="the status bar says so")
-    await v.close()
-    await api.close()

@@ -9,15 +9,11 @@ from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.status_bar import StatusBar
 
 from tui.harness import screen_text, wait_for
-from tui.live import make_desk, transcript_text
+from tui.live import make_desk, transcript_text, until_live
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
 
-
-async def started(pilot, app) -> None:
-    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
-                   timeout=30, what="desk connected")
 
 
 async def test_accept_reply_receive_and_markup_stays_inert(shared_server, operators, tmp_path):
@@ -26,7 +22,7 @@ async def test_accept_reply_receive_and_markup_stays_inert(shared_server, operat
     cid = await v.start_chat("Hi [@click=app.quit]do you ship?", name="Vera [link=x]")
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await wait_for(pilot, lambda: cid in app.desk.store.queue, what="chat in the queue")
         await pilot.press("f2")                                   # focus the queue
         assert isinstance(app.focused, QueuePanel)
@@ -64,7 +60,7 @@ async def test_switch_tabs_keeps_drafts_and_background_message_alerts(shared_ser
     c2 = await v2.start_chat("second visitor here", name="Two")
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await wait_for(pilot, lambda: len(app.desk.store.queue) == 2, what="two queued")
         await pilot.press("ctrl+o")                               # accept the oldest
         await wait_for(pilot, lambda: app.desk.active_id == c1, what="first tab")
@@ -112,7 +108,7 @@ async def test_canned_picker_inserts_filled_text_and_asks_for_missing(shared_ser
     cid = await v.start_chat("hello", name="Dana")
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await wait_for(pilot, lambda: cid in app.desk.store.queue and app.desk.store.canned, what="queue+canned")
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: app.desk.active_id == cid, what="tab")
@@ -142,7 +138,7 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, oper
     c2 = await v2.start_chat("Where is my parcel?", name="Gus")
     app = make_desk(srv, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await wait_for(pilot, lambda: {c1, c2} <= set(app.desk.store.queue), what="two queued")
         app.desk.accept(c1)
         await wait_for(pilot, lambda: app.desk.active_id == c1, what="tab 1")
@@ -207,7 +203,7 @@ async def test_accept_beyond_cap_shows_the_servers_sentence(shared_server, opera
     cids = [await v.start_chat(f"question {i}") for i, v in enumerate(visitors)]
     app = make_desk(srv, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await wait_for(pilot, lambda: set(cids) <= set(app.desk.store.queue), what="two queued")
         assert app.desk.store.queue_sorted()[0].conversation.id == cids[0]
         await pilot.press("ctrl+o")
@@ -234,7 +230,7 @@ async def test_status_away_stops_routing_and_online_resumes(server_factory, tmp_
     token = srv.operator("ivy@desk.test", "Ivy Op")
     app = make_desk(srv, token, tmp_path, keymap={"desk.status": "ctrl+y"})
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
+        await until_live(pilot, app)
         await pilot.press("f8")                          # remapped by the user keymap: nothing opens
         await pilot.pause()
         assert app.screen is app.desk

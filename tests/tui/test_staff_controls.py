@@ -12,8 +12,8 @@ from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 
 from server.helpers import Api, new_id
 from tui.harness import screen_text, wait_for
-from tui.live import make_accounts, make_desk, transcript_text
-from tui.test_supervision import live, on_board, operator_row, put_cursor
+from tui.live import make_accounts, make_desk, transcript_text, until_live
+from tui.test_supervision import on_board, operator_row, put_cursor
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
@@ -72,7 +72,7 @@ async def test_trainer_switches_approval_mode_off_from_the_board(shared_server, 
     novice = make_desk(shared_server, team["nel"], tmp_path / "nel")
     async with trainer.run_test(size=SIZE) as tp, novice.run_test(size=SIZE) as npl:
         board = await on_board(tp, trainer)
-        await live(npl, novice)
+        await until_live(npl, novice)
         await wait_for(npl, lambda: "approval mode: replies wait for a trainer" in screen_text(novice),
                        what="approval mode shown on the novice desk")
         row = await wait_for(tp, lambda: (o := operator_row(board, "Nel Novice")) and o.approval_required and o,

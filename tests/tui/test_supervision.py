@@ -13,7 +13,7 @@ from chatdesk.tui.screens.monitor import MonitorScreen
 from chatdesk.tui.widgets.transcript import Transcript
 
 from tui.harness import screen_text, wait_for
-from tui.live import make_accounts, make_desk, transcript_text
+from tui.live import make_accounts, make_desk, transcript_text, until_live
 from tui.visitor import WebVisitor
 
 SIZE = (120, 34)
@@ -27,13 +27,9 @@ def staff(shared_server):
     return make_accounts(shared_server, "supervision.test", PEOPLE)
 
 
-async def live(pilot, app) -> None:
-    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
-                   what="desk connected")
-
 
 async def on_board(pilot, app) -> BoardScreen:
-    await live(pilot, app)
+    await until_live(pilot, app)
     return await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.desk.store.board is not None
                           and app.screen, what="the board (opened at start for staff)")
 
@@ -62,7 +58,7 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
                        what="the chat in the board's queue")
         await wait_for(sp, lambda: "Vera [i]Board[/i]" in screen_text(sup), what="the queue row, markup inert")
 
-        await live(opl, op)
+        await until_live(opl, op)
         await wait_for(opl, lambda: cid in op.desk.store.queue, what="queued on the operator desk")
         await opl.press("ctrl+o")                                  # the operator accepts
         await wait_for(opl, lambda: op.desk.active_id == cid, what="accepted")
@@ -129,7 +125,7 @@ async def test_a_lower_cap_shows_on_the_novice_desk_and_refuses_an_accept(shared
     novice = make_desk(shared_server, staff["nia"], tmp_path / "nia")
     async with trainer.run_test(size=SIZE) as tp, novice.run_test(size=SIZE) as npl:
         board = await on_board(tp, trainer)
-        await live(npl, novice)
+        await until_live(npl, novice)
         await wait_for(npl, lambda: all(c in novice.desk.store.queue for c in cids), what="four queued")
         for n in range(3):
             await npl.press("ctrl+o")
@@ -177,7 +173,7 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
         await put_cursor(tp, board.query_one("#board-operators", DataTable),
                          board.operator_rows.index(operator_row(board, "Pat Novice")))
         await tp.press("v")                                        # approval mode on
-        await live(npl, novice)
+        await until_live(npl, novice)
         await wait_for(npl, lambda: "approval mode: replies wait for a trainer" in screen_text(novice), what="approval mode shown")
         await wait_for(npl, lambda: cid in novice.desk.store.queue, what="queued")
         await npl.press("ctrl+o")
@@ -229,7 +225,7 @@ async def test_review_mark_export_report_and_an_operator_is_kept_off_the_board(s
     op = make_desk(shared_server, staff["ola"], tmp_path / "ola")
     trainer = make_desk(shared_server, staff["tina"], tmp_path / "tina")
     async with op.run_test(size=SIZE) as opl, trainer.run_test(size=SIZE) as tp:
-        await live(opl, op)
+        await until_live(opl, op)
         await wait_for(opl, lambda: cid in op.desk.store.queue, what="queued")
         await opl.press("ctrl+o")
         await wait_for(opl, lambda: op.desk.active_id == cid, what="accepted")
