@@ -62,7 +62,8 @@ class DeskSession(StaffSessionMixin):
             on_reset=self._on_reset, on_resumed=self._on_resumed, on_unauthorized=self._on_unauthorized,
             ping_interval=ping_interval)
         self._synced = False
-        self._prefetch = prefetch
+        # a prefetch for another page size would open chats with the wrong history window
+        self._prefetch = prefetch if prefetch is not None and prefetch.last == history_page else None
         self._taken: DeskSnapshot | None = None        # the prefetched snapshot, taken before start()
         self._first_sync: asyncio.Future[None] | None = None
         self._reloads: dict[int, asyncio.Task] = {}
@@ -118,9 +119,7 @@ class DeskSession(StaffSessionMixin):
     def take_prefetched(self) -> bool:
         """Fill the store now from the prefetched snapshot if it is here already, so that the
         desk's very first frame shows it (start() then goes on from there)."""
-        prefetch = self._prefetch
-        body = prefetch.body_if_here() if prefetch is not None and prefetch.last == self.history_page else None
-        snap = self._parse_snapshot(body)
+        snap = self._parse_snapshot(self._prefetch.body_if_here() if self._prefetch is not None else None)
         if snap is None:
             return False
         self._prefetch, self._taken = None, snap
@@ -134,7 +133,7 @@ class DeskSession(StaffSessionMixin):
 
     async def _first_snapshot(self) -> DeskSnapshot:
         prefetch, self._prefetch = self._prefetch, None
-        if prefetch is not None and prefetch.last == self.history_page:
+        if prefetch is not None:
             snap = self._parse_snapshot(await prefetch.body())
             if snap is not None:
                 return snap
