@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.drivers.headless_driver import HeadlessDriver
 
@@ -93,7 +94,6 @@ def make_desk(url: str, token: str, state_dir: Path) -> Any:
     from chatdesk.tui.app import DeskApp
     from chatdesk.tui.settings import DeskSettings
     from chatdesk.tui.theme_loader import SHIPPED_DIR
-
     from chatdesk.tui.widgets.composer import Composer
     from chatdesk.tui.widgets.transcript import Transcript
     if not getattr(Transcript, "_bench_watched", False):

@@ -59,7 +59,7 @@ async def main() -> None:
     Path(str(out) + ".ready").write_text("ok")
     try:
         await asyncio.wait_for(done.wait(), args["timeout"])
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     for t in tasks:
         t.cancel()

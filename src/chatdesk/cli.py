@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         from chatdesk.client.login_cli import login
         return login(args)
     if args.command == "demo":
-        from chatdesk.demo import run_demo
+        from chatdesk.demo.run import run_demo
         return run_demo(args)
     from chatdesk.tui.main import run_desk
     return run_desk(args)

@@ -11,7 +11,6 @@ import pytest
 
 from chatdesk.client.session import DeskSession
 from chatdesk.client.view import Change
-
 from client.live import wait_for
 
 from .visitor import ResumingVisitor

@@ -9,7 +9,6 @@ import asyncio
 import pytest
 
 from chatdesk.client.session import DeskSession
-
 from client.live import wait_for
 from server.helpers import Operator, Visitor
 from support.chaos_proxy import ChaosProxy

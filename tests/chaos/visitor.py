@@ -106,7 +106,7 @@ class ResumingVisitor:
                             delay = 0.1
             except asyncio.CancelledError:
                 raise
-            except (OSError, asyncio.TimeoutError, WebSocketException, ValueError) as e:
+            except (TimeoutError, OSError, WebSocketException, ValueError) as e:
                 log.debug("visitor stream dropped: %r", e)
             self.live = False
             await asyncio.sleep(delay)            # reconnect backoff

@@ -3,7 +3,6 @@ what the view already showed plus what is new, with no hole and no duplicate."""
 from __future__ import annotations
 
 from chatdesk.client.session import DeskSession
-
 from client.conftest import new_operator
 from client.live import ScriptedVisitor, wait_for
 

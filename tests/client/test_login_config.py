@@ -15,7 +15,6 @@ import pytest
 from chatdesk.client import credentials
 from chatdesk.client.config import load_config, save_config
 
-
 TESTS = Path(__file__).resolve().parents[1]
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
 

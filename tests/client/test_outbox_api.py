@@ -10,7 +10,6 @@ import pytest
 from chatdesk.client.api import ApiClient, ApiError, ApiUnavailable
 from chatdesk.client.outbox import Outbox
 from chatdesk.protocol.models import Message
-
 from client.live import wait_for
 
 

@@ -1,7 +1,8 @@
 """Splitting long answers into parts, and the canned-reply filler and ranking."""
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chatdesk.client.canned import context_for, fill, rank, variables_of
 from chatdesk.client.parts import split_parts

@@ -9,7 +9,6 @@ from chatdesk.client.api import ApiError, ApiUnavailable
 from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
 from chatdesk.client.session import DeskSession
 from chatdesk.protocol.models import DeskSnapshot
-
 from client.conftest import new_operator
 from client.live import ScriptedVisitor, wait_for
 

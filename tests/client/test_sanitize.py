@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chatdesk.client.sanitize import ELLIPSIS, clean, clean_line, clean_value
 from chatdesk.protocol.models import Message, QueueEntry

@@ -5,12 +5,11 @@ module, each with its own operator, to keep the suite fast."""
 from __future__ import annotations
 
 import asyncio
-import pytest
 
+import pytest
 
 from chatdesk.client.api import ApiError
 from chatdesk.client.session import DeskSession
-
 from client.conftest import new_operator
 from client.live import ScriptedVisitor, started_session, wait_for
 

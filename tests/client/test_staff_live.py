@@ -8,7 +8,6 @@ import pytest
 
 from chatdesk.client.api import ApiError
 from chatdesk.client.view import approval_label
-
 from client.conftest import new_operator
 from client.live import ScriptedVisitor, started_session, wait_for
 from server.helpers import Stream

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 
 from hostile.corpus import text_payloads
-
 from server.helpers import Operator, Visitor, new_id
 
 from .conftest import Tally

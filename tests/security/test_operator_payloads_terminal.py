@@ -13,7 +13,6 @@ the terminal before it checks, so what is checked was really drawn.
 """
 from __future__ import annotations
 
-
 import pytest
 
 from hostile.corpus import is_terminal_hostile, terminal_bodies, text_payloads

@@ -5,7 +5,8 @@ import asyncio
 import json
 import time
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import httpx
-
 from sqlalchemy import create_engine
 
 from chatdesk.server.db import install_sqlite_hooks

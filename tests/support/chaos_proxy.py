@@ -126,7 +126,7 @@ class ChaosProxy:
             return
         try:
             up_r, up_w = await asyncio.wait_for(asyncio.open_connection(*self.target), 5)
-        except (OSError, asyncio.TimeoutError):
+        except (TimeoutError, OSError):
             client_w.transport.abort()          # the server is down: the client sees a reset
             return
         self._ids += 1

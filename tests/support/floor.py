@@ -13,7 +13,7 @@ import uuid
 
 import httpx
 
-from chatdesk.demo_seed import CANNED
+from chatdesk.demo.seed import CANNED
 
 T0 = 1_763_890_000.0          # a fixed morning (2025-11-23, UTC), before any real time the floor holds
 STEP = 17.0                   # seconds between two consecutive moments on the floor

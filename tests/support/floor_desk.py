@@ -9,7 +9,6 @@ from pathlib import Path
 from chatdesk.tui.app import DeskApp
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
-
 from support import floor
 from support.live_server import LiveServer
 

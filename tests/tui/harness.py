@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widget import Widget
 
-from chatdesk.protocol.models import Message as ChatMessage
 from chatdesk.protocol.models import Conversation, QueueEntry, Visitor
+from chatdesk.protocol.models import Message as ChatMessage
 
 NOW = 1_700_000_000.0
 

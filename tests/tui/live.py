@@ -43,7 +43,6 @@ async def until_live(pilot, app: DeskApp) -> None:
 async def accept_by_keys(pilot, app: DeskApp, cid: int) -> None:
     """F2, the queue cursor down to this chat, Enter (the queue may hold other tests' chats too)."""
     from chatdesk.tui.widgets.queue_panel import QueuePanel
-
     from tui.harness import wait_for
     await wait_for(pilot, lambda: cid in app.desk.store.queue, what=f"chat {cid} in the queue")
     await pilot.press("f2")

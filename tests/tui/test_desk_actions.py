@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 import pytest
 
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-
 from server.helpers import Api
 from tui.harness import screen_text, wait_for
 from tui.live import accept_by_keys, make_accounts, make_desk, transcript_text, until_live

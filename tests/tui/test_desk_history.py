@@ -6,7 +6,6 @@ from chatdesk.client.session import DeskSession
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
 from chatdesk.tui.widgets.transcript import OLDER_HINT
-
 from tui.harness import screen_text, wait_for
 from tui.live import RecordingDesk, transcript_text
 from tui.visitor import WebVisitor

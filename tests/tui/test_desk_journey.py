@@ -9,7 +9,6 @@ import httpx
 from chatdesk.tui.theme_loader import SHIPPED_DIR
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.queue_panel import QueuePanel
-
 from tui.harness import screen_text, wait_for
 from tui.live import make_desk, transcript_text
 from tui.visitor import WebVisitor

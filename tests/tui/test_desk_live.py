@@ -7,7 +7,6 @@ import httpx
 from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.status_bar import StatusBar
-
 from tui.harness import screen_text, wait_for
 from tui.live import make_desk, transcript_text, until_live
 from tui.visitor import WebVisitor

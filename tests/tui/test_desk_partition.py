@@ -5,7 +5,6 @@ sent once."""
 from __future__ import annotations
 
 from chatdesk.tui.widgets.composer import Composer
-
 from support.chaos_proxy import ChaosProxy
 from tui.harness import screen_text, wait_for
 from tui.live import make_desk, transcript_text

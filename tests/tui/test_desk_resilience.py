@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from chatdesk.tui.widgets.composer import Composer
-
 from tui.harness import screen_text, wait_for
 from tui.live import make_desk, transcript_text
 from tui.visitor import VisitorStream, WebVisitor

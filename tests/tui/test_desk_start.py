@@ -6,7 +6,6 @@ from __future__ import annotations
 from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
-
 from tui.harness import screen_text, wait_for
 from tui.live import RecordingDesk
 from tui.visitor import WebVisitor

@@ -5,7 +5,6 @@ import pytest
 
 from chatdesk.tui.format import age_class, fmt_wait
 from chatdesk.tui.widgets.queue_panel import QueuePanel
-
 from tui.harness import NOW, Harness, queue_entry
 
 

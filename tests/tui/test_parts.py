@@ -12,7 +12,6 @@ from chatdesk.tui.screens.help import HelpScreen, key_rows
 from chatdesk.tui.theme_loader import SHIPPED_DIR, load_themes
 from chatdesk.tui.widgets.canned_picker import CannedPicker
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-
 from tui.harness import NOW, Harness, screen_text, wait_for
 
 

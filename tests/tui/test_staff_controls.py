@@ -4,12 +4,12 @@ the keys: the monitor's journey sidebar follows the visitor, a trainer switches 
 from __future__ import annotations
 
 import time
+
 import pytest
 from textual.widgets import DataTable
 
 from chatdesk.tui.screens.monitor import MonitorScreen
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-
 from server.helpers import Api, new_id
 from tui.harness import screen_text, wait_for
 from tui.live import make_accounts, make_desk, transcript_text, until_live

@@ -11,7 +11,6 @@ from chatdesk.tui.screens.approvals import ApprovalQueueScreen
 from chatdesk.tui.screens.board import BoardScreen
 from chatdesk.tui.screens.monitor import MonitorScreen
 from chatdesk.tui.widgets.transcript import Transcript
-
 from tui.harness import screen_text, wait_for
 from tui.live import make_accounts, make_desk, transcript_text, until_live
 from tui.visitor import WebVisitor

@@ -10,7 +10,6 @@ from chatdesk.tui.screens.board import sla_style
 from chatdesk.tui.screens.report import hour_chart, secs
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.widgets.transcript import Transcript
-
 from tui.harness import NOW, Harness, message, wait_for
 
 

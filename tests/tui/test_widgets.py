@@ -7,7 +7,6 @@ from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.conversation_tabs import ConversationTabs, TabInfo
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.transcript import Transcript, wrap
-
 from tui.harness import NOW, Harness, message, queue_entry, screen_text, wait_for
 
 HOSTILE = "[@click=app.quit]click me[/] [link=https://evil.test]x[/link] [b]bold"

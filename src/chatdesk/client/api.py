@@ -8,8 +8,19 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
-from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, DeskSnapshot,
-                                      Message, MessagePage, Operator, QueueEntry, VisitorDetail, VisitorNote)
+from chatdesk.protocol.models import (
+    Approval,
+    CannedReply,
+    Conversation,
+    ConversationDetail,
+    DeskSnapshot,
+    Message,
+    MessagePage,
+    Operator,
+    QueueEntry,
+    VisitorDetail,
+    VisitorNote,
+)
 
 from .sanitize import clean_line
 from .staff_api import StaffApiMixin

@@ -10,5 +10,5 @@ async def pause_or_wake(wake: asyncio.Event, delay: float) -> None:
     wake.clear()
     try:
         await asyncio.wait_for(wake.wait(), delay * random.uniform(0.8, 1.2))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

@@ -3,7 +3,7 @@ picker with a small fuzzy match over shortcut, title, tags and body."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from chatdesk.protocol.models import CannedReply, Operator, Visitor
 

@@ -12,13 +12,13 @@ import asyncio
 import json
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from chatdesk.protocol.models import Message
 
-from .backoff import pause_or_wake
 from .api import ApiError, ApiUnavailable
+from .backoff import pause_or_wake
 from .outgoing import OutgoingMessage
 
 log = logging.getLogger(__name__)

@@ -4,10 +4,11 @@ store stays one object the TUI reads from; it relies on DeskStore's _emit, _view
 _merge_visitor, _seq and conversations."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from chatdesk.protocol.models import (Approval, Conversation, ConversationDetail, OperatorRef, Visitor,
-                                      VisitorDetail)
+from chatdesk.protocol.models import Approval, Conversation, ConversationDetail, OperatorRef, Visitor, VisitorDetail
+
 if TYPE_CHECKING:
     from chatdesk.protocol.staff import Board
 

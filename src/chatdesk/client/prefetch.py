@@ -58,7 +58,7 @@ def _header_safe(token: str) -> bool:
 
 
 def _https_get(host: str, port: int, path: str, token: str, timeout: float) -> bytes | None:
-    import http.client             # verifies the certificate with the default context
+    import http.client  # verifies the certificate with the default context
     conn = http.client.HTTPSConnection(host, port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})

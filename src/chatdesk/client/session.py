@@ -7,18 +7,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from chatdesk.protocol.models import (STAFF_ROLES as STAFF, Approval, CannedReply, DeskSnapshot, Message, Operator,
-                                      VisitorDetail)
+from chatdesk.protocol.models import STAFF_ROLES as STAFF
+from chatdesk.protocol.models import Approval, CannedReply, DeskSnapshot, Message, Operator, VisitorDetail
 
 from .api import ApiClient, ApiError, ApiUnavailable
 from .canned import context_for, fill
 from .outbox import Outbox
 from .outgoing import OutgoingMessage
-from .prefetch import HISTORY_PAGE, DeskPrefetch
 from .parts import split_parts
+from .prefetch import HISTORY_PAGE, DeskPrefetch
 from .staff_session import StaffSessionMixin
 from .store import DeskStore
 from .stream import EventStream
@@ -112,7 +113,7 @@ class DeskSession(StaffSessionMixin):
             self._store.set_approvals(await self._api.approvals())
         try:
             await asyncio.wait_for(asyncio.shield(self._first_sync), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ApiUnavailable(f"The chat server at {self.base_url} did not send the desk's state "
                                  f"within {timeout:.0f} seconds; the desk keeps trying.") from None
 

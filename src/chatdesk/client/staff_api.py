@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Any
 from chatdesk.protocol.models import Approval, Conversation, Operator
 
 if TYPE_CHECKING:
-    from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
-                                         TranscriptSummary)
+    from chatdesk.protocol.staff import Board, ReportSummary, Review, StaffPresence, TranscriptDetail, TranscriptSummary
 
 # The staff's models and request bodies are imported by the calls that use them (start-up).
 
 
 def _req(model, **fields):
-    from .api import _body        # api.py imports this module: import at call time
+    from .api import _body  # api.py imports this module: import at call time
     return _body(model, **fields)
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import Approval, Conversation, Operator
+
 if TYPE_CHECKING:
-    from chatdesk.protocol.staff import (Board, ReportSummary, Review, StaffPresence, TranscriptDetail,
-                                         TranscriptSummary)
+    from chatdesk.protocol.staff import Board, ReportSummary, Review, StaffPresence, TranscriptDetail, TranscriptSummary
 
 from .api import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage

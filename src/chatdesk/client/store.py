@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (Approval, CannedReply, Conversation, ConversationDetail, Message,
-                                      MessagePage, Operator, PageView, QueueEntry, Visitor, VisitorDetail, VisitorNote)
+from chatdesk.protocol.models import (
+    Approval,
+    CannedReply,
+    Conversation,
+    ConversationDetail,
+    Message,
+    MessagePage,
+    Operator,
+    PageView,
+    QueueEntry,
+    Visitor,
+    VisitorDetail,
+    VisitorNote,
+)
 
-from .oversight import OversightMixin
 from .outgoing import OutgoingMessage
+from .oversight import OversightMixin
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView
 

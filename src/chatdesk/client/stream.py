@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from chatdesk.protocol import events as ev
 
@@ -106,7 +107,7 @@ class EventStream:
                 if self._on_unauthorized is not None:
                     self._on_unauthorized(str(e))
                 return
-            except (OSError, asyncio.TimeoutError, WebSocketException, InvalidStatus, ValueError) as e:
+            except (TimeoutError, OSError, WebSocketException, InvalidStatus, ValueError) as e:
                 log.info("stream dropped: %r", e)
             except Exception as e:    # e.g. the snapshot failed in on_reset; never end the stream for it
                 log.warning("stream interrupted: %s", e, exc_info=log.isEnabledFor(logging.DEBUG))

@@ -11,22 +11,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 Role = Literal["operator", "supervisor", "trainer", "admin"]
 OperatorStatus = Literal["online", "away", "on_phone", "offline"]
 ConversationState = Literal["queued", "active", "closed", "missed"]
 MessageKind = Literal["text", "note", "system", "whisper"]
 AuthorType = Literal["visitor", "operator", "system"]
 STAFF_ROLES: frozenset[str] = frozenset({"supervisor", "trainer", "admin"})  # see every conversation
-
-# Field limits, enforced by the server (422/413 with a sentence) and relied on by the desk.
-MAX_BODY = 8_000
-MAX_NAME = 120
-MAX_URL = 2_048
-MAX_TITLE = 300
-MAX_NOTE = 4_000
-MAX_TAGS = 20
-MAX_TAG = 40
 
 
 class Wire(BaseModel):

@@ -5,8 +5,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from .models import Approval, Conversation, Message, OperatorRef, OperatorStatus, PageView, QueueEntry, Role, Visitor, Wire
-
+from .models import (
+    Approval,
+    Conversation,
+    Message,
+    OperatorRef,
+    OperatorStatus,
+    PageView,
+    QueueEntry,
+    Role,
+    Visitor,
+    Wire,
+)
 
 ReviewMark = Literal["best", "worst"]
 

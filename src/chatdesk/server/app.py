@@ -8,14 +8,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import background, errors, limits
+from . import background, errors, limits, stream
 from .config import ServerConfig
 from .db import Database
 from .events import Hub, Store
 from .migrations import migrate_async
 from .routes import canned, conversations, desk, operators, review, supervision, visitor_side, visitors
 from .state import ServerContext
-from . import stream
 
 API = "/api/v1"
 

@@ -16,6 +16,7 @@ from . import schema
 from .errors import ApiError
 from .passwords import DUMMY_HASH, hash_password, new_token, token_hash, verify_password  # noqa: F401
 
+
 class LoginThrottle:
     """Slows password guessing a little: each recent failure for an e-mail or a client address adds
     a delay before the next attempt is checked (capped). No lockout: that would let anyone lock a

@@ -6,9 +6,9 @@ import time
 from typing import Any
 
 from sqlalchemy import func, select
-from .db import AnyConn
 
 from . import schema
+from .db import AnyConn
 
 C, O, V, M = schema.conversations, schema.operators, schema.visitors, schema.messages
 OPEN_STATES = ("queued", "active")

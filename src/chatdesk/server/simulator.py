@@ -80,7 +80,7 @@ class _Run:
             raise _Stopped
         try:
             await asyncio.wait_for(self.stop.wait(), timeout=min(seconds * self.pace, left))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         if self.stop.is_set() or time.monotonic() >= self.deadline:
             raise _Stopped
@@ -138,7 +138,7 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
         patience = run.rng.uniform(60, 150) * run.pace
         try:
             frame = await _next_event(run, conn, patience)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if nudged or run.rng.random() < 0.3:
                 return                                 # gives up and leaves
             nudged = True
@@ -176,7 +176,7 @@ async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dic
         return get.result()
     if run.stop.is_set() or time.monotonic() >= run.deadline:
         raise _Stopped
-    raise asyncio.TimeoutError
+    raise TimeoutError
 
 
 async def _compose(run: _Run, conn: VisitorConnection, text: str) -> None:

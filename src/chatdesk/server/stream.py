@@ -15,7 +15,8 @@ import contextlib
 import json
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from sqlalchemy import true

@@ -3,7 +3,8 @@ notification with the server's sentence (ApiError / ApiUnavailable carry one for
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def call_api(node: Any, what: str, call: Callable[[], Any],

@@ -8,8 +8,9 @@ widgets/.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.app import App
 
@@ -157,7 +158,7 @@ class DeskApp(App):
         self.desk.call_after_refresh(lambda: drawn.done() or drawn.set_result(None))
         try:
             await asyncio.wait_for(drawn, 1.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def bell(self) -> None:
@@ -172,7 +173,7 @@ class DeskApp(App):
             self._stopped = True
             try:
                 await asyncio.wait_for(self.session.stop(), 5.0)   # quitting must not hang
-            except (asyncio.TimeoutError, Exception):
+            except (TimeoutError, Exception):
                 pass
 
     async def action_quit(self) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+
 def _shipped_dir() -> Path:
     """themes/ at the top of the repo; inside the package once installed from a wheel."""
     installed = Path(__file__).resolve().parents[1] / "themes"

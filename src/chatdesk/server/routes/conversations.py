@@ -10,14 +10,12 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import (MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message,
-                                      MessagePage, Wire)
+from chatdesk.protocol.models import MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message, MessagePage, Wire
 from chatdesk.protocol.requests import CloseRequest, SendMessageRequest, TransferRequest
 from chatdesk.protocol.staff import ApprovalAnswer
 
-from .. import approvals
+from .. import approvals, queries, routing, schema, supervision
 from .. import conversations as convs
-from .. import queries, routing, schema, supervision
 from ..auth import Actor, current_operator
 from ..errors import conflict, forbidden, not_found
 from ..events import E, EventRow

@@ -13,8 +13,7 @@ from chatdesk.protocol.models import Operator
 from chatdesk.protocol.requests import LoginRequest, LoginResponse, OperatorPatchRequest, StatusRequest
 
 from .. import queries, schema
-from ..auth import (DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff,
-                    token_hash, verify_password)
+from ..auth import DUMMY_HASH, Actor, bearer, current_operator, new_token, require_staff, token_hash, verify_password
 from ..errors import ApiError, conflict, not_found
 from ..state import ctx_of
 

@@ -17,8 +17,8 @@ from .. import queries, reports, transcripts
 from ..auth import Actor, current_operator, current_visitor, require_staff
 from ..conversations import emit_conversation
 from ..errors import ApiError, conflict, forbidden, not_found
-from ..stats import today_start
 from ..state import ctx_of
+from ..stats import today_start
 
 router = APIRouter()
 ID = Path(ge=1, le=2 ** 62)

@@ -12,8 +12,8 @@ from chatdesk.protocol.staff import Board, StaffPresence
 
 from .. import approvals, board, supervision
 from ..auth import Actor, current_operator, require_staff
-from ..stats import today_start
 from ..state import ctx_of
+from ..stats import today_start
 from . import conversations as conversation_routes
 
 router = APIRouter()

@@ -12,8 +12,13 @@ from sqlalchemy import func, insert, select, update
 
 from chatdesk.protocol import events as ev
 from chatdesk.protocol.models import MAX_BODY, Wire
-from chatdesk.protocol.requests import (PageViewRequest, VisitorMessageRequest, VisitorSessionRequest,
-                                        VisitorSessionResponse, VisitorStartRequest)
+from chatdesk.protocol.requests import (
+    PageViewRequest,
+    VisitorMessageRequest,
+    VisitorSessionRequest,
+    VisitorSessionResponse,
+    VisitorStartRequest,
+)
 
 from .. import conversations as convs
 from .. import queries, schema
@@ -134,6 +139,6 @@ async def close(request: Request, cid: int = ID, vid: str = Depends(current_visi
 
 @router.post("/typing")
 async def typing(body: TypingRequest, request: Request, vid: str = Depends(current_visitor)):
-    from ..stream import visitor_typing   # the stream module owns typing fan-out
+    from ..stream import visitor_typing  # the stream module owns typing fan-out
     await visitor_typing(ctx_of(request), vid, body.is_typing, body.text)
     return {"ok": True}

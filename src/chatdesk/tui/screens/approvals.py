@@ -3,7 +3,8 @@ first, each with its conversation around it. a approves as written, e edits then
 rejects with a note. The list is live (approval.requested / approval.resolved)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -15,8 +16,8 @@ from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed
 from chatdesk.tui.keymap import APPROVAL_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import EditApprovalDialog, LineDialog
-from chatdesk.tui.widgets.transcript import Transcript
 from chatdesk.tui.widgets.key_footer import KeyFooter
+from chatdesk.tui.widgets.transcript import Transcript
 
 NEEDS_ONE = {"approve", "edit_approve", "reject"}
 

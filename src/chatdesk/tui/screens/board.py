@@ -8,7 +8,8 @@ Names and titles are untrusted: every cell is a rich Text built from a plain str
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,7 +97,7 @@ class BoardScreen(StaffScreen):
     def refresh_live(self) -> None:
         """The live chats (staff get every active chat over REST), after each board refresh."""
         async def fetch() -> list[Any]:
-            from chatdesk.client.sanitize import clean_value, clean_line
+            from chatdesk.client.sanitize import clean_line, clean_value
             convs = [clean_value(c) for c in await self.session.api.conversations()]
             known = self._visitor_names(self.store.board)
             for c in [c for c in convs if c.id not in known][:20]:    # once per chat: names are kept

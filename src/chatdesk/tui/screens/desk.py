@@ -6,7 +6,8 @@ Actions (accept, transfer, close, ...) live in `desk_actions.DeskActions`.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.constants import MAX_FPS
@@ -23,10 +24,10 @@ from chatdesk.tui.screens.staff_nav import StaffNavigation
 from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.conversation_tabs import ConversationTabs, TabInfo
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
+from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.status_bar import StatusBar
 from chatdesk.tui.widgets.transcript import Transcript
-from chatdesk.tui.widgets.key_footer import KeyFooter
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
 FRAME = 1 / MAX_FPS          # Textual's frame (chatdesk.tui.frame_rate): store changes at most once per frame

@@ -2,7 +2,8 @@
 unreachable server becomes an error notification carrying the server's (or client's) sentence."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol.models import MAX_BODY
 from chatdesk.tui.api_worker import call_api

@@ -3,7 +3,8 @@ the bell with the top line for a message in a background chat. Mixed into DeskSc
 its store, clock, active_id and alert_every."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chatdesk.tui.format import fit, fmt_wait, visitor_label
 from chatdesk.tui.widgets.queue_panel import QueuePanel

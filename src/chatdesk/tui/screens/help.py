@@ -8,8 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable
 
-from chatdesk.tui.keymap import (COMPOSER_KEYS, DESK_BINDINGS, QUEUE_BINDINGS, STAFF_DESK_BINDINGS,
-                                 STAFF_SCREEN_BINDINGS)
+from chatdesk.tui.keymap import COMPOSER_KEYS, DESK_BINDINGS, QUEUE_BINDINGS, STAFF_DESK_BINDINGS, STAFF_SCREEN_BINDINGS
 
 
 def key_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:

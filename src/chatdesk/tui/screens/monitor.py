@@ -7,7 +7,8 @@ screen redraws from the store's changes and unwatches when it closes."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -19,8 +20,8 @@ from chatdesk.tui.keymap import MONITOR_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import LineDialog, ReassignDialog, Reassignment
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-from chatdesk.tui.widgets.transcript import Transcript
 from chatdesk.tui.widgets.key_footer import KeyFooter
+from chatdesk.tui.widgets.transcript import Transcript
 
 NEEDS_LIVE = {"whisper", "join", "take_over", "reassign", "say"}
 

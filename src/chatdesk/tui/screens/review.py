@@ -4,8 +4,9 @@ chats only (the server decides), which is how they read the notes a trainer left
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -3,7 +3,8 @@ a refusal into a notification with the server's sentence, a store subscription t
 when the screen goes, and Esc to go back."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.binding import Binding
 from textual.screen import Screen

@@ -3,9 +3,10 @@ limit, a reassignment, an edited approval, a transcript export. Untrusted text s
 a novice's message) goes in as plain values, never as markup."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.content import Content

@@ -45,7 +45,7 @@ class StaffNavigation:
             self._open_once(ApprovalQueueScreen, lambda: ApprovalQueueScreen(self.session, self.clock))
 
     def action_transcripts(self) -> None:
-        from chatdesk.tui.screens.review import TranscriptReviewScreen   # operators: their own
+        from chatdesk.tui.screens.review import TranscriptReviewScreen  # operators: their own
         self._open_once(TranscriptReviewScreen, lambda: TranscriptReviewScreen(self.session, self.clock))
 
     def action_report(self) -> None:

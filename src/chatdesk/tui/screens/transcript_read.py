@@ -4,8 +4,9 @@ read it exports it (e) to a Markdown or JSON file."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -16,8 +17,8 @@ from chatdesk.tui.format import fmt_clock, fmt_wait, visitor_label
 from chatdesk.tui.keymap import TRANSCRIPT_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.screens.staff_dialogs import ExportChoice, ExportDialog, LineDialog
-from chatdesk.tui.widgets.transcript import Transcript
 from chatdesk.tui.widgets.key_footer import KeyFooter
+from chatdesk.tui.widgets.transcript import Transcript
 
 
 class TranscriptReadScreen(StaffScreen):

@@ -1,8 +1,9 @@
 """Transfer a chat to another operator or a department, with a hand-off note."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.content import Content

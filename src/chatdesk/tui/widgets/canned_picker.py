@@ -7,7 +7,8 @@ each value it cannot fill, and the result goes into the composer for editing —
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult

@@ -7,7 +7,8 @@ few seconds while keys arrive, `TypingChanged(False)` after a quiet spell or whe
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.message import Message

@@ -7,7 +7,8 @@ be added; both go up as messages for the desk to send in a worker.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll

@@ -7,7 +7,8 @@ rebuilding anything. Enter asks the desk to accept the entry under the cursor.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment

@@ -7,7 +7,8 @@ the operator is at the bottom; scrolled up, it counts what arrived below instead
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment

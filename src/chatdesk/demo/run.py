@@ -68,7 +68,7 @@ def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
     """Accounts, canned replies and visitors with a history. The history is written while the
     server counts a one-second pause as a new visit, so the returning visitor really is one; then
     the server restarts with the normal 30-minute rule."""
-    from chatdesk import demo_seed
+    from chatdesk.demo import seed as demo_seed
     from chatdesk.server.accounts_cli import create_user
 
     for email, name, role, max_chats, departments in demo_seed.STAFF:
@@ -86,7 +86,7 @@ def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     import httpx
 
-    from chatdesk import demo_seed
+    from chatdesk.demo import seed as demo_seed
 
     workdir = Path(tempfile.mkdtemp(prefix="chatdesk-demo-"))
     db = workdir / "demo.db"
