@@ -23,7 +23,7 @@ from sqlalchemy import true
 from starlette.websockets import WebSocketState
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import MAX_BODY
+from chatdesk.protocol.limits import MAX_BODY
 
 from . import queries
 from .auth import actor_for_token, token_hash, visitor_for_token

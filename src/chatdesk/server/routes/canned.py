@@ -8,7 +8,8 @@ import time
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import insert, or_, select
 
-from chatdesk.protocol.models import MAX_TAG, CannedReply
+from chatdesk.protocol.limits import MAX_TAG
+from chatdesk.protocol.models import CannedReply
 from chatdesk.protocol.requests import CannedCreateRequest
 
 from .. import schema

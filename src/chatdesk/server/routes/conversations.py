@@ -10,7 +10,8 @@ from pydantic import Field
 from sqlalchemy import select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import MAX_NOTE, MAX_TAG, Conversation, ConversationDetail, Message, MessagePage, Wire
+from chatdesk.protocol.limits import MAX_NOTE, MAX_TAG
+from chatdesk.protocol.models import Conversation, ConversationDetail, Message, MessagePage, Wire
 from chatdesk.protocol.requests import CloseRequest, SendMessageRequest, TransferRequest
 from chatdesk.protocol.staff import ApprovalAnswer
 

@@ -11,7 +11,8 @@ from pydantic import Field
 from sqlalchemy import func, insert, select, update
 
 from chatdesk.protocol import events as ev
-from chatdesk.protocol.models import MAX_BODY, Wire
+from chatdesk.protocol.limits import MAX_BODY
+from chatdesk.protocol.models import Wire
 from chatdesk.protocol.requests import (
     PageViewRequest,
     VisitorMessageRequest,
