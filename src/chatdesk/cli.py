@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         from chatdesk.server.accounts_cli import add_user
         return add_user(args)
     if args.command == "simulate":
-        from chatdesk.server.simulator import run_simulator
+        from chatdesk.simulator.run import run_simulator
         return run_simulator(args)
     if args.command == "login":
         from chatdesk.client.login_cli import login

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
-from chatdesk.server.sim_script import REFERRERS
-from chatdesk.server.simulator import SimulatorError, simulate
+from chatdesk.simulator.run import SimulatorError, simulate
+from chatdesk.simulator.script import REFERRERS
 from support.live_server import LiveServer
 
 

@@ -12,13 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from chatdesk.protocol.limits import API_PREFIX
+
 PY = [sys.executable, "-m", "chatdesk"]
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class _Children:
@@ -26,15 +29,15 @@ class _Children:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.procs: list[subprocess.Popen] = []
+        self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
+    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
         proc = subprocess.Popen([*PY, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.procs.append(proc)
         return proc
 
-    def stop(self, proc: subprocess.Popen) -> None:
+    def stop(self, proc: subprocess.Popen[bytes]) -> None:
         if proc.poll() is None:
             proc.terminate()
             try:
@@ -48,7 +51,7 @@ class _Children:
             self.stop(proc)
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
@@ -56,7 +59,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
         if proc.poll() is not None:
             raise SystemExit(f"The demo server stopped at start-up. Its log:\n{log.read_text(errors='replace')}")
         try:
-            if httpx.get(f"{url}/api/v1/health", timeout=0.5).status_code == 200:
+            if httpx.get(f"{url}{API_PREFIX}/health", timeout=0.5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -103,7 +106,7 @@ def run_demo(args: argparse.Namespace) -> int:
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
                        "--duration", "86400")
-        token = httpx.post(f"{url}/api/v1/auth/login",
+        token = httpx.post(f"{url}{API_PREFIX}/auth/login",
                            json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
         from chatdesk.tui.frame_rate import use_desk_frame_rate
         use_desk_frame_rate()                # before Textual is imported

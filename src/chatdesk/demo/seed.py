@@ -6,6 +6,8 @@ import uuid
 
 import httpx
 
+from chatdesk.protocol.limits import API_PREFIX
+
 PASSWORD = "demo-password"
 DEMO_OPERATOR = "dana@demo.chatdesk"
 
@@ -62,44 +64,44 @@ def _id() -> str:
 
 def seed(base_url: str) -> dict[str, str]:
     """Seed a running server. Returns visitor ids by name (for the returning-visitor opener)."""
-    with httpx.Client(base_url=base_url, timeout=10) as http:
-        token = http.post("/api/v1/auth/login", json={"email": DEMO_OPERATOR, "password": PASSWORD}).json()["token"]
+    with httpx.Client(base_url=base_url + API_PREFIX, timeout=10) as http:
+        token = http.post("/auth/login", json={"email": DEMO_OPERATOR, "password": PASSWORD}).json()["token"]
         op = {"Authorization": f"Bearer {token}"}
-        existing = {c["shortcut"] for c in http.get("/api/v1/canned", headers=op).json()["canned"]}
+        existing = {c["shortcut"] for c in http.get("/canned", headers=op).json()["canned"]}
         for shortcut, title, body, tags in CANNED:
             if shortcut in existing:
                 continue
-            http.post("/api/v1/canned", json={"shortcut": shortcut, "title": title, "body": body,
-                                              "tags": tags, "shared": True}, headers=op).raise_for_status()
+            http.post("/canned", json={"shortcut": shortcut, "title": title, "body": body,
+                                       "tags": tags, "shared": True}, headers=op).raise_for_status()
         visitors: dict[str, str] = {}
         for name, pages, first, reply, summary, tags, note in HISTORY:
             url, title = pages[0]
-            s = http.post("/api/v1/visitor/sessions", json={"url": base_url + url, "title": title,
-                                                             "referrer": "https://www.example-search.com/"}).json()
+            s = http.post("/visitor/sessions", json={"url": base_url + url, "title": title,
+                                                     "referrer": "https://www.example-search.com/"}).json()
             vis = {"Authorization": f"Bearer {s['visitor_token']}"}
             for url, title in pages[1:]:
-                http.post("/api/v1/visitor/pageviews", json={"url": base_url + url, "title": title}, headers=vis)
-            conv = http.post("/api/v1/visitor/conversations", json={"client_msg_id": _id(), "body": first,
-                                                                   "name": name}, headers=vis).json()
+                http.post("/visitor/pageviews", json={"url": base_url + url, "title": title}, headers=vis)
+            conv = http.post("/visitor/conversations", json={"client_msg_id": _id(), "body": first,
+                                                             "name": name}, headers=vis).json()
             cid = conv["conversation"]["id"] if "conversation" in conv else conv["id"]
-            http.post(f"/api/v1/conversations/{cid}/accept", headers=op).raise_for_status()
-            http.post(f"/api/v1/conversations/{cid}/messages", json={"client_msg_id": _id(), "body": reply,
-                                                                    "kind": "text"}, headers=op).raise_for_status()
-            http.post(f"/api/v1/conversations/{cid}/close", json={"summary": summary, "tags": tags},
+            http.post(f"/conversations/{cid}/accept", headers=op).raise_for_status()
+            http.post(f"/conversations/{cid}/messages", json={"client_msg_id": _id(), "body": reply,
+                                                              "kind": "text"}, headers=op).raise_for_status()
+            http.post(f"/conversations/{cid}/close", json={"summary": summary, "tags": tags},
                       headers=op).raise_for_status()
-            http.post(f"/api/v1/visitors/{s['visitor_id']}/notes", json={"body": note}, headers=op).raise_for_status()
+            http.post(f"/visitors/{s['visitor_id']}/notes", json={"body": note}, headers=op).raise_for_status()
             visitors[name] = s["visitor_id"]
-        http.post("/api/v1/auth/logout", headers=op)
+        http.post("/auth/logout", headers=op)
         return visitors
 
 
 def returning_visitor_opens_chat(base_url: str, visitor_id: str, body: str) -> None:
     """A returning visitor comes back and writes: the queue shows the returning mark."""
-    with httpx.Client(base_url=base_url, timeout=10) as http:
-        s = http.post("/api/v1/visitor/sessions", json={"visitor_id": visitor_id, "url": base_url + "/shop/",
-                                                         "title": "Home — Northwind Outfitters",
-                                                         "referrer": "newsletter"}).json()
+    with httpx.Client(base_url=base_url + API_PREFIX, timeout=10) as http:
+        s = http.post("/visitor/sessions", json={"visitor_id": visitor_id, "url": base_url + "/shop/",
+                                                 "title": "Home — Northwind Outfitters",
+                                                 "referrer": "newsletter"}).json()
         vis = {"Authorization": f"Bearer {s['visitor_token']}"}
-        http.post("/api/v1/visitor/pageviews", json={"url": base_url + "/shop/product.html",
-                                                      "title": "Trail Jacket — Northwind Outfitters"}, headers=vis)
-        http.post("/api/v1/visitor/conversations", json={"client_msg_id": _id(), "body": body}, headers=vis)
+        http.post("/visitor/pageviews", json={"url": base_url + "/shop/product.html",
+                                              "title": "Trail Jacket — Northwind Outfitters"}, headers=vis)
+        http.post("/visitor/conversations", json={"client_msg_id": _id(), "body": body}, headers=vis)

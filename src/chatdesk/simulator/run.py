@@ -9,20 +9,24 @@ long demo run feels human (seconds between pages and replies).
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import ipaddress
 import random
 import signal
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from chatdesk.protocol.events import CONVERSATION_CLOSED, CONVERSATION_MISSED, MESSAGE_CREATED
-from chatdesk.server import sim_script as script
-from chatdesk.server.sim_visitor import VisitorApiError, VisitorConnection
+from chatdesk.protocol.limits import API_PREFIX
+from chatdesk.simulator import script
+from chatdesk.simulator.visitor import VisitorApiError, VisitorConnection
 
 MAX_VISITORS = 500
 MAX_DURATION = 24 * 3600.0
@@ -98,12 +102,12 @@ class _Run:
         if self.failures_in_a_row < 10:
             return
         try:
-            (await self.http.get(self.base_url + "/api/v1/health", timeout=3)).raise_for_status()
+            (await self.http.get(self.base_url + API_PREFIX + "/health", timeout=3)).raise_for_status()
             self.failures_in_a_row = 0
-        except httpx.HTTPError:
+        except httpx.HTTPError as e:
             self.summary.server_gone = True
             self.stop.set()
-            raise _Stopped
+            raise _Stopped from e
 
 
 def check_loopback(url: str) -> str:
@@ -162,7 +166,7 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
         await _say(run, conn, line)
 
 
-async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dict:
+async def _next_event(run: _Run, conn: VisitorConnection, timeout: float) -> dict[str, Any]:
     left = run.deadline - time.monotonic()
     if left <= 0 or run.stop.is_set():
         raise _Stopped
@@ -277,7 +281,7 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
     limits = httpx.Limits(max_connections=min(100, visitors * 2))
     async with httpx.AsyncClient(timeout=10.0, limits=limits, trust_env=False) as http:
         try:
-            (await http.get(base_url + "/api/v1/health")).raise_for_status()
+            (await http.get(base_url + API_PREFIX + "/health")).raise_for_status()
         except httpx.HTTPError as e:
             raise SimulatorError(f"No chat server answers at {base_url} ({e.__class__.__name__}).") from e
         run = _Run(base_url=base_url, http=http, rng=random.Random(seed),
@@ -293,7 +297,7 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
     return run.summary
 
 
-async def _guard(run: _Run, work) -> None:
+async def _guard(run: _Run, work: Awaitable[None]) -> None:
     try:
         await work
     except _Stopped:
@@ -302,7 +306,7 @@ async def _guard(run: _Run, work) -> None:
         run.error(e)
 
 
-def run_simulator(args) -> int:
+def run_simulator(args: argparse.Namespace) -> int:
     """Entry point of `chatdesk simulate`. Ctrl+C ends the run early and still prints the summary."""
     async def main() -> SimSummary:
         stop = asyncio.Event()

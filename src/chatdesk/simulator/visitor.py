@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-API = "/api/v1"
+from chatdesk.protocol.events import MESSAGE_CREATED
+from chatdesk.protocol.limits import API_PREFIX as API
+
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
 
 
 class VisitorApiError(Exception):
@@ -29,8 +33,8 @@ class VisitorConnection:
         self.token: str | None = None
         self.conversation_id: int | None = None
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._ws: Any = None
-        self._reader: asyncio.Task | None = None
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
         self._last_event_id = 0
         self._seen_messages: set[int] = set()
 
@@ -137,11 +141,12 @@ class VisitorConnection:
             if event_id <= self._last_event_id:
                 return          # replayed twice: already handled
             self._last_event_id = event_id
-        if frame.get("type") == "message.created":
+        if frame.get("type") == MESSAGE_CREATED:
             msg_id = (frame.get("data") or {}).get("id")
-            if msg_id in self._seen_messages:
-                return
-            self._seen_messages.add(msg_id)
+            if isinstance(msg_id, int):
+                if msg_id in self._seen_messages:
+                    return
+                self._seen_messages.add(msg_id)
         self.inbox.put_nowait(frame)
 
 
