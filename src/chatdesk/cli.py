@@ -3,7 +3,12 @@ so that opening the desk never pays for the server's imports and the other way r
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
+
+# What `chatdesk server`, `chatdesk user add` and `chatdesk demo` need besides the desk's own
+# dependencies: the `server` extra (pyproject.toml). An operator who only opens the desk has none.
+SERVER_PACKAGES = ("fastapi", "uvicorn", "sqlalchemy", "aiosqlite", "greenlet")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,8 +67,34 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def missing_server_packages() -> list[str]:
+    """The server extra's packages that cannot be imported here (found, not imported: cheap)."""
+    missing = []
+    for name in SERVER_PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def _server_extra_problem(command: str) -> str | None:
+    missing = missing_server_packages()
+    if not missing:
+        return None
+    return (f"`chatdesk {command}` needs the chat server, which is an optional part of chatdesk "
+            f"(missing here: {', '.join(missing)}). Install it with `pip install 'chatdesk[server]'` "
+            f"or `uv tool install 'chatdesk[server]'`; from a clone, `uv sync` brings it.")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    command = "user " + args.user_command if args.command == "user" else args.command
+    if command in ("server", "user add", "demo") and (problem := _server_extra_problem(command)):
+        print(f"chatdesk: {problem}", file=sys.stderr)
+        return 2
     if args.command == "server":
         from chatdesk.server.main import serve
         return serve(args)
