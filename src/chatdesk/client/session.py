@@ -14,8 +14,9 @@ from typing import Any
 from chatdesk.protocol.models import STAFF_ROLES as STAFF
 from chatdesk.protocol.models import Approval, CannedReply, DeskSnapshot, Message, Operator, VisitorDetail
 
-from .api import ApiClient, ApiError, ApiUnavailable
+from .api import ApiClient
 from .canned import context_for, fill
+from .http import ApiError, ApiUnavailable
 from .outbox import Outbox
 from .outgoing import OutgoingMessage
 from .parts import split_parts
@@ -110,7 +111,7 @@ class DeskSession(StaffSessionMixin):
         self._stream.start()
         self._outbox.start()
         if snap.me.role in STAFF:
-            self._store.set_approvals(await self._api.approvals())
+            self._store.set_approvals(await self._api.staff.approvals())
         try:
             await asyncio.wait_for(asyncio.shield(self._first_sync), timeout)
         except TimeoutError:
@@ -222,7 +223,7 @@ class DeskSession(StaffSessionMixin):
         else:
             await self._load_snapshot()
         if store.me is not None and store.me.role in STAFF:
-            store.set_approvals(await self._api.approvals())
+            store.set_approvals(await self._api.staff.approvals())
         for cid in list(store.monitored):           # reload what I monitor as well
             self._schedule_reload(cid)
         self._board_stale()                          # events were missed: the board too
@@ -251,7 +252,7 @@ class DeskSession(StaffSessionMixin):
             asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine)),
             asyncio.gather(*(self._load_ended(cid) for cid in ended)))
         store.set_conversations([d for d in (*details, *ended_details) if d is not None],
-                                moved_away=[cid for cid, d in zip(ended, ended_details) if d is None])
+                                moved_away=[cid for cid, d in zip(ended, ended_details, strict=True) if d is None])
 
     def _set_parts(self, me: Operator, operators: list, canned: list, queue: list) -> None:
         store = self._store

@@ -20,7 +20,7 @@ from chatdesk.protocol.models import Approval, Conversation, Operator
 if TYPE_CHECKING:
     from chatdesk.protocol.staff import Board, ReportSummary, Review, StaffPresence, TranscriptDetail, TranscriptSummary
 
-from .api import ApiError, ApiUnavailable
+from .http import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage
 from .sanitize import clean_value
 from .view import ConversationView
@@ -54,7 +54,7 @@ class StaffSessionMixin:
         """Open someone else's chat read-only and follow it live (staff only)."""
         presence = None
         try:
-            presence = await self._api.watch(conversation_id)
+            presence = await self._api.staff.watch(conversation_id)
         except ApiError as e:
             if e.status != 409:          # a closed chat can still be read, just not watched
                 raise
@@ -67,7 +67,7 @@ class StaffSessionMixin:
     async def unmonitor(self, conversation_id: int) -> None:
         self._store.drop_monitored(conversation_id)
         with contextlib.suppress(ApiError):          # already closed or gone: nothing to undo
-            await self._api.unwatch(conversation_id)
+            await self._api.staff.unwatch(conversation_id)
 
     async def _stop_staff(self) -> None:
         """On stop: no board refresh left running, and the operators should not see a watcher
@@ -78,7 +78,7 @@ class StaffSessionMixin:
             await asyncio.gather(self._board_task, return_exceptions=True)
         for cid in list(self._store.monitored):
             with contextlib.suppress(ApiError, ApiUnavailable):
-                await asyncio.wait_for(self._api.unwatch(cid), 2.0)
+                await asyncio.wait_for(self._api.staff.unwatch(cid), 2.0)
 
     # --- stepping in ---------------------------------------------------------------------------
     def whisper(self, conversation_id: int, body: str) -> OutgoingMessage:
@@ -86,40 +86,40 @@ class StaffSessionMixin:
         return self.send(conversation_id, body, "whisper")
 
     async def join(self, conversation_id: int) -> StaffPresence:
-        return await self._api.join(conversation_id)
+        return await self._api.staff.join(conversation_id)
 
     async def take_over(self, conversation_id: int) -> ConversationView | None:
         """The chat becomes mine: returns it loaded as one of my conversations."""
-        await self._api.take_over(conversation_id)
+        await self._api.staff.take_over(conversation_id)
         view = await self._reload(conversation_id)
         return view or self._store.conversations.get(conversation_id)
 
     async def reassign(self, conversation_id: int, operator_id: int, note: str = "") -> Conversation:
-        return await self._api.reassign(conversation_id, operator_id, note)
+        return await self._api.staff.reassign(conversation_id, operator_id, note)
 
     async def set_operator_limits(self, operator_id: int, *, max_chats: int | None = None,
                                   novice: bool | None = None, approval_required: bool | None = None) -> Operator:
         """Effective at once; the operator's desk gets operator.updated. Lowering max_chats below
         their load keeps their chats and refuses new ones until they are below it."""
-        op = await self._api.set_operator_limits(operator_id, max_chats=max_chats, novice=novice,
+        op = await self._api.staff.set_operator_limits(operator_id, max_chats=max_chats, novice=novice,
                                                  approval_required=approval_required)
         self._store._apply_operator(clean_value(op))
         return op
 
     # --- approvals -----------------------------------------------------------------------------
     async def load_approvals(self, state: str = "pending") -> list[Approval]:
-        items = await self._api.approvals(state)
+        items = await self._api.staff.approvals(state)
         self._store.set_approvals(items)
         return items
 
     async def approve(self, approval_id: int, body: str | None = None, note: str = "") -> Approval:
         """Send a held message to the visitor, with `body` as the trainer's edit if given."""
-        a = await self._api.approve(approval_id, body, note)
+        a = await self._api.staff.approve(approval_id, body, note)
         self._store.add_approval(a)
         return a
 
     async def reject(self, approval_id: int, note: str = "") -> Approval:
-        a = await self._api.reject(approval_id, note)
+        a = await self._api.staff.reject(approval_id, note)
         self._store.add_approval(a)
         return a
 
@@ -133,7 +133,7 @@ class StaffSessionMixin:
 
     # --- board ---------------------------------------------------------------------------------
     async def load_board(self) -> Board:
-        board = await self._api.board()
+        board = await self._api.staff.board()
         self._store.set_board(board)
         return self._store.board
 
@@ -163,17 +163,17 @@ class StaffSessionMixin:
     # --- transcripts and reports (answers cleaned: they carry visitor text) --------------------
     async def transcripts(self, q: str | None = None, **filters: Any) -> list[TranscriptSummary]:
         """Filters: operator_id, tag, since, until, rating, mark ("best"/"worst")."""
-        return [clean_value(t) for t in await self._api.transcripts(q, **filters)]
+        return [clean_value(t) for t in await self._api.staff.transcripts(q, **filters)]
 
     async def transcript(self, conversation_id: int) -> TranscriptDetail:
-        return clean_value(await self._api.transcript(conversation_id))
+        return clean_value(await self._api.staff.transcript(conversation_id))
 
     async def review_transcript(self, conversation_id: int, mark: str | None = None, note: str = "") -> Review:
-        return clean_value(await self._api.review_transcript(conversation_id, mark, note))
+        return clean_value(await self._api.staff.review_transcript(conversation_id, mark, note))
 
     async def export_transcript(self, conversation_id: int, format: str = "md") -> str:
         """Raw export text for a file: not cleaned, do not print it to the terminal as is."""
-        return await self._api.export_transcript(conversation_id, format)
+        return await self._api.staff.export_transcript(conversation_id, format)
 
     async def report(self, since: float | None = None, until: float | None = None) -> ReportSummary:
-        return clean_value(await self._api.report_summary(since, until))
+        return clean_value(await self._api.staff.report_summary(since, until))
