@@ -39,7 +39,7 @@ async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None
     async def board_shown(pilot) -> BoardScreen:
         app = pilot.app
         await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.live
-                    and app.desk.store.board is not None and len(app.desk.store.board.queue) == 2, "the board")
+                    and app.desk.store.oversight.board is not None and len(app.desk.store.oversight.board.queue) == 2, "the board")
         await pilot.pause(0.3)
         app.clear_notifications()
         return app.screen
@@ -56,8 +56,8 @@ async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None
         board = await board_shown(pilot)
         board.open_monitor(tom)
         await until(pilot, lambda: isinstance(app.screen, MonitorScreen) and app.screen.loaded, "the monitor")
-        app.session.whisper(tom, WHISPER)
-        await until(pilot, lambda: any(m.body == WHISPER for m in app.desk.store.monitored[tom].messages),
+        app.session.staff.whisper(tom, WHISPER)
+        await until(pilot, lambda: any(m.body == WHISPER for m in app.desk.store.oversight.monitored[tom].messages),
                     "the whisper")
         await pilot.pause(0.3)
         app.clear_notifications()

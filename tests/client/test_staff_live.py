@@ -43,7 +43,7 @@ async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared,
     trainer, novice = desks
     me = novice.store.me.id
     chats = [(await _chat(shared, novice))[1] for _ in range(3)]
-    await trainer.set_operator_limits(me, max_chats=2, novice=True)
+    await trainer.staff.set_operator_limits(me, max_chats=2, novice=True)
     await wait_for(lambda: novice.store.me.max_chats == 2 and novice.store.me.novice, what="the new cap on the desk")
     assert trainer.store.operators[me].max_chats == 2
     assert sorted(c for c in novice.store.conversations if novice.store.holds_open(c)) == sorted(chats)
@@ -59,7 +59,7 @@ async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared,
 
 async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared, desks):
     trainer, novice = desks
-    await trainer.set_operator_limits(novice.store.me.id, approval_required=True)
+    await trainer.staff.set_operator_limits(novice.store.me.id, approval_required=True)
     await wait_for(lambda: novice.store.me.approval_required, what="approval mode on the desk")
     v, cid = await _chat(shared, novice, "Do you ship to Iceland?")
     vstream = await Stream.open(shared, visitor_token=v.token)
@@ -69,11 +69,11 @@ async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared
     held = await wait_for(lambda: view.approval_for(out.client_msg_id), what="the held message on the desk")
     assert approval_label(held) == "awaiting approval" and not view.pending
     assert novice.outbox.pending(cid) == []                   # acknowledged: the outbox stops resending
-    queued = await wait_for(lambda: trainer.store.approvals.get(held.id), what="the approval on the trainer desk")
-    assert queued.body == "ya" and held.id in [a.id for a in trainer.pending_approvals()]
+    queued = await wait_for(lambda: trainer.store.oversight.approvals.get(held.id), what="the approval on the trainer desk")
+    assert queued.body == "ya" and held.id in [a.id for a in trainer.store.oversight.pending_approvals()]
 
     edit = "Yes, we ship to Iceland in 3-5 days."
-    await trainer.approve(held.id, body=edit)
+    await trainer.staff.approve(held.id, body=edit)
     await wait_for(lambda: approval_label(view.approval_for(out.client_msg_id)) == "approved", what="approved")
     await wait_for(lambda: [m.body for m in view.messages if m.author_type == "operator"] == [edit],
                    what="the approved message in the novice's transcript")
@@ -81,13 +81,13 @@ async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared
 
     rejected = novice.send(cid, "whatever, bye")
     held2 = await wait_for(lambda: view.approval_for(rejected.client_msg_id), what="second held message")
-    await wait_for(lambda: held2.id in trainer.store.approvals, what="second approval at the trainer")
-    await trainer.reject(held2.id, note="Never say that.")
+    await wait_for(lambda: held2.id in trainer.store.oversight.approvals, what="second approval at the trainer")
+    await trainer.staff.reject(held2.id, note="Never say that.")
     await wait_for(lambda: approval_label(view.approval_for(rejected.client_msg_id)) == "rejected", what="rejected")
     assert view.approval_for(rejected.client_msg_id).note == "Never say that."
 
     # the visitor: the edited text exactly once, on the websocket and over REST; nothing rejected
-    await trainer.set_operator_limits(novice.store.me.id, approval_required=False)
+    await trainer.staff.set_operator_limits(novice.store.me.id, approval_required=False)
     await wait_for(lambda: not novice.store.me.approval_required, what="approval mode off")
     novice.send(cid, "end marker")
     await vstream.next(lambda f: f.get("data", {}).get("body") == "end marker")
@@ -105,31 +105,31 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
     vstream = await Stream.open(shared, visitor_token=v.token)
     me = trainer.store.me
 
-    watched = await trainer.monitor(cid)
-    assert watched.monitored and cid in trainer.store.monitored and cid not in trainer.store.conversations
+    watched = await trainer.staff.monitor(cid)
+    assert watched.monitored and cid in trainer.store.oversight.monitored and cid not in trainer.store.conversations
     assert [m.body for m in watched.messages] == ["My parcel is lost"]
     nview = novice.store.conversations[cid]
     await wait_for(lambda: [w.id for w in nview.watchers] == [me.id], what="the novice sees the watcher")
     await v.say(cid, "It was due Monday")
     await wait_for(lambda: watched.messages[-1].body == "It was due Monday", what="monitor follows live")
 
-    trainer.whisper(cid, "Ask for the tracking number")
+    trainer.staff.whisper(cid, "Ask for the tracking number")
     msg = await wait_for(lambda: next((m for m in nview.messages if m.kind == "whisper"), None), what="whisper")
     assert msg.body == "Ask for the tracking number" and msg.author_id == me.id
     novice.send(cid, "Could you give me the tracking number?")
     await wait_for(lambda: watched.messages[-1].body == "Could you give me the tracking number?", what="reply")
 
-    await trainer.unmonitor(cid)
+    await trainer.staff.unmonitor(cid)
     await wait_for(lambda: nview.watchers == [], what="the watcher left")
-    assert cid not in trainer.store.monitored
+    assert cid not in trainer.store.oversight.monitored
 
-    await trainer.monitor(cid)
-    await trainer.join(cid)
+    await trainer.staff.monitor(cid)
+    await trainer.staff.join(cid)
     await wait_for(lambda: [j.id for j in nview.joined] == [me.id], what="the novice sees who joined")
     notices = []
     novice.store.subscribe(lambda c: notices.append(c.text) if c.kind == "notice" else None)
-    taken = await trainer.take_over(cid)
-    assert taken is not None and trainer.store.holds_open(cid) and cid not in trainer.store.monitored
+    taken = await trainer.staff.take_over(cid)
+    assert taken is not None and trainer.store.holds_open(cid) and cid not in trainer.store.oversight.monitored
     await wait_for(lambda: not novice.store.holds_open(cid), what="the chat left the novice")
     await wait_for(lambda: any("took over" in n for n in notices), what="the takeover notice")
     trainer.send(cid, "Hi, I am taking this one")
@@ -141,18 +141,18 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
 
 async def test_the_board_follows_events(shared, desks):
     trainer, novice = desks
-    board = await trainer.follow_board()
+    board = await trainer.staff.follow_board()
     assert any(o.id == novice.store.me.id for o in board.operators)
     v = await ScriptedVisitor(shared.url).arrive()
     cid = await v.open_chat("board me")
-    await wait_for(lambda: any(e.conversation.id == cid for e in trainer.store.board.queue), what="queue on board")
+    await wait_for(lambda: any(e.conversation.id == cid for e in trainer.store.oversight.board.queue), what="queue on board")
     await novice.accept(cid)
-    row = await wait_for(lambda: next((o for o in trainer.store.board.operators
+    row = await wait_for(lambda: next((o for o in trainer.store.oversight.board.operators
                                        if o.id == novice.store.me.id and o.active_chats == 1), None),
                          what="the chat held on the board")
     assert row.longest_wait is not None and row.longest_wait.conversation_id == cid
     novice.send(cid, "Hello!")
-    await wait_for(lambda: next(o for o in trainer.store.board.operators
+    await wait_for(lambda: next(o for o in trainer.store.oversight.board.operators
                                 if o.id == novice.store.me.id).longest_wait is None, what="answered")
     await v.aclose()
 
@@ -163,16 +163,16 @@ async def test_transcripts_reviews_and_reports_through_the_session(shared, desks
     novice.send(cid, "quokka answer")
     await wait_for(lambda: len(novice.store.conversations[cid].messages) == 2, what="answer stored")
     await novice.close(cid, "ok", ["animals"])
-    found = await trainer.transcripts("quokka", operator_id=novice.store.me.id)
+    found = await trainer.staff.transcripts("quokka", operator_id=novice.store.me.id)
     assert [t.conversation.id for t in found] == [cid]
-    await trainer.review_transcript(cid, "best", "Great answer")
-    mine = await novice.transcript(cid)
+    await trainer.staff.review_transcript(cid, "best", "Great answer")
+    mine = await novice.staff.transcript(cid)
     assert [r.note for r in mine.reviews] == ["Great answer"]
-    assert "quokka answer" in await novice.export_transcript(cid, "md")
-    report = await trainer.report()
+    assert "quokka answer" in await novice.staff.export_transcript(cid, "md")
+    report = await trainer.staff.report()
     assert report.totals.chats >= 1 and len(report.by_hour) == 24
     with pytest.raises(ApiError) as refused:
-        await novice.report()
+        await novice.staff.report()
     assert refused.value.status == 403
     await v.aclose()
 
@@ -182,7 +182,7 @@ async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared, desks, 
     v, cid = await _chat(shared, novice)
     lead = await started_session(shared, await asyncio.to_thread(new_staff, shared, "supervisor", "Lee"),
                                  tmp_path / "lead")
-    await lead.monitor(cid)
+    await lead.staff.monitor(cid)
     nview = novice.store.conversations[cid]
     await wait_for(lambda: [w.name for w in nview.watchers] == ["Lee"], what="Lee watching")
     await lead.stop()

@@ -1,4 +1,4 @@
-"""DeskStore with crafted issue-4 events: monitored views follow events, watchers, approval states
+"""DeskStore with crafted staff events: monitored views follow events, watchers, approval states
 on the author's held message (escape sequences cleaned), the takeover notice, a cap change on me."""
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def test_a_monitored_view_follows_messages_watchers_and_close():
     changes = []
     s.subscribe(changes.append)
     first = message(5, 1, "hello")
-    view = s.load_monitored(ConversationDetail.model_validate(detail(5, OTHER, [first])), None)
-    assert view.monitored and 5 in s.monitored and 5 not in s.conversations
+    view = s.oversight.load_monitored(ConversationDetail.model_validate(detail(5, OTHER, [first])), None)
+    assert view.monitored and 5 in s.oversight.monitored and 5 not in s.conversations
     s.apply(message(5, 2, "still there?"))
     s.apply(event("conversation.watchers", 5, 3, {"conversation": conv(5, "active", OTHER), "visitor": visitor("v5"),
                                                   "watchers": [{"id": ME, "name": "Tina"}]}))
@@ -39,18 +39,18 @@ def test_a_monitored_view_follows_messages_watchers_and_close():
     assert view.conversation.state == "closed"
     kinds = [(c.kind, c.detail) for c in changes if c.id == 5]
     assert ("monitor", "added") in kinds and ("watchers", "") in kinds and ("monitor", "closed") in kinds
-    s.drop_monitored(5)
-    assert 5 not in s.monitored
+    s.oversight.drop_monitored(5)
+    assert 5 not in s.oversight.monitored
 
 
 def test_a_takeover_turns_a_monitored_view_into_mine():
     s = staff_store()
     reloads = []
     s.on_reload_needed = reloads.append
-    s.load_monitored(ConversationDetail.model_validate(detail(6, OTHER, [message(6, 1, "hi")])), None)
+    s.oversight.load_monitored(ConversationDetail.model_validate(detail(6, OTHER, [message(6, 1, "hi")])), None)
     s.apply(event("conversation.transferred", 6, 2, {"conversation": conv(6, "active", ME), "visitor": visitor("v6"),
                                                      "reason": "takeover", "from_operator_id": OTHER, "note": ""}))
-    assert 6 not in s.monitored and s.holds_open(6) and reloads == [6]
+    assert 6 not in s.oversight.monitored and s.holds_open(6) and reloads == [6]
 
 
 def test_the_old_holder_is_told_who_took_the_chat():
@@ -67,12 +67,12 @@ def test_the_old_holder_is_told_who_took_the_chat():
 def test_the_author_sees_the_state_of_a_held_message(final):
     s = staff_store("operator")
     acked = []
-    s.on_approval = acked.append
+    s.oversight.on_approval = acked.append
     s.set_conversations([(ConversationDetail.model_validate(detail(3, ME, [message(3, 1, "hi")])), None)])
     view = s.conversations[3]
     s.apply(event("approval.requested", 3, 2, {"approval": approval(1, 3, body="draft \x1b]0;pwn\x07here")}))
     held = view.approval_for("c1")
-    assert approval_label(held) == "awaiting approval" and "\x1b" not in held.body and s.approvals[1] is held
+    assert approval_label(held) == "awaiting approval" and "\x1b" not in held.body and s.oversight.approvals[1] is held
     s.apply(event("approval.resolved", 3, 3, {"approval": approval(1, 3, final, final_body="Edited")}))
     assert approval_label(view.approval_for("c1")) == final and [a.id for a in view.approvals] == [1]
     assert [a.state for a in acked] == ["pending", final]

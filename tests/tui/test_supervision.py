@@ -29,7 +29,7 @@ def staff(shared_server):
 
 async def on_board(pilot, app) -> BoardScreen:
     await until_live(pilot, app)
-    return await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.desk.store.board is not None
+    return await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.desk.store.oversight.board is not None
                           and app.screen, what="the board (opened at start for staff)")
 
 
@@ -53,7 +53,7 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
     op = make_desk(shared_server, staff["ola"], tmp_path / "ola")
     async with sup.run_test(size=SIZE) as sp, op.run_test(size=SIZE) as opl:
         board = await on_board(sp, sup)
-        await wait_for(sp, lambda: any(e.conversation.id == cid for e in sup.desk.store.board.queue),
+        await wait_for(sp, lambda: any(e.conversation.id == cid for e in sup.desk.store.oversight.board.queue),
                        what="the chat in the board's queue")
         await wait_for(sp, lambda: "Vera [i]Board[/i]" in screen_text(sup), what="the queue row, markup inert")
 

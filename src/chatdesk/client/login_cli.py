@@ -5,9 +5,10 @@ import asyncio
 import getpass
 import sys
 
-from .api import ApiClient, ApiError, ApiUnavailable
+from .api import ApiClient
 from .config import save_config
 from .credentials import NoKeyring, save_token
+from .http import ApiError, ApiUnavailable
 
 
 async def _login(url: str, email: str, password: str):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from chatdesk.protocol.models import Message
 
-from .api import ApiError, ApiUnavailable
 from .backoff import pause_or_wake
+from .http import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
-"""DeskSession: the one object the TUI holds. It owns the REST client, the stream, the outbox and
-the store, and wires them: stream events -> store; store seq gaps -> REST reloads; outbox -> store
-pending lines; stream echoes -> outbox acknowledgements; reconnects -> outbox retries now.
+"""DeskSession: the one object the TUI holds. It owns the REST client, the stream, the outbox, the
+store, the loader and `staff` (the supervisor and trainer actions), and wires them: stream events
+-> store; store seq gaps -> REST reloads; outbox -> store pending lines; stream echoes and held
+messages -> outbox acknowledgements; reconnects -> outbox retries now.
 """
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from chatdesk.protocol.limits import API_PREFIX
 from chatdesk.protocol.models import STAFF_ROLES as STAFF
-from chatdesk.protocol.models import Approval, CannedReply, DeskSnapshot, Message, Operator, VisitorDetail
+from chatdesk.protocol.models import Approval, CannedReply, DeskSnapshot, Message, MessagePage, Operator, VisitorDetail
 
-from .api import ApiClient, ApiError, ApiUnavailable
+from .api import ApiClient
 from .canned import context_for, fill
+from .http import ApiError, ApiUnavailable
+from .loader import DeskLoader
 from .outbox import Outbox
 from .outgoing import OutgoingMessage
 from .parts import split_parts
 from .prefetch import HISTORY_PAGE, DeskPrefetch
-from .staff_session import StaffSessionMixin
+from .staff_session import StaffSession
 from .store import DeskStore
 from .stream import EventStream
 from .view import ConversationView
@@ -40,10 +44,10 @@ def ws_url_for(base_url: str) -> str:
         base = "wss://" + base[len("https://"):]
     elif base.startswith("http://"):
         base = "ws://" + base[len("http://"):]
-    return base + "/api/v1/stream"
+    return base + API_PREFIX + "/stream"
 
 
-class DeskSession(StaffSessionMixin):
+class DeskSession:
     def __init__(self, base_url: str, token: str, state_dir: Path | str | None = None, *,
                  http_timeout: float = 10.0, ping_interval: float = 10.0, history_page: int = HISTORY_PAGE,
                  prefetch: DeskPrefetch | None = None):
@@ -56,6 +60,7 @@ class DeskSession(StaffSessionMixin):
         self.state_dir = Path(state_dir) if state_dir is not None else default_state_dir()
         self._api = ApiClient(self.base_url, token, timeout=http_timeout)
         self._store = DeskStore()
+        self._loader = DeskLoader(self._api, self._store, history_page)
         self._outbox: Outbox | None = None
         self._stream = EventStream(
             ws_url_for(self.base_url), token, self._store.apply, self._on_state,
@@ -67,11 +72,11 @@ class DeskSession(StaffSessionMixin):
         self._prefetch = prefetch if prefetch is not None and prefetch.last == history_page else None
         self._taken: DeskSnapshot | None = None        # the prefetched snapshot, taken before start()
         self._first_sync: asyncio.Future[None] | None = None
-        self._reloads: dict[int, asyncio.Task] = {}
-        self._older: dict[int, asyncio.Future] = {}
-        self._store.on_reload_needed = self._schedule_reload
+        self._older: dict[int, asyncio.Future[MessagePage]] = {}
+        self._store.on_reload_needed = self._loader.schedule_reload
         self._store.on_echo = self._on_echo
-        self._init_staff()
+        self._store.oversight.on_approval = self._on_approval
+        self.staff = StaffSession(self._api.staff, self._store, self._loader, self.send)
 
     # --- what the TUI holds --------------------------------------------------------------------
     @property
@@ -85,6 +90,11 @@ class DeskSession(StaffSessionMixin):
     @property
     def stream(self) -> EventStream:
         return self._stream
+
+    @property
+    def is_staff(self) -> bool:
+        me = self._store.me
+        return me is not None and me.role in STAFF
 
     @property
     def outbox(self) -> Outbox:
@@ -110,7 +120,7 @@ class DeskSession(StaffSessionMixin):
         self._stream.start()
         self._outbox.start()
         if snap.me.role in STAFF:
-            self._store.set_approvals(await self._api.approvals())
+            self._store.oversight.set_approvals(await self._api.staff.approvals())
         try:
             await asyncio.wait_for(asyncio.shield(self._first_sync), timeout)
         except TimeoutError:
@@ -128,7 +138,7 @@ class DeskSession(StaffSessionMixin):
         return True
 
     def _begin_with(self, snap: DeskSnapshot) -> None:
-        self._apply_snapshot(snap)
+        self._loader.apply_snapshot(snap)
         self._store.last_event_id = snap.event_id
         self._synced = True
 
@@ -138,7 +148,7 @@ class DeskSession(StaffSessionMixin):
             snap = self._parse_snapshot(await prefetch.body())
             if snap is not None:
                 return snap
-        return await self._api.desk(self.history_page)   # where a bad answer becomes a sentence
+        return await self._loader.snapshot()   # where a bad answer becomes a sentence
 
     @staticmethod
     def _parse_snapshot(body: bytes | None) -> DeskSnapshot | None:
@@ -150,12 +160,12 @@ class DeskSession(StaffSessionMixin):
             return None
 
     async def stop(self) -> None:
-        await self._stop_staff()
-        pending = [*self._reloads.values(), *self._older.values()]
+        await self.staff.stop()
+        await self._loader.stop()
+        pending = list(self._older.values())
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        self._reloads.clear()
         self._older.clear()
         await self._stream.stop()
         if self._outbox is not None:
@@ -172,9 +182,7 @@ class DeskSession(StaffSessionMixin):
         if state == "live":
             if self._outbox is not None:
                 self._outbox.wake()
-            for view in self._store._all_views():
-                if view.needs_reload:
-                    self._schedule_reload(view.id)
+            self._loader.reload_stale()
 
     async def _on_reset(self, event_id: int) -> None:
         """First connection, or we were away too long: everything again over REST."""
@@ -214,104 +222,15 @@ class DeskSession(StaffSessionMixin):
         if self._outbox is not None and msg.author_type == "operator" and me and msg.author_id == me.id:
             self._outbox.acknowledge(msg.client_msg_id, msg)
 
+    def _on_approval(self, approval: Approval) -> None:
+        me = self._store.me
+        if self._outbox is not None and me is not None and approval.author_id == me.id:
+            self._outbox.acknowledge(approval.client_msg_id)    # held, not lost: stop resending
+
     # --- loading -------------------------------------------------------------------------------
     async def reload_all(self) -> None:
-        store = self._store
-        if store.conversations:
-            await self._reload_parts()
-        else:
-            await self._load_snapshot()
-        if store.me is not None and store.me.role in STAFF:
-            store.set_approvals(await self._api.approvals())
-        for cid in list(store.monitored):           # reload what I monitor as well
-            self._schedule_reload(cid)
-        self._board_stale()                          # events were missed: the board too
-
-    async def _load_snapshot(self) -> None:
-        """A desk with nothing open yet (the first start): one GET /desk, one transaction on the
-        server, instead of five requests and two per open chat."""
-        self._apply_snapshot(await self._api.desk(self.history_page))
-
-    def _apply_snapshot(self, snap: DeskSnapshot) -> None:
-        self._set_parts(snap.me, snap.operators, snap.canned, snap.queue)
-        self._store.set_conversations([(chat.detail, chat.visitor) for chat in snap.open])
-
-    async def _reload_parts(self) -> None:
-        """Back after a long absence: each open view reloads what it already covers."""
-        api, store = self._api, self._store
-        me, queue, convs, operators, canned = await asyncio.gather(
-            api.me(), api.queue(), api.conversations(), api.operators(), api.canned())
-        mine = [c for c in convs if c.operator_id == me.id and c.state == "active"]
-        # chats I held that ended or moved while the desk was away: their current state, so the
-        # desk shows them closed / gone instead of dropping them without a word
-        ended = [cid for cid in list(store.conversations)
-                 if store.holds_open(cid) and cid not in {c.id for c in mine}]
-        self._set_parts(me, operators, canned, queue)   # who waits shows while the chats load
-        details, ended_details = await asyncio.gather(
-            asyncio.gather(*(self._load_one(c.id, c.visitor_id) for c in mine)),
-            asyncio.gather(*(self._load_ended(cid) for cid in ended)))
-        store.set_conversations([d for d in (*details, *ended_details) if d is not None],
-                                moved_away=[cid for cid, d in zip(ended, ended_details) if d is None])
-
-    def _set_parts(self, me: Operator, operators: list, canned: list, queue: list) -> None:
-        store = self._store
-        store.set_me(me)
-        store.set_operators(operators)
-        store.set_canned(canned)
-        store.set_queue(queue)
-
-    async def _load_ended(self, conversation_id: int):
-        try:
-            return await self._load_one(conversation_id)
-        except ApiError:
-            return None             # no longer ours to read (transferred away)
-
-    async def _load_one(self, conversation_id: int, visitor_id: str = ""):
-        """A conversation as the desk shows it: its last page of messages when new to the desk,
-        everything the view already covers when reloaded (see ConversationView.history_request)."""
-        view = self._store.view(conversation_id)
-        window = view.history_request() if view is not None and view.messages else {"last": self.history_page}
-        detail = await self._api.conversation(conversation_id, events=False, **window)
-        try:
-            visitor: VisitorDetail | None = await self._api.visitor(visitor_id or detail.conversation.visitor_id)
-        except ApiError:
-            visitor = None          # the transcript matters more than the sidebar
-        return detail, visitor
-
-    def _schedule_reload(self, conversation_id: int) -> None:
-        task = self._reloads.get(conversation_id)
-        if task is not None and not task.done():
-            return
-        self._reloads[conversation_id] = asyncio.get_running_loop().create_task(
-            self._reload_until_done(conversation_id), name=f"reload-{conversation_id}")
-
-    async def _reload_until_done(self, conversation_id: int) -> None:
-        """A seq gap must be filled even if REST hiccups: retry with backoff while it is needed."""
-        delay = 0.2
-        while True:
-            if await self._reload(conversation_id) is not None:
-                return
-            view = self._store.view(conversation_id)
-            if view is None or not view.needs_reload:
-                return
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-    async def _reload(self, conversation_id: int) -> ConversationView | None:
-        view = self._store.view(conversation_id)
-        try:
-            detail, visitor = await self._load_one(conversation_id)
-        except ApiUnavailable:
-            return None             # retried with backoff, and when the stream is live again
-        except ApiError as e:
-            if view is not None:
-                view.needs_reload = False
-            self._store.notice(f"Could not load conversation {conversation_id}: {e}", conversation_id)
-            return None
-        if conversation_id in self._store.monitored and not (
-                detail.conversation.state == "active" and detail.conversation.operator_id == getattr(self._store.me, "id", None)):
-            return self._store.load_monitored(detail, visitor)
-        return self._store.load_conversation(detail, visitor)
+        await self._loader.reload_all()
+        self.staff.board_stale()                     # events were missed: the board too
 
     # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
     async def accept(self, conversation_id: int) -> ConversationView | None:
@@ -319,7 +238,7 @@ class DeskSession(StaffSessionMixin):
         the server went away right after accepting: the stream's event brings it in later).
         Refusals (cap reached, already taken) raise ApiError with the server's sentence."""
         await self._api.accept(conversation_id)
-        view = await self._reload(conversation_id)
+        view = await self._loader.reload(conversation_id)
         return view or self._store.conversations.get(conversation_id)
 
     async def load_older(self, conversation_id: int) -> bool:
@@ -353,7 +272,7 @@ class DeskSession(StaffSessionMixin):
     async def _post(self, item: OutgoingMessage) -> Message | None:
         msg = await self._api.send_message(item.conversation_id, item.client_msg_id, item.body, item.kind)
         if isinstance(msg, Approval):     # held for a trainer: the approval replaces the pending line
-            self._store.add_approval(msg)
+            self._store.oversight.add_approval(msg)
             return None
         self._store.add_sent_message(msg)
         return msg

@@ -1,17 +1,20 @@
-"""DeskSession actions for supervisors and trainers (issue 4). A mixin of DeskSession: it uses the
-session's api, store, outbox and reload plumbing. Every refusal raises ApiError with the server's
-sentence (an operator gets 403 for all of these except reading their own transcripts).
+"""StaffSession: the desk's actions for supervisors and trainers, as `session.staff`. It uses the
+staff REST calls, the store, the session's loader and its `send` (a whisper goes through the
+outbox). Every refusal raises ApiError with the server's sentence (an operator gets 403 for all of
+these except reading their own transcripts).
 
 Monitoring: `monitor(id)` watches the chat on the server (the operator sees who is watching) and
-loads it into `store.monitored`; staff streams already carry every event, so the store keeps the
-view current until `unmonitor(id)`. `follow_board()` keeps `store.board` fresh: it refetches
-GET /board (at most every BOARD_COALESCE seconds) after any event that changes a board figure.
+loads it into `store.oversight.monitored`; staff streams already carry every event, so the store
+keeps the view current until `unmonitor(id)`. `follow_board()` keeps `store.oversight.board` fresh:
+it refetches GET /board (at most every BOARD_COALESCE seconds) after any event that changes a
+board figure.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol import events as ev
@@ -20,10 +23,15 @@ from chatdesk.protocol.models import Approval, Conversation, Operator
 if TYPE_CHECKING:
     from chatdesk.protocol.staff import Board, ReportSummary, Review, StaffPresence, TranscriptDetail, TranscriptSummary
 
-from .api import ApiError, ApiUnavailable
+from .http import ApiError, ApiUnavailable
+from .loader import DeskLoader
 from .outgoing import OutgoingMessage
 from .sanitize import clean_value
+from .staff_api import StaffApi
+from .store import DeskStore
 from .view import ConversationView
+
+Send = Callable[[int, str, str], OutgoingMessage]     # (conversation_id, body, kind): into the outbox
 
 log = logging.getLogger(__name__)
 BOARD_COALESCE = 0.3
@@ -37,17 +45,12 @@ BOARD_EVENTS = frozenset({
 })
 
 
-class StaffSessionMixin:
-    def _init_staff(self) -> None:
+class StaffSession:
+    def __init__(self, api: StaffApi, store: DeskStore, loader: DeskLoader, send: Send) -> None:
+        self._api, self._store, self._loader, self._send = api, store, loader, send
         self._board_following = False
-        self._board_task: asyncio.Task | None = None
-        self._store.on_applied = self._event_applied
-        self._store.on_approval = self._approval_seen
-
-    @property
-    def is_staff(self) -> bool:
-        me = self._store.me
-        return me is not None and me.role in ("supervisor", "trainer", "admin")
+        self._board_task: asyncio.Task[None] | None = None
+        store.on_applied = self._event_applied
 
     # --- monitor -------------------------------------------------------------------------------
     async def monitor(self, conversation_id: int) -> ConversationView:
@@ -58,32 +61,32 @@ class StaffSessionMixin:
         except ApiError as e:
             if e.status != 409:          # a closed chat can still be read, just not watched
                 raise
-        detail, visitor = await self._load_one(conversation_id)
-        view = self._store.load_monitored(detail, visitor)
+        detail, visitor = await self._loader.fetch(conversation_id)
+        view = self._store.oversight.load_monitored(detail, visitor)
         if presence is not None and presence.watchers and not view.watchers:
             view.watchers = list(presence.watchers)
         return view
 
     async def unmonitor(self, conversation_id: int) -> None:
-        self._store.drop_monitored(conversation_id)
+        self._store.oversight.drop_monitored(conversation_id)
         with contextlib.suppress(ApiError):          # already closed or gone: nothing to undo
             await self._api.unwatch(conversation_id)
 
-    async def _stop_staff(self) -> None:
+    async def stop(self) -> None:
         """On stop: no board refresh left running, and the operators should not see a watcher
         who has left."""
         self._board_following = False
         if self._board_task is not None:
             self._board_task.cancel()
             await asyncio.gather(self._board_task, return_exceptions=True)
-        for cid in list(self._store.monitored):
+        for cid in list(self._store.oversight.monitored):
             with contextlib.suppress(ApiError, ApiUnavailable):
                 await asyncio.wait_for(self._api.unwatch(cid), 2.0)
 
     # --- stepping in ---------------------------------------------------------------------------
     def whisper(self, conversation_id: int, body: str) -> OutgoingMessage:
         """A message only the operator holding the chat sees (through the outbox, like send)."""
-        return self.send(conversation_id, body, "whisper")
+        return self._send(conversation_id, body, "whisper")
 
     async def join(self, conversation_id: int) -> StaffPresence:
         return await self._api.join(conversation_id)
@@ -91,7 +94,7 @@ class StaffSessionMixin:
     async def take_over(self, conversation_id: int) -> ConversationView | None:
         """The chat becomes mine: returns it loaded as one of my conversations."""
         await self._api.take_over(conversation_id)
-        view = await self._reload(conversation_id)
+        view = await self._loader.reload(conversation_id)
         return view or self._store.conversations.get(conversation_id)
 
     async def reassign(self, conversation_id: int, operator_id: int, note: str = "") -> Conversation:
@@ -103,50 +106,41 @@ class StaffSessionMixin:
         their load keeps their chats and refuses new ones until they are below it."""
         op = await self._api.set_operator_limits(operator_id, max_chats=max_chats, novice=novice,
                                                  approval_required=approval_required)
-        self._store._apply_operator(clean_value(op))
+        self._store.apply_operator(op)
         return op
 
     # --- approvals -----------------------------------------------------------------------------
     async def load_approvals(self, state: str = "pending") -> list[Approval]:
         items = await self._api.approvals(state)
-        self._store.set_approvals(items)
+        self._store.oversight.set_approvals(items)
         return items
 
     async def approve(self, approval_id: int, body: str | None = None, note: str = "") -> Approval:
         """Send a held message to the visitor, with `body` as the trainer's edit if given."""
         a = await self._api.approve(approval_id, body, note)
-        self._store.add_approval(a)
+        self._store.oversight.add_approval(a)
         return a
 
     async def reject(self, approval_id: int, note: str = "") -> Approval:
         a = await self._api.reject(approval_id, note)
-        self._store.add_approval(a)
+        self._store.oversight.add_approval(a)
         return a
-
-    def pending_approvals(self) -> list[Approval]:
-        return sorted((a for a in self._store.approvals.values() if a.state == "pending"), key=lambda a: a.id)
-
-    def _approval_seen(self, approval: Approval) -> None:
-        me = self._store.me
-        if self._outbox is not None and me is not None and approval.author_id == me.id:
-            self._outbox.acknowledge(approval.client_msg_id)    # held, not lost: stop resending
 
     # --- board ---------------------------------------------------------------------------------
     async def load_board(self) -> Board:
         board = await self._api.board()
-        self._store.set_board(board)
-        return self._store.board
+        return self._store.oversight.set_board(board)
 
     async def follow_board(self, on: bool = True) -> Board | None:
         """Keep store.board current from the event stream (Change("board") on each refresh)."""
         self._board_following = on
         return await self.load_board() if on else None
 
-    def _event_applied(self, kind: str, _event: dict) -> None:
+    def _event_applied(self, kind: str, _event: dict[str, Any]) -> None:
         if kind in BOARD_EVENTS:
-            self._board_stale()
+            self.board_stale()
 
-    def _board_stale(self) -> None:
+    def board_stale(self) -> None:
         """Refetch the board soon (once for a burst of events), if it is being followed."""
         if not self._board_following:
             return

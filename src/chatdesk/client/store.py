@@ -29,17 +29,18 @@ from chatdesk.protocol.models import (
     VisitorNote,
 )
 
+from .merge import moved_sentence, new_view, transferred_sentence, view_from_detail
 from .outgoing import OutgoingMessage
-from .oversight import OversightMixin
+from .oversight import Oversight
 from .sanitize import clean_line, clean_value
-from .view import Change, ConversationView
+from .view import Change, ConversationView, placeholder_visitor
 
 log = logging.getLogger(__name__)
 Subscriber = Callable[[Change], None]
 ACTIVE_STATES = ("queued", "active")
 
 
-class DeskStore(OversightMixin):
+class DeskStore:
     def __init__(self) -> None:
         self.me: Operator | None = None
         self.connection: str = "offline"
@@ -50,11 +51,12 @@ class DeskStore(OversightMixin):
         self.last_event_id: int = 0
         self.on_reload_needed: Callable[[int], None] | None = None   # set by the session
         self.on_echo: Callable[[Message], None] | None = None        # outbox acknowledgement
-        self._init_oversight()                  # monitored, approvals, board (oversight.py)
+        self.on_applied: Callable[[str, dict[str, Any]], None] | None = None   # after each durable event
         self._seq: dict[int, int] = {}          # last seq of conversations shown only in the queue
         self._pending: dict[str, OutgoingMessage] = {}
         self._subscribers: list[Subscriber] = []
-        self._held: list[dict] | None = None
+        self._held: list[dict[str, Any]] | None = None
+        self.oversight = Oversight(self._emit, self._merge_detail, self.view, self._untrack)
 
     # --- subscribers ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -69,6 +71,14 @@ class DeskStore(OversightMixin):
                 log.exception("store subscriber failed on %s", change)
 
     # --- reading -------------------------------------------------------------------------------
+    def view(self, conversation_id: int) -> ConversationView | None:
+        """My conversation or one I monitor."""
+        return self.conversations.get(conversation_id) or self.oversight.monitored.get(conversation_id)
+
+    def all_views(self) -> list[ConversationView]:
+        """My conversations, then the ones I monitor."""
+        return [*self.conversations.values(), *self.oversight.monitored.values()]
+
     def queue_sorted(self) -> list[QueueEntry]:
         return sorted(self.queue.values(), key=lambda e: (e.conversation.queued_at, e.conversation.id))
 
@@ -122,7 +132,7 @@ class DeskStore(OversightMixin):
         was_open = [cid for cid, view in old.items() if self._is_mine_and_open(view.conversation)]
         self.conversations = {}
         for detail, visitor in details:
-            view = self._view_from_detail(detail, visitor, old.get(detail.conversation.id))
+            view = self._merge_detail(detail, visitor, old.get(detail.conversation.id))
             self.conversations[view.id] = view
         for cid in moved_away:
             view = old.get(cid)
@@ -153,9 +163,9 @@ class DeskStore(OversightMixin):
         existed = cid in self.conversations
         if not existed and not self._is_mine_and_open(detail.conversation):
             return None
-        if cid in self.monitored:            # taken over: no longer a monitored view
-            self.drop_monitored(cid)
-        view = self._view_from_detail(detail, visitor, self.conversations.get(cid))
+        if cid in self.oversight.monitored:            # taken over: no longer a monitored view
+            self.oversight.drop_monitored(cid)
+        view = self._merge_detail(detail, visitor, self.conversations.get(cid))
         self.conversations[cid] = view
         self.queue.pop(cid, None)
         self._seq.pop(cid, None)
@@ -163,34 +173,22 @@ class DeskStore(OversightMixin):
         self._emit(Change("messages", cid, "reload"))
         return view
 
-    def _view_from_detail(self, detail: ConversationDetail, visitor: VisitorDetail | None,
-                          old: ConversationView | None) -> ConversationView:
+    def _merge_detail(self, detail: ConversationDetail, visitor: VisitorDetail | None,
+                      old: ConversationView | None) -> ConversationView:
         detail = clean_value(detail)
-        conv = detail.conversation
-        rest_seq = max([conv.last_seq, *(m.seq for m in detail.messages)])
-        vis = clean_value(visitor) if visitor is not None else detail.visitor
-        if old is None:
-            view = ConversationView(conversation=conv, visitor=vis, last_seq=rest_seq)
-            view.pending = [p for p in self._pending.values() if p.conversation_id == conv.id]
-        else:
-            view = old
-            if rest_seq >= view.last_seq:     # REST is at least as new as the stream was
-                view.conversation = conv
-            if visitor is not None or not isinstance(view.visitor, VisitorDetail):
-                view.visitor = vis
-            view.last_seq = max(view.last_seq, rest_seq)
-        view.needs_reload = False
-        view.watchers, view.joined = list(detail.watchers), list(detail.joined)
+        view = view_from_detail(detail, clean_value(visitor) if visitor is not None else None, old,
+                                self._pending.values())
         for a in detail.approvals:
-            view.set_approval(a)
-            self.approvals[a.id] = a
-        view.replace_messages(detail.messages)
-        view.has_older = detail.has_older
+            self.oversight.approvals[a.id] = a
         if self.on_echo is not None:       # a reload may be the first we hear of our own message
             for m in detail.messages:
                 if m.client_msg_id and m.author_type == "operator":
                     self.on_echo(m)
         return view
+
+    def _untrack(self, conversation_id: int) -> None:
+        """Its seq is kept by a view from now on, not by the queue's record."""
+        self._seq.pop(conversation_id, None)
 
     def add_older(self, conversation_id: int, page: MessagePage) -> None:
         """Older messages fetched for a transcript scrolled to its top."""
@@ -278,9 +276,9 @@ class DeskStore(OversightMixin):
         elif kind == ev.VISITOR_NOTE:
             self._apply_visitor_note(str(data["visitor_id"]), VisitorNote.model_validate(data["note"]))
         elif kind in (ev.OPERATOR_STATUS, ev.OPERATOR_UPDATED):
-            self._apply_operator(Operator.model_validate(data["operator"]))
+            self._set_operator(Operator.model_validate(data["operator"]))
         elif kind in (ev.APPROVAL_REQUESTED, ev.APPROVAL_RESOLVED):
-            self.add_approval(Approval.model_validate(data["approval"]))
+            self.oversight.add_approval(Approval.model_validate(data["approval"]))
         if self.on_applied is not None:
             self.on_applied(kind, event)
 
@@ -316,12 +314,8 @@ class DeskStore(OversightMixin):
                 self.queue[cid] = entry.model_copy(update={"first_message": msg.body[:500]})
                 self._emit(Change("queue", cid, "updated"))
             return
-        if not view.add_message(msg):
-            return
-        if msg.author_type == "visitor":
-            view.unread += 1
-            view.visitor_typing, view.sneak_peek = False, ""
-        self._emit(Change("messages", cid, msg.author_type))
+        if view.receive(msg):
+            self._emit(Change("messages", cid, msg.author_type))
 
     def _apply_conversation(self, kind: str, data: dict[str, Any]) -> None:
         conv = Conversation.model_validate(data["conversation"])
@@ -336,17 +330,8 @@ class DeskStore(OversightMixin):
                 self._emit(Change("queue", cid, "updated" if old else "added"))
         elif self.queue.pop(cid, None) is not None:
             self._emit(Change("queue", cid, "removed"))
-        mon = self.monitored.get(cid)
-        if mon is not None:
-            if self._is_mine_and_open(conv):     # taken over: it becomes one of mine below
-                self.drop_monitored(cid)
-            else:
-                mon.conversation = conv
-                if visitor is not None:
-                    self._merge_visitor(mon, visitor)
-                self._apply_presence(mon, data)
-                self._emit(Change("monitor", cid, "closed" if conv.state in ("closed", "missed") else "updated"))
-                return
+        if self.oversight.conversation_changed(conv, visitor, data, mine=self._is_mine_and_open(conv)):
+            return
         view = self.conversations.get(cid)
         if view is None:
             if self._is_mine_and_open(conv):
@@ -355,15 +340,15 @@ class DeskStore(OversightMixin):
                 self._seq.pop(cid, None)      # out of sight now: stop tracking it
             return
         was_mine = self._is_mine_and_open(view.conversation)
-        view.conversation = conv
-        if visitor is not None:
-            self._merge_visitor(view, visitor)
-        self._apply_presence(view, data)
+        if view.update_conversation(conv, visitor, data):
+            self._emit(Change("watchers", view.id))
         if conv.state in ("closed", "missed"):
             detail = "closed"
         elif was_mine and not self._is_mine_and_open(conv):
             detail = "left"
-            self._moved_notice(conv, data)
+            moved = moved_sentence(conv, data)
+            if moved is not None:
+                self.notice(moved, conv.id)
         else:
             detail = "updated"
         self._emit(Change("conversation", cid, detail))
@@ -373,41 +358,41 @@ class DeskStore(OversightMixin):
         view = self.view(cid) if type(cid) is int else None
         if view is None or frame.get("actor") != "visitor":
             return
-        view.visitor_typing = bool(frame.get("is_typing"))
-        if isinstance(frame.get("text"), str):
-            view.sneak_peek = clean_line(frame["text"], 500)
-        elif not view.visitor_typing:
-            view.sneak_peek = ""
+        text = frame.get("text")
+        view.visitor_typed(bool(frame.get("is_typing")), clean_line(text, 500) if isinstance(text, str) else None)
         self._emit(Change("typing", view.id))
 
-    def _merge_visitor(self, view: ConversationView, visitor: Visitor,
-                       pageview: PageView | None = None) -> None:
-        if isinstance(view.visitor, VisitorDetail):
-            update = visitor.model_dump()
-            if pageview is not None:
-                update["pageviews"] = [*view.visitor.pageviews, pageview]
-            view.visitor = view.visitor.model_copy(update=update)
-        else:
-            view.visitor = visitor
+    def _adopt(self, conv: Conversation, visitor: Visitor | None, data: dict[str, Any]) -> None:
+        """A conversation became mine (accepted, routed or transferred): hold it and reload it."""
+        seq = self._seq.pop(conv.id, 0)
+        view = new_view(conv, visitor or placeholder_visitor(conv), max(seq, 0), self._pending.values())
+        self.conversations[conv.id] = view
+        self._emit(Change("conversation", conv.id, "added"))
+        transferred = transferred_sentence(data, self.operators)
+        if transferred is not None:
+            self.notice(transferred, conv.id)
+        self._request_reload(view)
 
     def _apply_visitor(self, visitor: Visitor, pageview: PageView | None = None) -> None:
         for cid, entry in list(self.queue.items()):
             if entry.visitor.id == visitor.id:
                 self.queue[cid] = entry.model_copy(update={"visitor": visitor})
                 self._emit(Change("queue", cid, "updated"))
-        for view in self._all_views():
+        for view in self.all_views():
             if view.visitor.id == visitor.id:
-                self._merge_visitor(view, visitor, pageview)
+                view.merge_visitor(visitor, pageview)
                 self._emit(Change("visitor", view.id))
 
     def _apply_visitor_note(self, visitor_id: str, note: VisitorNote) -> None:
-        for view in self._all_views():
-            v = view.visitor
-            if v.id == visitor_id and isinstance(v, VisitorDetail) and all(n.id != note.id for n in v.notes):
-                view.visitor = v.model_copy(update={"notes": [*v.notes, note]})
+        for view in self.all_views():
+            if view.add_note(visitor_id, note):
                 self._emit(Change("visitor", view.id))
 
-    def _apply_operator(self, op: Operator) -> None:
+    def apply_operator(self, op: Operator) -> None:
+        """An operator's new state from a REST answer (a change of their limits)."""
+        self._set_operator(clean_value(op))
+
+    def _set_operator(self, op: Operator) -> None:
         self.operators[op.id] = op
         self._emit(Change("operator", op.id))
         if self.me is not None and op.id == self.me.id:

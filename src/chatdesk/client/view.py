@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from chatdesk.protocol.models import Approval, Conversation, Message, OperatorRef, Visitor, VisitorDetail
+from chatdesk.protocol.models import (
+    Approval,
+    Conversation,
+    Message,
+    OperatorRef,
+    PageView,
+    Visitor,
+    VisitorDetail,
+    VisitorNote,
+)
 
 from .outgoing import OutgoingMessage
 
@@ -28,9 +37,10 @@ class Change:
     `detail` says more: queue "added|updated|removed"; conversation "added|updated|closed|left|
     removed"; messages the new message's author_type ("visitor" rings the bell), "pending" or
     "reload"; connection the new state; notice a sentence in `text`.
-    Issue 4: monitor (id = conversation) "added|updated|closed|removed" for store.monitored;
-    watchers (id = conversation) when its watchers or joined staff changed; approval (id = approval
-    id, detail = its state) for store.approvals; board (id None) when store.board was refreshed."""
+    Staff and novices: monitor (id = conversation) "added|updated|closed|removed" for
+    store.oversight.monitored; watchers (id = conversation) when its watchers or joined staff
+    changed; approval (id = approval id, detail = its state) for store.oversight.approvals; board
+    (id None) when store.oversight.board was refreshed."""
     kind: ChangeKind
     id: int | None = None
     detail: str = ""
@@ -61,12 +71,65 @@ class ConversationView:
     def id(self) -> int:
         return self.conversation.id
 
+    def merge_visitor(self, visitor: Visitor, pageview: PageView | None = None) -> None:
+        """An event's visitor (and page view) over what the view knows: a VisitorDetail keeps its
+        notes and history."""
+        if isinstance(self.visitor, VisitorDetail):
+            update = visitor.model_dump()
+            if pageview is not None:
+                update["pageviews"] = [*self.visitor.pageviews, pageview]
+            self.visitor = self.visitor.model_copy(update=update)
+        else:
+            self.visitor = visitor
+
+    def update_conversation(self, conv: Conversation, visitor: Visitor | None, data: dict[str, Any]) -> bool:
+        """A conversation event's state; True if it carried watchers or joined staff."""
+        self.conversation = conv
+        if visitor is not None:
+            self.merge_visitor(visitor)
+        return self.set_presence(data)
+
+    def set_presence(self, data: dict[str, Any]) -> bool:
+        """conversation.watchers / conversation.joined carry the full lists; True if one was there."""
+        changed = False
+        for key in ("watchers", "joined"):
+            if isinstance(data.get(key), list):
+                setattr(self, key, [OperatorRef.model_validate(w) for w in data[key]])
+                changed = True
+        return changed
+
     def set_approval(self, approval: Approval) -> None:
         self.approvals = sorted([a for a in self.approvals if a.id != approval.id] + [approval], key=lambda a: a.id)
 
     def approval_for(self, client_msg_id: str | None) -> Approval | None:
         """The approval behind a message (or a held one) with this client_msg_id, if any."""
         return next((a for a in self.approvals if client_msg_id and a.client_msg_id == client_msg_id), None)
+
+    def receive(self, msg: Message) -> bool:
+        """A message from the stream; False if it is here already. The visitor's counts as unread
+        and ends their typing."""
+        if not self.add_message(msg):
+            return False
+        if msg.author_type == "visitor":
+            self.unread += 1
+            self.visitor_typing, self.sneak_peek = False, ""
+        return True
+
+    def visitor_typed(self, is_typing: bool, text: str | None) -> None:
+        """A typing frame; `text` (cleaned) is the sneak peek of what the visitor is typing."""
+        self.visitor_typing = is_typing
+        if text is not None:
+            self.sneak_peek = text
+        elif not is_typing:
+            self.sneak_peek = ""
+
+    def add_note(self, visitor_id: str, note: VisitorNote) -> bool:
+        """A note on this view's visitor, once; False if it is another visitor or known already."""
+        v = self.visitor
+        if v.id != visitor_id or not isinstance(v, VisitorDetail) or any(n.id == note.id for n in v.notes):
+            return False
+        self.visitor = v.model_copy(update={"notes": [*v.notes, note]})
+        return True
 
     def add_message(self, msg: Message) -> bool:
         """Insert in seq order; False if this message is already here."""

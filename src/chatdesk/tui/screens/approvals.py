@@ -54,7 +54,7 @@ class ApprovalQueueScreen(StaffScreen):
     def on_mount(self) -> None:
         self.follow_store(self._on_change)
         self.sync_list()
-        self.call_api("Approvals", lambda: self.session.load_approvals("pending"), lambda _: self.sync_list())
+        self.call_api("Approvals", lambda: self.session.staff.load_approvals("pending"), lambda _: self.sync_list())
         self.set_interval(1.0, self.sync_header)
         self.query_one("#approvals-list", OptionList).focus()
 
@@ -79,7 +79,7 @@ class ApprovalQueueScreen(StaffScreen):
 
     def sync_list(self) -> None:
         keep = self.selected.id if self.selected is not None else None
-        self.items = self.session.pending_approvals()
+        self.items = self.store.oversight.pending_approvals()
         box = self.query_one("#approvals-list", OptionList)
         box.clear_options()
         box.add_options([Option(Content.assemble(
@@ -136,7 +136,7 @@ class ApprovalQueueScreen(StaffScreen):
     def action_approve(self) -> None:
         a = self.selected
         if a is not None:
-            self.call_api("Approve", lambda: self.session.approve(a.id),
+            self.call_api("Approve", lambda: self.session.staff.approve(a.id),
                           lambda _: self.notify("Approved: the visitor has it now."))
 
     def action_edit_approve(self) -> None:
@@ -146,7 +146,7 @@ class ApprovalQueueScreen(StaffScreen):
 
         def chosen(text: str | None) -> None:
             if text:
-                self.call_api("Approve", lambda: self.session.approve(a.id, body=text),
+                self.call_api("Approve", lambda: self.session.staff.approve(a.id, body=text),
                               lambda _: self.notify("Approved with your edit."))
         self.app.push_screen(EditApprovalDialog(a.body), chosen)
 
@@ -157,7 +157,7 @@ class ApprovalQueueScreen(StaffScreen):
 
         def chosen(note: str | None) -> None:
             if note is not None:
-                self.call_api("Reject", lambda: self.session.reject(a.id, note=note),
+                self.call_api("Reject", lambda: self.session.staff.reject(a.id, note=note),
                               lambda _: self.notify("Rejected: the visitor never sees it."))
         self.app.push_screen(LineDialog("Reject — the visitor never sees this message",
                                         "Note for the novice (why, what to say instead)", submit="Reject",

@@ -81,13 +81,13 @@ class BoardScreen(StaffScreen):
         self.query_one("#board-missed", DataTable).add_columns("Chat", "Queued", "Department")
         self.follow_store(self._on_change)
         self.set_interval(1.0, self.render_board)
-        self.call_api("Board", lambda: self.session.follow_board(True), lambda _: self.refresh_live())
+        self.call_api("Board", lambda: self.session.staff.follow_board(True), lambda _: self.refresh_live())
         self.render_board()
         self.query_one("#board-operators", DataTable).focus()
 
     def on_unmount(self) -> None:
         super().on_unmount()
-        asyncio.get_running_loop().create_task(self.session.follow_board(False))
+        asyncio.get_running_loop().create_task(self.session.staff.follow_board(False))
 
     def _on_change(self, change: Any) -> None:
         if change.kind == "board":
@@ -99,7 +99,7 @@ class BoardScreen(StaffScreen):
         async def fetch() -> list[Any]:
             from chatdesk.client.sanitize import clean_line, clean_value
             convs = [clean_value(c) for c in await self.session.api.conversations()]
-            known = self._visitor_names(self.store.board)
+            known = self._visitor_names(self.store.oversight.board)
             for c in [c for c in convs if c.id not in known][:20]:    # once per chat: names are kept
                 detail = await self.session.api.conversation(c.id, last=1, events=False)   # for the name
                 self.live_names[c.id] = visitor_label(detail.visitor.model_copy(
@@ -121,7 +121,7 @@ class BoardScreen(StaffScreen):
 
     # --- drawing ---------------------------------------------------------------------------------
     def render_board(self) -> None:
-        board = self.store.board
+        board = self.store.oversight.board
         now = self.clock()
         names = self._visitor_names(board)
         if board is None:
@@ -207,7 +207,7 @@ class BoardScreen(StaffScreen):
 
     def selected_conversation(self) -> int | None:
         focused = self.focused
-        board = self.store.board
+        board = self.store.oversight.board
         if isinstance(focused, DataTable) and focused.row_count:
             row = focused.cursor_row
             if focused.id == "board-live" and row < len(self.live):
@@ -249,7 +249,7 @@ class BoardScreen(StaffScreen):
 
         def chosen(cap: int | None) -> None:
             if cap is not None:
-                self.call_api("Chat limit", lambda: self.session.set_operator_limits(op.id, max_chats=cap),
+                self.call_api("Chat limit", lambda: self.session.staff.set_operator_limits(op.id, max_chats=cap),
                               lambda _: self.notify(f"{op.name} may now hold {cap} chats.", markup=False))
         self.app.push_screen(CapDialog(op.name, op.max_chats, op.active_chats), chosen)
 
@@ -257,7 +257,7 @@ class BoardScreen(StaffScreen):
         op = self.selected_operator()
         if op is not None:
             on = not op.novice
-            self.call_api("Novice", lambda: self.session.set_operator_limits(op.id, novice=on),
+            self.call_api("Novice", lambda: self.session.staff.set_operator_limits(op.id, novice=on),
                           lambda _: self.notify(f"{op.name} is {'now' if on else 'no longer'} a novice.",
                                                 markup=False))
 
@@ -265,7 +265,7 @@ class BoardScreen(StaffScreen):
         op = self.selected_operator()
         if op is not None:
             on = not op.approval_required
-            self.call_api("Approval mode", lambda: self.session.set_operator_limits(op.id, approval_required=on),
+            self.call_api("Approval mode", lambda: self.session.staff.set_operator_limits(op.id, approval_required=on),
                           lambda _: self.notify(
                               f"Approval mode {'on' if on else 'off'} for {op.name}." + (
                                   "" if on else " Messages already held still wait for a trainer."),

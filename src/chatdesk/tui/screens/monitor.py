@@ -2,7 +2,7 @@
 a supervisor or trainer whispers to the operator, joins, says something to the visitor, takes the
 chat over or reassigns it. The operator's desk shows who is watching.
 
-The view lives in `store.monitored` (the session watches on the server and keeps it current); this
+The view lives in `store.oversight.monitored` (the session watches on the server and keeps it current); this
 screen redraws from the store's changes and unwatches when it closes."""
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class MonitorScreen(StaffScreen):
 
     @property
     def view(self) -> Any:
-        return self.store.monitored.get(self.conversation_id)
+        return self.store.oversight.monitored.get(self.conversation_id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="monitor-header")
@@ -65,7 +65,7 @@ class MonitorScreen(StaffScreen):
             box.disabled = True                      # read-only here: the holder edits the contact
         self.follow_store(self._on_change)
         self.sync_header()
-        self.call_api("Monitor", lambda: self.session.monitor(self.conversation_id), self._loaded)
+        self.call_api("Monitor", lambda: self.session.staff.monitor(self.conversation_id), self._loaded)
         self.query_one(Transcript).focus()
 
     def _loaded(self, _view: Any) -> None:
@@ -80,7 +80,7 @@ class MonitorScreen(StaffScreen):
 
     async def _unwatch(self) -> None:
         try:
-            await self.session.unmonitor(self.conversation_id)
+            await self.session.staff.unmonitor(self.conversation_id)
         except Exception:
             pass   # the server may be gone; a watch also ends when the chat closes
 
@@ -143,12 +143,12 @@ class MonitorScreen(StaffScreen):
 
         def chosen(text: str | None) -> None:
             if text:
-                self.call_api("Whisper", lambda: self.session.whisper(self.conversation_id, text))
+                self.call_api("Whisper", lambda: self.session.staff.whisper(self.conversation_id, text))
         self.app.push_screen(LineDialog(f"Whisper to {holder or 'the operator'} — the visitor never sees it",
                                         "Whisper", "e.g. ask for the order number", "Whisper"), chosen)
 
     def action_join(self) -> None:
-        self.call_api("Join", lambda: self.session.join(self.conversation_id),
+        self.call_api("Join", lambda: self.session.staff.join(self.conversation_id),
                       lambda _: self.notify("You joined: what you say (s) reaches the visitor too."))
 
     def action_say(self) -> None:
@@ -163,7 +163,7 @@ class MonitorScreen(StaffScreen):
             self.taken = True
             self.notify("The chat is yours now.")
             self.back_to_desk(self.conversation_id)
-        self.call_api("Take over", lambda: self.session.take_over(self.conversation_id), done)
+        self.call_api("Take over", lambda: self.session.staff.take_over(self.conversation_id), done)
 
     def action_reassign(self) -> None:
         view = self.view
@@ -174,7 +174,7 @@ class MonitorScreen(StaffScreen):
         def chosen(choice: Reassignment | None) -> None:
             if choice is not None:
                 name = self.store.operators[choice.operator_id].name
-                self.call_api("Reassign", lambda: self.session.reassign(
+                self.call_api("Reassign", lambda: self.session.staff.reassign(
                     self.conversation_id, choice.operator_id, choice.note),
                     lambda _: self.notify(f"Moved to {name}.", markup=False))
         self.app.push_screen(ReassignDialog(operators, view.conversation.operator_id), chosen)

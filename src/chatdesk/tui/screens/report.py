@@ -106,7 +106,7 @@ class ReportScreen(StaffScreen):
         except ValueError:
             self.notify("Dates are written like 2026-11-23 (or today, yesterday).", severity="warning")
             return
-        self.call_api("Report", lambda: self.session.report(since, until), self.show)
+        self.call_api("Report", lambda: self.session.staff.report(since, until), self.show)
 
     def show(self, r: Any) -> None:
         self.summary = r

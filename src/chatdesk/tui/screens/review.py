@@ -103,7 +103,7 @@ class TranscriptReviewScreen(StaffScreen):
         if filters is None:
             return
         q = self.query_one("#review-q", Input).value.strip() or None
-        self.call_api("Search", lambda: self.session.transcripts(q, **filters), self.show)
+        self.call_api("Search", lambda: self.session.staff.transcripts(q, **filters), self.show)
 
     def show(self, results: list[Any]) -> None:
         self.results = list(results)

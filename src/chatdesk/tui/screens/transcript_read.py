@@ -57,7 +57,7 @@ class TranscriptReadScreen(StaffScreen):
         self.query_one(Transcript).focus()
 
     def load(self) -> None:
-        self.call_api("Transcript", lambda: self.session.transcript(self.conversation_id), self.show)
+        self.call_api("Transcript", lambda: self.session.staff.transcript(self.conversation_id), self.show)
 
     def show(self, d: Any) -> None:
         self.detail = d
@@ -110,7 +110,7 @@ class TranscriptReadScreen(StaffScreen):
         def chosen(note: str | None) -> None:
             if note is None:
                 return
-            self.call_api("Review", lambda: self.session.review_transcript(
+            self.call_api("Review", lambda: self.session.staff.review_transcript(
                 self.conversation_id, mark or None, note), lambda _: (self.notify("Review saved."), self.load()))
         self.app.push_screen(LineDialog(title, "Coaching note (the operator can read it)",
                                         "what went well, what to do differently", "Save",
@@ -123,7 +123,7 @@ class TranscriptReadScreen(StaffScreen):
 
             async def export() -> Path:
                 import asyncio
-                text = await self.session.export_transcript(self.conversation_id, choice.format)
+                text = await self.session.staff.export_transcript(self.conversation_id, choice.format)
                 await asyncio.to_thread(_write, choice.path, text)   # raw text: to the file, never the screen
                 return choice.path
 
