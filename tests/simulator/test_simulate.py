@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 
 from chatdesk.server.sim_script import REFERRERS
 from chatdesk.server.simulator import SimulatorError, simulate
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")
