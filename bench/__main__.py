@@ -96,10 +96,10 @@ def print_table(rows: list[dict]) -> None:
     widths = [max(len(str(r[k])) for r in rows + [{"figure": "figure", "value": "value", "target": "target",
                                                      "ok": "ok?"}]) for k in ("figure", "value", "target", "ok")]
     head = ("figure", "value", "target", "ok?")
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
-        print("  ".join(str(r[k]).ljust(w) for k, w in zip(("figure", "value", "target", "ok"), widths)))
+        print("  ".join(str(r[k]).ljust(w) for k, w in zip(("figure", "value", "target", "ok"), widths, strict=True)))
 
 
 if __name__ == "__main__":

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from chatdesk.demo.local_server import free_port, health_url, wait_until_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -85,7 +79,7 @@ class Server:
              # all simulated browsers share one loopback address: no per-address or per-visitor limits
              "--visitor-rate", "0", "--address-rate", "0", *extra],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env())
-        wait_http(f"{self.url}/api/v1/health", self.proc, timeout)
+        wait_until_healthy(health_url(self.url), timeout, self.proc)
         return self
 
     def operator(self, email: str, role: str = "operator", max_chats: int = 50) -> str:
@@ -105,20 +99,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def new_visitor(http: httpx.Client, n: int) -> dict:

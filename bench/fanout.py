@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, Server, child_env, free_port, new_visitor, open_chat, pct, wait_http
+from bench.common import ROOT, Server, child_env, new_visitor, open_chat, pct
+from chatdesk.demo.local_server import free_port, wait_until_healthy
 
 
 def _spawn_subscribers(ws_url: str, token: str | None, n: int, expect: int, procs: int, tmp: Path) -> list:
@@ -136,7 +137,7 @@ def run(srv: Server, sizes: list[int], count: int, missed: int, procs: int = 2) 
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out: dict = {"rounds": {}}
     try:
-        wait_http(f"http://127.0.0.1:{port}/health", bare, 20)
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", 20, bare)
         for n in sizes:
             ours = _chatdesk_round(srv, token, visitor, cid, n, count, procs)
             base = _bare_round(port, frame, n, count, procs)

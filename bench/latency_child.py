@@ -83,7 +83,7 @@ def main() -> None:
             driver.process_message(events.Key("space" if ch == " " else ch, ch))
             try:
                 if needle:
-                    await wait_until(lambda: needle in WATCH.seen, 2.0, "the key on screen", step=0.001)
+                    await wait_until(lambda needle=needle: needle in WATCH.seen, 2.0, "the key on screen", step=0.001)
                     times.append(WATCH.seen.pop(needle))
             except TimeoutError:
                 WATCH.pending.pop(needle, None)

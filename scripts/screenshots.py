@@ -12,10 +12,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from support.floor_desk import floor_desk, start_floor, until_floor_shown  # noqa: E402
-from support.floor_staff import WHISPER, build_staff, conversation_of, until  # noqa: E402
+from tests.support.floor_desk import floor_desk, start_floor, until_floor_shown  # noqa: E402
+from tests.support.floor_staff import WHISPER, build_staff, conversation_of  # noqa: E402
+from tests.support.waiting import wait_for  # noqa: E402
 
 OUT = ROOT / "screenshots"
 
@@ -38,8 +39,8 @@ async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None
 
     async def board_shown(pilot) -> BoardScreen:
         app = pilot.app
-        await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.live
-                    and app.desk.store.oversight.board is not None and len(app.desk.store.oversight.board.queue) == 2, "the board")
+        await wait_for(lambda: isinstance(app.screen, BoardScreen) and app.screen.live
+                    and app.desk.store.oversight.board is not None and len(app.desk.store.oversight.board.queue) == 2, "the board", pilot=pilot)
         await pilot.pause(0.3)
         app.clear_notifications()
         return app.screen
@@ -55,10 +56,10 @@ async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None
     async with app.run_test(size=(120, 34)) as pilot:
         board = await board_shown(pilot)
         board.open_monitor(tom)
-        await until(pilot, lambda: isinstance(app.screen, MonitorScreen) and app.screen.loaded, "the monitor")
+        await wait_for(lambda: isinstance(app.screen, MonitorScreen) and app.screen.loaded, "the monitor", pilot=pilot)
         app.session.staff.whisper(tom, WHISPER)
-        await until(pilot, lambda: any(m.body == WHISPER for m in app.desk.store.oversight.monitored[tom].messages),
-                    "the whisper")
+        await wait_for(lambda: any(m.body == WHISPER for m in app.desk.store.oversight.monitored[tom].messages),
+                    "the whisper", pilot=pilot)
         await pilot.pause(0.3)
         app.clear_notifications()
         (OUT / "monitor.svg").write_text(app.export_screenshot(title="chatdesk — monitor"))
@@ -68,8 +69,8 @@ async def shoot_staff(srv, token: str, now: float, work: Path, tom: int) -> None
     async with app.run_test(size=(120, 34)) as pilot:
         await board_shown(pilot)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ApprovalQueueScreen) and app.screen.items
-                    and app.screen.context_id is not None, "the approval queue")
+        await wait_for(lambda: isinstance(app.screen, ApprovalQueueScreen) and app.screen.items
+                    and app.screen.context_id is not None, "the approval queue", pilot=pilot)
         await pilot.pause(0.5)
         app.clear_notifications()
         (OUT / "approvals.svg").write_text(app.export_screenshot(title="chatdesk — approvals"))

@@ -19,7 +19,7 @@ import textwrap
 
 import pytest
 
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 SERVER_MUST_NOT_LOAD = ("textual", "chatdesk.client", "chatdesk.tui", "httpx",
                         "websockets.client", "websockets.asyncio.client", "websockets.sync.client")

@@ -9,9 +9,8 @@ import time
 
 import pytest
 
-from support.chaos_proxy import ChaosProxy
-
-from .exchange import Exchange
+from tests.support.chaos_exchange import Exchange
+from tests.support.chaos_proxy import ChaosProxy
 
 SEED = int(os.environ.get("CHATDESK_CHAOS_SEED", "20261123"))
 

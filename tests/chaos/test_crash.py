@@ -11,9 +11,8 @@ import pytest
 
 from chatdesk.client.session import DeskSession
 from chatdesk.client.view import Change
-from client.live import wait_for
-
-from .visitor import ResumingVisitor
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 
 @pytest.mark.timeout(120)
@@ -31,13 +30,13 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
     started = time.monotonic()
     token = await asyncio.to_thread(server.operator, "ana@example.com", "Ana")
     session = DeskSession(server.url, token, state_dir=tmp_path, http_timeout=1.0, ping_interval=0.5)
-    visitor = await ResumingVisitor(server.url, server.ws_url).arrive()
+    visitor = await Visitor(server, timeout=1.0, retry_for=60.0, ping_interval=0.5, open_timeout=2.0).arrive()
     writing: asyncio.Task | None = None
     try:
         await session.start()
         await session.set_status("online")
         visitor.start_stream()
-        cid = await visitor.open_chat("v000 my order has not arrived")
+        cid = await visitor.start_chat("v000 my order has not arrived", name="Maria")
         await wait_for(lambda: cid in session.store.queue)
         view = await session.accept(cid)
         view.draft = "let me check the tracking"
@@ -60,14 +59,14 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
                 body = f"v{i:03d}"
                 await visitor.say(body)             # retried with the same client_msg_id
                 # a person waits to be read before writing again (also keeps the pace sane)
-                await wait_for(lambda: any(m.body == body for m in view.messages), timeout=30,
+                await wait_for(lambda body=body: any(m.body == body for m in view.messages), timeout=30,
                                what=f"{body} in the desk's store")
         writing = asyncio.create_task(keep_writing())
 
         acked_before: dict[int, tuple[str, dict]] = {}     # message id -> (who, message) answered 2xx
         unacked_at_kill = 0
         for crash in range(crashes):
-            await wait_for(lambda: len(visitor.acked) >= 12 * (crash + 1) and len(outgoing) >= 8 * (crash + 1),
+            await wait_for(lambda crash=crash: len(visitor.acked) >= 12 * (crash + 1) and len(outgoing) >= 8 * (crash + 1),
                            timeout=30, what="traffic before the kill")
             burst = [session.send(cid, f"burst {crash}.{j}") for j in range(5)]   # some in flight
             outgoing.extend(burst)
@@ -80,7 +79,7 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
             outgoing.append(late)
             unacked_at_kill += 1
             await asyncio.to_thread(server.start)
-            await wait_for(lambda: late.state == "sent", timeout=30, what="the outbox resending after the restart")
+            await wait_for(lambda late=late: late.state == "sent", timeout=30, what="the outbox resending after the restart")
 
         target = len(visitor.acked) + 5
         await wait_for(lambda: len(visitor.acked) >= target, timeout=30, what="traffic after the restart")
@@ -136,4 +135,4 @@ async def crash_run(server, tmp_path, crashes: int) -> None:
             writing.cancel()
             await asyncio.gather(writing, return_exceptions=True)
         await session.stop()
-        await visitor.aclose()
+        await visitor.close()

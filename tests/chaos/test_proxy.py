@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from support.chaos_proxy import ChaosProxy
+from tests.support.chaos_proxy import ChaosProxy
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture
@@ -45,11 +46,7 @@ async def roundtrip(r, w, data: bytes) -> bytes:
 
 
 async def until_link(proxy):
-    for _ in range(200):
-        if proxy.links:
-            return proxy.links[0]
-        await asyncio.sleep(0.01)
-    raise AssertionError("no link")
+    return await wait_for(lambda: proxy.links and proxy.links[0], "a link", timeout=2, interval=0.01)
 
 
 async def read_to_eof(r, timeout=5.0) -> bytes:
@@ -140,7 +137,7 @@ async def test_random_chaos_applies_the_cuts_it_was_asked_for(proxy):
     chaos = proxy.start_chaos(6, interval=(0.01, 0.03))
     # keep connections coming while the chaos runs
     while not chaos.done():
-        if len([l for l in proxy.links if not l.closed.is_set()]) < 3:
+        if len([link for link in proxy.links if not link.closed.is_set()]) < 3:
             conns.append(await connect(proxy))
         await asyncio.sleep(0.01)
     await chaos

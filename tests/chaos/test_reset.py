@@ -9,9 +9,10 @@ import asyncio
 import pytest
 
 from chatdesk.client.session import DeskSession
-from client.live import wait_for
-from server.helpers import Operator, Visitor
-from support.chaos_proxy import ChaosProxy
+from tests.support.api import Operator
+from tests.support.chaos_proxy import ChaosProxy
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 KEEP = 5
 
@@ -59,7 +60,7 @@ async def test_reset_after_a_long_partition(server_factory, tmp_path):
         session.store.subscribe(watch)
 
         async def chat(body: str) -> tuple[Visitor, int]:
-            v = await Visitor.arrive(srv)
+            v = await Visitor(srv).arrive()
             visitors.append(v)
             return v, await v.start_chat(body, name=f"Visitor {len(visitors)}")
 

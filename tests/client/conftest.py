@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 _n = itertools.count(1)
 
@@ -18,7 +18,7 @@ def shared(tmp_path_factory):
     srv.stop()
 
 
-def take_email(srv, name: str = "Ana") -> str:
+def new_email(srv, name: str = "Ana") -> str:
     """A new operator on the shared server, added through the real CLI (password "secret-pass-1")."""
     email = f"{name.lower()}{next(_n)}@example.com"
     srv.add_user(email, name)
@@ -27,14 +27,14 @@ def take_email(srv, name: str = "Ana") -> str:
 
 def new_operator(srv, name: str = "Ana") -> str:
     """A fresh operator on the shared server; returns its token."""
-    return srv.login(take_email(srv, name))
+    return srv.login(new_email(srv, name))
 
 
 @pytest.fixture(scope="package")
 def regular_email(shared) -> str:
     """One operator ("Ana Smith") reused by the tests that need no fresh account: each logs in
     for its own token. Tests that count this operator's chats use `new_operator` instead."""
-    return take_email(shared, "Ana Smith")
+    return new_email(shared, "Ana Smith")
 
 
 @pytest.fixture

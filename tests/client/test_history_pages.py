@@ -3,19 +3,20 @@ what the view already showed plus what is new, with no hole and no duplicate."""
 from __future__ import annotations
 
 from chatdesk.client.session import DeskSession
-from client.conftest import new_operator
-from client.live import ScriptedVisitor, wait_for
+from tests.support.accounts import new_operator
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 
 async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared, tmp_path):
     token = new_operator(shared, "Pia")
-    visitor = await ScriptedVisitor(shared.url).arrive()
+    visitor = await Visitor(shared.url, retry_for=10).arrive()
     session = DeskSession(shared.url, token, state_dir=tmp_path, history_page=5)
     await session.start()
     try:
-        cid = await visitor.open_chat("v0")
+        cid = await visitor.start_chat("v0")
         for i in range(1, 14):
-            await visitor.say(cid, f"v{i}")
+            await visitor.say(f"v{i}")
         await session.set_status("online")
         await wait_for(lambda: cid in session.store.queue, what="the chat in the queue")
         view = await session.accept(cid)
@@ -40,7 +41,7 @@ async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared
         assert len(view.messages) == 5 and view.has_older
         first_shown = view.messages[0].id
         for i in range(14, 20):
-            await visitor.say(cid, f"v{i}")
+            await visitor.say(f"v{i}")
         await wait_for(lambda: "v19" in bodies(), what="the new messages over the stream")
         await session.reload_all()
         full = (await session.api.conversation(cid)).messages
@@ -49,4 +50,4 @@ async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared
         assert view.has_older and len(view.messages) == 11
     finally:
         await session.stop()
-        await visitor.aclose()
+        await visitor.close()

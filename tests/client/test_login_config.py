@@ -15,13 +15,13 @@ import pytest
 from chatdesk.client import credentials
 from chatdesk.client.config import load_config, save_config
 
-TESTS = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]          # the child imports tests.support.filekeyring
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
 
 
 def run_login(srv, email, password, tmp_path, **env):
     full_env = {**os.environ, "CHATDESK_CONFIG_DIR": str(tmp_path / "config"),
-                "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]), **env}
+                "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **env}
     full_env.pop("CHATDESK_TOKEN", None)
     return subprocess.run([sys.executable, "-m", "chatdesk", "login", "--url", srv.url, "--email", email,
                            "--password-stdin"], input=password + "\n", text=True, capture_output=True,
@@ -40,7 +40,7 @@ def token_works(srv, token) -> bool:
 def test_login_keeps_the_token_in_the_keyring(shared, ana, tmp_path):
     email = ana
     ring = tmp_path / "ring.json"
-    env = {"PYTHON_KEYRING_BACKEND": "client.filekeyring.FileKeyring", "TEST_KEYRING_FILE": str(ring)}
+    env = {"PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring", "TEST_KEYRING_FILE": str(ring)}
     r = run_login(shared, email, "secret-pass-1", tmp_path, **env)
     assert r.returncode == 0, r.stderr
     assert "Logged in" in r.stdout and "system keyring" in r.stdout

@@ -10,7 +10,7 @@ import pytest
 from chatdesk.client.api import ApiClient, ApiError, ApiUnavailable
 from chatdesk.client.outbox import Outbox
 from chatdesk.protocol.models import Message
-from client.live import wait_for
+from tests.support.waiting import wait_for
 
 
 def as_message(item, n):

@@ -9,24 +9,25 @@ from chatdesk.client.api import ApiError, ApiUnavailable
 from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
 from chatdesk.client.session import DeskSession
 from chatdesk.protocol.models import DeskSnapshot
-from client.conftest import new_operator
-from client.live import ScriptedVisitor, wait_for
+from tests.support.accounts import new_operator
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 
 @pytest.mark.parametrize("taken_early", [False, True], ids=["in-start", "before-the-first-frame"])
 async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared, tmp_path,
                                                                                         taken_early):
     token = new_operator(shared, "Pia")
-    visitor = await ScriptedVisitor(shared.url).arrive()
+    visitor = await Visitor(shared.url, retry_for=10).arrive()
     boot = DeskSession(shared.url, token, state_dir=tmp_path)
-    cid = await visitor.open_chat("before", name="Early")
+    cid = await visitor.start_chat("before", name="Early")
     await boot.api.accept(cid)
     await boot.api.aclose()
     prefetch = DeskPrefetch(shared.url, token, HISTORY_PAGE)
     snap = DeskSnapshot.model_validate_json(await prefetch.body())
     assert [m.body for m in snap.open[0].detail.messages] == ["before"]
     for i in range(3):                               # written after the prefetch's snapshot
-        await visitor.say(cid, f"after {i}")
+        await visitor.say(f"after {i}")
     session = DeskSession(shared.url, token, state_dir=tmp_path, prefetch=prefetch)
     try:
         if taken_early:            # what DeskApp does before composing its first screen
@@ -36,12 +37,12 @@ async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_c
         await session.start()
         assert session.api.requests == 0             # the snapshot came from the prefetch
         view = session.store.conversations[cid]
-        await wait_for(lambda: len(view.messages) == 4, 10, "the messages after the snapshot")
+        await wait_for(lambda: len(view.messages) == 4, "the messages after the snapshot", timeout=10)
         assert [m.body for m in view.messages] == ["before", "after 0", "after 1", "after 2"]
         assert session.store.connection == "live"
     finally:
         await session.stop()
-        await visitor.aclose()
+        await visitor.close()
 
 
 async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shared, tmp_path):

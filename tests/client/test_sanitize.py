@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from chatdesk.client.sanitize import ELLIPSIS, clean, clean_line, clean_value
 from chatdesk.protocol.models import Message, QueueEntry
-from hostile.corpus import text_payloads
+from tests.support.hostile import text_payloads
 
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -10,8 +10,10 @@ import pytest
 
 from chatdesk.client.api import ApiError
 from chatdesk.client.session import DeskSession
-from client.conftest import new_operator
-from client.live import ScriptedVisitor, started_session, wait_for
+from tests.support.accounts import new_operator
+from tests.support.session import started_session
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 OP = "ana@example.com"
 
@@ -23,20 +25,20 @@ def bodies(view, author=None):
 @pytest.fixture
 async def visitor(request):
     srv = request.getfixturevalue("server" if "server" in request.fixturenames else "shared")
-    v = await ScriptedVisitor(srv.url).arrive()
+    v = await Visitor(srv.url, retry_for=10).arrive("https://shop.example/kettle", "Blue kettle")
     yield v
-    await v.aclose()
+    await v.close()
 
 
 async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
     token = new_operator(shared, "Ana")
-    waiting = await visitor.open_chat("Is the kettle in stock?", name="Maria")
-    mine_v = await ScriptedVisitor(shared.url).arrive(title="Checkout")
-    mine = await mine_v.open_chat("My payment failed")
+    waiting = await visitor.start_chat("Is the kettle in stock?", name="Maria")
+    mine_v = await Visitor(shared.url, retry_for=10).arrive(title="Checkout")
+    mine = await mine_v.start_chat("My payment failed")
     boot = DeskSession(shared.url, token, state_dir=tmp_path)
     await boot.api.set_status("online")
     await boot.api.accept(mine)
-    await mine_v.say(mine, "card ends 4242")
+    await mine_v.say("card ends 4242")
     await boot.stop()
 
     session = await started_session(shared, token, tmp_path)
@@ -55,7 +57,7 @@ async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
         assert store.last_event_id > 0
     finally:
         await session.stop()
-        await mine_v.aclose()
+        await mine_v.close()
 
 
 async def test_live_queue_accept_receive_and_send_once(shared, regular_token, tmp_path, visitor):
@@ -64,13 +66,13 @@ async def test_live_queue_accept_receive_and_send_once(shared, regular_token, tm
         await session.set_status("online")
         changes = []
         session.store.subscribe(changes.append)
-        cid = await visitor.open_chat("hello?")
+        cid = await visitor.start_chat("hello?")
         await wait_for(lambda: cid in session.store.queue, what="the chat in the queue")
         assert any(c.kind == "queue" and c.id == cid and c.detail == "added" for c in changes)
         view = await session.accept(cid)
         assert cid not in session.store.queue and bodies(view) == ["hello?"]
         for i in range(3):
-            await visitor.say(cid, f"line {i}")
+            await visitor.say(f"line {i}")
         await wait_for(lambda: len(view.messages) == 4, what="three live messages")
         assert bodies(view) == ["hello?", "line 0", "line 1", "line 2"] and view.unread == 3
 
@@ -84,7 +86,7 @@ async def test_live_queue_accept_receive_and_send_once(shared, regular_token, tm
         mine = [m for m in view.messages if m.client_msg_id == out.client_msg_id]
         assert len(mine) == 1 and mine[0].body == "Hi, I'm Ana." and view.waiting_since is None
         assert ["pending"] in states
-        assert [m["body"] for m in await visitor.transcript(cid)][-1] == "Hi, I'm Ana."
+        assert [m["body"] for m in await visitor.transcript()][-1] == "Hi, I'm Ana."
 
         session.store.mark_read(cid)
         assert view.unread == 0
@@ -98,7 +100,7 @@ async def test_cut_websocket_and_restart_server_while_visitor_writes(server, tmp
     session = await started_session(server, server.operator(OP, "Ana"), tmp_path)
     try:
         await session.set_status("online")
-        cid = await visitor.open_chat("start")
+        cid = await visitor.start_chat("start")
         await wait_for(lambda: cid in session.store.queue)
         view = await session.accept(cid)
         states = []
@@ -116,7 +118,7 @@ async def test_cut_websocket_and_restart_server_while_visitor_writes(server, tmp
                 await asyncio.sleep(0.3)                  # a few failed attempts while it is down
                 assert sent_while_away.state == "pending"
                 await asyncio.to_thread(server.start)     # ...and comes back on the same file
-            await visitor.say(cid, f"m{i:02d}")
+            await visitor.say(f"m{i:02d}")
         expected = ["start"] + [f"m{i:02d}" for i in range(20)]
         await wait_for(lambda: bodies(view, "visitor") == expected, timeout=20,
                        what=f"all visitor messages, got {bodies(view, 'visitor')}")
@@ -126,7 +128,7 @@ async def test_cut_websocket_and_restart_server_while_visitor_writes(server, tmp
         assert seqs == sorted(seqs) and len({m.id for m in view.messages}) == len(view.messages)
         assert "reconnecting" in states and states[-1] == "live"
         assert session.stream.connections >= 4, states   # first, two cuts, the restart
-        server_side = [m["body"] for m in await visitor.transcript(cid)]
+        server_side = [m["body"] for m in await visitor.transcript()]
         assert server_side.count("still here, checking") == 1
     finally:
         await session.stop()
@@ -136,7 +138,7 @@ async def test_outbox_survives_a_new_session(server, tmp_path, visitor):
     token = server.operator(OP, "Ana")
     first = await started_session(server, token, tmp_path)
     await first.set_status("online")
-    cid = await visitor.open_chat("anyone?")
+    cid = await visitor.start_chat("anyone?")
     await wait_for(lambda: cid in first.store.queue)
     await first.accept(cid)
     await first.stream.stop()             # from here on the desk hears nothing back...
@@ -159,7 +161,7 @@ async def test_outbox_survives_a_new_session(server, tmp_path, visitor):
         view = second.store.conversations[cid]
         await wait_for(lambda: not second.outbox.items and not view.pending, what="the outbox drained")
         await wait_for(lambda: bodies(view, "operator") == ["answer lost on the way", "typed while the server was down"])
-        server_side = [m["body"] for m in await visitor.transcript(cid)]
+        server_side = [m["body"] for m in await visitor.transcript()]
         assert server_side == ["anyone?", "answer lost on the way", "typed while the server was down"]
         assert unsent.client_msg_id not in files[0].read_text()
     finally:
@@ -169,11 +171,11 @@ async def test_outbox_survives_a_new_session(server, tmp_path, visitor):
 async def test_reset_reloads_everything(server_factory, tmp_path):
     srv = server_factory("--keep-events", "5")
     token = srv.operator(OP, "Ana")
-    visitor = await ScriptedVisitor(srv.url).arrive()
+    visitor = await Visitor(srv.url, retry_for=10).arrive()
     session = await started_session(srv, token, tmp_path)
     try:
         await session.set_status("online")
-        cid = await visitor.open_chat("first")
+        cid = await visitor.start_chat("first")
         await wait_for(lambda: cid in session.store.queue)
         view = await session.accept(cid)
         view.draft = "half-typed answer"
@@ -181,17 +183,17 @@ async def test_reset_reloads_everything(server_factory, tmp_path):
         session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))
         await session.stream.stop()                      # away for a while...
         for i in range(12):                              # ...while more happens than the log keeps
-            await visitor.say(cid, f"while away {i}")
+            await visitor.say(f"while away {i}")
         session.stream.start()
         await wait_for(lambda: len(bodies(view, "visitor")) == 13, what="the reload")
         assert bodies(view, "visitor") == ["first"] + [f"while away {i}" for i in range(12)]
         assert view.draft == "half-typed answer" and session.store.conversations[cid] is view
         assert any("reloaded" in n for n in notices)
-        await visitor.say(cid, "after the reset")
+        await visitor.say("after the reset")
         await wait_for(lambda: bodies(view, "visitor")[-1] == "after the reset")
     finally:
         await session.stop()
-        await visitor.aclose()
+        await visitor.close()
 
 
 async def test_transfer_to_me_reloads_the_transcript(shared, regular_token, tmp_path, visitor):
@@ -201,10 +203,10 @@ async def test_transfer_to_me_reloads_the_transcript(shared, regular_token, tmp_
     try:
         await ana.set_status("online")
         await bo.set_status("online")
-        cid = await visitor.open_chat("need a refund")
+        cid = await visitor.start_chat("need a refund")
         await wait_for(lambda: cid in bo.store.queue)
         await bo.accept(cid)
-        await visitor.say(cid, "order 77")
+        await visitor.say("order 77")
         bo.send(cid, "let me pass you to Ana")
         await wait_for(lambda: not bo.outbox.items)
         await wait_for(lambda: cid not in ana.store.queue)
@@ -222,7 +224,7 @@ async def test_refused_message_fails_with_the_servers_sentence(shared, regular_t
     session = await started_session(shared, regular_token, tmp_path)
     try:
         await session.set_status("online")
-        cid = await visitor.open_chat("bye soon")
+        cid = await visitor.start_chat("bye soon")
         await wait_for(lambda: cid in session.store.queue)
         await session.accept(cid)
         await session.close(cid, "done", ["test"])
@@ -240,7 +242,7 @@ async def test_typing_and_sneak_peek(shared, regular_token, tmp_path, visitor):
     session = await started_session(shared, regular_token, tmp_path)
     try:
         await session.set_status("online")
-        cid = await visitor.open_chat("hi")
+        cid = await visitor.start_chat("hi")
         await wait_for(lambda: cid in session.store.queue)
         view = await session.accept(cid)
         await visitor.typing("my order number is \x1b]0;pwn\x07 12")
@@ -265,7 +267,7 @@ async def test_actions_reach_the_store_through_the_stream(shared, regular_token,
         store = session.store
         await session.set_status("online")
         assert store.me.status == "online"
-        cid = await visitor.open_chat("hi", name="Maria Lopez")
+        cid = await visitor.start_chat("hi", name="Maria Lopez")
         await wait_for(lambda: cid in store.queue)
         view = await session.accept(cid)
         assert view.visitor.pageviews and view.visitor.current_title == "Blue kettle"

@@ -8,9 +8,11 @@ import pytest
 
 from chatdesk.client.api import ApiError
 from chatdesk.client.view import approval_label
-from client.conftest import new_operator
-from client.live import ScriptedVisitor, started_session, wait_for
-from server.helpers import Stream
+from tests.support.accounts import new_operator
+from tests.support.session import started_session
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 _n = iter(range(1, 10_000))
 
@@ -33,8 +35,8 @@ async def desks(shared, tmp_path):
 
 
 async def _chat(srv, desk, body: str = "Hello?"):
-    v = await ScriptedVisitor(srv.url).arrive()
-    cid = await v.open_chat(body, name="Vera")
+    v = await Visitor(srv.url, retry_for=10).arrive()
+    cid = await v.start_chat(body, name="Vera")
     assert await desk.accept(cid) is not None
     return v, cid
 
@@ -47,8 +49,8 @@ async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared,
     await wait_for(lambda: novice.store.me.max_chats == 2 and novice.store.me.novice, what="the new cap on the desk")
     assert trainer.store.operators[me].max_chats == 2
     assert sorted(c for c in novice.store.conversations if novice.store.holds_open(c)) == sorted(chats)
-    extra_v = await ScriptedVisitor(shared.url).arrive()
-    extra = await extra_v.open_chat("me too")
+    extra_v = await Visitor(shared.url, retry_for=10).arrive()
+    extra = await extra_v.start_chat("me too")
     with pytest.raises(ApiError) as refused:
         await novice.accept(extra)
     assert refused.value.status == 409 and str(refused.value) == "You already hold 3 chats, your limit is 2."
@@ -93,10 +95,10 @@ async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared
     await vstream.next(lambda f: f.get("data", {}).get("body") == "end marker")
     bodies = [f["data"]["body"] for f in vstream.events() if f["type"] == "message.created"]
     assert bodies.count(edit) == 1 and "ya" not in bodies and "whatever, bye" not in str(vstream.frames)
-    rest = [m["body"] for m in await v.transcript(cid)]
+    rest = [m["body"] for m in await v.transcript()]
     assert rest.count(edit) == 1 and "whatever, bye" not in rest and "ya" not in rest
     await vstream.close()
-    await v.aclose()
+    await v.close()
 
 
 async def test_whisper_monitor_live_and_take_over(shared, desks):
@@ -110,7 +112,7 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
     assert [m.body for m in watched.messages] == ["My parcel is lost"]
     nview = novice.store.conversations[cid]
     await wait_for(lambda: [w.id for w in nview.watchers] == [me.id], what="the novice sees the watcher")
-    await v.say(cid, "It was due Monday")
+    await v.say("It was due Monday")
     await wait_for(lambda: watched.messages[-1].body == "It was due Monday", what="monitor follows live")
 
     trainer.staff.whisper(cid, "Ask for the tracking number")
@@ -136,15 +138,15 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
     await vstream.next(lambda f: f.get("data", {}).get("body") == "Hi, I am taking this one")
     assert "Ask for the tracking" not in str(vstream.frames)            # the whisper never reached the visitor
     await vstream.close()
-    await v.aclose()
+    await v.close()
 
 
 async def test_the_board_follows_events(shared, desks):
     trainer, novice = desks
     board = await trainer.staff.follow_board()
     assert any(o.id == novice.store.me.id for o in board.operators)
-    v = await ScriptedVisitor(shared.url).arrive()
-    cid = await v.open_chat("board me")
+    v = await Visitor(shared.url, retry_for=10).arrive()
+    cid = await v.start_chat("board me")
     await wait_for(lambda: any(e.conversation.id == cid for e in trainer.store.oversight.board.queue), what="queue on board")
     await novice.accept(cid)
     row = await wait_for(lambda: next((o for o in trainer.store.oversight.board.operators
@@ -154,7 +156,7 @@ async def test_the_board_follows_events(shared, desks):
     novice.send(cid, "Hello!")
     await wait_for(lambda: next(o for o in trainer.store.oversight.board.operators
                                 if o.id == novice.store.me.id).longest_wait is None, what="answered")
-    await v.aclose()
+    await v.close()
 
 
 async def test_transcripts_reviews_and_reports_through_the_session(shared, desks):
@@ -174,7 +176,7 @@ async def test_transcripts_reviews_and_reports_through_the_session(shared, desks
     with pytest.raises(ApiError) as refused:
         await novice.staff.report()
     assert refused.value.status == 403
-    await v.aclose()
+    await v.close()
 
 
 async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared, desks, tmp_path):
@@ -187,4 +189,4 @@ async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared, desks, 
     await wait_for(lambda: [w.name for w in nview.watchers] == ["Lee"], what="Lee watching")
     await lead.stop()
     await wait_for(lambda: nview.watchers == [], what="Lee gone from the watchers")
-    await v.aclose()
+    await v.close()

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chatdesk.client.outgoing import OutgoingMessage
 from chatdesk.client.store import DeskStore
 from chatdesk.protocol.models import ConversationDetail, Message, Operator, VisitorDetail
-from client.events_factory import assigned, detail, event, message, queued, visitor
+from tests.support.events import assigned, detail, event, message, queued, visitor
 
 ME = 7
 
@@ -229,8 +231,6 @@ def test_malformed_event_is_skipped(store):
 
 
 # --- fuzz: whatever arrives on the stream, apply() never raises and state stays consistent -------
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st
 
 json_leaf = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | st.text(max_size=8)
 json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3)

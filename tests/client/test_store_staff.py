@@ -7,7 +7,7 @@ import pytest
 from chatdesk.client.store import DeskStore
 from chatdesk.client.view import approval_label
 from chatdesk.protocol.models import ConversationDetail, Operator
-from client.events_factory import conv, detail, event, message, visitor
+from tests.support.events import conv, detail, event, message, visitor
 
 ME, OTHER = 7, 8
 

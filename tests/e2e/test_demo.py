@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from support.desk_process import desk_env
-from support.terminal import Terminal
+from tests.support.desk_process import desk_env
+from tests.support.terminal import Terminal
 
 
 def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):

@@ -1,8 +1,8 @@
 """The terminal checker must be able to fail: raw hostile payloads are caught, Textual's own output is not."""
 from __future__ import annotations
 
-from hostile.corpus import text_payloads
-from support.escapes import foreign_sequences, leaked_payloads
+from tests.support.escapes import foreign_sequences, leaked_payloads
+from tests.support.hostile import text_payloads
 
 TEXTUAL_LIKE = (b"\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[>25u\x1b[?2026$p\x1b]22;default\x07"
                 b"\x1b[1;1H\x1b[38;2;10;20;30;48;5;17mHello\x1b[0m\r\n\x07")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from hostile.corpus import terminal_bodies
-from support.desk_process import desk_command, desk_env
-from support.escapes import foreign_sequences, leaked_payloads
-from support.pty_run import PtyProgram
-from tui.visitor import WebVisitor
+from tests.support.desk_process import desk_command, desk_env
+from tests.support.escapes import foreign_sequences, leaked_payloads
+from tests.support.hostile import terminal_bodies
+from tests.support.pty_run import PtyProgram
+from tests.support.visitor import Visitor
 
 NAME = "\x1b]0;pwned-title\x07Eve\x1b[2J\x9b31m\u202eevE"
 TITLE = "Cart \x1b]52;c;cm0gLXJmIH4K\x07[@click=app.quit]checkout[/] \x1b[8mhidden"
@@ -27,7 +27,7 @@ def desk_on_pty(server, tmp_path):
 async def test_hostile_visitor_text_never_reaches_the_terminal(server, desk_on_pty):
     desk = desk_on_pty
     desk.wait_for(b"live")
-    visitor = await WebVisitor(server.url).arrive(URL, TITLE, REFERRER)
+    visitor = await Visitor(server.url).arrive(URL, TITLE, REFERRER)
     await visitor.start_chat("hello end-first#", name=NAME)
     desk.wait_for(b"end-first#")
     desk.send(b"\x0f")                                   # ctrl+o: accept the oldest

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from support.desk_process import desk_command, desk_env
-from support.terminal import Terminal
-from tui.visitor import WebVisitor
+from tests.support.desk_process import desk_command, desk_env
+from tests.support.terminal import Terminal
+from tests.support.visitor import Visitor
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def desk_terminal(server, tmp_path):
 async def test_operator_answers_a_visitor_with_keys_only(server, desk_terminal):
     term = desk_terminal
     term.wait(r"live")
-    visitor = await WebVisitor(server.url).arrive("https://shop.test/boots", "Winter Boots – Shop")
+    visitor = await Visitor(server.url).arrive("https://shop.test/boots", "Winter Boots – Shop")
     await visitor.start_chat("Do you ship to Norway?", name="Solveig")
     term.wait(r"Solveig")
 
@@ -48,7 +48,7 @@ async def test_operator_answers_a_visitor_with_keys_only(server, desk_terminal):
     await visitor.close()
 
 
-async def _visitor_sees(visitor: WebVisitor, expected: list[str], timeout: float = 20) -> list[str]:
+async def _visitor_sees(visitor: Visitor, expected: list[str], timeout: float = 20) -> list[str]:
     deadline = time.monotonic() + timeout
     bodies: list[str] = []
     while time.monotonic() < deadline:

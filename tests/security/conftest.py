@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
+from tests.support.tally import Tally
 
 
 @pytest.fixture(scope="session")
@@ -13,28 +14,6 @@ def shared_sec(tmp_path_factory):
                      extra_args=["--visitor-timeout", "100000"]).start()
     yield srv
     srv.stop()
-
-
-class Tally:
-    """Counts what hostile requests got: stored (2xx), refused (4xx, checked for the error shape),
-    server errors (5xx, listed by name). Printed at the end so a run reports its figures."""
-
-    def __init__(self) -> None:
-        self.stored = self.refused = 0
-        self.server_errors: list[str] = []
-
-    def check(self, r, label: str) -> bool:
-        """True when the request was stored (2xx)."""
-        if r.status_code >= 500:
-            self.server_errors.append(f"{label}: {r.status_code} {r.text[:120]}")
-            return False
-        if r.status_code >= 400:
-            body = r.json()
-            assert set(body) == {"error", "message"} and body["message"], f"{label}: {body}"
-            self.refused += 1
-            return False
-        self.stored += 1
-        return True
 
 
 @pytest.fixture

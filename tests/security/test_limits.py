@@ -12,7 +12,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from server.helpers import Api, Operator, Stream, Visitor, new_id
+from tests.support.api import Api, Operator, new_id
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 KIB = 1024
 
@@ -62,7 +64,7 @@ def test_a_chunked_body_above_1mb_gets_413_like_a_declared_one(shared_sec):
 
 async def test_websocket_messages_above_64k_close_both_streams_with_1009(shared_sec):
     ana = await Operator.create(shared_sec, "ana@example.com")
-    v = await Visitor.arrive(shared_sec)
+    v = await Visitor(shared_sec).arrive()
     for stream in (await Stream.open(shared_sec, token=ana.token),
                    await Stream.open(shared_sec, visitor_token=v.token)):
         # Just under the limit: an ordinary frame, answered.
@@ -77,7 +79,7 @@ async def test_websocket_messages_above_64k_close_both_streams_with_1009(shared_
 
 async def test_one_visitor_over_its_rate_gets_429_with_retry_after_and_others_do_not(server_factory):
     srv = server_factory("--visitor-rate", "5", "--address-rate", "0")
-    v, other = await Visitor.arrive(srv), await Visitor.arrive(srv)
+    v, other = await Visitor(srv).arrive(), await Visitor(srv).arrive()
     answers = [await v.post("/visitor/pageviews", {"url": f"https://shop.example/{i}"}) for i in range(8)]
     assert [r.status_code for r in answers[:5]] == [201] * 5
     limited = answers[-1]
@@ -109,7 +111,7 @@ async def test_one_address_over_its_rate_gets_429_on_rest_and_on_the_visitor_str
 
 async def test_the_visitor_stream_only_accepts_allowed_origins(server_factory):
     srv = server_factory("--allowed-origin", "https://shop.example")
-    v = await Visitor.arrive(srv)
+    v = await Visitor(srv).arrive()
     same = f"http://127.0.0.1:{srv.port}"
     for origin in ("https://shop.example", "https://SHOP.example/", same, None):
         headers = {"Origin": origin} if origin else {}
@@ -128,7 +130,7 @@ async def test_the_visitor_stream_only_accepts_allowed_origins(server_factory):
 async def test_every_field_limit_holds_at_its_edge(shared_sec):
     """At the limit: stored. One past it: 422 naming the field (docs/protocol.md, Errors)."""
     ana = await Operator.create(shared_sec, "ana@example.com", role="supervisor")
-    v = await Visitor.arrive(shared_sec)
+    v = await Visitor(shared_sec).arrive()
     cid = await v.start_chat("hi")
     await ana.accept(cid)
 

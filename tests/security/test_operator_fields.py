@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
-from hostile.corpus import text_payloads
-from server.helpers import Operator, Visitor, new_id
-
-from .conftest import Tally
+from tests.support.api import Operator, new_id
+from tests.support.hostile import text_payloads
+from tests.support.tally import Tally
+from tests.support.visitor import Visitor
 
 
 async def _batched(calls, size: int = 20) -> list:
@@ -27,7 +27,7 @@ def _tags(text: str) -> list[str]:
 async def test_operator_fields_store_hostile_text_exactly_or_refuse_it_with_a_4xx(shared_sec, tally: Tally):
     sue = await Operator.create(shared_sec, "sue@example.com", role="supervisor", max_chats=50)
     bob = await Operator.create(shared_sec, "bob@example.com", max_chats=50)
-    v = await Visitor.arrive(shared_sec)
+    v = await Visitor(shared_sec).arrive()
     cid = await v.start_chat("hello")
     assert (await sue.accept(cid)).status_code == 200
     payloads = text_payloads()
@@ -79,7 +79,7 @@ async def test_operator_fields_store_hostile_text_exactly_or_refuse_it_with_a_4x
             if tally.check(r, f"transfer note {name}"):
                 sent_notes.append(text)
 
-    v2 = await Visitor.arrive(shared_sec)
+    v2 = await Visitor(shared_sec).arrive()
     cid2 = await v2.start_chat("bye soon")
     assert (await sue.accept(cid2)).status_code == 200
     assert (await v2.post(f"/visitor/conversations/{cid2}/close")).status_code == 200

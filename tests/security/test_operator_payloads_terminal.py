@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import pytest
 
-from hostile.corpus import is_terminal_hostile, terminal_bodies, text_payloads
-from server.helpers import Operator, new_id
-from support.desk_process import desk_command, desk_env
-from support.escapes import foreign_sequences, leaked_payloads
-from support.pty_run import PtyProgram
-from tui.visitor import VisitorStream, WebVisitor
+from tests.support.api import Operator, new_id
+from tests.support.desk_process import desk_command, desk_env
+from tests.support.escapes import foreign_sequences, leaked_payloads
+from tests.support.hostile import is_terminal_hostile, terminal_bodies, text_payloads
+from tests.support.pty_run import PtyProgram
+from tests.support.visitor import Visitor
 
 COLLEAGUE = "\x1b]0;pwned\x07Col\x1b[2J\x9b31m\u202eloC"
 SHORT = [
@@ -75,7 +75,7 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
     desk.wait_for(b"live", timeout=60)
 
     # The visitor's earlier chat, wrapped up by the colleague with a hostile summary and tags.
-    visitor = await WebVisitor(server.url).arrive("https://shop.test/", "Shop")
+    visitor = await Visitor(server.url).arrive("https://shop.test/", "Shop")
     first = await visitor.start_chat("an earlier question")
     assert (await col.accept(first)).status_code == 200
     assert (await visitor.http.post(f"/visitor/conversations/{first}/close")).status_code == 200
@@ -87,9 +87,9 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
     cid = await visitor.start_chat("hello again end-first#")
     assert (await col.accept(cid)).status_code == 200
     for i in range(3):
-        await col.ok("POST", f"/visitors/{visitor.visitor_id}/notes", {"body": keep(f"visitor note {i}",
+        await col.ok("POST", f"/visitors/{visitor.id}/notes", {"body": keep(f"visitor note {i}",
                                                                                    _hostile(f"vn{i}", i + 2))})
-    await col.ok("PATCH", f"/visitors/{visitor.visitor_id}", {
+    await col.ok("PATCH", f"/visitors/{visitor.id}", {
         "name": keep("contact name", _hostile("nm", 0)), "email": keep("contact email", _hostile("em", 3)),
         "phone": keep("contact phone", "+47\x1b[2J\x9b31m5551")})
     await col.ok("POST", f"/conversations/{cid}/callback", {
@@ -110,17 +110,17 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
         desk.wait_for(f"on{i}#".encode(), start=mark)          # painted before the next one comes
         sent.append((names, body))
     # The visitor's draft (the sneak peek above the composer): visitor-controlled, only on the stream.
-    peek = await VisitorStream.open(server.ws_url, visitor)
+    await visitor.open_stream()
     drafts = [(n, p) for n, p in text_payloads() if is_terminal_hostile(p) and len(p) < 60][:20]
     for i, (name, payload) in enumerate(drafts):
         mark = len(desk.written())
         # a plain trailer: Textual's own reset after the last word must not look like the payload's
         draft = f"dr{i}# {payload} ~"
-        await peek.typing(True, draft)
+        await visitor.stream_typing(True, draft)
         desk.wait_for(f"dr{i}#".encode(), start=mark)
         sent.append((f"draft {name}", draft))
-    await peek.typing(False)
-    await peek.close()
+    await visitor.stream_typing(False)
+    await visitor.close_stream()
     # The canned-reply picker: `/` at the start of the composer.
     mark = len(desk.written())
     desk.send(b"/")

@@ -12,7 +12,8 @@ import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from server.helpers import Operator, Visitor
+from tests.support.api import Operator
+from tests.support.visitor import Visitor
 
 EXAMPLES = int(os.environ.get("CHATDESK_FUZZ_EXAMPLES", "12"))
 # Logging in is slowed on purpose after failures (auth.LoginThrottle): a few examples are enough.
@@ -32,7 +33,7 @@ async def test_no_generated_request_gets_a_5xx(fuzz_server, tally):
 
     srv = fuzz_server
     sue = await Operator.create(srv, "sue@example.com", role="supervisor", max_chats=50)
-    v = await Visitor.arrive(srv)
+    v = await Visitor(srv).arrive()
     cid = await v.start_chat("hello")
     assert (await sue.accept(cid)).status_code == 200
     real = {"cid": cid, "vid": v.id, "operator_id": sue.id, "approval_id": 1}
@@ -54,7 +55,7 @@ async def test_no_generated_request_gets_a_5xx(fuzz_server, tally):
         @settings(max_examples=FEW.get(key, EXAMPLES), deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         @given(case=st.one_of(strategies))
-        def fuzz(case):
+        def fuzz(case, token=token):
             r = case.call(base_url=srv.url, session=session, headers={"Authorization": f"Bearer {token}"})
             tally.check(r, f"{case.method} {case.formatted_path}")   # a refusal is fine if it says why
 

@@ -12,7 +12,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from server.helpers import Api, Operator, Stream, Visitor, new_id
+from tests.support.api import Api, Operator, new_id
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 def test_no_route_takes_a_secret_in_the_url(shared_sec):
@@ -29,7 +31,7 @@ async def test_a_whole_session_leaves_no_token_or_password_in_the_server_log(ser
     password = "secret-pass-1"
     server.add_user("ana@example.com", "Ana", password=password)
     desk_a, desk_b = server.login("ana@example.com"), server.login("ana@example.com")
-    ana, v = Operator(server, desk_a, "Ana"), await Visitor.arrive(server)
+    ana, v = Operator(server, desk_a, "Ana"), await Visitor(server).arrive()
     op_stream = await Stream.open(server, token=desk_a)
     v_stream = await Stream.open(server, visitor_token=v.token)
     cid = await v.start_chat("hello")
@@ -82,7 +84,7 @@ async def test_logout_revokes_exactly_that_token_on_rest_and_streams(shared_sec)
     still = await Stream.open(shared_sec, token=other_desk.token)
     await still.close()
     # And an operator token is no visitor token, nor the other way round.
-    v = await Visitor.arrive(shared_sec)
+    v = await Visitor(shared_sec).arrive()
     assert (await Api(shared_sec, other_desk.token).post(
         "/visitor/conversations", {"client_msg_id": new_id(), "body": "x"})).status_code == 401
     assert (await Api(shared_sec, v.token).get("/me")).status_code == 401

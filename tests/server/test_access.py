@@ -6,13 +6,15 @@ import asyncio
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from .helpers import Api, Operator, Stream, Visitor, new_id, operators
+from tests.support.api import Api, Operator, new_id, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared):
     (ana, ben), (lead,) = await asyncio.gather(operators(shared, "ana", "ben"),
                                                operators(shared, "lead", role="supervisor"))
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat()
     assert (await ben.detail(cid)).status_code == 200          # queued: everyone may look
     await ana.accept(cid)
@@ -29,8 +31,8 @@ async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared)
 
 
 async def test_a_visitor_cannot_read_another_visitors_conversation(shared):
-    alice = await Visitor.arrive(shared)
-    mallory = await Visitor.arrive(shared)
+    alice = await Visitor(shared).arrive()
+    mallory = await Visitor(shared).arrive()
     cid = await alice.start_chat("my address is 1 Main St")
     r = await mallory.get(f"/visitor/conversations/{cid}")
     assert r.status_code == 404 and "Main St" not in r.text
@@ -41,7 +43,7 @@ async def test_a_visitor_cannot_read_another_visitors_conversation(shared):
     ana = await Operator.create(shared, "ana@example.com")
     assert (await Api(shared, ana.token).get(f"/visitor/conversations/{cid}")).status_code == 401
     # Sessions never hand out someone else's id: an unknown id gives a fresh visitor.
-    fresh = await Visitor.arrive(shared, visitor_id="made-up-id")
+    fresh = await Visitor(shared).arrive(visitor_id="made-up-id")
     assert fresh.id != "made-up-id" and fresh.session["returning"] is False
 
 

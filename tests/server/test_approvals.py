@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Stream, new_id, operators
-from .test_supervision import _active_chat, live
+from tests.support.api import new_id, operators
+from tests.support.chats import active_chat
+from tests.support.stream import Stream, live_stream
 
 
 async def test_approve_with_an_edit_reaches_the_visitor_exactly_once(shared):
     (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"novice": True, "approval_required": True})
-    v, cid = await _active_chat(shared, nov, "Can I return shoes?")
+    v, cid = await active_chat(shared, nov, "Can I return shoes?")
     vstream = await Stream.open(shared, visitor_token=v.token)
-    nov_desk, tina_desk = await live(shared, nov.token), await live(shared, tina.token)
+    nov_desk, tina_desk = await live_stream(shared, nov.token), await live_stream(shared, tina.token)
 
     cmid = new_id()
     body = {"client_msg_id": cmid, "body": "yeah sure whatever", "kind": "text"}
@@ -54,9 +55,9 @@ async def test_approve_with_an_edit_reaches_the_visitor_exactly_once(shared):
 async def test_a_rejected_message_never_reaches_the_visitor(shared):
     (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": True})
-    v, cid = await _active_chat(shared, nov)
+    v, cid = await active_chat(shared, nov)
     vstream = await Stream.open(shared, visitor_token=v.token)
-    nov_desk = await live(shared, nov.token)
+    nov_desk = await live_stream(shared, nov.token)
     r = await nov.post(f"/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "rude answer"})
     held = r.json()["approval"]
     done = await tina.ok("POST", f"/approvals/{held['id']}", {"action": "reject", "note": "Be kinder."})
@@ -79,7 +80,7 @@ async def test_a_rejected_message_never_reaches_the_visitor(shared):
 async def test_switching_approval_off_keeps_pending_ones_for_the_trainer(shared):
     (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": True})
-    v, cid = await _active_chat(shared, nov)
+    v, cid = await active_chat(shared, nov)
     body = {"client_msg_id": new_id(), "body": "waiting one"}
     held = (await nov.post(f"/conversations/{cid}/messages", body)).json()["approval"]
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": False})

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Operator, Stream, Visitor, new_id, operators
+from tests.support.api import Operator, new_id, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_queue_accept_and_messages_both_ways_in_order(shared):
     ana = await Operator.create(shared, "ana@example.com", name="Ana")
     desk = await Stream.open(shared, token=ana.token)
-    visitor = await Visitor.arrive(shared, url="https://shop.example/boots", title="Boots")
+    visitor = await Visitor(shared).arrive(url="https://shop.example/boots", title="Boots")
     cid = await visitor.start_chat("Do you ship to Norway?", name="Kari")
 
     queued = await desk.event("conversation.queued", cid)
@@ -48,7 +50,7 @@ async def test_queue_accept_and_messages_both_ways_in_order(shared):
 
 async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
     desk = await Stream.open(shared, token=ana.token)
@@ -67,7 +69,7 @@ async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared):
 
 
 async def test_visitor_start_is_idempotent_too(shared):
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     body = {"client_msg_id": "start-1", "body": "Hello"}
     a = await visitor.ok("POST", "/visitor/conversations", body)
     b = await visitor.ok("POST", "/visitor/conversations", body)
@@ -78,7 +80,7 @@ async def test_visitor_start_is_idempotent_too(shared):
 
 async def test_internal_notes_never_reach_the_visitor(shared):
     (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     cid = await visitor.start_chat()
     vstream = await Stream.open(shared, visitor_token=visitor.token)
     await ana.say(cid, "queued note: VIP customer", kind="note")
@@ -106,7 +108,7 @@ async def test_internal_notes_never_reach_the_visitor(shared):
 
 async def test_close_stores_summary_tags_and_follow_up(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
     await ana.say(cid, "Hi!")
@@ -123,7 +125,7 @@ async def test_close_stores_summary_tags_and_follow_up(shared):
 
 async def test_operator_wraps_up_after_the_visitor_left(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
     desk = await Stream.open(shared, token=ana.token)

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Operator, Stream, Visitor
+from tests.support.api import Operator
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
     ana = await Operator.create(shared, "snap@example.com", name="Snap")
     bob = await Operator.create(shared, "snapbob@example.com", name="Bob")
-    mine, waiting = await Visitor.arrive(shared, title="Boots"), await Visitor.arrive(shared, title="Hats")
+    mine, waiting = await Visitor(shared).arrive(title="Boots"), await Visitor(shared).arrive(title="Hats")
     cid = await mine.start_chat("my boots are too small", name="Kari")
     queued = await waiting.start_chat("do you have hats?", name="Ola")
     await ana.accept(cid)
     for i in range(5):
         await mine.say(f"line {i}")
-    other = await (await Visitor.arrive(shared)).start_chat("for Bob")
+    other = await (await Visitor(shared).arrive()).start_chat("for Bob")
     await bob.accept(other)
 
     snap = await ana.ok("GET", "/desk?last=3")
@@ -42,7 +44,7 @@ async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
 
 async def test_a_stream_resuming_after_the_snapshots_event_misses_nothing_and_repeats_nothing(shared):
     ana = await Operator.create(shared, "snapresume@example.com", name="Resume")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat("before the snapshot", name="Early")
     await ana.accept(cid)
     await v.say("also before")

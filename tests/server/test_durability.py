@@ -5,13 +5,14 @@ import asyncio
 import sqlite3
 
 from chatdesk.server.migrations import LATEST
-
-from .helpers import Operator, Stream, Visitor
+from tests.support.api import Operator
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_restart_and_kill_keep_everything_acknowledged(server):
     ana = await Operator.create(server, "ana@example.com")
-    v = await Visitor.arrive(server)
+    v = await Visitor(server).arrive()
     cid = await v.start_chat("before restart")
     await ana.accept(cid)
     acked = [await ana.say(cid, f"acked {i}") for i in range(5)]

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import httpx
 
-from .helpers import Operator, Visitor
+from tests.support.api import Operator
+from tests.support.visitor import Visitor
 
 
 def _shape(r: httpx.Response, status: int) -> dict:
@@ -15,7 +16,7 @@ def _shape(r: httpx.Response, status: int) -> dict:
 
 async def test_errors_have_one_shape_and_a_sentence(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     _shape(await ana.get("/no/such/route"), 404)
     _shape(await ana.http.delete("/queue"), 405)
     _shape(await ana.get("/conversations/999999999999"), 404)

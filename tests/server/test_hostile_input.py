@@ -4,9 +4,9 @@ field, stored exactly as sent: test_hostile_visitor_fields.py; the operator's fi
 security/test_operator_fields.py.)"""
 from __future__ import annotations
 
-from hostile.corpus import raw_bodies, shaped_bodies
-
-from .helpers import Operator, Visitor
+from tests.support.api import Operator
+from tests.support.hostile import raw_bodies, shaped_bodies
+from tests.support.visitor import Visitor
 
 
 def _check(r, label: str) -> None:
@@ -18,7 +18,7 @@ def _check(r, label: str) -> None:
 
 async def test_raw_and_wrongly_shaped_bodies_get_a_4xx_never_a_5xx(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat()
     await ana.accept(cid)
     targets = [

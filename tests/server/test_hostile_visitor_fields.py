@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from chatdesk.protocol.models import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
 from chatdesk.protocol.requests import MAX_EMAIL
-from hostile.corpus import text_payloads
-
-from .helpers import Api, Operator, Visitor, new_id
+from tests.support.api import Api, Operator, new_id
+from tests.support.hostile import text_payloads
+from tests.support.visitor import Visitor
 
 PAYLOADS = text_payloads()
 SHOP = "https://shop.example/"
@@ -123,7 +123,7 @@ async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_wit
     lane_chats: list[int] = []
 
     async def contact_lane(share: list[tuple[str, str]]) -> None:
-        v = await Visitor.arrive(srv, url="")
+        v = await Visitor(srv).arrive(url="")
         for name, text in share:
             async def send(keys, name=name, text=text):
                 msg_id = new_id()
@@ -144,7 +144,7 @@ async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_wit
         await v.close()
 
     # Later messages: one open chat takes them all; read once at the end.
-    chatter = await Visitor.arrive(srv, url="")
+    chatter = await Visitor(srv).arrive(url="")
     cid = await chatter.start_chat("hello")
 
     async def later_message(name: str, text: str) -> None:
@@ -171,7 +171,7 @@ async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_wit
 
     # Page views: one visitor takes them all (the corpus's texts are distinct, so a page view is
     # found again by its URL: the payload itself, or a tag when the URL is not under test).
-    viewer = await Visitor.arrive(srv, url="")
+    viewer = await Visitor(srv).arrive(url="")
 
     async def pageview(i: int, name: str, text: str) -> None:
         async def send(keys):
@@ -223,7 +223,7 @@ async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_wit
 
 async def test_the_pre_chat_email_is_kept_as_written_up_to_its_limit(shared):
     sue = await Operator.create(shared, "sue@example.com", role="supervisor")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
 
     async def start(**fields):
         return await v.post("/visitor/conversations", {"client_msg_id": new_id(), "body": "hi", **fields})

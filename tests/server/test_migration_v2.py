@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from chatdesk.server.db import install_sqlite_hooks
 from chatdesk.server.migrations import LATEST, migrate
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 
 def _migrate(path) -> int:

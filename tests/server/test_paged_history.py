@@ -2,12 +2,13 @@
 reload from a seq on, each saying whether older messages exist."""
 from __future__ import annotations
 
-from .helpers import Operator, Visitor
+from tests.support.api import Operator
+from tests.support.visitor import Visitor
 
 
 async def _chat_with(shared, n: int) -> tuple[Operator, int, list[dict]]:
     ana = await Operator.create(shared, "pager@example.com")
-    visitor = await Visitor.arrive(shared)
+    visitor = await Visitor(shared).arrive()
     cid = await visitor.start_chat("m0")
     await ana.accept(cid)
     for i in range(1, n):

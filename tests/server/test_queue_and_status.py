@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import time
 
-from .helpers import Operator, Stream, Visitor, operators
+from tests.support.api import Operator, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
     ana = await Operator.create(shared, "ana@example.com")
     opened: list[tuple[int, float, float]] = []           # (id, before the request, after it)
     for n in range(3):
-        v = await Visitor.arrive(shared)
+        v = await Visitor(shared).arrive()
         before = time.time()
         cid = await v.start_chat(f"waiting in turn {n}")
         opened.append((cid, before, time.time()))
@@ -27,7 +29,7 @@ async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
     # ...and the waits fall in the same order: the first visitor has waited longest.
     waits = [e["wait_seconds"] for e in mine]
     assert waits[0] > waits[1] > waits[2] > 0
-    for e, (_cid, before, after) in zip(mine, opened):
+    for e, (_cid, before, after) in zip(mine, opened, strict=True):
         # queued at some moment in [before, after], read at some moment in [asked, answered]
         assert asked - after <= e["wait_seconds"] <= answered - before
         read_at = e["conversation"]["queued_at"] + e["wait_seconds"]          # one clock reading for all
@@ -40,7 +42,7 @@ async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
 
 async def test_on_the_phone_is_refused_while_holding_chats_and_away_is_not(shared):
     ana, lead = await operators(shared, "ana", "lead")
-    cids = [await (await Visitor.arrive(shared)).start_chat(f"phone test {n}") for n in range(2)]
+    cids = [await (await Visitor(shared).arrive()).start_chat(f"phone test {n}") for n in range(2)]
     for cid in cids:
         assert (await ana.accept(cid)).status_code == 200
     desk = await Stream.open(shared, token=lead.token)

@@ -5,22 +5,9 @@ import asyncio
 import json
 import time
 
-from .helpers import Visitor, operators
-from .test_supervision import _active_chat
-
-
-async def _closed_chat(srv, op, words: str, *, tags=(), rating: int | None = None, title: str = "Shoes"):
-    v = await Visitor.arrive(srv, url="https://shop.example/shoes", title=title)
-    await v.view("https://shop.example/shoes/red", "Red shoes")
-    cid = await v.start_chat(f"question about {words}", name="Rita")
-    await op.accept(cid)
-    await op.say(cid, f"answer about {words}")
-    await op.say(cid, "coach me", kind="note")
-    await op.ok("POST", f"/conversations/{cid}/close", {"summary": "done", "tags": list(tags)})
-    if rating is not None:
-        rated = await v.ok("POST", f"/visitor/conversations/{cid}/rating", {"rating": rating, "comment": "great"})
-        assert rated["rating"] == rating
-    return v, cid
+from tests.support.api import operators
+from tests.support.chats import active_chat, closed_chat
+from tests.support.visitor import Visitor
 
 
 async def test_search_read_review_and_export_transcripts(shared):
@@ -28,9 +15,9 @@ async def test_search_read_review_and_export_transcripts(shared):
                                                operators(shared, "ana", "ben"))
     since = time.time() - 1
     word = f"zebra{int(time.time() * 1000) % 100000}"
-    _, mine = await _closed_chat(shared, ana, f"{word} stripes", tags=["returns"], rating=5)
-    _, other = await _closed_chat(shared, ana, "plain kettle", tags=["kettles"], rating=2)
-    _, bens = await _closed_chat(shared, ben, f"{word} horses")
+    _, mine = await closed_chat(shared, ana, f"{word} stripes", tags=["returns"], rating=5)
+    _, other = await closed_chat(shared, ana, "plain kettle", tags=["kettles"], rating=2)
+    _, bens = await closed_chat(shared, ben, f"{word} horses")
 
     def ids(r):
         return [t["conversation"]["id"] for t in r["transcripts"]]
@@ -72,7 +59,7 @@ async def test_search_read_review_and_export_transcripts(shared):
 
 async def test_markdown_export_keeps_visitor_text_inert(shared):
     (ana,) = await operators(shared, "ana")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat("<script>alert(1)</script> [click](http://evil.example)")
     await ana.accept(cid)
     await ana.ok("POST", f"/conversations/{cid}/close", {})
@@ -83,8 +70,8 @@ async def test_markdown_export_keeps_visitor_text_inert(shared):
 
 async def test_rating_is_the_visitors_own(shared):
     (ana,) = await operators(shared, "ana")
-    v, cid = await _active_chat(shared, ana)
-    stranger = await Visitor.arrive(shared)
+    v, cid = await active_chat(shared, ana)
+    stranger = await Visitor(shared).arrive()
     r = await stranger.post(f"/visitor/conversations/{cid}/rating", {"rating": 5})
     assert r.status_code == 404
     r = await v.post(f"/visitor/conversations/{cid}/rating", {"rating": 9})
@@ -98,11 +85,11 @@ async def test_report_summary_by_operator_and_hour(shared):
     (lead,), (ana,) = await asyncio.gather(operators(server, "lead", role="admin"), operators(server, "ana"))
     since = time.time()
     for n in range(3):
-        v, cid = await _active_chat(server, ana, f"chat {n}")
+        v, cid = await active_chat(server, ana, f"chat {n}")
         await ana.say(cid, "hi")
         await ana.ok("POST", f"/conversations/{cid}/close", {})
         await v.ok("POST", f"/visitor/conversations/{cid}/rating", {"rating": 3 + n % 2})
-    gone = await Visitor.arrive(server)
+    gone = await Visitor(server).arrive()
     missed = await gone.start_chat("anyone?")
     await gone.ok("POST", f"/visitor/conversations/{missed}/close")
     rep = await lead.ok("GET", f"/reports/summary?since={since}")
@@ -123,7 +110,7 @@ async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared
     word = f"okapi{int(time.time() * 1000) % 100000}"
     closed = []
     for n in range(3):
-        _, cid = await _closed_chat(shared, ana, f"{word} number {n}")
+        _, cid = await closed_chat(shared, ana, f"{word} number {n}")
         closed.append((cid, (await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["closed_at"]))
     (first, t0), (second, t1), (third, t2) = closed
     assert t0 < t1 < t2
@@ -141,13 +128,13 @@ async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared
 
 async def test_report_until_counts_only_chats_that_started_before_it(shared):
     (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="admin"), operators(shared, "ana"))
-    _, answered = await _active_chat(shared, ana, "before the bound")
+    _, answered = await active_chat(shared, ana, "before the bound")
     await ana.say(answered, "hello")
     await ana.ok("POST", f"/conversations/{answered}/close", {})
-    gone = await Visitor.arrive(shared)
+    gone = await Visitor(shared).arrive()
     missed = await gone.start_chat("after the bound, and nobody came")
     await gone.ok("POST", f"/visitor/conversations/{missed}/close")
-    _, later = await _active_chat(shared, ana, "after everything")
+    _, later = await active_chat(shared, ana, "after everything")
     await ana.say(later, "hello again")
     await ana.ok("POST", f"/conversations/{later}/close", {})
     started = [(await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["queued_at"]

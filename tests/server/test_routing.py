@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Operator, Stream, Visitor, operators, wait_for
+from tests.support.api import Operator, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 
 async def test_two_operators_racing_to_accept_exactly_one_wins(shared):
     ana, ben = await operators(shared, "ana", "ben", max_chats=50)
     desk = await Stream.open(shared, token=ana.token)
     for round_ in range(25):
-        visitor = await Visitor.arrive(shared)
+        visitor = await Visitor(shared).arrive()
         cid = await visitor.start_chat(f"race {round_}")
         a, b = await asyncio.gather(ana.accept(cid), ben.accept(cid))
         assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
@@ -28,7 +31,7 @@ async def test_two_operators_racing_to_accept_exactly_one_wins(shared):
 
 async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shared):
     ana = await Operator.create(shared, "ana@example.com", max_chats=2)
-    visitors = [await Visitor.arrive(shared) for _ in range(3)]
+    visitors = [await Visitor(shared).arrive() for _ in range(3)]
     cids = [await v.start_chat() for v in visitors]
     for cid in cids[:2]:
         assert (await ana.accept(cid)).status_code == 200
@@ -44,7 +47,7 @@ async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shar
 
 async def test_concurrent_accepts_by_one_operator_respect_the_cap(shared):
     ana = await Operator.create(shared, "ana@example.com", max_chats=3)
-    cids = [await (await Visitor.arrive(shared)).start_chat() for _ in range(8)]
+    cids = [await (await Visitor(shared).arrive()).start_chat() for _ in range(8)]
     results = await asyncio.gather(*(ana.accept(c) for c in cids))
     assert sorted(r.status_code for r in results) == [200] * 3 + [409] * 5
     assert (await ana.ok("GET", "/me"))["active_chats"] == 3
@@ -53,7 +56,7 @@ async def test_concurrent_accepts_by_one_operator_respect_the_cap(shared):
 async def test_away_operator_cannot_accept_and_only_staff_change_caps(shared):
     ana = await Operator.create(shared, "ana@example.com", max_chats=4)
     trainer = await Operator.create(shared, "tom@example.com", role="trainer")
-    cid = await (await Visitor.arrive(shared)).start_chat()
+    cid = await (await Visitor(shared).arrive()).start_chat()
     await ana.status("away")
     r = await ana.accept(cid)
     assert r.status_code == 409 and "away" in r.json()["message"]
@@ -66,15 +69,15 @@ async def test_away_operator_cannot_accept_and_only_staff_change_caps(shared):
     assert event["data"]["operator"]["max_chats"] == 1
     await ana.status("online")
     assert (await ana.accept(cid)).status_code == 200
-    cid2 = await (await Visitor.arrive(shared)).start_chat()
+    cid2 = await (await Visitor(shared).arrive()).start_chat()
     assert (await ana.accept(cid2)).json()["message"] == "You already hold 1 chat, your limit is 1."
 
 
 async def test_transfer_to_operator_respects_cap_and_moves_visibility(shared):
     ana = await Operator.create(shared, "ana@example.com")
     ben = await Operator.create(shared, "ben@example.com", max_chats=1)
-    cid = await (await Visitor.arrive(shared)).start_chat()
-    other = await (await Visitor.arrive(shared)).start_chat()
+    cid = await (await Visitor(shared).arrive()).start_chat()
+    other = await (await Visitor(shared).arrive()).start_chat()
     await ana.accept(cid)
     await ben.accept(other)
     r = await ana.post(f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
@@ -100,20 +103,20 @@ async def test_auto_assign_is_least_loaded_and_sticky_to_the_last_operator(serve
             return next((x["operator_id"] for x in c if x["id"] == v.cid), None)
         return await wait_for(check, "the chat to be routed")
 
-    first = await Visitor.arrive(srv)
+    first = await Visitor(srv).arrive()
     await first.start_chat()
     owner = await routed(first)
-    second = await Visitor.arrive(srv)
+    second = await Visitor(srv).arrive()
     await second.start_chat()
     assert await routed(second) != owner            # least loaded gets the next one
     holder = ana if owner == ana.id else ben
     await holder.ok("POST", f"/conversations/{first.cid}/close", {})
     # Load the owner up so that plain least-loaded would choose the other operator...
-    extra = await Visitor.arrive(srv)
+    extra = await Visitor(srv).arrive()
     await extra.start_chat()
     assert await routed(extra) == owner
     # ...yet the returning visitor goes back to their last operator.
-    back = await Visitor.arrive(srv, visitor_id=first.id)
+    back = await Visitor(srv).arrive(visitor_id=first.id)
     assert back.id == first.id
     await back.start_chat("Me again")
     assert await routed(back) == owner
@@ -125,7 +128,7 @@ async def test_sticky_falls_back_when_the_last_operator_is_away(server_factory):
     srv = server_factory("--auto-assign")
     ana, ben = await operators(srv, "ana", "ben")
     await ben.status("away")
-    v = await Visitor.arrive(srv)
+    v = await Visitor(srv).arrive()
     await v.start_chat()
     await wait_for(lambda: _operator_of(ana, v.cid, ana.id), "routing to ana")
     await ana.ok("POST", f"/conversations/{v.cid}/close", {})
@@ -145,7 +148,7 @@ async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory
     ana, ben = await operators(srv, "ana", "ben")
     await ben.status("away")
     ana_desk, ben_desk = await Stream.open(srv, token=ana.token), await Stream.open(srv, token=ben.token)
-    v = await Visitor.arrive(srv)
+    v = await Visitor(srv).arrive()
     cid = await v.start_chat()
     await ana_desk.event("conversation.assigned", cid)
     requeued = await ana_desk.event("conversation.requeued", cid)
@@ -158,7 +161,7 @@ async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory
                         and f["data"]["conversation"]["operator_id"] == ben.id)
     await ben.say(cid, "Sorry for the wait!")
     # An answered chat stays. A later unanswered one lapsing is the clock that proves time passed.
-    later = await Visitor.arrive(srv)
+    later = await Visitor(srv).arrive()
     await later.start_chat()
     await ben_desk.event("conversation.requeued", later.cid)
     assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id
@@ -166,7 +169,7 @@ async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory
 
 async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared):
     ana, ben = await operators(shared, "ana", "ben")
-    cid = await (await Visitor.arrive(shared)).start_chat()
+    cid = await (await Visitor(shared).arrive()).start_chat()
     await ana.accept(cid)
     ben_desk = await Stream.open(shared, token=ben.token)
     moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"department": "sales", "note": "wants a quote"})

@@ -8,11 +8,13 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from .helpers import Operator, Stream, Visitor, operators
+from tests.support.api import Operator, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
-async def _active_chat(srv, op: Operator) -> tuple[Visitor, int]:
-    v = await Visitor.arrive(srv)
+async def active_chat(srv, op: Operator) -> tuple[Visitor, int]:
+    v = await Visitor(srv).arrive()
     cid = await v.start_chat()
     assert (await op.accept(cid)).status_code == 200
     return v, cid
@@ -20,7 +22,7 @@ async def _active_chat(srv, op: Operator) -> tuple[Visitor, int]:
 
 async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_once(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await _active_chat(shared, ana)
+    v, cid = await active_chat(shared, ana)
     desk = await Stream.open(shared, token=ana.token)
     await ana.say(cid, "before the drop")
     last = (await desk.next(lambda f: f.get("data", {}).get("body") == "before the drop"))["event_id"]
@@ -46,7 +48,7 @@ async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_
 
 async def test_resume_while_events_are_being_written_has_no_gap_or_duplicate(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await _active_chat(shared, ana)
+    v, cid = await active_chat(shared, ana)
     total = 120
 
     async def writer():
@@ -73,7 +75,7 @@ async def test_resume_while_events_are_being_written_has_no_gap_or_duplicate(sha
 async def test_reset_when_the_resume_point_is_older_than_the_log_keeps(server_factory):
     srv = server_factory("--keep-events", "20")
     ana = await Operator.create(srv, "ana@example.com")
-    v, cid = await _active_chat(srv, ana)
+    v, cid = await active_chat(srv, ana)
     for i in range(30):
         await v.say(f"m{i}")
     old = await Stream.open(srv, token=ana.token, after=1)
@@ -95,14 +97,14 @@ async def test_an_operator_sees_the_queue_but_not_other_operators_chats(shared):
                                                operators(shared, "lead", role="supervisor"))
     ben_desk = await Stream.open(shared, token=ben.token)
     lead_desk = await Stream.open(shared, token=lead.token)
-    v, cid = await _active_chat(shared, ana)
+    v, cid = await active_chat(shared, ana)
     await ana.say(cid, "private to ana's chat")
     await v.say("visitor talks to ana")
     await lead_desk.next(lambda f: f.get("data", {}).get("body") == "visitor talks to ana")
     # Ben saw the chat while it was queued, and its assignment (to drop it from the queue)...
     await ben_desk.event("conversation.assigned", cid)
     # ...but nothing after. A new queued chat is a marker that ben's stream is past that point.
-    marker = await (await Visitor.arrive(shared)).start_chat()
+    marker = await (await Visitor(shared).arrive()).start_chat()
     await ben_desk.event("conversation.queued", marker)
     bodies = [f["data"].get("body") for f in ben_desk.events() if f["type"] == "message.created"]
     assert "private to ana's chat" not in bodies and "visitor talks to ana" not in bodies
@@ -128,7 +130,7 @@ async def test_bad_auth_gets_an_error_frame_and_close_4401(shared):
 
 async def test_typing_and_sneak_peek_are_ephemeral(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await _active_chat(shared, ana)
+    v, cid = await active_chat(shared, ana)
     desk = await Stream.open(shared, token=ana.token)
     vs = await Stream.open(shared, visitor_token=v.token)
     await vs.ws.send(json.dumps({"type": "typing", "is_typing": True, "text": "I want to ret"}))
@@ -147,7 +149,7 @@ async def test_typing_and_sneak_peek_are_ephemeral(shared):
 
 async def test_visitor_stream_resumes_too(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await _active_chat(shared, ana)
+    v, cid = await active_chat(shared, ana)
     vs = await Stream.open(shared, visitor_token=v.token)
     await ana.say(cid, "first")
     last = (await vs.next(lambda f: f.get("data", {}).get("body") == "first"))["event_id"]

@@ -4,33 +4,21 @@ from __future__ import annotations
 import asyncio
 import time
 
-from .helpers import Operator, Stream, Visitor, operators
-
-
-async def live(srv, token: str) -> Stream:
-    """An operator stream from now on (a first frame other than resume means live from now)."""
-    stream = await Stream.open(srv, token=token, after=None)
-    await stream.ws.send('{"type": "ping"}')
-    await stream.next(lambda f: f["type"] == "pong")
-    return stream
-
-
-async def _active_chat(srv, op: Operator, body: str = "Hello, anyone there?", name: str | None = None):
-    v = await Visitor.arrive(srv)
-    cid = await v.start_chat(body, name=name)
-    assert (await op.accept(cid)).status_code == 200
-    return v, cid
+from tests.support.api import operators
+from tests.support.chats import active_chat
+from tests.support.stream import Stream, live_stream
+from tests.support.visitor import Visitor
 
 
 async def test_board_shows_load_waits_queue_and_missed(shared):
     (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"),
                                            operators(shared, "ana", max_chats=3))
-    v1, c1 = await _active_chat(shared, ana, "first chat", name="Olga")
-    v2, c2 = await _active_chat(shared, ana, "second chat", name="Piet")
+    v1, c1 = await active_chat(shared, ana, "first chat", name="Olga")
+    v2, c2 = await active_chat(shared, ana, "second chat", name="Piet")
     await ana.say(c2, "Hi Piet")                    # answered: Piet no longer waits
     await v1.say("still there?")
-    queued = await (await Visitor.arrive(shared)).start_chat("in the queue")
-    gone = await Visitor.arrive(shared)
+    queued = await (await Visitor(shared).arrive()).start_chat("in the queue")
+    gone = await Visitor(shared).arrive()
     missed = await gone.start_chat("nobody came")
     await gone.ok("POST", f"/visitor/conversations/{missed}/close")
 
@@ -52,9 +40,9 @@ async def test_board_shows_load_waits_queue_and_missed(shared):
 
 async def test_monitor_follows_live_and_the_operator_sees_the_watchers(shared):
     (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
-    v, cid = await _active_chat(shared, ana)
-    ana_desk = await live(shared, ana.token)
-    lead_desk = await live(shared, lead.token)
+    v, cid = await active_chat(shared, ana)
+    ana_desk = await live_stream(shared, ana.token)
+    lead_desk = await live_stream(shared, lead.token)
     presence = await lead.ok("POST", f"/conversations/{cid}/watch")
     assert presence["watchers"] == [{"id": lead.id, "name": lead.name}]
     ev = await ana_desk.event("conversation.watchers", cid)
@@ -78,13 +66,13 @@ async def test_monitor_follows_live_and_the_operator_sees_the_watchers(shared):
 
 async def test_whisper_reaches_the_operator_never_the_visitor(shared):
     (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="trainer"), operators(shared, "ana"))
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat()
     r = await lead.post(f"/conversations/{cid}/messages", {"client_msg_id": "w0", "body": "psst", "kind": "whisper"})
     assert r.status_code == 409 and r.json()["error"] == "not_accepted"        # nobody to whisper to yet
     await ana.accept(cid)
     vstream = await Stream.open(shared, visitor_token=v.token)
-    desk = await live(shared, ana.token)
+    desk = await live_stream(shared, ana.token)
     await lead.say(cid, "offer free shipping", kind="whisper")
     ev = await desk.next(lambda f: f["type"] == "message.created" and f["data"]["kind"] == "whisper")
     assert ev["data"]["body"] == "offer free shipping" and ev["data"]["author_id"] == lead.id
@@ -99,8 +87,8 @@ async def test_whisper_reaches_the_operator_never_the_visitor(shared):
 async def test_join_take_over_and_reassign(shared):
     (lead,), (ana, ben) = await asyncio.gather(operators(shared, "lead", role="supervisor"),
                                                operators(shared, "ana", "ben", max_chats=1))
-    v, cid = await _active_chat(shared, ana)
-    ana_desk = await live(shared, ana.token)
+    v, cid = await active_chat(shared, ana)
+    ana_desk = await live_stream(shared, ana.token)
     vstream = await Stream.open(shared, visitor_token=v.token)
     presence = await lead.ok("POST", f"/conversations/{cid}/join")
     assert presence["joined"] == [{"id": lead.id, "name": lead.name}]
@@ -119,7 +107,7 @@ async def test_join_take_over_and_reassign(shared):
     assert moved["operator_id"] == ben.id
     ev = await ana_desk.event("conversation.transferred", cid)
     assert ev["data"]["reason"] == "reassigned" and ev["data"]["from_operator_id"] == ana.id
-    _, other = await _active_chat(shared, ana)
+    _, other = await active_chat(shared, ana)
     r = await lead.post(f"/conversations/{other}/reassign", {"operator_id": ben.id})
     assert r.status_code == 409 and r.json()["error"] == "cap_reached" and "limit is 1" in r.json()["message"]
     r = await lead.post(f"/conversations/{cid}/reassign", {"operator_id": ben.id})
@@ -132,7 +120,7 @@ async def test_join_take_over_and_reassign(shared):
     assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id
     await lead.status("away")              # ... but away does not stop a supervisor stepping in
     # take over: the chat moves to the supervisor, ben gets the transfer event
-    ben_desk = await live(shared, ben.token)
+    ben_desk = await live_stream(shared, ben.token)
     taken = await lead.ok("POST", f"/conversations/{cid}/takeover")
     assert taken["operator_id"] == lead.id and taken["state"] == "active"
     ev = await ben_desk.event("conversation.transferred", cid)
@@ -148,15 +136,15 @@ async def test_join_take_over_and_reassign(shared):
 async def test_lowering_a_cap_below_the_load_keeps_the_chats_and_refuses_new_ones(shared):
     (trainer,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"),
                                               operators(shared, "nov", max_chats=4))
-    chats = [(await _active_chat(shared, nov))[1] for _ in range(3)]
-    desk = await live(shared, nov.token)
+    chats = [(await active_chat(shared, nov))[1] for _ in range(3)]
+    desk = await live_stream(shared, nov.token)
     patched = await trainer.ok("PATCH", f"/operators/{nov.id}", {"max_chats": 2, "novice": True})
     assert patched["max_chats"] == 2 and patched["novice"] is True and patched["active_chats"] == 3
     ev = await desk.event("operator.updated")
     assert ev["data"]["operator"]["id"] == nov.id and ev["data"]["operator"]["max_chats"] == 2
     mine = [c["id"] for c in (await nov.ok("GET", "/conversations"))["conversations"]]
     assert sorted(mine) == sorted(chats)                                     # kept all three
-    new = await (await Visitor.arrive(shared)).start_chat()
+    new = await (await Visitor(shared).arrive()).start_chat()
     for held in (3, 2):
         r = await nov.accept(new)
         assert r.status_code == 409 and r.json()["message"] == f"You already hold {held} chats, your limit is 2."

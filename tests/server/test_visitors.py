@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import asyncio
 
-from .helpers import Operator, Stream, Visitor, operators
+from tests.support.api import Operator, operators
+from tests.support.stream import Stream
+from tests.support.visitor import Visitor
 
 
 async def test_journey_returning_visitor_and_notes_across_conversations(server_factory):
     srv = server_factory("--visit-gap", "0.5")
     ana = await Operator.create(srv, "ana@example.com")
     desk = await Stream.open(srv, token=ana.token)
-    v = await Visitor.arrive(srv, url="https://shop.example/", title="Home", referrer="https://search.example/?q=boots")
+    v = await Visitor(srv).arrive(url="https://shop.example/", title="Home", referrer="https://search.example/?q=boots")
     assert v.session["returning"] is False and v.session["visit_count"] == 1
     cid = await v.start_chat("Which size?")
     await v.view("https://shop.example/boots", "Trail boots")
@@ -21,7 +23,7 @@ async def test_journey_returning_visitor_and_notes_across_conversations(server_f
     await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "Sizing advice", "tags": ["sizing"]})
 
     await asyncio.sleep(0.6)   # the input of this test: half a second of quiet ends the visit
-    back = await Visitor.arrive(srv, url="https://shop.example/sale", title="Sale", visitor_id=v.id)
+    back = await Visitor(srv).arrive(url="https://shop.example/sale", title="Sale", visitor_id=v.id)
     assert back.id == v.id and back.session["returning"] is True and back.session["visit_count"] == 2
     cid2 = await back.start_chat("Me again")
     assert cid2 != cid
@@ -35,7 +37,7 @@ async def test_journey_returning_visitor_and_notes_across_conversations(server_f
 
 async def test_contact_fields_and_callback(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor.arrive(shared)
+    v = await Visitor(shared).arrive()
     cid = await v.start_chat("Call me?", name="Ola")
     await ana.accept(cid)
     desk = await Stream.open(shared, token=ana.token)
@@ -51,13 +53,13 @@ async def test_a_queued_chat_becomes_missed_when_the_visitor_leaves(server_facto
     srv = server_factory("--visitor-timeout", "0.5")
     ana = await Operator.create(srv, "ana@example.com")
     desk = await Stream.open(srv, token=ana.token)
-    gone = await Visitor.arrive(srv)
+    gone = await Visitor(srv).arrive()
     cid = await gone.start_chat("Hello?")
     missed = await desk.event("conversation.missed", cid)
     assert missed["data"]["conversation"]["state"] == "missed" and missed["data"]["conversation"]["closed_at"]
     assert cid not in await ana.queue_ids()
     # A visitor who closes the widget while still queued also leaves a missed chat.
-    quitter = await Visitor.arrive(srv)
+    quitter = await Visitor(srv).arrive()
     stream = await Stream.open(srv, visitor_token=quitter.token)
     cid2 = await quitter.start_chat("Never mind")
     closed = await quitter.ok("POST", f"/visitor/conversations/{cid2}/close")
@@ -94,7 +96,7 @@ async def test_operators_departments_and_status_events(shared):
 
 async def test_time_on_site_grows_with_page_views(shared):
     ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor.arrive(shared, url="https://shop.example/", title="Home")
+    v = await Visitor(shared).arrive(url="https://shop.example/", title="Home")
     cid = await v.start_chat("Just browsing")
 
     async def journey() -> dict:

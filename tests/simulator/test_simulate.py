@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 
 from chatdesk.simulator.run import SimulatorError, simulate
 from chatdesk.simulator.script import REFERRERS
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.floor_desk import floor_desk, start_floor, until_floor_shown
+from tests.support.floor_desk import floor_desk, start_floor, until_floor_shown
 
 
 @pytest.fixture(scope="module")

@@ -172,8 +172,8 @@ class ChaosProxy:
 
     # --- faults on command ---------------------------------------------------------------------
     def pick(self, kinds: tuple[str, ...] | None = None) -> Link | None:
-        live = [l for l in self.links if not l.closed.is_set() and l.mode == "forward" and not l.cut_next
-                and (kinds is None or l.kind in kinds)]
+        live = [link for link in self.links if not link.closed.is_set() and link.mode == "forward"
+                and not link.cut_next and (kinds is None or link.kind in kinds)]
         return self.pick_rng.choice(live) if live else None
 
     def fault(self, kind: str, link: Link | None = None) -> Link | None:

@@ -9,8 +9,9 @@ from pathlib import Path
 from chatdesk.tui.app import DeskApp
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
-from support import floor
-from support.live_server import LiveServer
+from tests.support import floor
+from tests.support.live_server import LiveServer
+from tests.support.waiting import wait_for
 
 
 def start_floor(workdir: Path) -> tuple[LiveServer, str, float]:
@@ -36,15 +37,13 @@ def floor_desk(srv: LiveServer, token: str, now: float, state_dir: Path, theme: 
 async def until_floor_shown(pilot, timeout: float = 20.0) -> None:
     """Wait for three tabs and three waiting visitors, then clear start-up toasts."""
     app = pilot.app
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def shown() -> bool:
         desk = getattr(app, "desk", None)
-        if desk is not None and len(desk.tab_order) == 3 and len(desk.store.queue) == 3 \
-                and all(desk.store.conversations[c].messages for c in desk.tab_order):
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError("the floor never showed: three chats and three waiting visitors")
-        await pilot.pause(0.05)
+        return desk is not None and len(desk.tab_order) == 3 and len(desk.store.queue) == 3 \
+            and all(desk.store.conversations[c].messages for c in desk.tab_order)
+    await wait_for(shown, "the floor: three chats and three waiting visitors", timeout=timeout, pilot=pilot,
+                   interval=0.05)
     await pilot.pause(0.2)
     app.clear_notifications()
     await pilot.pause()

@@ -3,7 +3,6 @@ board, monitor and approval-queue screenshots. Added after the desk shots and af
 times were fixed, so the desk's snapshots and screenshots stay as they were."""
 from __future__ import annotations
 
-import time
 import uuid
 
 import httpx
@@ -45,11 +44,3 @@ def conversation_of(srv, token: str, visitor_name: str) -> int:
             if detail["visitor"]["name"] == visitor_name:
                 return c["id"]
     raise LookupError(visitor_name)
-
-
-async def until(pilot, condition, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the floor never showed {what}")
-        await pilot.pause(0.05)

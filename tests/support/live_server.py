@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 
 
 @dataclass
@@ -44,17 +38,13 @@ class LiveServer:
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **self.env})
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=0.5).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}")
+        try:
+            wait_until_healthy(health_url(self.url), timeout, self.proc)
+        except NotHealthy as e:
+            if e.returncode is not None:
+                raise RuntimeError(f"server exited with {e.returncode}:\n{self.log()}") from None
+            raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}") from None
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from support.live_server import LiveServer
-from tui.live import make_accounts
+from tests.support.accounts import make_accounts
+from tests.support.live_server import LiveServer
 
 
 @pytest.fixture(scope="session")

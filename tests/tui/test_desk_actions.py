@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 import pytest
 
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-from server.helpers import Api
-from tui.harness import screen_text, wait_for
-from tui.live import accept_by_keys, make_accounts, make_desk, transcript_text, until_live
-from tui.visitor import WebVisitor
+from tests.support.accounts import make_accounts
+from tests.support.api import Api
+from tests.support.desk import accept_by_keys, make_desk, transcript_text, until_live
+from tests.support.harness import screen_text
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 PEOPLE = {"kai": ("Kai Transfer",), "lou": ("Lou Callback",), "mo": ("Mo Phone",)}
@@ -28,7 +30,7 @@ def desk_ops(shared_server):
 async def holding_a_chat(srv, token: str, tmp_path, first: str, name: str,
                          page: tuple[str, str] = ("https://shop.test/", "Shop")):
     """A visitor's chat, accepted by keys on a live desk: (pilot, app, api, visitor, cid)."""
-    v = await WebVisitor(srv.url).arrive(*page)
+    v = await Visitor(srv.url).arrive(*page)
     cid = await v.start_chat(first, name=name)
     app = make_desk(srv, token, tmp_path)
     api = Api(srv, token)
@@ -49,20 +51,20 @@ def dialog_named(app, name: str):
 async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_server, desk_ops, tmp_path):
     async with holding_a_chat(shared_server, desk_ops["kai"], tmp_path, "Can I get a price for 200 mugs?",
                               "Bea Bulk", page=("https://shop.test/quote", "Bulk order")) as (pilot, app, api, v, cid):
-        await wait_for(pilot, lambda: "sales" in app.desk.departments, what="departments loaded")
+        await wait_for(lambda: "sales" in app.desk.departments, what="departments loaded", pilot=pilot)
         await pilot.press("f4")
-        dialog = await wait_for(pilot, dialog_named(app, "TransferDialog"), what="transfer dialog")
+        dialog = await wait_for(dialog_named(app, "TransferDialog"), what="transfer dialog", pilot=pilot)
         target = dialog.query_one("#transfer-target")
         while dialog.targets[target.highlighted] != (None, "sales"):
             await pilot.press("down")
         await pilot.press("enter")                         # pick -> the note field
         await pilot.press(*"quote 200")
         await pilot.press("enter")                         # submit
-        await wait_for(pilot, lambda: cid not in app.desk.tab_order, what="the tab closes")
-        await wait_for(pilot, lambda: cid in app.desk.store.queue, what="back in the queue on this desk")
+        await wait_for(lambda: cid not in app.desk.tab_order, what="the tab closes", pilot=pilot)
+        await wait_for(lambda: cid in app.desk.store.queue, what="back in the queue on this desk", pilot=pilot)
         assert app.desk.store.queue[cid].conversation.department == "sales"
-        await wait_for(pilot, lambda: "Bea Bulk" in screen_text(app) and "sales" in screen_text(app),
-                       what="the queue row names the department")
+        await wait_for(lambda: "Bea Bulk" in screen_text(app) and "sales" in screen_text(app),
+                       what="the queue row names the department", pilot=pilot)
 
         detail = await api.ok("GET", f"/conversations/{cid}")
         conv = detail["conversation"]
@@ -78,29 +80,29 @@ async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_serve
                               "Kim Mail") as (pilot, app, api, v, cid):
 
         await pilot.press("f6")
-        dialog = await wait_for(pilot, dialog_named(app, "CallbackDialog"), what="callback dialog")
+        dialog = await wait_for(dialog_named(app, "CallbackDialog"), what="callback dialog", pilot=pilot)
         await pilot.press("shift+tab", "down", "enter")     # Phone -> E-mail
-        await wait_for(pilot, lambda: dialog.channel == "email", what="e-mail chosen")
+        await wait_for(lambda: dialog.channel == "email", what="e-mail chosen", pilot=pilot)
         await pilot.press("tab", *"kim")
         await pilot.press("ctrl+s")                         # no @: refused in the dialog, nothing sent
         assert app.screen is dialog
         assert "does not look like an e-mail" in str(dialog.query_one("#dialog-error").render())
         await pilot.press(*"@ex.test", "enter", *"pm", "enter")
         line = "Callback requested by email: kim@ex.test (pm)"
-        await wait_for(pilot, lambda: any(m.body == line and m.kind == "system"
-                                          for m in app.desk.store.conversations[cid].messages), what="callback line")
+        await wait_for(lambda: any(m.body == line and m.kind == "system"
+                                          for m in app.desk.store.conversations[cid].messages), what="callback line", pilot=pilot)
         assert "Callback requested by email: kim@ex.test" in transcript_text(app, cid)
         sidebar = app.desk.query_one(JourneySidebar)
-        await wait_for(pilot, lambda: sidebar.query_one("#journey-email").value == "kim@ex.test",
-                       what="address in the sidebar")
-        visitor = await api.ok("GET", f"/visitors/{v.visitor_id}")
+        await wait_for(lambda: sidebar.query_one("#journey-email").value == "kim@ex.test",
+                       what="address in the sidebar", pilot=pilot)
+        visitor = await api.ok("GET", f"/visitors/{v.id}")
         assert visitor["email"] == "kim@ex.test" and not visitor["phone"]
 
         await pilot.press("f7")
-        await wait_for(pilot, dialog_named(app, "CloseDialog"), what="close dialog")
+        await wait_for(dialog_named(app, "CloseDialog"), what="close dialog", pilot=pilot)
         await pilot.press(*"Resent", "enter", *"bill", "enter")
         await pilot.press(*"Quote 20 desks", "enter")
-        await wait_for(pilot, lambda: cid not in app.desk.tab_order, what="closed")
+        await wait_for(lambda: cid not in app.desk.tab_order, what="closed", pilot=pilot)
         conv = (await api.ok("GET", f"/conversations/{cid}"))["conversation"]
         assert (conv["state"], conv["summary"], conv["tags"]) == ("closed", "Resent", ["bill"])
         assert conv["follow_up"] == "Quote 20 desks"
@@ -113,7 +115,7 @@ async def test_status_dialog_says_why_on_the_phone_waits_and_the_server_refuses_
     async with holding_a_chat(shared_server, desk_ops["mo"], tmp_path, "Quick one", "Pia Phone") as (
             pilot, app, api, v, cid):
         await pilot.press("f8")
-        await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog")
+        await wait_for(dialog_named(app, "StatusDialog"), what="status dialog", pilot=pilot)
         assert "On the phone — transfer or close your chat first" in screen_text(app)
         options = app.screen.query_one("#status-list")
         await pilot.press("down")                           # online -> away
@@ -123,17 +125,17 @@ async def test_status_dialog_says_why_on_the_phone_waits_and_the_server_refuses_
         await pilot.press("escape")
         # a command (the palette, a keymap) can still ask: the server refuses with its sentence
         app.desk.action_status("on_phone")
-        await wait_for(pilot, lambda: app.errors(), what="the refusal")
+        await wait_for(lambda: app.errors(), what="the refusal", pilot=pilot)
         assert app.errors() == ["You still hold 1 chat: transfer or close them before going on the phone."]
         assert app.screen is app.desk and app.desk.store.me.status == "online"
         assert (await api.ok("GET", "/me"))["status"] == "online"
         assert not any(m.startswith("Status:") for m, _ in app.notes)
 
         await api.ok("POST", f"/conversations/{cid}/close", {"summary": "answered"})
-        await wait_for(pilot, lambda: not app.desk.tab_order, what="no chat held")
+        await wait_for(lambda: not app.desk.tab_order, what="no chat held", pilot=pilot)
         await pilot.press("f8")
-        await wait_for(pilot, dialog_named(app, "StatusDialog"), what="status dialog again")
+        await wait_for(dialog_named(app, "StatusDialog"), what="status dialog again", pilot=pilot)
         await pilot.press("down", "down", "enter")
-        await wait_for(pilot, lambda: app.desk.store.me.status == "on_phone", what="on the phone now")
+        await wait_for(lambda: app.desk.store.me.status == "on_phone", what="on the phone now", pilot=pilot)
         assert (await api.ok("GET", "/me"))["status"] == "on_phone" and len(app.errors()) == 1
-        await wait_for(pilot, lambda: "on the phone" in screen_text(app), what="the status bar says so")
+        await wait_for(lambda: "on the phone" in screen_text(app), what="the status bar says so", pilot=pilot)

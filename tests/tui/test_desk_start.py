@@ -6,9 +6,10 @@ from __future__ import annotations
 from chatdesk.client.prefetch import HISTORY_PAGE, DeskPrefetch
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
-from tui.harness import screen_text, wait_for
-from tui.live import RecordingDesk
-from tui.visitor import WebVisitor
+from tests.support.desk import RecordingDesk
+from tests.support.harness import screen_text
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 
@@ -16,11 +17,11 @@ SIZE = (120, 34)
 async def test_the_first_screen_shows_the_prefetched_queue_and_the_stream_goes_on_from_it(
         shared_server, operators, tmp_path):
     token = operators["jo"]
-    v = await WebVisitor(shared_server.url).arrive()
+    v = await Visitor(shared_server.url).arrive()
     cid = await v.start_chat("is the first screen ready?", name="Prisca Prefetch")
     prefetch = DeskPrefetch(shared_server.url, token, HISTORY_PAGE)
     assert await prefetch.body() is not None                 # here before the desk starts
-    late = await WebVisitor(shared_server.url).arrive()
+    late = await Visitor(shared_server.url).arrive()
     late_cid = await late.start_chat("I came after the snapshot", name="Lars Late")
     app = RecordingDesk(url=shared_server.url, token=token, state_dir=tmp_path / "state", keymap={},
                         theme_dirs=[SHIPPED_DIR], settings=DeskSettings(bell=False), prefetch=prefetch)
@@ -29,8 +30,8 @@ async def test_the_first_screen_shows_the_prefetched_queue_and_the_stream_goes_o
         await pilot.pause()
         assert "Prisca Prefetch" in screen_text(app)             # on the first frames
         # the stream resumes after the snapshot's newest event: what came later arrives by itself
-        await wait_for(pilot, lambda: late_cid in app.desk.store.queue, what="the later chat")
-        await wait_for(pilot, lambda: "Lars Late" in screen_text(app), what="the later chat shown")
+        await wait_for(lambda: late_cid in app.desk.store.queue, what="the later chat", pilot=pilot)
+        await wait_for(lambda: "Lars Late" in screen_text(app), what="the later chat shown", pilot=pilot)
         assert app.desk.store.connection == "live" and not app.errors()
         for conv in (cid, late_cid):                           # leave nothing waiting
             await app.session.accept(conv)

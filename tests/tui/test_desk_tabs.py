@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from chatdesk.tui.widgets.composer import Composer
-from tui.harness import screen_text, wait_for
-from tui.live import accept_by_keys, make_desk, transcript_text
-from tui.visitor import WebVisitor
+from tests.support.desk import accept_by_keys, make_desk, transcript_text
+from tests.support.harness import screen_text
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 LONG = 60                        # more lines than the transcript shows at 120x34
@@ -23,22 +24,22 @@ def lines_on_screen(app) -> list[str]:
 
 async def test_each_tab_keeps_its_scroll_position_and_draft(shared_server, tmp_path):
     token = shared_server.operator("scroll@desk.test", "Sol Scroller")
-    reader = await WebVisitor(shared_server.url).arrive()
+    reader = await Visitor(shared_server.url).arrive()
     long_chat = await reader.start_chat(line(0), name="Long Story")
     for i in range(1, LONG):
         await reader.say(line(i))
-    other = await WebVisitor(shared_server.url).arrive()
+    other = await Visitor(shared_server.url).arrive()
     short_chat = await other.start_chat("a quick question", name="Quick Q")
     app = make_desk(shared_server, token, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.desk.store.connection == "live", what="live")
+        await wait_for(lambda: app.desk.store.connection == "live", what="live", pilot=pilot)
         await accept_by_keys(pilot, app, long_chat)
         long_view = app.desk.transcripts[long_chat]
-        await wait_for(pilot, lambda: line(LONG - 1) in lines_on_screen(app), what="the newest line on screen")
+        await wait_for(lambda: line(LONG - 1) in lines_on_screen(app), what="the newest line on screen", pilot=pilot)
         assert long_view.follow and long_view.scroll_y == long_view.max_scroll_y > 0
 
         await pilot.press("pageup")                              # from the reply box: read back
-        await wait_for(pilot, lambda: not long_view.follow, what="scrolled up")
+        await wait_for(lambda: not long_view.follow, what="scrolled up", pilot=pilot)
         shown = lines_on_screen(app)
         kept_y = long_view.scroll_y
         assert 0 < kept_y < long_view.max_scroll_y and line(LONG - 1) not in shown and shown
@@ -48,11 +49,11 @@ async def test_each_tab_keeps_its_scroll_position_and_draft(shared_server, tmp_p
         assert app.desk.query_one(Composer).text == ""
         await pilot.press(*"quick draft")
         await reader.say("are you still reading?")               # arrives while the long tab is hidden
-        await wait_for(pilot, lambda: "are you still reading?" in transcript_text(app, long_chat), what="laid out")
+        await wait_for(lambda: "are you still reading?" in transcript_text(app, long_chat), what="laid out", pilot=pilot)
         assert app.desk.active_id == short_chat
 
         await pilot.press("alt+1")
-        await wait_for(pilot, lambda: app.desk.active_id == long_chat, what="back on the long tab")
+        await wait_for(lambda: app.desk.active_id == long_chat, what="back on the long tab", pilot=pilot)
         await pilot.pause()
         assert long_view.scroll_y == kept_y, "the long tab lost its place"
         assert lines_on_screen(app) == shown                      # the very lines left, not the bottom
@@ -60,7 +61,7 @@ async def test_each_tab_keeps_its_scroll_position_and_draft(shared_server, tmp_p
         assert app.desk.query_one(Composer).text == "about the story"
 
         await pilot.press("ctrl+pagedown")
-        await wait_for(pilot, lambda: app.desk.active_id == short_chat, what="the short tab")
+        await wait_for(lambda: app.desk.active_id == short_chat, what="the short tab", pilot=pilot)
         assert app.desk.query_one(Composer).text == "quick draft"
         await pilot.press("ctrl+pageup")
         await pilot.pause()

@@ -5,7 +5,7 @@ import pytest
 
 from chatdesk.tui.format import age_class, fmt_wait
 from chatdesk.tui.widgets.queue_panel import QueuePanel
-from tui.harness import NOW, Harness, queue_entry
+from tests.support.harness import NOW, Harness, queue_entry
 
 
 @pytest.mark.parametrize(("seconds", "band"), [

@@ -12,7 +12,8 @@ from chatdesk.tui.screens.help import HelpScreen, key_rows
 from chatdesk.tui.theme_loader import SHIPPED_DIR, load_themes
 from chatdesk.tui.widgets.canned_picker import CannedPicker
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-from tui.harness import NOW, Harness, screen_text, wait_for
+from tests.support.harness import NOW, Harness, screen_text
+from tests.support.waiting import wait_for
 
 
 def detail(**kw) -> VisitorDetail:
@@ -48,18 +49,18 @@ async def test_sidebar_shows_the_journey_and_sends_edits_and_notes():
         name.focus()
         name.value = "Anna Smith"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.of(JourneySidebar.VisitorEdited), what="edit")
+        await wait_for(lambda: app.of(JourneySidebar.VisitorEdited), what="edit", pilot=pilot)
         edit = app.of(JourneySidebar.VisitorEdited)[0]
         assert (edit.conversation_id, edit.field, edit.value) == (9, "name", "Anna Smith")
         sidebar.query_one("#journey-new-note").focus()
         await pilot.press(*"VIP")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.of(JourneySidebar.NoteAdded), what="note")
+        await wait_for(lambda: app.of(JourneySidebar.NoteAdded), what="note", pilot=pilot)
         assert app.of(JourneySidebar.NoteAdded)[0].body == "VIP"
         # A live update (new page) does not clobber the name being edited.
         name.focus()
         name.value = "Anna S"
-        await wait_for(pilot, lambda: name.has_focus, what="name focused")
+        await wait_for(lambda: name.has_focus, what="name focused", pilot=pilot)
         sidebar.set_visitor(detail(current_title="Payment"), conversation_id=9)
         await pilot.pause()
         assert name.value == "Anna S" and "Now: Payment" in screen_text(app)
@@ -96,7 +97,7 @@ async def test_canned_picker_searches_previews_and_fills():
         assert [r.shortcut for r in picker.shown] == ["bye"]
         assert "Thanks Dana, Cy here." in screen_text(app)           # preview with variables filled
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.result, what="picker result")
+        await wait_for(lambda: app.result, what="picker result", pilot=pilot)
         assert app.result == ["Thanks Dana, Cy here."]
 
 
@@ -105,17 +106,17 @@ async def test_canned_picker_asks_for_what_it_cannot_fill_and_escape_cancels():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press(*"order")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.picker.query(".missing"), what="question")
+        await wait_for(lambda: app.picker.query(".missing"), what="question", pilot=pilot)
         assert "order.id" in screen_text(app)
         await pilot.press("enter")                  # empty answer: still asking
         assert not app.result
         await pilot.press(*"A-1", "enter")
-        await wait_for(pilot, lambda: app.result, what="result")
+        await wait_for(lambda: app.result, what="result", pilot=pilot)
         assert app.result == ["Order A-1 is on its way."]
     app2 = PickerApp(CannedPicker(REPLIES, rank, filler("Dana")))
     async with app2.run_test(size=(100, 30)) as pilot:
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app2.result, what="cancel")
+        await wait_for(lambda: app2.result, what="cancel", pilot=pilot)
         assert app2.result == [None]
 
 
@@ -156,8 +157,8 @@ async def test_help_screen_opens_and_closes():
             self.push_screen(HelpScreen({"desk.status": "ctrl+y"}))
     app = HelpApp()
     async with app.run_test(size=(120, 34)) as pilot:
-        text = await wait_for(pilot, lambda: "desk.status" in screen_text(app) and screen_text(app),
-                              what="help drawn")
+        text = await wait_for(lambda: "desk.status" in screen_text(app) and screen_text(app),
+                              what="help drawn", pilot=pilot)
         assert "ctrl+y" in text and "Accept the visitor who has waited longest" in text
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
+        await wait_for(lambda: not isinstance(app.screen, HelpScreen), what="help closed", pilot=pilot)

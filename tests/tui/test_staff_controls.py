@@ -10,11 +10,12 @@ from textual.widgets import DataTable
 
 from chatdesk.tui.screens.monitor import MonitorScreen
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
-from server.helpers import Api, new_id
-from tui.harness import screen_text, wait_for
-from tui.live import make_accounts, make_desk, transcript_text, until_live
-from tui.test_supervision import on_board, operator_row, put_cursor
-from tui.visitor import WebVisitor
+from tests.support.accounts import make_accounts
+from tests.support.api import Api, new_id
+from tests.support.desk import make_desk, on_board, operator_row, put_cursor, transcript_text, until_live
+from tests.support.harness import screen_text
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 PEOPLE = {"sue": ("Sue Super", "supervisor"), "tom": ("Tom Trainer", "trainer"),
@@ -28,7 +29,7 @@ def team(shared_server):
 
 
 async def test_monitor_sidebar_shows_where_the_visitor_is_and_follows(shared_server, team, tmp_path):
-    v = await WebVisitor(shared_server.url).arrive("https://shop.test/", "Home", referrer="https://ads.test/")
+    v = await Visitor(shared_server.url).arrive("https://shop.test/", "Home", referrer="https://ads.test/")
     await v.view("https://shop.test/checkout", "Checkout – Shop")
     cid = await v.start_chat("The pay button does nothing", name="Mona Monitor")
     rio = Api(shared_server, team["rio"])
@@ -36,22 +37,22 @@ async def test_monitor_sidebar_shows_where_the_visitor_is_and_follows(shared_ser
     sup = make_desk(shared_server, team["sue"], tmp_path)
     async with sup.run_test(size=SIZE) as pilot:
         board = await on_board(pilot, sup)
-        await wait_for(pilot, lambda: any(c.id == cid for c in board.live), what="in the live chats")
+        await wait_for(lambda: any(c.id == cid for c in board.live), what="in the live chats", pilot=pilot)
         await put_cursor(pilot, board.query_one("#board-live", DataTable), [c.id for c in board.live].index(cid))
         await pilot.press("m")
-        monitor = await wait_for(pilot, lambda: isinstance(sup.screen, MonitorScreen) and sup.screen, what="monitor")
+        monitor = await wait_for(lambda: isinstance(sup.screen, MonitorScreen) and sup.screen, what="monitor", pilot=pilot)
         sidebar = monitor.query_one(JourneySidebar)
         assert sidebar.region.width > 0
 
         def side() -> str:
             return "\n".join(line[sidebar.region.x:sidebar.region.right] for line in screen_text(sup).splitlines())
-        await wait_for(pilot, lambda: "Now: Checkout – Shop" in side() and "https://shop.test/checkout" in side(),
-                       what="the current page in the monitor's sidebar")
+        await wait_for(lambda: "Now: Checkout – Shop" in side() and "https://shop.test/checkout" in side(),
+                       what="the current page in the monitor's sidebar", pilot=pilot)
         text = side()
         assert "Mona Monitor" in text and "From: https://ads.test/" in text
         assert " Home" in text and " Checkout – Shop" in text                     # the pages seen
         await v.view("https://shop.test/help", "Help – Shop")                      # the visitor moves on
-        await wait_for(pilot, lambda: "Now: Help – Shop" in side(), what="the monitor follows the page")
+        await wait_for(lambda: "Now: Help – Shop" in side(), what="the monitor follows the page", pilot=pilot)
         assert " Help – Shop" in side() and not sup.errors()
     await rio.post(f"/conversations/{cid}/close", {"summary": "pay button"})
     await rio.close()
@@ -62,7 +63,7 @@ async def test_trainer_switches_approval_mode_off_from_the_board(shared_server, 
     tom, nel = Api(shared_server, team["tom"]), Api(shared_server, team["nel"])
     nel_id = (await nel.ok("GET", "/me"))["id"]
     await tom.ok("PATCH", f"/operators/{nel_id}", {"approval_required": True})
-    v = await WebVisitor(shared_server.url).arrive()
+    v = await Visitor(shared_server.url).arrive()
     cid = await v.start_chat("Is the shop open on Sunday?", name="Otto Off")
     assert (await nel.post(f"/conversations/{cid}/accept")).status_code == 200
     held = await nel.post(f"/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "yes i think"})
@@ -73,26 +74,26 @@ async def test_trainer_switches_approval_mode_off_from_the_board(shared_server, 
     async with trainer.run_test(size=SIZE) as tp, novice.run_test(size=SIZE) as npl:
         board = await on_board(tp, trainer)
         await until_live(npl, novice)
-        await wait_for(npl, lambda: "approval mode: replies wait for a trainer" in screen_text(novice),
-                       what="approval mode shown on the novice desk")
-        row = await wait_for(tp, lambda: (o := operator_row(board, "Nel Novice")) and o.approval_required and o,
-                             what="approval mode on the board")
+        await wait_for(lambda: "approval mode: replies wait for a trainer" in screen_text(novice),
+                       what="approval mode shown on the novice desk", pilot=npl)
+        row = await wait_for(lambda: (o := operator_row(board, "Nel Novice")) and o.approval_required and o,
+                             what="approval mode on the board", pilot=tp)
         await put_cursor(tp, board.query_one("#board-operators", DataTable), board.operator_rows.index(row))
         await tp.press("v")                                          # approval mode off
-        await wait_for(tp, lambda: not operator_row(board, "Nel Novice").approval_required, what="off on the board")
+        await wait_for(lambda: not operator_row(board, "Nel Novice").approval_required, what="off on the board", pilot=tp)
         assert any(m == "Approval mode off for Nel Novice. Messages already held still wait for a trainer."
                    for m, _ in trainer.notes)
         on_server = {o["id"]: o for o in (await tom.ok("GET", "/operators"))["operators"]}
         assert on_server[nel_id]["approval_required"] is False
 
-        await wait_for(npl, lambda: not novice.desk.store.me.approval_required, what="off on the novice desk")
-        await wait_for(npl, lambda: any("straight to the visitor again" in m for m, _ in novice.notes), what="told")
+        await wait_for(lambda: not novice.desk.store.me.approval_required, what="off on the novice desk", pilot=npl)
+        await wait_for(lambda: any("straight to the visitor again" in m for m, _ in novice.notes), what="told", pilot=npl)
         assert "approval mode: replies wait" not in screen_text(novice)
-        await wait_for(npl, lambda: novice.desk.active_id == cid, what="the novice's tab")
+        await wait_for(lambda: novice.desk.active_id == cid, what="the novice's tab", pilot=npl)
         await npl.press(*"Yes, 10-16")
         await npl.press("enter")
-        await wait_for(npl, lambda: any(m.body == "Yes, 10-16" for m in novice.desk.store.conversations[cid].messages),
-                       what="sent straight away")
+        await wait_for(lambda: any(m.body == "Yes, 10-16" for m in novice.desk.store.conversations[cid].messages),
+                       what="sent straight away", pilot=npl)
         assert "awaiting approval" in transcript_text(novice, cid)    # the earlier one still waits
         bodies = [m["body"] for m in await v.transcript()]
         assert "Yes, 10-16" in bodies and "yes i think" not in bodies
@@ -111,7 +112,7 @@ async def test_review_marks_a_transcript_worst_with_a_coaching_note(shared_serve
     from chatdesk.tui.screens.transcript_read import TranscriptReadScreen
     word = f"wombat{int(time.time() * 1000) % 100000}"
     rio, tom = Api(shared_server, team["rio"]), Api(shared_server, team["tom"])
-    v = await WebVisitor(shared_server.url).arrive()
+    v = await Visitor(shared_server.url).arrive()
     cid = await v.start_chat(f"A {word} question", name="Walt Worst")
     assert (await rio.post(f"/conversations/{cid}/accept")).status_code == 200
     await rio.ok("POST", f"/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "dunno"})
@@ -120,16 +121,16 @@ async def test_review_marks_a_transcript_worst_with_a_coaching_note(shared_serve
     async with trainer.run_test(size=SIZE) as pilot:
         await on_board(pilot, trainer)
         await pilot.press("t")
-        review = await wait_for(pilot, lambda: isinstance(trainer.screen, TranscriptReviewScreen) and trainer.screen,
-                                what="review screen")
+        review = await wait_for(lambda: isinstance(trainer.screen, TranscriptReviewScreen) and trainer.screen,
+                                what="review screen", pilot=pilot)
         await pilot.press(*word, "enter")
-        await wait_for(pilot, lambda: [t.conversation.id for t in review.results] == [cid], what="found")
+        await wait_for(lambda: [t.conversation.id for t in review.results] == [cid], what="found", pilot=pilot)
         await pilot.press("ctrl+l", "enter")
-        reader = await wait_for(pilot, lambda: isinstance(trainer.screen, TranscriptReadScreen)
-                                and trainer.screen.detail and trainer.screen, what="the transcript")
+        reader = await wait_for(lambda: isinstance(trainer.screen, TranscriptReadScreen)
+                                and trainer.screen.detail and trainer.screen, what="the transcript", pilot=pilot)
         await pilot.press("w", *"Say you will check", "enter")
-        await wait_for(pilot, lambda: reader.detail.reviews and reader.detail.reviews[-1].mark == "worst",
-                       what="marked worst")
+        await wait_for(lambda: reader.detail.reviews and reader.detail.reviews[-1].mark == "worst",
+                       what="marked worst", pilot=pilot)
         text = screen_text(trainer)
         assert "✗ worst" in text and "Say you will check" in text and "★ best" not in text
         assert not trainer.errors()

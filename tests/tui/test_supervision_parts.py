@@ -10,7 +10,8 @@ from chatdesk.tui.screens.board import sla_style
 from chatdesk.tui.screens.report import hour_chart, secs
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.widgets.transcript import Transcript
-from tui.harness import NOW, Harness, message, wait_for
+from tests.support.harness import NOW, Harness, message
+from tests.support.waiting import wait_for
 
 
 def held(i: int, cmid: str, body: str, state: str = "pending", at: float = 0.0, **kw) -> Approval:
@@ -24,7 +25,7 @@ async def test_held_messages_whispers_and_approval_states_in_the_transcript():
     async with app.run_test(size=(100, 30)) as pilot:
         visitor = message(1, body="Do you ship to Iceland?")
         t.set_messages([visitor], [], [held(1, "c1", "ya", at=2.5)])
-        await wait_for(pilot, lambda: t.line_count, what="laid out")
+        await wait_for(lambda: t.line_count, what="laid out", pilot=pilot)
         text = "\n".join(t.plain_lines())
         assert "◔ awaiting approval — not sent yet" in text and "  ya" in text
 

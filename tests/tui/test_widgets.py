@@ -7,7 +7,8 @@ from chatdesk.tui.widgets.composer import Composer
 from chatdesk.tui.widgets.conversation_tabs import ConversationTabs, TabInfo
 from chatdesk.tui.widgets.queue_panel import QueuePanel
 from chatdesk.tui.widgets.transcript import Transcript, wrap
-from tui.harness import NOW, Harness, message, queue_entry, screen_text, wait_for
+from tests.support.harness import NOW, Harness, message, queue_entry, screen_text
+from tests.support.waiting import wait_for
 
 HOSTILE = "[@click=app.quit]click me[/] [link=https://evil.test]x[/link] [b]bold"
 
@@ -30,13 +31,13 @@ async def test_transcript_opens_10k_messages_and_sticks_to_bottom_only_at_bottom
         assert t.plain_lines()[-1].strip() == "message 10000"
         # Scrolled up, new messages do not drag the view down; they are counted instead.
         t.scroll_to(y=10, animate=False)
-        await wait_for(pilot, lambda: not t.follow, what="leaving the bottom")
+        await wait_for(lambda: not t.follow, what="leaving the bottom", pilot=pilot)
         t.set_messages(msgs + [message(10_001)])
         await pilot.pause()
         assert t.scroll_y == 10 and t.unseen == 1
         # Back at the bottom, it follows again.
         t.scroll_end(animate=False)
-        await wait_for(pilot, lambda: t.follow, what="back at the bottom")
+        await wait_for(lambda: t.follow, what="back at the bottom", pilot=pilot)
         t.set_messages(msgs + [message(10_001), message(10_002)])
         await pilot.pause()
         assert t.scroll_y == t.max_scroll_y and t.unseen == 0
@@ -80,7 +81,7 @@ async def test_queue_panel_wait_ageing_cursor_and_accept():
         panel.set_entries([queue_entry(4, 200, "Older"), *panel.entries])
         assert panel.selected_id == 6
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.of(QueuePanel.AcceptRequested), what="accept request")
+        await wait_for(lambda: app.of(QueuePanel.AcceptRequested), what="accept request", pilot=pilot)
         assert app.of(QueuePanel.AcceptRequested)[0].conversation_id == 6
 
 
@@ -90,7 +91,7 @@ async def test_composer_enter_sends_ctrl_j_newline_slash_opens_canned_and_typing
     app = Harness(composer)
     async with app.run_test() as pilot:
         await pilot.press("slash")
-        await wait_for(pilot, lambda: app.of(Composer.CannedRequested), what="canned request")
+        await wait_for(lambda: app.of(Composer.CannedRequested), what="canned request", pilot=pilot)
         assert composer.text == ""
         await pilot.press("h", "i", "ctrl+j", "t", "o", "slash")
         assert composer.text == "hi\nto/"
@@ -98,13 +99,13 @@ async def test_composer_enter_sends_ctrl_j_newline_slash_opens_canned_and_typing
         assert [m.is_typing for m in typing] == [True]      # one signal for a burst of keys
         now[0] += 4
         await pilot.press("o")
-        await wait_for(pilot, lambda: len(app.of(Composer.TypingChanged)) == 2, what="second typing")
+        await wait_for(lambda: len(app.of(Composer.TypingChanged)) == 2, what="second typing", pilot=pilot)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.of(Composer.Submitted), what="submit")
+        await wait_for(lambda: app.of(Composer.Submitted), what="submit", pilot=pilot)
         assert app.of(Composer.Submitted)[0].text == "hi\nto/o"
         composer.set_draft("")
-        await wait_for(pilot, lambda: app.of(Composer.TypingChanged)[-1].is_typing is False,
-                       what="stopped typing")
+        await wait_for(lambda: app.of(Composer.TypingChanged)[-1].is_typing is False,
+                       what="stopped typing", pilot=pilot)
 
 
 async def test_tabs_show_unread_and_aging_and_click_selects():
@@ -118,5 +119,5 @@ async def test_tabs_show_unread_and_aging_and_click_selects():
         assert "Anna [b]x 2" in shot and "Bob ◷" in shot
         start = next(s for s, _, cid in tabs._ranges if cid == 2)
         await pilot.click(ConversationTabs, offset=(start + 2, 0))
-        await wait_for(pilot, lambda: app.of(ConversationTabs.TabSelected), what="tab selected")
+        await wait_for(lambda: app.of(ConversationTabs.TabSelected), what="tab selected", pilot=pilot)
         assert app.of(ConversationTabs.TabSelected)[0].conversation_id == 2

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.live_server import LiveServer
+from tests.support.live_server import LiveServer
 
 
 @pytest.fixture(scope="package")

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from chatdesk.server.static_files import SHOP_CSP
-from hostile.corpus import text_payloads
+from tests.support.hostile import text_payloads
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from chatdesk.protocol.limits import API_PREFIX
+from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 
 PY = [sys.executable, "-m", "chatdesk"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class _Children:
@@ -52,19 +44,12 @@ class _Children:
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"The demo server stopped at start-up. Its log:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{url}{API_PREFIX}/health", timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"The demo server did not answer within {timeout:.0f} s (log: {log}).")
+    try:
+        wait_until_healthy(health_url(url), timeout, proc)
+    except NotHealthy as e:
+        if e.returncode is not None:
+            raise SystemExit(f"The demo server stopped at start-up. Its log:\n{log.read_text(errors='replace')}") from None
+        raise SystemExit(f"The demo server did not answer within {timeout:.0f} s (log: {log}).") from None
 
 
 def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
@@ -93,7 +78,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="chatdesk-demo-"))
     db = workdir / "demo.db"
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     children = _Children(workdir)
     try:

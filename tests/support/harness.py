@@ -1,8 +1,6 @@
 """A tiny app that mounts one widget and records the messages it posts, to test widgets alone."""
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -35,18 +33,6 @@ class Harness(App):
 
     def of(self, kind: type) -> list[Any]:
         return [m for m in self.posted if isinstance(m, kind)]
-
-
-async def wait_for(pilot, condition: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
-    """Let the app run until `condition()` is truthy; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        await pilot.pause(0.02)
 
 
 def visitor(name: str = "Anna", vid: str = "v-anna-1", **kw: Any) -> Visitor:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from chatdesk.client.api import ApiClient
 from chatdesk.client.session import DeskSession
 from chatdesk.client.view import ConversationView
-from client.live import wait_for
-from support.chaos_proxy import ChaosProxy
-
-from .visitor import ResumingVisitor
+from tests.support.chaos_proxy import ChaosProxy
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
 
 PING = 0.5            # keepalive pings: a half-open link is noticed within about a second
 HTTP_TIMEOUT = 1.0
+RETRY_FOR = 60.0      # REST calls keep trying this long (the server may be restarting)
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Books:
                 self.problems.append(f"{side}: {author} messages out of order")
 
     def check_seqs(self, side: str, seqs: list[int]) -> None:
-        if any(b <= a for a, b in zip(seqs, seqs[1:])):
+        if any(b <= a for a, b in zip(seqs, seqs[1:], strict=False)):
             self.problems.append(f"{side}: seq not strictly increasing")
 
 
@@ -62,7 +62,7 @@ class Exchange:
         self.rng = random.Random(seed)
         self.books = Books()
         self.session: DeskSession | None = None
-        self.visitor: ResumingVisitor | None = None
+        self.visitor: Visitor | None = None
         self.view: ConversationView | None = None
         self.cid = 0
         self.chaos_seconds = self.settle_seconds = 0.0
@@ -75,11 +75,11 @@ class Exchange:
         await self.session.start()
         self.session.store.subscribe(lambda c: c.kind == "notice" and self.desk_notices.append(c.text))
         await self.session.set_status("online")
-        self.visitor = await ResumingVisitor(self.proxy.url, self.proxy.ws_url, http_timeout=HTTP_TIMEOUT,
-                                             ping_interval=PING).arrive()
+        self.visitor = await Visitor(self.proxy, timeout=HTTP_TIMEOUT, retry_for=RETRY_FOR,
+                                     ping_interval=PING, open_timeout=2.0).arrive()
         self.visitor.start_stream()
         self.books.v_sent.append("v000.0 hello, is anyone there?")
-        self.cid = await self.visitor.open_chat(self.books.v_sent[0])
+        self.cid = await self.visitor.start_chat(self.books.v_sent[0], name="Maria")
         await wait_for(lambda: self.cid in self.session.store.queue, what="the chat in the queue")
         self.view = await self.session.accept(self.cid)
         self.view.draft = "a half-typed answer about the kettle"
@@ -89,7 +89,7 @@ class Exchange:
         if self.session is not None:
             await self.session.stop()
         if self.visitor is not None:
-            await self.visitor.aclose()
+            await self.visitor.close()
 
     def _store_bodies(self, author: str) -> set[str]:
         return {m.body for m in self.view.messages if m.author_type == author}
@@ -103,8 +103,8 @@ class Exchange:
             await v.say(body)
             b.v_sent.append(body)
         want_v = set(b.v_sent)
-        await wait_for(lambda: want_v <= self._store_bodies("visitor"), timeout,
-                       f"round {r}: the visitor's messages in the desk's store")
+        await wait_for(lambda: want_v <= self._store_bodies("visitor"),
+                       f"round {r}: the visitor's messages in the desk's store", timeout=timeout)
         if self.view.draft != "a half-typed answer about the kettle":
             b.problems.append(f"round {r}: draft lost ({self.view.draft!r})")
         if s.store.conversations.get(self.cid) is not self.view:
@@ -113,8 +113,8 @@ class Exchange:
         for j in range(self.rng.randint(1, 2)):
             out = s.send(self.cid, f"o{r:03d}.{j}")
             b.o_sent.append(out.body)
-        await wait_for(lambda: prev <= set(v.bodies("operator")), timeout,
-                       f"round {r}: the previous answers on the visitor's websocket")
+        await wait_for(lambda: prev <= set(v.bodies("operator")),
+                       f"round {r}: the previous answers on the visitor's websocket", timeout=timeout)
 
     async def run(self, chaos: asyncio.Task, min_rounds: int = 3, timeout: float = 30.0) -> None:
         started = time.monotonic()

@@ -1,5 +1,5 @@
 """A keyring backend kept in a JSON file (TEST_KEYRING_FILE), so a `chatdesk login` child process
-and the test can share it. Selected with PYTHON_KEYRING_BACKEND=client.filekeyring.FileKeyring."""
+and the test can share it. Selected with PYTHON_KEYRING_BACKEND=tests.support.filekeyring.FileKeyring."""
 from __future__ import annotations
 
 import json

@@ -1,12 +1,16 @@
-"""Helpers to drive the real desk (DeskApp + DeskSession) against the real server with Pilot."""
+"""Drive the real desk (DeskApp + DeskSession) against the real server with Pilot."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import DataTable
+
 from chatdesk.tui.app import DeskApp
+from chatdesk.tui.screens.board import BoardScreen
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import SHIPPED_DIR
+from tests.support.waiting import wait_for
 
 
 class RecordingDesk(DeskApp):
@@ -35,22 +39,20 @@ def make_desk(srv, token: str, tmp_path: Path, keymap: dict[str, str] | None = N
 
 async def until_live(pilot, app: DeskApp) -> None:
     """Until the desk knows who it is and its stream is live."""
-    from tui.harness import wait_for
-    await wait_for(pilot, lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
-                   timeout=30, what="desk connected")
+    await wait_for(lambda: app.desk.store.me is not None and app.desk.store.connection == "live",
+                   "desk connected", timeout=30, pilot=pilot)
 
 
 async def accept_by_keys(pilot, app: DeskApp, cid: int) -> None:
     """F2, the queue cursor down to this chat, Enter (the queue may hold other tests' chats too)."""
     from chatdesk.tui.widgets.queue_panel import QueuePanel
-    from tui.harness import wait_for
-    await wait_for(pilot, lambda: cid in app.desk.store.queue, what=f"chat {cid} in the queue")
+    await wait_for(lambda: cid in app.desk.store.queue, f"chat {cid} in the queue", pilot=pilot)
     await pilot.press("f2")
     panel = app.desk.query_one(QueuePanel)
     while panel.selected_id != cid:
         await pilot.press("down")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.desk.active_id == cid, what=f"tab {cid} open")
+    await wait_for(lambda: app.desk.active_id == cid, f"tab {cid} open", pilot=pilot)
 
 
 def transcript_text(app: DeskApp, cid: int) -> str:
@@ -58,18 +60,21 @@ def transcript_text(app: DeskApp, cid: int) -> str:
     return "\n".join(t.plain_lines()) if t is not None else ""
 
 
-def make_accounts(srv, domain: str, people: dict[str, tuple]) -> dict[str, str]:
-    """Tokens of fresh accounts on a shared server, by key: `people` maps key -> (name, role,
-    max_chats) with role and max_chats optional. Made in parallel: each goes through the real
-    `chatdesk user add` command, which costs over a second."""
-    from concurrent.futures import ThreadPoolExecutor
+async def on_board(pilot, app: DeskApp) -> BoardScreen:
+    """Until a staff desk is live and shows its board (opened at start for staff)."""
+    await until_live(pilot, app)
+    return await wait_for(lambda: isinstance(app.screen, BoardScreen) and app.desk.store.oversight.board is not None
+                          and app.screen, "the board (opened at start for staff)", pilot=pilot)
 
-    defaults = ("operator", 4)
 
-    def make(item):
-        key, spec = item
-        name, role, cap = (*spec, *defaults[len(spec) - 1:])
-        return key, srv.operator(f"{key}@{domain}", name, role=role, max_chats=cap)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(make, people.items()))
+async def put_cursor(pilot, table: DataTable, row: int) -> None:
+    table.focus()
+    await pilot.pause()
+    while table.cursor_row < row:
+        await pilot.press("down")
+    while table.cursor_row > row:
+        await pilot.press("up")
 
+
+def operator_row(board: BoardScreen, name: str):
+    return next((o for o in board.operator_rows if o.name == name), None)
