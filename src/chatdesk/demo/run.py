@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
+from chatdesk.protocol.limits import API_PREFIX
 
 PY = [sys.executable, "-m", "chatdesk"]
 
