@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chatdesk.protocol.models import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
+from chatdesk.protocol.limits import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
 from chatdesk.protocol.requests import MAX_EMAIL
 from hostile.corpus import text_payloads
 

@@ -5,7 +5,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .models import MAX_BODY, MAX_NAME, MAX_NOTE, MAX_TAGS, MAX_TITLE, MAX_URL, Operator, OperatorStatus, Wire
+from .limits import MAX_BODY, MAX_NAME, MAX_NOTE, MAX_TAGS, MAX_TITLE, MAX_URL
+from .models import Operator, OperatorStatus, Wire
 from .staff import ReviewMark
 
 
