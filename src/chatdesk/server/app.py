@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from chatdesk.protocol.limits import API_PREFIX
 
 from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api.answers import Ok
 from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
@@ -44,8 +45,8 @@ def create_app(config: ServerConfig) -> FastAPI:
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
     errors.install(app)
 
-    @app.get(API_PREFIX + "/health")
-    async def health():
+    @app.get(API_PREFIX + "/health", response_model=Ok, tags=["health"])
+    async def health() -> dict[str, bool]:
         return {"ok": True}
 
     for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
