@@ -27,7 +27,7 @@ async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
     # ...and the waits fall in the same order: the first visitor has waited longest.
     waits = [e["wait_seconds"] for e in mine]
     assert waits[0] > waits[1] > waits[2] > 0
-    for e, (_cid, before, after) in zip(mine, opened):
+    for e, (_cid, before, after) in zip(mine, opened, strict=True):
         # queued at some moment in [before, after], read at some moment in [asked, answered]
         assert asked - after <= e["wait_seconds"] <= answered - before
         read_at = e["conversation"]["queued_at"] + e["wait_seconds"]          # one clock reading for all
