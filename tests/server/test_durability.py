@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from chatdesk.server.migrations import LATEST
+from chatdesk.server.storage.migrations import LATEST
 from tests.support.api import Operator
 from tests.support.stream import Stream
 from tests.support.visitor import Visitor

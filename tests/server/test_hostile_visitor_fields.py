@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from chatdesk.protocol.models import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
+from chatdesk.protocol.limits import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
 from chatdesk.protocol.requests import MAX_EMAIL
 from tests.support.api import Api, Operator, new_id
 from tests.support.hostile import text_payloads

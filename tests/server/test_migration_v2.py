@@ -7,8 +7,8 @@ import sqlite3
 import httpx
 from sqlalchemy import create_engine
 
-from chatdesk.server.db import install_sqlite_hooks
-from chatdesk.server.migrations import LATEST, migrate
+from chatdesk.server.storage.db import install_sqlite_hooks
+from chatdesk.server.storage.migrations import LATEST, migrate
 from tests.support.live_server import LiveServer
 
 

@@ -5,7 +5,7 @@ import re
 
 import httpx
 
-from chatdesk.server.static_files import SHOP_CSP
+from chatdesk.server.security.static_files import SHOP_CSP
 
 PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html")
 

@@ -11,7 +11,7 @@ import uuid
 import httpx
 import pytest
 
-from chatdesk.server.static_files import SHOP_CSP
+from chatdesk.server.security.static_files import SHOP_CSP
 from tests.support.hostile import text_payloads
 
 CHROMIUM = "/usr/bin/chromium"

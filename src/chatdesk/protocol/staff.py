@@ -54,11 +54,17 @@ class BoardOperator(Wire):
     pending_approvals: int = 0
 
 
+class LiveChat(Conversation):
+    """An active chat on the board, with its visitor's name (so the board needs no call per chat)."""
+    visitor_name: str = ""
+
+
 class Board(Wire):
     generated_at: float
     since: float                        # start of "today" (server's local midnight) or ?since=
     operators: list[BoardOperator] = Field(default_factory=list)
     queue: list[QueueEntry] = Field(default_factory=list)
+    live: list[LiveChat] = Field(default_factory=list)          # every active chat, oldest first
     missed_today: int = 0
     missed: list[Conversation] = Field(default_factory=list)    # newest first, at most 100
     pending_approvals: int = 0

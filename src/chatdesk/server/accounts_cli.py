@@ -9,7 +9,7 @@ import sqlite3
 import sys
 import time
 
-from .passwords import hash_password
+from .security.passwords import hash_password
 
 
 def _schema_version(path: str) -> int:
@@ -23,8 +23,8 @@ def _schema_version(path: str) -> int:
 def _migrate(path: str) -> None:
     from sqlalchemy import create_engine
 
-    from .db import install_sqlite_hooks
-    from .migrations import migrate
+    from .storage.db import install_sqlite_hooks
+    from .storage.migrations import migrate
 
     engine = create_engine(f"sqlite:///{path}")
     install_sqlite_hooks(engine, "BEGIN IMMEDIATE")
@@ -47,7 +47,7 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
                 departments: list[str] | None = None, password: str) -> bool:
     """Add (or update) an operator account, creating or migrating the database first.
     Returns True when the account is new. Also used by `chatdesk demo`."""
-    from .migrations_version import LATEST
+    from .storage.version import LATEST
 
     path, email, departments = str(db_path), email.strip().lower(), list(departments or [])
     if _schema_version(path) < LATEST:

@@ -8,15 +8,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import background, errors, limits, stream
-from .config import ServerConfig
-from .db import Database
-from .events import Hub, Store
-from .migrations import migrate_async
-from .routes import canned, conversations, desk, operators, review, supervision, visitor_side, visitors
-from .state import ServerContext
+from chatdesk.protocol.limits import API_PREFIX
 
-API = "/api/v1"
+from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api.answers import Ok
+from .config import ServerConfig
+from .context import ServerContext
+from .eventlog.hub import Hub
+from .eventlog.log import Store
+from .realtime import streams
+from .security import limits
+from .security.static_files import mount_static
+from .services import background
+from .storage.db import Database
+from .storage.migrations import migrate_async
 
 
 def create_app(config: ServerConfig) -> FastAPI:
@@ -40,17 +45,16 @@ def create_app(config: ServerConfig) -> FastAPI:
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
     errors.install(app)
 
-    @app.get(API + "/health")
-    async def health():
+    @app.get(API_PREFIX + "/health", response_model=Ok, tags=["health"])
+    async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, stream):
-        app.include_router(module.router, prefix=API)
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
+        app.include_router(module.router, prefix=API_PREFIX)
 
-    # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: static_files.py.
-    from .static_files import mount_static
+    # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.
     mount_static(app)
 
-    # Body cap (chunked too), visitor-side rate limits, allowed origins: limits.py.
+    # Body cap (chunked too), visitor-side rate limits, allowed origins: security/limits.py.
     limits.install(app, limits.Limits(config.visitor_rate, config.address_rate, config.allowed_origins))
     return app

@@ -9,7 +9,7 @@ def serve(args) -> int:
 
     from .app import create_app
     from .config import ServerConfig
-    from .limits import WS_MAX_BYTES
+    from .security.limits import WS_MAX_BYTES
 
     config = ServerConfig.from_args(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

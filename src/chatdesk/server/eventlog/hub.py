@@ -1,0 +1,81 @@
+"""The hub: fans committed events (and ephemeral frames such as typing) out to connected streams."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..security.tokens import Actor
+
+if TYPE_CHECKING:
+    from .log import EventRow
+
+MAX_BUFFER = 20_000   # events queued for one slow stream before we drop it (it resumes on reconnect)
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """One connected stream. `accepts` decides per event; ephemeral frames are offered directly."""
+    accepts: Callable[[EventRow], bool]
+    actor: Actor | None = None
+    visitor_id: str | None = None
+    token_hash: str | None = None
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    overflowed: bool = False
+    revoked: bool = False
+
+    def revoke(self) -> None:
+        self.revoked = True
+        self.queue.put_nowait(None)   # wakes the writer, which closes the stream
+
+    def offer(self, item: EventRow | dict) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= MAX_BUFFER:
+            self.overflowed = True
+            self.queue.put_nowait(None)   # wakes the writer, which closes the stream
+            return
+        self.queue.put_nowait(item)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.subscribers: set[Subscriber] = set()
+        self.visitor_streams: dict[str, int] = {}
+        self.changed = asyncio.Event()   # pokes the router after any write
+
+    def subscribe(self, sub: Subscriber) -> None:
+        self.subscribers.add(sub)
+        if sub.visitor_id:
+            self.visitor_streams[sub.visitor_id] = self.visitor_streams.get(sub.visitor_id, 0) + 1
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self.subscribers.discard(sub)
+        if sub.visitor_id and sub.visitor_id in self.visitor_streams:
+            self.visitor_streams[sub.visitor_id] -= 1
+            if self.visitor_streams[sub.visitor_id] <= 0:
+                del self.visitor_streams[sub.visitor_id]
+
+    def revoke(self, token_hash: str) -> None:
+        """Logout: streams opened with this token end at once."""
+        for sub in list(self.subscribers):
+            if sub.token_hash == token_hash:
+                sub.revoke()
+
+    def visitor_connected(self, visitor_id: str) -> bool:
+        return visitor_id in self.visitor_streams
+
+    def publish(self, rows: list[EventRow]) -> None:
+        for row in rows:
+            for sub in self.subscribers:
+                if sub.accepts(row):
+                    sub.offer(row)
+        if rows:
+            self.changed.set()
+
+    def send(self, frame: dict, to: Callable[[Subscriber], bool]) -> None:
+        """An ephemeral frame (typing): never logged, no event_id."""
+        for sub in self.subscribers:
+            if to(sub):
+                sub.offer(frame)

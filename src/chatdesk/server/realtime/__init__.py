@@ -1,0 +1,1 @@
+"""The two websocket endpoints: the operator stream and the visitor stream."""

@@ -1,1 +1,0 @@
-"""HTTP routes, one module per area. All live under /api/v1."""

@@ -1,0 +1,1 @@
+"""Passwords, tokens, the login throttle, request limits and rate limits, the static files' headers."""

@@ -1,0 +1,78 @@
+"""Schema versioning: a `schema_version` table and an ordered list of migrations, applied on start
+(and by `chatdesk user add`). Never edit a released migration; append a new one."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Connection, insert, inspect, select, text
+
+from . import schema
+from .version import LATEST as DECLARED
+
+
+def _m1_initial(conn: Connection) -> None:
+    # The first release's schema is exactly schema.py as of version 1. Later changes must be new
+    # migrations (ALTER TABLE ...) with schema.py updated to match.
+    schema.metadata.create_all(conn)
+    conn.execute(insert(schema.departments), [{"name": d} for d in ("sales", "support", "billing")])
+    now = time.time()
+    conn.execute(insert(schema.canned_replies), [
+        {"shortcut": "hi", "title": "Greeting", "body": "Hi {visitor.name}, I'm {operator.name}. How can I help?",
+         "tags": ["greeting"], "owner_id": None, "created_at": now},
+        {"shortcut": "moment", "title": "One moment", "body": "Let me check that for you, one moment please.",
+         "tags": [], "owner_id": None, "created_at": now},
+        {"shortcut": "page", "title": "About this page", "body": "I see you are looking at {page.title}.",
+         "tags": [], "owner_id": None, "created_at": now},
+        {"shortcut": "bye", "title": "Goodbye", "body": "Thanks for chatting, {visitor.name}. Have a good day!",
+         "tags": ["closing"], "owner_id": None, "created_at": now},
+    ])
+
+
+def _m2_supervision(conn: Connection) -> None:
+    """Ratings on conversations; watchers/joined staff, approvals, reviews; full-text search over
+    message bodies (FTS5, kept in step by triggers). Idempotent: a database created by _m1 from a
+    newer schema.py already has the new columns and tables."""
+    have = {c["name"] for c in inspect(conn).get_columns("conversations")}
+    for name, ddl in (("rating", "INTEGER"), ("rating_comment", "TEXT NOT NULL DEFAULT ''"),
+                      ("rated_at", "FLOAT")):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE conversations ADD COLUMN {name} {ddl}"))
+    schema.metadata.create_all(conn, tables=[schema.conversation_staff, schema.approvals, schema.reviews])
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_conversations_closed ON conversations (state, closed_at)"))
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
+                      "body, content='messages', content_rowid='id')"))
+    conn.execute(text("CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
+                      "INSERT INTO messages_fts(rowid, body) VALUES (new.id, new.body); END"))
+    conn.execute(text("CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+                      "INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.id, old.body); END"))
+    conn.execute(text("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision]
+LATEST = len(MIGRATIONS)
+assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(select(schema.schema_version.c.version)).scalar() or 0
+
+
+def migrate(conn: Connection) -> int:
+    """Bring the database to LATEST inside the caller's transaction; returns the version found."""
+    found = current_version(conn)
+    if found > LATEST:
+        raise RuntimeError(f"The database is at schema version {found}, newer than this chatdesk "
+                           f"({LATEST}). Upgrade chatdesk.")
+    for version in range(found + 1, LATEST + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(text("DELETE FROM schema_version"))
+        conn.execute(insert(schema.schema_version).values(version=version))
+    return found
+
+
+async def migrate_async(db) -> int:  # db: Database
+    async with db.write() as conn:
+        return await conn.run_sync(migrate)

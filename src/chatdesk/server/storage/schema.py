@@ -1,0 +1,224 @@
+"""Table definitions (SQLAlchemy Core). They describe the schema as the newest migration leaves it;
+migrations.py is what creates and changes it in a real database.
+
+JSON columns hold their value as JSON text (SQLite has no JSON type; a column declared TEXT by an
+older release reads and writes the same)."""
+from __future__ import annotations
+
+from sqlalchemy import (
+                        JSON,
+                        Boolean,
+                        Column,
+                        Float,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, nullable=False),
+)
+
+departments = Table(
+    "departments", metadata,
+    Column("name", String(120), primary_key=True),
+)
+
+operators = Table(
+    "operators", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("status", String(20), nullable=False, default="offline"),
+    Column("max_chats", Integer, nullable=False, default=4),
+    Column("departments", JSON, nullable=False, default=list),   # list of names
+    Column("novice", Boolean, nullable=False, default=False),
+    Column("approval_required", Boolean, nullable=False, default=False),
+    Column("last_assigned_at", Float, nullable=False, default=0.0),
+    Column("created_at", Float, nullable=False),
+)
+
+operator_tokens = Table(
+    "operator_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("operator_id", Integer, ForeignKey("operators.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+visitors = Table(
+    "visitors", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(120), nullable=False, default=""),
+    Column("email", String(254), nullable=False, default=""),
+    Column("phone", String(40), nullable=False, default=""),
+    Column("first_seen", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Column("visit_count", Integer, nullable=False, default=1),
+    Column("visit_started_at", Float, nullable=False),
+    Column("current_url", Text, nullable=False, default=""),
+    Column("current_title", Text, nullable=False, default=""),
+    Column("referrer", Text, nullable=False, default=""),
+    Column("last_operator_id", Integer, ForeignKey("operators.id")),
+)
+
+visitor_tokens = Table(
+    "visitor_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+pageviews = Table(
+    "pageviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("visit_no", Integer, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("referrer", Text, nullable=False, default=""),
+    Column("ts", Float, nullable=False),
+    Index("ix_pageviews_visitor", "visitor_id", "id"),
+)
+
+visitor_notes = Table(
+    "visitor_notes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("author_id", Integer, ForeignKey("operators.id")),
+    Column("author_name", String(120), nullable=False, default=""),
+    Column("ts", Float, nullable=False),
+    Index("ix_visitor_notes_visitor", "visitor_id", "id"),
+)
+
+conversations = Table(
+    "conversations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("department", String(120)),
+    Column("operator_id", Integer, ForeignKey("operators.id")),
+    Column("tags", JSON, nullable=False, default=list),           # list of tags
+    Column("summary", Text, nullable=False, default=""),
+    Column("follow_up", Text),
+    Column("queued_at", Float, nullable=False),
+    Column("accepted_at", Float),
+    Column("assigned_at", Float),                 # the current operator got it (accept/route/transfer)
+    Column("first_response_at", Float),
+    Column("closed_at", Float),
+    Column("last_seq", Integer, nullable=False, default=0),
+    Column("auto_assigned", Boolean, nullable=False, default=False),
+    Column("answered", Boolean, nullable=False, default=False),  # current operator has replied
+    Column("skip_operators", JSON, nullable=False, default=list),  # ids: let it lapse, don't re-route
+    Column("rating", Integer),                    # schema 2: the visitor's 1-5 rating
+    Column("rating_comment", Text, nullable=False, default=""),
+    Column("rated_at", Float),
+    Index("ix_conversations_state", "state", "queued_at"),
+    Index("ix_conversations_operator", "operator_id", "state"),
+    Index("ix_conversations_visitor", "visitor_id", "id"),
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("client_msg_id", String(64)),
+    Column("author_key", String(80), nullable=False),   # "v:<visitor id>" / "o:<operator id>" / "system"
+    Column("author_type", String(20), nullable=False),
+    Column("author_id", Integer),
+    Column("author_name", String(120), nullable=False, default=""),
+    Column("kind", String(20), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("ts", Float, nullable=False),
+    Index("ix_messages_conversation", "conversation_id", "seq"),
+    UniqueConstraint("author_key", "client_msg_id", name="uq_messages_author_client_msg"),
+)
+
+canned_replies = Table(
+    "canned_replies", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("shortcut", String(40), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("tags", JSON, nullable=False, default=list),
+    Column("owner_id", Integer, ForeignKey("operators.id")),     # NULL: shared
+    Column("created_at", Float, nullable=False),
+)
+
+# The event log. Visibility is decided when the event is written and kept in columns so that a
+# replay answers exactly what the live stream did: staff see everything; an operator sees rows with
+# all_operators = 1 or their id in op1/op2; a visitor sees rows whose visitor_id is theirs.
+events = Table(
+    "events", metadata,
+    Column("event_id", Integer, primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("conversation_id", Integer),
+    Column("seq", Integer),
+    Column("ts", Float, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("client_msg_id", String(64)),
+    Column("all_operators", Boolean, nullable=False, default=False),
+    Column("op1", Integer),
+    Column("op2", Integer),
+    Column("visitor_id", String(64)),
+    Index("ix_events_conversation", "conversation_id", "seq"),
+)
+
+
+# --- schema 2: supervisors and trainers ----------------------------------------------------------
+
+# Staff attached to a conversation: relation "watching" (monitor, read-only) or "joined" (writes too).
+conversation_staff = Table(
+    "conversation_staff", metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), primary_key=True),
+    Column("operator_id", Integer, ForeignKey("operators.id"), primary_key=True),
+    Column("relation", String(20), primary_key=True),
+    Column("since", Float, nullable=False),
+)
+
+# A novice's text message held for a trainer. Not a message row: the visitor-visible message is
+# created only on approval (same author and client_msg_id, so the novice's outbox sees its echo).
+approvals = Table(
+    "approvals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("author_id", Integer, ForeignKey("operators.id"), nullable=False),
+    Column("author_name", String(120), nullable=False, default=""),
+    Column("client_msg_id", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", String(20), nullable=False, default="pending"),
+    Column("created_at", Float, nullable=False),
+    Column("resolved_at", Float),
+    Column("resolver_id", Integer, ForeignKey("operators.id")),
+    Column("resolver_name", String(120), nullable=False, default=""),
+    Column("final_body", Text),
+    Column("message_id", Integer, ForeignKey("messages.id")),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_approvals_state", "state", "id"),
+    Index("ix_approvals_conversation", "conversation_id", "id"),
+    UniqueConstraint("author_id", "client_msg_id", name="uq_approvals_author_client_msg"),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("reviewer_id", Integer, ForeignKey("operators.id")),
+    Column("reviewer_name", String(120), nullable=False, default=""),
+    Column("mark", String(10)),
+    Column("note", Text, nullable=False, default=""),
+    Column("ts", Float, nullable=False),
+    Index("ix_reviews_conversation", "conversation_id", "id"),
+)
