@@ -27,6 +27,18 @@ def fuzz_server(server_factory):
     return server_factory("--visitor-timeout", "100000")
 
 
+def fuzz_operation(url, session, tally, token, strategies, examples):
+    """Send `examples` generated requests for one operation with the given bearer token."""
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=st.one_of(strategies))
+    def fuzz(case):
+        r = case.call(base_url=url, session=session, headers={"Authorization": f"Bearer {token}"})
+        tally.check(r, f"{case.method} {case.formatted_path}")   # a refusal is fine if it says why
+
+    fuzz()
+
+
 async def test_no_generated_request_gets_a_5xx(fuzz_server, tally):
     import schemathesis
     from schemathesis import GenerationMode
@@ -52,14 +64,7 @@ async def test_no_generated_request_gets_a_5xx(fuzz_server, tally):
         if names and all(n in real for n in names):
             strategies.append(op.as_strategy(GenerationMode.POSITIVE, path_parameters={n: real[n] for n in names}))
 
-        @settings(max_examples=FEW.get(key, EXAMPLES), deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=st.one_of(strategies))
-        def fuzz(case, token=token):
-            r = case.call(base_url=srv.url, session=session, headers={"Authorization": f"Bearer {token}"})
-            tally.check(r, f"{case.method} {case.formatted_path}")   # a refusal is fine if it says why
-
-        fuzz()
+        fuzz_operation(srv.url, session, tally, token, strategies, FEW.get(key, EXAMPLES))
 
     session.close()
     assert tally.server_errors == [], tally.server_errors[:5]

@@ -72,7 +72,7 @@ async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_s
         moved = [e for e in detail["events"] if e["type"] == "conversation.transferred"]
         assert [e["data"]["note"] for e in moved] == ["quote 200"]
         assert "Chat transferred." in [m for m, _ in app.notes] and not app.errors()
-        await v._ok("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
+        await v.call("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
 
 
 async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_server, desk_ops, tmp_path):

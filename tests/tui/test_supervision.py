@@ -138,7 +138,7 @@ async def test_a_lower_cap_shows_on_the_novice_desk_and_refuses_an_accept(shared
         assert novice.errors()[-1] == "You already hold 3 chats, your limit is 2."
         assert len(novice.desk.tab_order) == 3
     for v in visitors:
-        await v._ok("POST", f"/visitor/conversations/{v.cid}/close")   # leave nothing in the queue
+        await v.call("POST", f"/visitor/conversations/{v.cid}/close")   # leave nothing in the queue
         await v.close()
 
 

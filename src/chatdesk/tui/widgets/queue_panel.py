@@ -65,7 +65,7 @@ class QueuePanel(ScrollView, can_focus=True):
         ids = [e.conversation.id for e in self.entries]
         if ids and ids == [e.conversation.id for e in old]:
             top = self.scroll_offset.y
-            for row, (before, now) in enumerate(zip(old, self.entries)):
+            for row, (before, now) in enumerate(zip(old, self.entries, strict=True)):
                 if before != now:
                     self.refresh(Region(0, row * ROWS - top, self.size.width, ROWS))
             return
