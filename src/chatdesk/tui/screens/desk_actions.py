@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chatdesk.protocol.models import MAX_BODY
+from chatdesk.protocol.limits import MAX_BODY
 from chatdesk.tui.api_worker import call_api
 from chatdesk.tui.format import visitor_label
 from chatdesk.tui.widgets.composer import Composer
