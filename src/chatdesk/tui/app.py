@@ -1,6 +1,6 @@
 """DeskApp: the operator desk. Small on purpose: it wires a DeskSession to the desk screen, loads
-themes and the user keymap, and starts/stops the session. Everything else lives in screens/ and
-widgets/.
+themes and the user keymap, starts/stops the session, and opens the supervisor / trainer screens
+(app actions, bound on the desk). Everything else lives in screens/ and widgets/.
 
     DeskApp(url="http://127.0.0.1:8765", token="...")                     # real session
     DeskApp(session=my_session, clock=lambda: 1_700_000_000.0)           # injected (tests, demo)
@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -20,6 +20,11 @@ from chatdesk.tui.screens.desk import DeskScreen
 from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from chatdesk.tui.screens.monitor import MonitorScreen
+
 
 def default_session_factory(state_dir: Path | None, prefetch: Any = None) -> Callable[[str, str], Any]:
     def make(url: str, token: str) -> Any:
@@ -28,7 +33,7 @@ def default_session_factory(state_dir: Path | None, prefetch: Any = None) -> Cal
     return make
 
 
-class DeskApp(App):
+class DeskApp(App[None]):
     TITLE = "chatdesk"
     CSS_PATH = Path(__file__).parent / "desk.tcss"   # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {DeskCommands}
@@ -133,7 +138,7 @@ class DeskApp(App):
             import gc
             gc.freeze()          # the stream, the outbox and what came with them: long-lived too
         if self.settings.board_at_start and getattr(self.session, "is_staff", False):
-            self.desk.action_board()         # supervisors and trainers start on the floor view
+            self.action_board()              # supervisors and trainers start on the floor view
         try:
             departments = await self.session.departments()
         except Exception:
@@ -160,6 +165,58 @@ class DeskApp(App):
             await asyncio.wait_for(drawn, 1.0)
         except TimeoutError:
             pass
+
+    # --- the supervisor / trainer screens ---------------------------------------------------------
+    def _staff_only(self, what: str) -> bool:
+        """True for staff; an operator is told why the key does nothing."""
+        from chatdesk.protocol.models import STAFF_ROLES
+        me = self.session.store.me
+        if me is not None and me.role in STAFF_ROLES:
+            return True
+        role = me.role if me is not None else "not signed in yet"
+        self.notify(f"{what} is for supervisors, trainers and admins; you are signed in as {role}.",
+                    title="Not for operators", severity="warning", markup=False)
+        return False
+
+    def _open_once(self, screen_type: type[Screen[Any]], make: Callable[[], Screen[Any]]) -> None:
+        """Push the screen unless it is already up (then go back to it)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, screen_type):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(make())
+
+    def action_board(self) -> None:
+        if self._staff_only("The board"):
+            from chatdesk.tui.screens.board import BoardScreen
+            s = self.settings
+            self._open_once(BoardScreen, lambda: BoardScreen(self.session, self.clock, sla_warn=s.sla_warn,
+                                                             sla_late=s.sla_late))
+
+    def action_approvals(self) -> None:
+        if self._staff_only("The approval queue"):
+            from chatdesk.tui.screens.approvals import ApprovalQueueScreen
+            self._open_once(ApprovalQueueScreen, lambda: ApprovalQueueScreen(self.session, self.clock))
+
+    def action_transcripts(self) -> None:
+        from chatdesk.tui.screens.review import TranscriptReviewScreen  # operators: their own
+        self._open_once(TranscriptReviewScreen, lambda: TranscriptReviewScreen(self.session, self.clock))
+
+    def action_report(self) -> None:
+        if self._staff_only("The report"):
+            from chatdesk.tui.screens.report import ReportScreen
+            self._open_once(ReportScreen, lambda: ReportScreen(self.session, self.clock))
+
+    def on_monitor_screen_chat_taken(self, event: MonitorScreen.ChatTaken) -> None:
+        self.back_to_desk(event.conversation_id)
+
+    def back_to_desk(self, cid: int) -> None:
+        """Pop the staff screens down to the desk and show this chat there (once it is mine)."""
+        desk = self.desk
+        while len(self.screen_stack) > 1 and self.screen is not desk:
+            self.pop_screen()
+        self.call_after_refresh(desk.show_chat, cid)
 
     def bell(self) -> None:
         self.bell_count += 1

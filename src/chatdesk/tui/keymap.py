@@ -52,16 +52,17 @@ DESK_BINDINGS: list[Binding] = [
               priority=True, tooltip=f"Go to conversation tab {n}") for n in range(1, 10)],
 ]
 
-# Supervisor / trainer screens (issue 4). Desk keys are hidden from the footer (an operator's desk
-# stays as it was); F1 and the palette list them, and for an operator they say why they are refused.
+# The doors to the supervisor / trainer screens: app actions (DeskApp.action_board, ...), bound on
+# the desk. Hidden from the footer (an operator's desk shows only what an operator uses); F1 and
+# the palette list them, and for an operator they say why they are refused.
 STAFF_DESK_BINDINGS: list[Binding] = [
-    Binding("ctrl+b", "board", "Board", id="staff.board", priority=True, show=False,
+    Binding("ctrl+b", "app.board", "Board", id="staff.board", priority=True, show=False,
             tooltip="The floor: operators, live chats, queue, missed (staff only)"),
-    Binding("f10", "approvals", "Approvals", id="staff.approvals", priority=True, show=False,
+    Binding("f10", "app.approvals", "Approvals", id="staff.approvals", priority=True, show=False,
             tooltip="Approval queue: novices' messages waiting for a trainer"),
-    Binding("f11", "transcripts", "Transcripts", id="staff.transcripts", priority=True, show=False,
+    Binding("f11", "app.transcripts", "Transcripts", id="staff.transcripts", priority=True, show=False,
             tooltip="Closed chats: search, coaching notes, best/worst, export"),
-    Binding("f12", "report", "Report", id="staff.report", priority=True, show=False,
+    Binding("f12", "app.report", "Report", id="staff.report", priority=True, show=False,
             tooltip="Report: chats, missed, response and handle times (staff)"),
 ]
 BOARD_BINDINGS: list[Binding] = [

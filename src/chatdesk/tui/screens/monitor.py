@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from chatdesk.tui.format import update_if_changed, visitor_label
@@ -27,6 +28,13 @@ NEEDS_LIVE = {"whisper", "join", "take_over", "reassign", "say"}
 
 
 class MonitorScreen(StaffScreen):
+    class ChatTaken(Message):
+        """The monitored chat became mine (a take-over): the desk should show it."""
+
+        def __init__(self, conversation_id: int) -> None:
+            super().__init__()
+            self.conversation_id = conversation_id
+
     BINDINGS = MONITOR_BINDINGS
     DEFAULT_CSS = """
     MonitorScreen { layout: vertical; }
@@ -180,14 +188,7 @@ class MonitorScreen(StaffScreen):
         self.app.push_screen(ReassignDialog(operators, view.conversation.operator_id), chosen)
 
     def back_to_desk(self, cid: int) -> None:
-        """Pop the staff screens down to the desk and open the chat's tab there."""
-        if self._left:
-            return
-        self._left = True
-        app = self.app
-        desk = getattr(app, "desk", None)
-        while len(app.screen_stack) > 1 and app.screen is not desk:
-            app.pop_screen()
-        if desk is not None:
-            desk._switch_to_on_arrival = cid
-            app.call_after_refresh(desk.switch_to, cid)
+        """The chat is mine now: the app goes back to the desk, which shows its tab (told once)."""
+        if not self._left:
+            self._left = True
+            self.post_message(self.ChatTaken(cid))

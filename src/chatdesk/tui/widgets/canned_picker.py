@@ -46,7 +46,7 @@ class CannedPicker(ModalScreen[str | None]):
     def __init__(self, replies: Sequence[Any], rank: Rank, fill: Fill, query: str = "",
                  absorb: Callable[[], str] | None = None) -> None:
         super().__init__()
-        self.absorb = absorb     # takes the keys typed before the picker was up (see DeskActions)
+        self.absorb = absorb     # takes the keys typed before the picker was up (see ChatPane.open_canned)
         self.replies = list(replies)
         self.rank = rank
         self.fill = fill
