@@ -32,13 +32,6 @@ ONLY_CHATDESK = {
     "simulator": {"chatdesk.protocol", "chatdesk.simulator"},
 }
 
-# Import cycles that exist today and are being removed; each entry is one cycle's modules. Allowed,
-# not expected: the test does not fail once a listed cycle is gone, so delete its entry then.
-# client/api.py <-> client/staff_api.py: ApiClient mixes in StaffApiMixin, which imports api's
-# `_body` back at call time. Goes when the staff API is a component of its own.
-KNOWN_CYCLES: list[frozenset[str]] = [
-    frozenset({"chatdesk.client.api", "chatdesk.client.staff_api"}),
-]
 
 
 def module_name(path: Path, src: Path) -> str:
@@ -202,7 +195,7 @@ def cycles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 
 
 def test_no_import_cycle_among_chatdesk_modules():
-    unexpected = [sorted(c) for c in cycles(import_graph()) if c not in KNOWN_CYCLES]
+    unexpected = [sorted(c) for c in cycles(import_graph())]
     assert unexpected == []
 
 

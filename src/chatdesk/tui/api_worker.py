@@ -8,8 +8,12 @@ from typing import Any
 
 
 def call_api(node: Any, what: str, call: Callable[[], Any],
-             done: Callable[[Any], None] | None = None, quiet: bool = False) -> None:
-    """Run `call()` (sync or async) in a worker of `node`; `done(result)` on success."""
+             done: Callable[[Any], None] | None = None, quiet: bool = False,
+             replaces: str | None = None) -> None:
+    """Run `call()` (sync or async) in a worker of `node`; `done(result)` on success.
+
+    With `replaces`, a newer call of that name cancels one still running, so only the answer to
+    the last question is shown."""
     async def work() -> None:
         try:
             result = call()
@@ -22,4 +26,4 @@ def call_api(node: Any, what: str, call: Callable[[], Any],
             return
         if done is not None:
             done(result)
-    node.run_worker(work(), group="api", exit_on_error=False)
+    node.run_worker(work(), group=replaces or "api", exclusive=replaces is not None, exit_on_error=False)

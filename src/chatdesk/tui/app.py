@@ -105,7 +105,7 @@ class DeskApp(App[None]):
 
     def _load_keymap(self) -> None:
         if self._keymap_arg is not None:
-            keymap, problems = dict(self._keymap_arg), []
+            keymap, problems = dict(self._keymap_arg), list[str]()
         else:
             keymap, problems = load_keymap(self._keymap_file or keymap_path())
         self._startup_notes += [(sentence, "Keymap") for sentence in problems]
@@ -160,7 +160,11 @@ class DeskApp(App[None]):
         """Until the desk has drawn what the store holds now (at most a second)."""
         import asyncio
         drawn = asyncio.get_running_loop().create_future()
-        self.desk.call_after_refresh(lambda: drawn.done() or drawn.set_result(None))
+
+        def mark_drawn() -> None:
+            if not drawn.done():
+                drawn.set_result(None)
+        self.desk.call_after_refresh(mark_drawn)
         try:
             await asyncio.wait_for(drawn, 1.0)
         except TimeoutError:

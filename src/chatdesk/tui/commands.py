@@ -2,7 +2,9 @@
 open tab, so the whole desk can be driven by typing what you want."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -10,34 +12,37 @@ from textual.content import Content
 from chatdesk.tui.format import visitor_label
 from chatdesk.tui.keymap import DESK_BINDINGS, PALETTE_ONLY, STAFF_DESK_BINDINGS
 
+if TYPE_CHECKING:
+    from chatdesk.tui.screens.desk import DeskScreen
+
 
 class DeskCommands(Provider):
-    def _desk(self):
+    def _desk(self) -> DeskScreen | None:
         from chatdesk.tui.screens.desk import DeskScreen
         return self.screen if isinstance(self.screen, DeskScreen) else None
 
-    def _screen_commands(self) -> list[tuple[str, str, object]]:
+    def _screen_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """A supervisor / trainer screen: its own keys, by name."""
         from chatdesk.tui.screens.staff_base import StaffScreen
         screen = self.screen
         if not isinstance(screen, StaffScreen):
             return []
         keymap = getattr(self.app, "user_keymap", {})
-        out: list[tuple[str, str, object]] = []
+        out: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
-        for bindings in screen._bindings.key_to_bindings.values():
-            for b in bindings:
-                if b.id and b.id not in seen:
-                    seen.add(b.id)
-                    out.append((b.tooltip or b.description, keymap.get(b.id, b.key),
-                                partial(screen.run_action, b.action)))
+        for active in screen.active_bindings.values():
+            b = active.binding
+            if active.node is screen and b.id and b.id not in seen:
+                seen.add(b.id)
+                out.append((b.tooltip or b.description, keymap.get(b.id, b.key),
+                            partial(screen.run_action, b.action)))
         return out
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         desk = self._desk()
         if desk is None:
             return self._screen_commands()
-        out: list[tuple[str, str, object]] = []
+        out: list[tuple[str, str, Callable[[], Any]]] = []
         keymap = getattr(self.app, "user_keymap", {})
         for b in [*DESK_BINDINGS, *STAFF_DESK_BINDINGS]:
             if b.id and b.id.startswith("conversation.goto_"):

@@ -38,7 +38,7 @@ def run_desk(args: Any) -> int:
     import gc
     gc.disable()               # until the first frame is out (DeskApp._tune_collector)
     url, _email, token, config, problem = resolve(args)
-    if problem:
+    if token is None:                        # resolve() always says why there is no token
         gc.enable()
         print(problem, file=sys.stderr)
         return 2

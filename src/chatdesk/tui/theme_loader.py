@@ -71,7 +71,7 @@ def load_theme_file(path: Path) -> Theme:
             raise ThemeFileError(
                 f"The theme file {path.name} has an unusable colour {val!r} for {key}.") from None
     theme = Theme(name=name, dark=bool(data.get("dark", True)),
-                  variables={str(k): str(v) for k, v in variables.items()}, **colors)
+                  variables={str(k): str(v) for k, v in variables.items()}, **colors)  # type: ignore[arg-type]  # colors holds only the str colour fields
     try:
         theme.to_color_system().generate()   # surfaces bad variable values now, not mid-render
     except Exception as exc:

@@ -4,9 +4,10 @@ rejects with a note. The list is live (approval.requested / approval.resolved)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -25,7 +26,7 @@ CONTEXT_MESSAGES = 200        # how much of the chat a trainer sees around a hel
 
 
 class ApprovalQueueScreen(StaffScreen):
-    BINDINGS = APPROVAL_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APPROVAL_BINDINGS]
     DEFAULT_CSS = """
     ApprovalQueueScreen { layout: vertical; }
     ApprovalQueueScreen #approvals-header { height: 1; background: $primary 20%; padding: 0 1; }
@@ -40,7 +41,6 @@ class ApprovalQueueScreen(StaffScreen):
         super().__init__(session, clock, **kwargs)
         self.items: list[Any] = []              # pending Approvals in list order
         self.context_id: int | None = None      # conversation shown on the right
-        self._context_gen = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="approvals-header")
@@ -108,16 +108,12 @@ class ApprovalQueueScreen(StaffScreen):
         if a.conversation_id == self.context_id and not force:
             return
         self.context_id = a.conversation_id
-        self._context_gen += 1
-        gen = self._context_gen
 
         async def fetch() -> Any:
             from chatdesk.client.sanitize import clean_value
             return clean_value(await self.session.api.conversation(a.conversation_id, last=CONTEXT_MESSAGES, events=False))
 
         def got(detail: Any) -> None:
-            if gen != self._context_gen:
-                return   # the trainer moved on meanwhile
             name = detail.visitor.name or "the visitor"
             update_if_changed(title, Content.assemble(
                 ("Chat with ", "$text-muted"), (name, "bold"), (" held by ", "$text-muted"),
@@ -125,7 +121,7 @@ class ApprovalQueueScreen(StaffScreen):
                 (detail.conversation.state, "$text-muted"), "\n",
                 ("The held message is marked ◔ below; the visitor has seen nothing of it.", "$text-muted")))
             transcript.set_messages(detail.messages, [], detail.approvals)
-        self.call_api("Conversation", fetch, got)
+        self.call_api("Conversation", fetch, got, replaces="context")   # the trainer may move on
 
     # --- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

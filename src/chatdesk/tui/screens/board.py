@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from chatdesk.protocol.staff import Board, LiveChat
 from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed, visitor_label
 from chatdesk.tui.keymap import BOARD_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
@@ -37,7 +39,7 @@ def sla_style(seconds: float, warn: float, late: float) -> str:
 
 
 class BoardScreen(StaffScreen):
-    BINDINGS = BOARD_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*BOARD_BINDINGS]
     DEFAULT_CSS = """
     BoardScreen { layout: vertical; }
     BoardScreen #board-summary { height: 1; background: $primary 20%; padding: 0 1; }
@@ -54,9 +56,7 @@ class BoardScreen(StaffScreen):
         super().__init__(session, clock, **kwargs)
         self.sla_warn, self.sla_late = sla_warn, sla_late
         self.operator_rows: list[Any] = []      # BoardOperator, in table order
-        self.live: list[Any] = []               # Conversation (active), oldest first
-        self.live_names: dict[int, str] = {}
-        self._live_asked = self._live_shown = 0     # refresh_live: which answer is on screen
+        self.live: list[LiveChat] = []          # the board's active chats, oldest first
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-summary")
@@ -81,7 +81,7 @@ class BoardScreen(StaffScreen):
         self.query_one("#board-missed", DataTable).add_columns("Chat", "Queued", "Department")
         self.follow_store(self._on_change)
         self.set_interval(1.0, self.render_board)
-        self.call_api("Board", lambda: self.session.staff.follow_board(True), lambda _: self.refresh_live())
+        self.call_api("Board", lambda: self.session.staff.follow_board(True), lambda _: self.render_board())
         self.render_board()
         self.query_one("#board-operators", DataTable).focus()
 
@@ -92,37 +92,12 @@ class BoardScreen(StaffScreen):
     def _on_change(self, change: Any) -> None:
         if change.kind == "board":
             self.render_board()
-            self.refresh_live()
-
-    def refresh_live(self) -> None:
-        """The live chats (staff get every active chat over REST), after each board refresh."""
-        async def fetch() -> list[Any]:
-            from chatdesk.client.sanitize import clean_line, clean_value
-            convs = [clean_value(c) for c in await self.session.api.conversations()]
-            known = self._visitor_names(self.store.oversight.board)
-            for c in [c for c in convs if c.id not in known][:20]:    # once per chat: names are kept
-                detail = await self.session.api.conversation(c.id, last=1, events=False)   # for the name
-                self.live_names[c.id] = visitor_label(detail.visitor.model_copy(
-                    update={"name": clean_line(detail.visitor.name, 120)}))
-            return convs
-
-        # Fetches run side by side and one that fetched names for new chats ends later: an answer
-        # older than the one on screen is dropped, or a stale list could stay until the next change.
-        self._live_asked += 1
-        asked = self._live_asked
-
-        def got(convs: list[Any]) -> None:
-            if asked < self._live_shown:
-                return
-            self._live_shown = asked
-            self.live = sorted((c for c in convs if c.state == "active"), key=lambda c: c.queued_at)
-            self.render_board()
-        self.call_api("Live chats", fetch, got)
 
     # --- drawing ---------------------------------------------------------------------------------
     def render_board(self) -> None:
         board = self.store.oversight.board
         now = self.clock()
+        self.live = list(board.live) if board is not None else []
         names = self._visitor_names(board)
         if board is None:
             update_if_changed(self.query_one("#board-summary", Static),
@@ -142,7 +117,7 @@ class BoardScreen(StaffScreen):
         update_if_changed(self.query_one("#board-summary", Static), Content.assemble(*bits), layout=False)
 
         self.operator_rows = sorted(board.operators, key=lambda o: (o.status != "online", o.name.lower()))
-        rows = []
+        rows: list[tuple[Text, ...]] = []
         for o in self.operator_rows:
             label, style = STATUS.get(o.status, (o.status, ""))
             chats = Text(f"{o.active_chats}/{o.max_chats}",
@@ -184,16 +159,13 @@ class BoardScreen(StaffScreen):
         fill(self.query_one("#board-missed", DataTable), rows)
         self.query_one("#board-missed-title", Static).update(f"Missed today: {board.missed_today}")
 
-    def _visitor_names(self, board: Any) -> dict[int, str]:
+    def _visitor_names(self, board: Board | None) -> dict[int, str]:
         names: dict[int, str] = {}
         for o in (board.operators if board else []):
             if o.longest_wait is not None and o.longest_wait.visitor_name:
                 names[o.longest_wait.conversation_id] = o.longest_wait.visitor_name
         for c in self.live:
-            view = self.store.view(c.id)
-            if view is not None:
-                names[c.id] = visitor_label(view.visitor)
-        names.update(self.live_names)
+            names[c.id] = c.visitor_name or f"Visitor {c.visitor_id[:6]}"
         return names
 
     # --- actions ---------------------------------------------------------------------------------
@@ -289,7 +261,7 @@ def time_of(ts: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ts))
 
 
-def fill(table: DataTable, rows: list[tuple]) -> None:
+def fill(table: DataTable[Text], rows: list[tuple[Text, ...]]) -> None:
     """Replace the rows, keeping the cursor where it was (the board redraws every second)."""
     row = table.cursor_row
     table.clear()

@@ -16,7 +16,7 @@ R = TypeVar("R")
 
 
 class Dialog(ModalScreen[R], Generic[R]):
-    TITLE_TEXT = ""
+    TITLE_TEXT: str | Content = ""
     SUBMIT_LABEL = "OK"
     DEFAULT_CSS = """
     Dialog { align: center middle; }

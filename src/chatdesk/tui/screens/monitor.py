@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -35,7 +36,7 @@ class MonitorScreen(StaffScreen):
             super().__init__()
             self.conversation_id = conversation_id
 
-    BINDINGS = MONITOR_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MONITOR_BINDINGS]
     DEFAULT_CSS = """
     MonitorScreen { layout: vertical; }
     MonitorScreen #monitor-header { height: 2; background: $primary 20%; padding: 0 1; }

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
@@ -53,7 +54,7 @@ def hour_chart(hours: list[Any]) -> Content:
 
 
 class ReportScreen(StaffScreen):
-    BINDINGS = REPORT_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REPORT_BINDINGS]
     DEFAULT_CSS = """
     ReportScreen { layout: vertical; }
     ReportScreen #report-range { height: 3; padding: 0 1; }

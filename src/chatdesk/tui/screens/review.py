@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
@@ -33,7 +34,7 @@ def parse_day(text: str, end: bool = False) -> float | None:
 
 
 class TranscriptReviewScreen(StaffScreen):
-    BINDINGS = REVIEW_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REVIEW_BINDINGS]
     DEFAULT_CSS = """
     TranscriptReviewScreen { layout: vertical; }
     TranscriptReviewScreen #review-header { height: 1; background: $primary 20%; padding: 0 1; }

@@ -34,8 +34,9 @@ class StaffScreen(Screen):
             self._unsubscribe()
             self._unsubscribe = None
 
-    def call_api(self, what: str, call: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        call_api(self, what, call, done)
+    def call_api(self, what: str, call: Callable[[], Any], done: Callable[[Any], None] | None = None,
+                 replaces: str | None = None) -> None:
+        call_api(self, what, call, done, replaces=replaces)
 
     def action_help(self) -> None:
         from chatdesk.tui.screens.help import HelpScreen

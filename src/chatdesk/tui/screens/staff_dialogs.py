@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
@@ -136,7 +137,7 @@ class ExportChoice:
 class ExportDialog(Dialog[ExportChoice]):
     TITLE_TEXT = "Export transcript"
     SUBMIT_LABEL = "Export"
-    BINDINGS = EXPORT_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*EXPORT_BINDINGS]
 
     def __init__(self, conversation_id: int, folder: Path | None = None) -> None:
         super().__init__()

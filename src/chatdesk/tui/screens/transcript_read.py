@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -22,7 +23,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 
 
 class TranscriptReadScreen(StaffScreen):
-    BINDINGS = TRANSCRIPT_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*TRANSCRIPT_BINDINGS]
     DEFAULT_CSS = """
     TranscriptReadScreen { layout: vertical; }
     TranscriptReadScreen #read-header { height: auto; max-height: 4; background: $primary 20%; padding: 0 1; }
@@ -107,11 +108,15 @@ class TranscriptReadScreen(StaffScreen):
         title = {"best": "Mark as a best transcript", "worst": "Mark as a worst transcript"}.get(
             mark, "Coaching note")
 
+        def saved(_: object) -> None:
+            self.notify("Review saved.")
+            self.load()
+
         def chosen(note: str | None) -> None:
             if note is None:
                 return
             self.call_api("Review", lambda: self.session.staff.review_transcript(
-                self.conversation_id, mark or None, note), lambda _: (self.notify("Review saved."), self.load()))
+                self.conversation_id, mark or None, note), saved)
         self.app.push_screen(LineDialog(title, "Coaching note (the operator can read it)",
                                         "what went well, what to do differently", "Save",
                                         required=not mark), chosen)

@@ -129,13 +129,12 @@ class CannedPicker(ModalScreen[str | None]):
         self.chosen = (text, list(missing))
         self.query_one("#canned-ask", Label).update(
             Content("This reply needs values the desk does not know. Fill them in, Enter to insert."))
-        first = None
-        for name in missing:
-            box = Input(placeholder=name, classes="missing", name=name)
-            box.border_title = name
+        boxes = [Input(placeholder=name, classes="missing", name=name) for name in missing]
+        for box in boxes:
+            box.border_title = box.name
             self.query_one(Vertical).mount(box)
-            first = first or box
-        self.call_after_refresh(first.focus)
+        if boxes:
+            self.call_after_refresh(boxes[0].focus)
 
     @on(Input.Submitted, ".missing")
     def _missing_submitted(self, event: Input.Submitted) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual import events
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 NEWLINE_KEYS = {"ctrl+j", "alt+enter", "shift+enter", "newline"}
@@ -53,7 +54,7 @@ class Composer(TextArea):
         super().__init__(**kwargs)
         self._clock = clock
         self._typing_sent_at: float | None = None   # None: the other side thinks we are idle
-        self._idle_timer = None
+        self._idle_timer: Timer | None = None
 
     def action_cursor_page_up(self) -> None:
         self.post_message(self.PageRequested(-1))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,7 +26,7 @@ ROWS = 3
 
 
 class QueuePanel(ScrollView, can_focus=True):
-    BINDINGS = QUEUE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*QUEUE_BINDINGS]
     COMPONENT_CLASSES = {
         "queue--fresh", "queue--waiting", "queue--late", "queue--name", "queue--dim",
         "queue--cursor", "queue--returning", "queue--empty",

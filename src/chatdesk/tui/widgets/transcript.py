@@ -273,12 +273,17 @@ class Transcript(ScrollView, can_focus=True):
 
     def _update_size(self, new_count: int = 0) -> None:
         size = Size(self._width, self.line_count)
-        if self.size.height and size.width == self.virtual_size.width:
-            # Only more lines: our own box keeps its size, so skip the screen-wide layout (and the
-            # full repaint after it) that assigning virtual_size asks for; just update the
-            # scrollbar (Textual shows/hides it itself, with a layout, when that is needed). bench/
+        if (self.size.height and size.width == self.virtual_size.width and self.show_vertical_scrollbar
+                and size.height >= self.virtual_size.height):
+            # Only more lines under a scrollbar already shown: our own box keeps its size, so skip
+            # the screen-wide layout (and the full repaint after it) that assigning virtual_size
+            # asks for, and move the scrollbar ourselves. A scrollbar that must appear or go
+            # takes the layout.
             self.set_reactive(Transcript.virtual_size, size)
-            self._scroll_update(size)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
         else:
             self.virtual_size = size
         if self.follow:
