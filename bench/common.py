@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from chatdesk.demo.local_server import free_port, health_url, wait_until_healthy
+from chatdesk.protocol.limits import API_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
@@ -87,7 +88,7 @@ class Server:
         from chatdesk.server.accounts_cli import create_user
         create_user(self.db, email=email, name=email.split("@")[0].title(), role=role,
                     max_chats=max_chats, password=PASSWORD)
-        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        r = httpx.post(f"{self.url}{API_PREFIX}/auth/login", json={"email": email, "password": PASSWORD})
         r.raise_for_status()
         return r.json()["token"]
 

@@ -15,6 +15,7 @@ import httpx
 
 from bench.common import ROOT, Server, child_env, new_visitor, open_chat, pct
 from chatdesk.demo.local_server import free_port, wait_until_healthy
+from chatdesk.protocol.limits import API_PREFIX
 
 
 def _spawn_subscribers(ws_url: str, token: str | None, n: int, expect: int, procs: int, tmp: Path) -> list:
@@ -63,10 +64,10 @@ def _collect(children: list, t_first: float, subscribers: int, count: int) -> di
 
 def _chatdesk_round(srv: Server, token: str, visitor: dict, cid: int, n: int, count: int, procs: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="chatdesk-bench-fan-"))
-    children = _spawn_subscribers(f"{srv.ws_url}/api/v1/stream", token, n, count, procs, tmp)
+    children = _spawn_subscribers(f"{srv.ws_url}{API_PREFIX}/stream", token, n, count, procs, tmp)
 
     async def go() -> float:
-        async with httpx.AsyncClient(base_url=f"{srv.url}/api/v1", timeout=60,
+        async with httpx.AsyncClient(base_url=f"{srv.url}{API_PREFIX}", timeout=60,
                                      headers={"Authorization": f"Bearer {visitor['token']}"}) as http:
             async def post(body: str) -> None:
                 r = await http.post(f"/visitor/conversations/{cid}/messages",
@@ -93,7 +94,7 @@ async def _resume(srv: Server, token: str, visitor: dict, cid: int, missed: int)
     from websockets.asyncio.client import connect
 
     async def open_stream():
-        ws = await connect(f"{srv.ws_url}/api/v1/stream", proxy=None, max_size=2**22)
+        ws = await connect(f"{srv.ws_url}{API_PREFIX}/stream", proxy=None, max_size=2**22)
         await ws.send(json.dumps({"type": "auth", "token": token}))
         await ws.recv()
         return ws
@@ -101,7 +102,7 @@ async def _resume(srv: Server, token: str, visitor: dict, cid: int, missed: int)
     await ws.send(json.dumps({"type": "resume", "after": 2**62}))      # answered with reset(newest)
     newest = json.loads(await ws.recv())["event_id"]
     await ws.close()
-    async with httpx.AsyncClient(base_url=f"{srv.url}/api/v1", timeout=60,
+    async with httpx.AsyncClient(base_url=f"{srv.url}{API_PREFIX}", timeout=60,
                                  headers={"Authorization": f"Bearer {visitor['token']}"}) as http:
         async def post(body: str) -> None:
             (await http.post(f"/visitor/conversations/{cid}/messages",
@@ -123,7 +124,7 @@ async def _resume(srv: Server, token: str, visitor: dict, cid: int, missed: int)
 
 def run(srv: Server, sizes: list[int], count: int, missed: int, procs: int = 2) -> dict:
     token = srv.operator("fan@bench.test", max_chats=4)
-    with httpx.Client(base_url=f"{srv.url}/api/v1", timeout=30) as http:
+    with httpx.Client(base_url=f"{srv.url}{API_PREFIX}", timeout=30) as http:
         visitor = new_visitor(http, 99999)
         cid = open_chat(http, visitor, "Hello fan-out", "Fan Out")
         r = http.post(f"/visitor/conversations/{cid}/messages", json={"client_msg_id": uuid.uuid4().hex,

@@ -4,12 +4,13 @@ from __future__ import annotations
 import httpx
 
 from bench.common import Server, accept, new_visitor, open_chat, pct, run_child
+from chatdesk.protocol.limits import API_PREFIX
 
 
 def setup(srv: Server, visitors: int = 200, open_chats: int = 20, queued: int = 50) -> dict:
     token = srv.operator("desk@bench.test", max_chats=50)
     people, chats = [], []
-    with httpx.Client(base_url=f"{srv.url}/api/v1", timeout=30) as http:
+    with httpx.Client(base_url=f"{srv.url}{API_PREFIX}", timeout=30) as http:
         for i in range(visitors):
             v = new_visitor(http, i)
             people.append(v)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from chatdesk.protocol.limits import API_PREFIX
+
 
 async def main() -> None:
     args = json.loads(Path(sys.argv[1]).read_text())
@@ -25,7 +27,7 @@ async def main() -> None:
     rng = random.Random(3)
     stats = {"pageviews": 0, "background": 0, "measured": 0, "errors": 0}
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=args["url"] + "/api/v1", timeout=30, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=args["url"] + API_PREFIX, timeout=30, limits=limits) as http:
 
         async def post(path: str, token: str, body: dict, key: str) -> None:
             try:

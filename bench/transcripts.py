@@ -7,10 +7,11 @@ import httpx
 
 from bench import seed
 from bench.common import Server, accept, new_visitor, open_chat, run_child
+from chatdesk.protocol.limits import API_PREFIX
 
 
 def _me(url: str, token: str) -> dict:
-    return httpx.get(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    return httpx.get(f"{url}{API_PREFIX}/me", headers={"Authorization": f"Bearer {token}"}).json()
 
 
 def run(srv: Server, sizes: list[int], tabs: int, tab_messages: int) -> dict:
@@ -18,7 +19,7 @@ def run(srv: Server, sizes: list[int], tabs: int, tab_messages: int) -> dict:
     opener = srv.operator("opener@bench.test", max_chats=50)
     holder = srv.operator("holder@bench.test", max_chats=50)
     who = {t: _me(srv.url, t) for t in (opener, holder)}
-    with httpx.Client(base_url=f"{srv.url}/api/v1", timeout=30) as http:
+    with httpx.Client(base_url=f"{srv.url}{API_PREFIX}", timeout=30) as http:
         queued = {}
         for n in sizes:
             v = new_visitor(http, n)

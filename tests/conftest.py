@@ -1,3 +1,11 @@
+"""Fixtures every test package shares. One name per meaning across the suite:
+
+- `server`: a fresh real server with its own SQLite file, for one test;
+- `server_factory`: fresh servers with extra arguments, for one test;
+- `shared_server`: one real server per test package (each package's conftest makes its own),
+  for tests that need nothing special and leave nothing behind.
+
+Helpers live in tests/support/, never in a conftest."""
 from __future__ import annotations
 
 import pytest

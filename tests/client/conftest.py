@@ -2,41 +2,26 @@
 own operators and chats); tests that stop or restart a server use the function-scoped `server`."""
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
+from tests.support.accounts import new_email
 from tests.support.live_server import LiveServer
-
-_n = itertools.count(1)
 
 
 @pytest.fixture(scope="package")
-def shared(tmp_path_factory):
+def shared_server(tmp_path_factory):
     srv = LiveServer(tmp_path_factory.mktemp("shared") / "chat.db").start()
     yield srv
     srv.stop()
 
 
-def new_email(srv, name: str = "Ana") -> str:
-    """A new operator on the shared server, added through the real CLI (password "secret-pass-1")."""
-    email = f"{name.lower()}{next(_n)}@example.com"
-    srv.add_user(email, name)
-    return email
-
-
-def new_operator(srv, name: str = "Ana") -> str:
-    """A fresh operator on the shared server; returns its token."""
-    return srv.login(new_email(srv, name))
-
-
 @pytest.fixture(scope="package")
-def regular_email(shared) -> str:
+def regular_email(shared_server) -> str:
     """One operator ("Ana Smith") reused by the tests that need no fresh account: each logs in
     for its own token. Tests that count this operator's chats use `new_operator` instead."""
-    return new_email(shared, "Ana Smith")
+    return new_email(shared_server, "Ana Smith")
 
 
 @pytest.fixture
-def regular_token(shared, regular_email) -> str:
-    return shared.login(regular_email)
+def regular_token(shared_server, regular_email) -> str:
+    return shared_server.login(regular_email)

@@ -8,10 +8,10 @@ from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
 
-async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared, tmp_path):
-    token = new_operator(shared, "Pia")
-    visitor = await Visitor(shared.url, retry_for=10).arrive()
-    session = DeskSession(shared.url, token, state_dir=tmp_path, history_page=5)
+async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared_server, tmp_path):
+    token = new_operator(shared_server, "Pia")
+    visitor = await Visitor(shared_server.url, retry_for=10).arrive()
+    session = DeskSession(shared_server.url, token, state_dir=tmp_path, history_page=5)
     await session.start()
     try:
         cid = await visitor.start_chat("v0")
@@ -35,7 +35,7 @@ async def test_newest_page_first_then_older_pages_and_a_reload_keeps_them(shared
 
         # a fresh desk: one page; a reload after new messages covers that page and the new ones
         await session.stop()
-        session = DeskSession(shared.url, token, state_dir=tmp_path, history_page=5)
+        session = DeskSession(shared_server.url, token, state_dir=tmp_path, history_page=5)
         await session.start()
         view = session.store.conversations[cid]
         assert len(view.messages) == 5 and view.has_older

@@ -37,20 +37,20 @@ def token_works(srv, token) -> bool:
     return httpx.get(f"{srv.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
-def test_login_keeps_the_token_in_the_keyring(shared, ana, tmp_path):
+def test_login_keeps_the_token_in_the_keyring(shared_server, ana, tmp_path):
     email = ana
     ring = tmp_path / "ring.json"
     env = {"PYTHON_KEYRING_BACKEND": "tests.support.filekeyring.FileKeyring", "TEST_KEYRING_FILE": str(ring)}
-    r = run_login(shared, email, "secret-pass-1", tmp_path, **env)
+    r = run_login(shared_server, email, "secret-pass-1", tmp_path, **env)
     assert r.returncode == 0, r.stderr
     assert "Logged in" in r.stdout and "system keyring" in r.stdout
     stored = json.loads(ring.read_text())
-    token = stored[f"chatdesk:{shared.url}|{email}"]
-    assert token not in r.stdout + r.stderr and token_works(shared, token)
+    token = stored[f"chatdesk:{shared_server.url}|{email}"]
+    assert token not in r.stdout + r.stderr and token_works(shared_server, token)
     config = load_config(tmp_path / "config" / "config.toml", env={})
-    assert config.url == shared.url and config.email == email
+    assert config.url == shared_server.url and config.email == email
 
-    bad = run_login(shared, email, "wrong", tmp_path, **env)
+    bad = run_login(shared_server, email, "wrong", tmp_path, **env)
     assert bad.returncode == 1 and "Login failed:" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -61,23 +61,23 @@ def tokens(srv, email) -> tuple[int, int]:
                           "JOIN operators o ON o.id = t.operator_id WHERE o.email = ?", (email,)).fetchone()
 
 
-def test_login_without_keyring_says_what_to_do_and_revokes(shared, ana, tmp_path):
-    issued, valid = tokens(shared, ana)
-    r = run_login(shared, ana, "secret-pass-1", tmp_path, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
+def test_login_without_keyring_says_what_to_do_and_revokes(shared_server, ana, tmp_path):
+    issued, valid = tokens(shared_server, ana)
+    r = run_login(shared_server, ana, "secret-pass-1", tmp_path, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
     assert r.returncode == 3
     assert "No system keyring is available" in r.stderr and "CHATDESK_TOKEN" in r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
-    assert tokens(shared, ana) == (issued + 1, valid)     # the token nobody can find again is revoked
+    assert tokens(shared_server, ana) == (issued + 1, valid)     # the token nobody can find again is revoked
 
 
-def test_login_to_an_opt_in_token_file(shared, ana, tmp_path):
+def test_login_to_an_opt_in_token_file(shared_server, ana, tmp_path):
     email = ana
     path = tmp_path / "private" / "token"
-    r = run_login(shared, email, "secret-pass-1", tmp_path,
+    r = run_login(shared_server, email, "secret-pass-1", tmp_path,
                   PYTHON_KEYRING_BACKEND=FAIL_BACKEND, CHATDESK_TOKEN_FILE=str(path))
     assert r.returncode == 0, r.stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert token_works(shared, path.read_text().strip())
+    assert token_works(shared_server, path.read_text().strip())
 
 
 def test_unreachable_server_is_a_sentence(tmp_path):

@@ -85,15 +85,15 @@ async def test_corrupt_outbox_file_is_kept_aside(tmp_path):
     await box.aclose()
 
 
-async def test_api_errors_are_sentences(shared, regular_token):
-    async with ApiClient(shared.url, regular_token) as api:
+async def test_api_errors_are_sentences(shared_server, regular_token):
+    async with ApiClient(shared_server.url, regular_token) as api:
         with pytest.raises(ApiError) as err:
             await api.send_message(999999, "x", "hello")
         assert err.value.status in (403, 404) and str(err.value) and "{" not in str(err.value)
         with pytest.raises(ApiError) as err:
             await api.accept(999999)
         assert str(err.value) == err.value.message and err.value.code
-    async with ApiClient(shared.url, "wrong") as api:
+    async with ApiClient(shared_server.url, "wrong") as api:
         with pytest.raises(ApiError) as err:
             await api.me()
         assert err.value.status == 401

@@ -15,20 +15,20 @@ from tests.support.waiting import wait_for
 
 
 @pytest.mark.parametrize("taken_early", [False, True], ids=["in-start", "before-the-first-frame"])
-async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared, tmp_path,
+async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_came_after(shared_server, tmp_path,
                                                                                         taken_early):
-    token = new_operator(shared, "Pia")
-    visitor = await Visitor(shared.url, retry_for=10).arrive()
-    boot = DeskSession(shared.url, token, state_dir=tmp_path)
+    token = new_operator(shared_server, "Pia")
+    visitor = await Visitor(shared_server.url, retry_for=10).arrive()
+    boot = DeskSession(shared_server.url, token, state_dir=tmp_path)
     cid = await visitor.start_chat("before", name="Early")
     await boot.api.accept(cid)
     await boot.api.aclose()
-    prefetch = DeskPrefetch(shared.url, token, HISTORY_PAGE)
+    prefetch = DeskPrefetch(shared_server.url, token, HISTORY_PAGE)
     snap = DeskSnapshot.model_validate_json(await prefetch.body())
     assert [m.body for m in snap.open[0].detail.messages] == ["before"]
     for i in range(3):                               # written after the prefetch's snapshot
         await visitor.say(f"after {i}")
-    session = DeskSession(shared.url, token, state_dir=tmp_path, prefetch=prefetch)
+    session = DeskSession(shared_server.url, token, state_dir=tmp_path, prefetch=prefetch)
     try:
         if taken_early:            # what DeskApp does before composing its first screen
             assert session.take_prefetched()
@@ -45,10 +45,10 @@ async def test_the_session_starts_from_the_prefetch_and_its_stream_brings_what_c
         await visitor.close()
 
 
-async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shared, tmp_path):
-    refused = DeskPrefetch(shared.url, "not-a-token", HISTORY_PAGE)
+async def test_a_prefetch_that_failed_leaves_the_session_to_ask_and_say_why(shared_server, tmp_path):
+    refused = DeskPrefetch(shared_server.url, "not-a-token", HISTORY_PAGE)
     assert await refused.body() is None
-    session = DeskSession(shared.url, "not-a-token", state_dir=tmp_path, prefetch=refused)
+    session = DeskSession(shared_server.url, "not-a-token", state_dir=tmp_path, prefetch=refused)
     assert not session.take_prefetched() and not session.store.conversations
     with pytest.raises(ApiError) as err:
         await session.start()

@@ -24,24 +24,24 @@ def bodies(view, author=None):
 
 @pytest.fixture
 async def visitor(request):
-    srv = request.getfixturevalue("server" if "server" in request.fixturenames else "shared")
+    srv = request.getfixturevalue("server" if "server" in request.fixturenames else "shared_server")
     v = await Visitor(srv.url, retry_for=10).arrive("https://shop.example/kettle", "Blue kettle")
     yield v
     await v.close()
 
 
-async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
-    token = new_operator(shared, "Ana")
+async def test_start_loads_the_snapshot(shared_server, tmp_path, visitor):
+    token = new_operator(shared_server, "Ana")
     waiting = await visitor.start_chat("Is the kettle in stock?", name="Maria")
-    mine_v = await Visitor(shared.url, retry_for=10).arrive(title="Checkout")
+    mine_v = await Visitor(shared_server.url, retry_for=10).arrive(title="Checkout")
     mine = await mine_v.start_chat("My payment failed")
-    boot = DeskSession(shared.url, token, state_dir=tmp_path)
+    boot = DeskSession(shared_server.url, token, state_dir=tmp_path)
     await boot.api.set_status("online")
     await boot.api.accept(mine)
     await mine_v.say("card ends 4242")
     await boot.stop()
 
-    session = await started_session(shared, token, tmp_path)
+    session = await started_session(shared_server, token, tmp_path)
     try:
         store = session.store
         assert store.me.name == "Ana" and store.connection == "live"
@@ -60,8 +60,8 @@ async def test_start_loads_the_snapshot(shared, tmp_path, visitor):
         await mine_v.close()
 
 
-async def test_live_queue_accept_receive_and_send_once(shared, regular_token, tmp_path, visitor):
-    session = await started_session(shared, regular_token, tmp_path)
+async def test_live_queue_accept_receive_and_send_once(shared_server, regular_token, tmp_path, visitor):
+    session = await started_session(shared_server, regular_token, tmp_path)
     try:
         await session.set_status("online")
         changes = []
@@ -196,10 +196,10 @@ async def test_reset_reloads_everything(server_factory, tmp_path):
         await visitor.close()
 
 
-async def test_transfer_to_me_reloads_the_transcript(shared, regular_token, tmp_path, visitor):
+async def test_transfer_to_me_reloads_the_transcript(shared_server, regular_token, tmp_path, visitor):
     bo_token = regular_token                 # hands the chat over: ends with as many chats as before
-    ana = await started_session(shared, new_operator(shared, "Ana"), tmp_path / "ana")
-    bo = await started_session(shared, bo_token, tmp_path / "bo")
+    ana = await started_session(shared_server, new_operator(shared_server, "Ana"), tmp_path / "ana")
+    bo = await started_session(shared_server, bo_token, tmp_path / "bo")
     try:
         await ana.set_status("online")
         await bo.set_status("online")
@@ -220,8 +220,8 @@ async def test_transfer_to_me_reloads_the_transcript(shared, regular_token, tmp_
         await bo.stop()
 
 
-async def test_refused_message_fails_with_the_servers_sentence(shared, regular_token, tmp_path, visitor):
-    session = await started_session(shared, regular_token, tmp_path)
+async def test_refused_message_fails_with_the_servers_sentence(shared_server, regular_token, tmp_path, visitor):
+    session = await started_session(shared_server, regular_token, tmp_path)
     try:
         await session.set_status("online")
         cid = await visitor.start_chat("bye soon")
@@ -238,8 +238,8 @@ async def test_refused_message_fails_with_the_servers_sentence(shared, regular_t
         await session.stop()
 
 
-async def test_typing_and_sneak_peek(shared, regular_token, tmp_path, visitor):
-    session = await started_session(shared, regular_token, tmp_path)
+async def test_typing_and_sneak_peek(shared_server, regular_token, tmp_path, visitor):
+    session = await started_session(shared_server, regular_token, tmp_path)
     try:
         await session.set_status("online")
         cid = await visitor.start_chat("hi")
@@ -253,16 +253,16 @@ async def test_typing_and_sneak_peek(shared, regular_token, tmp_path, visitor):
         await session.stop()
 
 
-async def test_bad_token_is_a_sentence(shared, tmp_path):
-    session = DeskSession(shared.url, "not-a-token", state_dir=tmp_path)
+async def test_bad_token_is_a_sentence(shared_server, tmp_path):
+    session = DeskSession(shared_server.url, "not-a-token", state_dir=tmp_path)
     with pytest.raises(ApiError) as err:
         await session.start()
     assert err.value.status == 401 and str(err.value)
     await session.stop()
 
 
-async def test_actions_reach_the_store_through_the_stream(shared, regular_token, tmp_path, visitor):
-    session = await started_session(shared, regular_token, tmp_path)
+async def test_actions_reach_the_store_through_the_stream(shared_server, regular_token, tmp_path, visitor):
+    session = await started_session(shared_server, regular_token, tmp_path)
     try:
         store = session.store
         await session.set_status("online")
@@ -298,8 +298,8 @@ async def test_actions_reach_the_store_through_the_stream(shared, regular_token,
         await session.stop()
 
 
-async def test_revoked_token_takes_the_desk_offline_with_a_sentence(shared, regular_token, tmp_path):
-    session = await started_session(shared, regular_token, tmp_path)
+async def test_revoked_token_takes_the_desk_offline_with_a_sentence(shared_server, regular_token, tmp_path):
+    session = await started_session(shared_server, regular_token, tmp_path)
     try:
         notices = []
         session.store.subscribe(lambda c: c.kind == "notice" and notices.append(c.text))

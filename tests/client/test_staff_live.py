@@ -24,10 +24,10 @@ def new_staff(srv, role: str = "trainer", name: str = "Tina") -> str:
 
 
 @pytest.fixture
-async def desks(shared, tmp_path):
+async def desks(shared_server, tmp_path):
     """A trainer's desk and a novice's desk (fresh accounts), stopped after the test."""
-    trainer = await started_session(shared, await asyncio.to_thread(new_staff, shared), tmp_path / "t")
-    novice = await started_session(shared, await asyncio.to_thread(new_operator, shared, "Nova"), tmp_path / "n")
+    trainer = await started_session(shared_server, await asyncio.to_thread(new_staff, shared_server), tmp_path / "t")
+    novice = await started_session(shared_server, await asyncio.to_thread(new_operator, shared_server, "Nova"), tmp_path / "n")
     await novice.set_status("online")
     yield trainer, novice
     await novice.stop()
@@ -41,15 +41,15 @@ async def _chat(srv, desk, body: str = "Hello?"):
     return v, cid
 
 
-async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared, desks):
+async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared_server, desks):
     trainer, novice = desks
     me = novice.store.me.id
-    chats = [(await _chat(shared, novice))[1] for _ in range(3)]
+    chats = [(await _chat(shared_server, novice))[1] for _ in range(3)]
     await trainer.staff.set_operator_limits(me, max_chats=2, novice=True)
     await wait_for(lambda: novice.store.me.max_chats == 2 and novice.store.me.novice, what="the new cap on the desk")
     assert trainer.store.operators[me].max_chats == 2
     assert sorted(c for c in novice.store.conversations if novice.store.holds_open(c)) == sorted(chats)
-    extra_v = await Visitor(shared.url, retry_for=10).arrive()
+    extra_v = await Visitor(shared_server.url, retry_for=10).arrive()
     extra = await extra_v.start_chat("me too")
     with pytest.raises(ApiError) as refused:
         await novice.accept(extra)
@@ -59,12 +59,12 @@ async def test_a_lower_cap_reaches_the_novice_desk_and_refuses_new_chats(shared,
     assert (await novice.accept(extra)) is not None
 
 
-async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared, desks):
+async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared_server, desks):
     trainer, novice = desks
     await trainer.staff.set_operator_limits(novice.store.me.id, approval_required=True)
     await wait_for(lambda: novice.store.me.approval_required, what="approval mode on the desk")
-    v, cid = await _chat(shared, novice, "Do you ship to Iceland?")
-    vstream = await Stream.open(shared, visitor_token=v.token)
+    v, cid = await _chat(shared_server, novice, "Do you ship to Iceland?")
+    vstream = await Stream.open(shared_server, visitor_token=v.token)
 
     out = novice.send(cid, "ya")
     view = novice.store.conversations[cid]
@@ -101,10 +101,10 @@ async def test_approval_end_to_end_the_visitor_gets_the_edit_exactly_once(shared
     await v.close()
 
 
-async def test_whisper_monitor_live_and_take_over(shared, desks):
+async def test_whisper_monitor_live_and_take_over(shared_server, desks):
     trainer, novice = desks
-    v, cid = await _chat(shared, novice, "My parcel is lost")
-    vstream = await Stream.open(shared, visitor_token=v.token)
+    v, cid = await _chat(shared_server, novice, "My parcel is lost")
+    vstream = await Stream.open(shared_server, visitor_token=v.token)
     me = trainer.store.me
 
     watched = await trainer.staff.monitor(cid)
@@ -141,11 +141,11 @@ async def test_whisper_monitor_live_and_take_over(shared, desks):
     await v.close()
 
 
-async def test_the_board_follows_events(shared, desks):
+async def test_the_board_follows_events(shared_server, desks):
     trainer, novice = desks
     board = await trainer.staff.follow_board()
     assert any(o.id == novice.store.me.id for o in board.operators)
-    v = await Visitor(shared.url, retry_for=10).arrive()
+    v = await Visitor(shared_server.url, retry_for=10).arrive()
     cid = await v.start_chat("board me")
     await wait_for(lambda: any(e.conversation.id == cid for e in trainer.store.oversight.board.queue), what="queue on board")
     await novice.accept(cid)
@@ -159,9 +159,9 @@ async def test_the_board_follows_events(shared, desks):
     await v.close()
 
 
-async def test_transcripts_reviews_and_reports_through_the_session(shared, desks):
+async def test_transcripts_reviews_and_reports_through_the_session(shared_server, desks):
     trainer, novice = desks
-    v, cid = await _chat(shared, novice, "quokka question")
+    v, cid = await _chat(shared_server, novice, "quokka question")
     novice.send(cid, "quokka answer")
     await wait_for(lambda: len(novice.store.conversations[cid].messages) == 2, what="answer stored")
     await novice.close(cid, "ok", ["animals"])
@@ -179,10 +179,10 @@ async def test_transcripts_reviews_and_reports_through_the_session(shared, desks
     await v.close()
 
 
-async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared, desks, tmp_path):
+async def test_a_desk_that_stops_is_no_longer_listed_as_watching(shared_server, desks, tmp_path):
     _, novice = desks
-    v, cid = await _chat(shared, novice)
-    lead = await started_session(shared, await asyncio.to_thread(new_staff, shared, "supervisor", "Lee"),
+    v, cid = await _chat(shared_server, novice)
+    lead = await started_session(shared_server, await asyncio.to_thread(new_staff, shared_server, "supervisor", "Lee"),
                                  tmp_path / "lead")
     await lead.staff.monitor(cid)
     nview = novice.store.conversations[cid]

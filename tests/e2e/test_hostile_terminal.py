@@ -26,17 +26,17 @@ def desk_on_pty(server, tmp_path):
 
 async def test_hostile_visitor_text_never_reaches_the_terminal(server, desk_on_pty):
     desk = desk_on_pty
-    desk.wait_for(b"live")
+    desk.expect(b"live")
     visitor = await Visitor(server.url).arrive(URL, TITLE, REFERRER)
     await visitor.start_chat("hello end-first#", name=NAME)
-    desk.wait_for(b"end-first#")
+    desk.expect(b"end-first#")
     desk.send(b"\x0f")                                   # ctrl+o: accept the oldest
-    desk.wait_for(b"Reply to")
+    desk.expect(b"Reply to")
     sent = [("name", NAME), ("title", TITLE), ("url", URL), ("referrer", REFERRER)]
     for i, (names, body) in enumerate(terminal_bodies("msg")):
         mark = len(desk.written())
         await visitor.say(body)
-        desk.wait_for(f"msg{i}#".encode(), start=mark)   # painted before the next one comes
+        desk.expect(f"msg{i}#".encode(), start=mark)   # painted before the next one comes
         sent.append((names, body))
     await visitor.close()
 

@@ -9,7 +9,7 @@ from tests.support.tally import Tally
 
 
 @pytest.fixture(scope="session")
-def shared_sec(tmp_path_factory):
+def shared_server(tmp_path_factory):
     srv = LiveServer(tmp_path_factory.mktemp("security") / "chat.db",
                      extra_args=["--visitor-timeout", "100000"]).start()
     yield srv

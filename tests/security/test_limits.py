@@ -49,24 +49,24 @@ def _chunked_post(srv, path: str, total: int, chunk: int = 64 * KIB) -> bytes:
         sock.close()
 
 
-def test_a_chunked_body_above_1mb_gets_413_like_a_declared_one(shared_sec):
-    answer = _chunked_post(shared_sec, "/api/v1/auth/login", 3_000_000)
+def test_a_chunked_body_above_1mb_gets_413_like_a_declared_one(shared_server):
+    answer = _chunked_post(shared_server, "/api/v1/auth/login", 3_000_000)
     head, _, rest = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413"), head
     assert json.loads(rest[: rest.rindex(b"}") + 1])["error"] == "too_large"
     # Under the cap a chunked body is read as usual (a wrong login here, not a 413).
     gen = (part for part in [b'{"email": "nobody@example.com", ', b'"password": "x"}'])
-    r = httpx.post(shared_sec.url + "/api/v1/auth/login", content=gen, headers={"content-type": "application/json"})
+    r = httpx.post(shared_server.url + "/api/v1/auth/login", content=gen, headers={"content-type": "application/json"})
     assert "content-length" not in r.request.headers
     assert r.status_code == 401 and r.json()["error"] == "bad_credentials"
-    assert httpx.get(shared_sec.url + "/api/v1/health").json() == {"ok": True}
+    assert httpx.get(shared_server.url + "/api/v1/health").json() == {"ok": True}
 
 
-async def test_websocket_messages_above_64k_close_both_streams_with_1009(shared_sec):
-    ana = await Operator.create(shared_sec, "ana@example.com")
-    v = await Visitor(shared_sec).arrive()
-    for stream in (await Stream.open(shared_sec, token=ana.token),
-                   await Stream.open(shared_sec, visitor_token=v.token)):
+async def test_websocket_messages_above_64k_close_both_streams_with_1009(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v = await Visitor(shared_server).arrive()
+    for stream in (await Stream.open(shared_server, token=ana.token),
+                   await Stream.open(shared_server, visitor_token=v.token)):
         # Just under the limit: an ordinary frame, answered.
         await stream.ws.send(json.dumps({"type": "ping", "pad": "x" * (60 * KIB)}))
         assert (await stream.next(lambda f: f["type"] == "pong"))["type"] == "pong"
@@ -127,10 +127,10 @@ async def test_the_visitor_stream_only_accepts_allowed_origins(server_factory):
         assert json.loads(refused.value.response.body)["error"] == "forbidden_origin"
 
 
-async def test_every_field_limit_holds_at_its_edge(shared_sec):
+async def test_every_field_limit_holds_at_its_edge(shared_server):
     """At the limit: stored. One past it: 422 naming the field (docs/protocol.md, Errors)."""
-    ana = await Operator.create(shared_sec, "ana@example.com", role="supervisor")
-    v = await Visitor(shared_sec).arrive()
+    ana = await Operator.create(shared_server, "ana@example.com", role="supervisor")
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat("hi")
     await ana.accept(cid)
 
@@ -164,8 +164,8 @@ async def test_every_field_limit_holds_at_its_edge(shared_sec):
     r = await ana.post("/canned", {"shortcut": "long", "title": "t", "body": "b", "tags": ["x" * 50]})
     assert r.json()["tags"] == ["x" * 40]
     # The sneak peek of a visitor's draft is cut to a message's length.
-    desk = await Stream.open(shared_sec, token=ana.token)
-    stream = await Stream.open(shared_sec, visitor_token=v.token)
+    desk = await Stream.open(shared_server, token=ana.token)
+    stream = await Stream.open(shared_server, visitor_token=v.token)
     await stream.ws.send(json.dumps({"type": "typing", "is_typing": True, "text": "d" * 20000}))
     peek = await desk.next(lambda f: f["type"] == "typing" and f.get("conversation_id") == cid)
     assert peek["text"] == "d" * 8000

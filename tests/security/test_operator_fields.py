@@ -24,10 +24,10 @@ def _tags(text: str) -> list[str]:
     return [t.strip()[:40] for t in (text, "ok") if t.strip()]
 
 
-async def test_operator_fields_store_hostile_text_exactly_or_refuse_it_with_a_4xx(shared_sec, tally: Tally):
-    sue = await Operator.create(shared_sec, "sue@example.com", role="supervisor", max_chats=50)
-    bob = await Operator.create(shared_sec, "bob@example.com", max_chats=50)
-    v = await Visitor(shared_sec).arrive()
+async def test_operator_fields_store_hostile_text_exactly_or_refuse_it_with_a_4xx(shared_server, tally: Tally):
+    sue = await Operator.create(shared_server, "sue@example.com", role="supervisor", max_chats=50)
+    bob = await Operator.create(shared_server, "bob@example.com", max_chats=50)
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat("hello")
     assert (await sue.accept(cid)).status_code == 200
     payloads = text_payloads()
@@ -79,7 +79,7 @@ async def test_operator_fields_store_hostile_text_exactly_or_refuse_it_with_a_4x
             if tally.check(r, f"transfer note {name}"):
                 sent_notes.append(text)
 
-    v2 = await Visitor(shared_sec).arrive()
+    v2 = await Visitor(shared_server).arrive()
     cid2 = await v2.start_chat("bye soon")
     assert (await sue.accept(cid2)).status_code == 200
     assert (await v2.post(f"/visitor/conversations/{cid2}/close")).status_code == 200

@@ -72,7 +72,7 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
             "tags": [keep(f"canned tag {i}", f"tag{i}{SHORT[i + 8]}")], "shared": True})
 
     desk = start_desk(pat_token)
-    desk.wait_for(b"live", timeout=60)
+    desk.expect(b"live", timeout=60)
 
     # The visitor's earlier chat, wrapped up by the colleague with a hostile summary and tags.
     visitor = await Visitor(server.url).arrive("https://shop.test/", "Shop")
@@ -98,16 +98,16 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
     await col.ok("POST", f"/conversations/{cid}/transfer", {
         "operator_id": pat_id, "note": keep("transfer note", _hostile("tn", 11) + " " + _hostile("tn2", 4))})
 
-    desk.wait_for(b"tn#")                                    # the transfer notice, with its note
+    desk.expect(b"tn#")                                    # the transfer notice, with its note
     for mark in (b"end-first#", b"cbv#", b"vn0#", b"vn2#", b"nm#", b"em#", b"+47", b"sum#", b"sum2#", b"pt2",
                  b"cbn#"):                                  # transcript, callback, journey sidebar
-        desk.wait_for(mark)
+        desk.expect(mark)
     # Internal notes and whispers after the hand-over: the whole hostile corpus, a few to a note.
     for i, (names, body) in enumerate(_note_bodies()):
         mark = len(desk.written())
         await col.ok("POST", f"/conversations/{cid}/messages",
                      {"client_msg_id": new_id(), "body": body, "kind": "whisper" if i % 2 else "note"})
-        desk.wait_for(f"on{i}#".encode(), start=mark)          # painted before the next one comes
+        desk.expect(f"on{i}#".encode(), start=mark)          # painted before the next one comes
         sent.append((names, body))
     # The visitor's draft (the sneak peek above the composer): visitor-controlled, only on the stream.
     await visitor.open_stream()
@@ -117,17 +117,17 @@ async def test_hostile_text_from_a_colleague_never_reaches_the_terminal(server, 
         # a plain trailer: Textual's own reset after the last word must not look like the payload's
         draft = f"dr{i}# {payload} ~"
         await visitor.stream_typing(True, draft)
-        desk.wait_for(f"dr{i}#".encode(), start=mark)
+        desk.expect(f"dr{i}#".encode(), start=mark)
         sent.append((f"draft {name}", draft))
     await visitor.stream_typing(False)
     await visitor.close_stream()
     # The canned-reply picker: `/` at the start of the composer.
     mark = len(desk.written())
     desk.send(b"/")
-    desk.wait_for(b"Canned replies", start=mark)
+    desk.expect(b"Canned replies", start=mark)
     for i in range(3):
-        desk.wait_for(f"ct{i}#".encode(), start=mark)
-    desk.wait_for(b"cb", start=mark)
+        desk.expect(f"ct{i}#".encode(), start=mark)
+    desk.expect(b"cb", start=mark)
     desk.send(b"\x1b")                                        # Esc: close the picker
     await visitor.close()
 

@@ -31,11 +31,11 @@ SETTINGS = settings(max_examples=int(os.environ.get("CHATDESK_FUZZ_EXAMPLES", "3
 
 
 @pytest.fixture(scope="module")
-def creds(shared_sec):
-    op = shared_sec.operator("fuzz-op@example.com", "Fuzz Op")
-    r = httpx.post(shared_sec.url + "/api/v1/visitor/sessions", json={"url": "https://shop.example/"})
+def creds(shared_server):
+    op = shared_server.operator("fuzz-op@example.com", "Fuzz Op")
+    r = httpx.post(shared_server.url + "/api/v1/visitor/sessions", json={"url": "https://shop.example/"})
     token = r.json()["visitor_token"]
-    r = httpx.post(shared_sec.url + "/api/v1/visitor/conversations", headers={"Authorization": f"Bearer {token}"},
+    r = httpx.post(shared_server.url + "/api/v1/visitor/conversations", headers={"Authorization": f"Bearer {token}"},
                    json={"client_msg_id": "fuzz-1", "body": "hello"})
     assert r.status_code == 201
     return {"/api/v1/stream": {"type": "auth", "token": op},
@@ -81,19 +81,19 @@ async def _before_auth(url: str, first) -> None:
 @pytest.mark.parametrize("path", ["/api/v1/stream", "/api/v1/visitor/stream"])
 @SETTINGS
 @given(frames=st.lists(FRAME, min_size=1, max_size=10))
-def test_random_frames_after_auth_never_break_the_stream(shared_sec, creds, path, frames):
-    asyncio.run(_after_auth(shared_sec.ws_url + path, creds[path], frames))
+def test_random_frames_after_auth_never_break_the_stream(shared_server, creds, path, frames):
+    asyncio.run(_after_auth(shared_server.ws_url + path, creds[path], frames))
 
 
 @pytest.mark.parametrize("path", ["/api/v1/stream", "/api/v1/visitor/stream"])
 @SETTINGS
 @given(first=FRAME)
-def test_a_random_first_frame_is_refused_with_4401(shared_sec, path, first):
-    asyncio.run(_before_auth(shared_sec.ws_url + path, first))
+def test_a_random_first_frame_is_refused_with_4401(shared_server, path, first):
+    asyncio.run(_before_auth(shared_server.ws_url + path, first))
 
 
-def test_the_server_logged_no_failure_and_still_answers(shared_sec, creds):
+def test_the_server_logged_no_failure_and_still_answers(shared_server, creds):
     """Runs after the fuzz above (same module, same server)."""
-    log = shared_sec.log()
+    log = shared_server.log()
     assert "Traceback" not in log and "stream task failed" not in log and "unhandled error" not in log, log[-3000:]
-    assert httpx.get(shared_sec.url + "/api/v1/health").json() == {"ok": True}
+    assert httpx.get(shared_server.url + "/api/v1/health").json() == {"ok": True}

@@ -17,8 +17,8 @@ from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
 
-def test_no_route_takes_a_secret_in_the_url(shared_sec):
-    schema = httpx.get(shared_sec.url + "/openapi.json").json()
+def test_no_route_takes_a_secret_in_the_url(shared_server):
+    schema = httpx.get(shared_server.url + "/openapi.json").json()
     for path, item in schema["paths"].items():
         assert "token" not in path.lower() and "password" not in path.lower(), path
         for operation in item.values():
@@ -62,10 +62,10 @@ async def test_a_whole_session_leaves_no_token_or_password_in_the_server_log(ser
         assert hashlib.sha256(secret.encode()).hexdigest() not in log, f"the {label}'s hash is in the log"
 
 
-async def test_logout_revokes_exactly_that_token_on_rest_and_streams(shared_sec):
-    ana = await Operator.create(shared_sec, "ana@example.com")
-    other_desk = Operator(shared_sec, await _login(shared_sec, ana.email), "Ana")
-    live = await Stream.open(shared_sec, token=ana.token)
+async def test_logout_revokes_exactly_that_token_on_rest_and_streams(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    other_desk = Operator(shared_server, await _login(shared_server, ana.email), "Ana")
+    live = await Stream.open(shared_server, token=ana.token)
     assert (await ana.post("/auth/logout")).status_code == 200
     assert (await live.next(lambda f: f["type"] == "error"))["error"] == "unauthorized"
     with pytest.raises(ConnectionClosed) as closed:
@@ -73,7 +73,7 @@ async def test_logout_revokes_exactly_that_token_on_rest_and_streams(shared_sec)
     assert closed.value.rcvd.code == 4401
     assert (await ana.get("/me")).status_code == 401
     assert (await ana.post("/auth/logout")).status_code == 401           # revoked stays revoked
-    ws = await connect(shared_sec.ws_url + "/api/v1/stream", proxy=None)
+    ws = await connect(shared_server.ws_url + "/api/v1/stream", proxy=None)
     await ws.send(json.dumps({"type": "auth", "token": ana.token}))
     assert json.loads(await ws.recv())["error"] == "unauthorized"
     with pytest.raises(ConnectionClosed) as closed:
@@ -81,13 +81,13 @@ async def test_logout_revokes_exactly_that_token_on_rest_and_streams(shared_sec)
     assert closed.value.rcvd.code == 4401
     # The same operator's other desk is untouched.
     assert (await other_desk.get("/me")).json()["email"] == ana.email
-    still = await Stream.open(shared_sec, token=other_desk.token)
+    still = await Stream.open(shared_server, token=other_desk.token)
     await still.close()
     # And an operator token is no visitor token, nor the other way round.
-    v = await Visitor(shared_sec).arrive()
-    assert (await Api(shared_sec, other_desk.token).post(
+    v = await Visitor(shared_server).arrive()
+    assert (await Api(shared_server, other_desk.token).post(
         "/visitor/conversations", {"client_msg_id": new_id(), "body": "x"})).status_code == 401
-    assert (await Api(shared_sec, v.token).get("/me")).status_code == 401
+    assert (await Api(shared_server, v.token).get("/me")).status_code == 401
 
 
 async def _login(srv, email: str) -> str:

@@ -8,7 +8,7 @@ from tests.support.live_server import LiveServer
 
 
 @pytest.fixture(scope="session")
-def shared(tmp_path_factory):
+def shared_server(tmp_path_factory):
     # A long visitor timeout: queued chats left by earlier tests must not turn missed mid-test.
     srv = LiveServer(tmp_path_factory.mktemp("shared") / "chat.db",
                      extra_args=["--visitor-timeout", "100000"]).start()

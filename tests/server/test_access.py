@@ -11,10 +11,10 @@ from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
 
-async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared):
-    (ana, ben), (lead,) = await asyncio.gather(operators(shared, "ana", "ben"),
-                                               operators(shared, "lead", role="supervisor"))
-    v = await Visitor(shared).arrive()
+async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared_server):
+    (ana, ben), (lead,) = await asyncio.gather(operators(shared_server, "ana", "ben"),
+                                               operators(shared_server, "lead", role="supervisor"))
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat()
     assert (await ben.detail(cid)).status_code == 200          # queued: everyone may look
     await ana.accept(cid)
@@ -30,26 +30,26 @@ async def test_an_operator_cannot_read_a_conversation_that_is_not_theirs(shared)
     assert cid in [c["id"] for c in (await lead.ok("GET", "/conversations"))["conversations"]]
 
 
-async def test_a_visitor_cannot_read_another_visitors_conversation(shared):
-    alice = await Visitor(shared).arrive()
-    mallory = await Visitor(shared).arrive()
+async def test_a_visitor_cannot_read_another_visitors_conversation(shared_server):
+    alice = await Visitor(shared_server).arrive()
+    mallory = await Visitor(shared_server).arrive()
     cid = await alice.start_chat("my address is 1 Main St")
     r = await mallory.get(f"/visitor/conversations/{cid}")
     assert r.status_code == 404 and "Main St" not in r.text
     r = await mallory.post(f"/visitor/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "x"})
     assert r.status_code == 404
     # A visitor token is not an operator token, and the other way round.
-    assert (await Api(shared, alice.token).get(f"/conversations/{cid}")).status_code == 401
-    ana = await Operator.create(shared, "ana@example.com")
-    assert (await Api(shared, ana.token).get(f"/visitor/conversations/{cid}")).status_code == 401
+    assert (await Api(shared_server, alice.token).get(f"/conversations/{cid}")).status_code == 401
+    ana = await Operator.create(shared_server, "ana@example.com")
+    assert (await Api(shared_server, ana.token).get(f"/visitor/conversations/{cid}")).status_code == 401
     # Sessions never hand out someone else's id: an unknown id gives a fresh visitor.
-    fresh = await Visitor(shared).arrive(visitor_id="made-up-id")
+    fresh = await Visitor(shared_server).arrive(visitor_id="made-up-id")
     assert fresh.id != "made-up-id" and fresh.session["returning"] is False
 
 
-async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    desk = await Stream.open(shared, token=ana.token)
+async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    desk = await Stream.open(shared_server, token=ana.token)
     assert (await ana.post("/auth/logout")).status_code == 200
     assert (await desk.next(lambda f: f["type"] == "error"))["error"] == "unauthorized"
     with pytest.raises(ConnectionClosed) as closed:
@@ -57,7 +57,7 @@ async def test_logout_revokes_the_token_and_bad_logins_get_a_sentence(shared):
     assert closed.value.rcvd.code == 4401
     r = await ana.get("/me")
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
-    anon = Api(shared)
+    anon = Api(shared_server)
     r = await anon.post("/auth/login", {"email": ana.email, "password": "wrong-password"})
     assert r.status_code == 401 and r.json() == {"error": "bad_credentials",
                                                  "message": "The e-mail or password is wrong."}

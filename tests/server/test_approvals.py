@@ -8,12 +8,12 @@ from tests.support.chats import active_chat
 from tests.support.stream import Stream, live_stream
 
 
-async def test_approve_with_an_edit_reaches_the_visitor_exactly_once(shared):
-    (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
+async def test_approve_with_an_edit_reaches_the_visitor_exactly_once(shared_server):
+    (tina,), (nov,) = await asyncio.gather(operators(shared_server, "tina", role="trainer"), operators(shared_server, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"novice": True, "approval_required": True})
-    v, cid = await active_chat(shared, nov, "Can I return shoes?")
-    vstream = await Stream.open(shared, visitor_token=v.token)
-    nov_desk, tina_desk = await live_stream(shared, nov.token), await live_stream(shared, tina.token)
+    v, cid = await active_chat(shared_server, nov, "Can I return shoes?")
+    vstream = await Stream.open(shared_server, visitor_token=v.token)
+    nov_desk, tina_desk = await live_stream(shared_server, nov.token), await live_stream(shared_server, tina.token)
 
     cmid = new_id()
     body = {"client_msg_id": cmid, "body": "yeah sure whatever", "kind": "text"}
@@ -52,12 +52,12 @@ async def test_approve_with_an_edit_reaches_the_visitor_exactly_once(shared):
     assert conv["first_response_at"] is not None                                # approval counts as a reply
 
 
-async def test_a_rejected_message_never_reaches_the_visitor(shared):
-    (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
+async def test_a_rejected_message_never_reaches_the_visitor(shared_server):
+    (tina,), (nov,) = await asyncio.gather(operators(shared_server, "tina", role="trainer"), operators(shared_server, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": True})
-    v, cid = await active_chat(shared, nov)
-    vstream = await Stream.open(shared, visitor_token=v.token)
-    nov_desk = await live_stream(shared, nov.token)
+    v, cid = await active_chat(shared_server, nov)
+    vstream = await Stream.open(shared_server, visitor_token=v.token)
+    nov_desk = await live_stream(shared_server, nov.token)
     r = await nov.post(f"/conversations/{cid}/messages", {"client_msg_id": new_id(), "body": "rude answer"})
     held = r.json()["approval"]
     done = await tina.ok("POST", f"/approvals/{held['id']}", {"action": "reject", "note": "Be kinder."})
@@ -73,14 +73,14 @@ async def test_a_rejected_message_never_reaches_the_visitor(shared):
     await vstream.next(lambda f: f.get("data", {}).get("body") == "after approval mode")
     assert "rude answer" not in str(vstream.frames)
     assert "rude answer" not in str(await v.ok("GET", f"/visitor/conversations/{cid}"))
-    replay = await Stream.open(shared, visitor_token=v.token, after=0)
+    replay = await Stream.open(shared_server, visitor_token=v.token, after=0)
     assert "rude answer" not in str(replay.frames) and "Be kinder" not in str(replay.frames)
 
 
-async def test_switching_approval_off_keeps_pending_ones_for_the_trainer(shared):
-    (tina,), (nov,) = await asyncio.gather(operators(shared, "tina", role="trainer"), operators(shared, "nov"))
+async def test_switching_approval_off_keeps_pending_ones_for_the_trainer(shared_server):
+    (tina,), (nov,) = await asyncio.gather(operators(shared_server, "tina", role="trainer"), operators(shared_server, "nov"))
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": True})
-    v, cid = await active_chat(shared, nov)
+    v, cid = await active_chat(shared_server, nov)
     body = {"client_msg_id": new_id(), "body": "waiting one"}
     held = (await nov.post(f"/conversations/{cid}/messages", body)).json()["approval"]
     await tina.ok("PATCH", f"/operators/{nov.id}", {"approval_required": False})

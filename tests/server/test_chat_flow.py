@@ -8,10 +8,10 @@ from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
 
-async def test_queue_accept_and_messages_both_ways_in_order(shared):
-    ana = await Operator.create(shared, "ana@example.com", name="Ana")
-    desk = await Stream.open(shared, token=ana.token)
-    visitor = await Visitor(shared).arrive(url="https://shop.example/boots", title="Boots")
+async def test_queue_accept_and_messages_both_ways_in_order(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com", name="Ana")
+    desk = await Stream.open(shared_server, token=ana.token)
+    visitor = await Visitor(shared_server).arrive(url="https://shop.example/boots", title="Boots")
     cid = await visitor.start_chat("Do you ship to Norway?", name="Kari")
 
     queued = await desk.event("conversation.queued", cid)
@@ -27,7 +27,7 @@ async def test_queue_accept_and_messages_both_ways_in_order(shared):
     assert assigned["data"]["conversation"]["operator_id"] == ana.id
     assert cid not in await ana.queue_ids()
 
-    vstream = await Stream.open(shared, visitor_token=visitor.token)
+    vstream = await Stream.open(shared_server, visitor_token=visitor.token)
     lines = [("op", "Yes, we do."), ("v", "How long does it take?"), ("op", "About five days."),
              ("v", "Great, thanks!"), ("op", "You're welcome.")]
     for who, text in lines:
@@ -48,12 +48,12 @@ async def test_queue_accept_and_messages_both_ways_in_order(shared):
     assert conv["state"] == "active" and conv["accepted_at"] and conv["first_response_at"]
 
 
-async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor(shared).arrive()
+async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    visitor = await Visitor(shared_server).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
-    desk = await Stream.open(shared, token=ana.token)
+    desk = await Stream.open(shared_server, token=ana.token)
     cmid = new_id()
     first = await ana.say(cid, "Hello there", client_msg_id=cmid)
     again = await ana.say(cid, "Hello there", client_msg_id=cmid)
@@ -68,8 +68,8 @@ async def test_same_client_msg_id_twice_gives_one_message_and_one_event(shared):
     assert len((await ana.detail(cid)).json()["messages"]) == 4
 
 
-async def test_visitor_start_is_idempotent_too(shared):
-    visitor = await Visitor(shared).arrive()
+async def test_visitor_start_is_idempotent_too(shared_server):
+    visitor = await Visitor(shared_server).arrive()
     body = {"client_msg_id": "start-1", "body": "Hello"}
     a = await visitor.ok("POST", "/visitor/conversations", body)
     b = await visitor.ok("POST", "/visitor/conversations", body)
@@ -78,11 +78,11 @@ async def test_visitor_start_is_idempotent_too(shared):
     assert [m["body"] for m in conv["messages"]] == ["Hello"]
 
 
-async def test_internal_notes_never_reach_the_visitor(shared):
-    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
-    visitor = await Visitor(shared).arrive()
+async def test_internal_notes_never_reach_the_visitor(shared_server):
+    (lead,), (ana,) = await asyncio.gather(operators(shared_server, "lead", role="supervisor"), operators(shared_server, "ana"))
+    visitor = await Visitor(shared_server).arrive()
     cid = await visitor.start_chat()
-    vstream = await Stream.open(shared, visitor_token=visitor.token)
+    vstream = await Stream.open(shared_server, visitor_token=visitor.token)
     await ana.say(cid, "queued note: VIP customer", kind="note")
     await ana.accept(cid)
     await ana.say(cid, "secret: refund approved up to 50", kind="note")
@@ -98,7 +98,7 @@ async def test_internal_notes_never_reach_the_visitor(shared):
     # The visitor's REST view agrees, and a fresh replay from 0 too.
     conv = await visitor.ok("GET", f"/visitor/conversations/{cid}")
     assert "refund" not in str(conv) and "discount" not in str(conv) and "hand-off" not in str(conv)
-    replay = await Stream.open(shared, visitor_token=visitor.token, after=0)
+    replay = await Stream.open(shared_server, visitor_token=visitor.token, after=0)
     assert "refund" not in str(replay.frames) and "hand-off" not in str(replay.frames)
     assert any(f.get("data", {}).get("body") == "visible marker" for f in replay.frames)
     # The operator side keeps the notes.
@@ -106,9 +106,9 @@ async def test_internal_notes_never_reach_the_visitor(shared):
     assert kinds.count("note") == 2 and kinds.count("whisper") == 1
 
 
-async def test_close_stores_summary_tags_and_follow_up(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor(shared).arrive()
+async def test_close_stores_summary_tags_and_follow_up(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    visitor = await Visitor(shared_server).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
     await ana.say(cid, "Hi!")
@@ -123,12 +123,12 @@ async def test_close_stores_summary_tags_and_follow_up(shared):
     assert past[0]["summary"] == "Asked about shipping" and past[0]["tags"] == ["shipping", "norway"]
 
 
-async def test_operator_wraps_up_after_the_visitor_left(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    visitor = await Visitor(shared).arrive()
+async def test_operator_wraps_up_after_the_visitor_left(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    visitor = await Visitor(shared_server).arrive()
     cid = await visitor.start_chat()
     await ana.accept(cid)
-    desk = await Stream.open(shared, token=ana.token)
+    desk = await Stream.open(shared_server, token=ana.token)
     left = await visitor.ok("POST", f"/visitor/conversations/{cid}/close")
     assert left["state"] == "closed"
     assert (await desk.event("conversation.closed", cid))["data"]["by_visitor"] is True

@@ -8,16 +8,16 @@ from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
 
-async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
-    ana = await Operator.create(shared, "snap@example.com", name="Snap")
-    bob = await Operator.create(shared, "snapbob@example.com", name="Bob")
-    mine, waiting = await Visitor(shared).arrive(title="Boots"), await Visitor(shared).arrive(title="Hats")
+async def test_the_snapshot_holds_what_the_separate_reads_hold(shared_server):
+    ana = await Operator.create(shared_server, "snap@example.com", name="Snap")
+    bob = await Operator.create(shared_server, "snapbob@example.com", name="Bob")
+    mine, waiting = await Visitor(shared_server).arrive(title="Boots"), await Visitor(shared_server).arrive(title="Hats")
     cid = await mine.start_chat("my boots are too small", name="Kari")
     queued = await waiting.start_chat("do you have hats?", name="Ola")
     await ana.accept(cid)
     for i in range(5):
         await mine.say(f"line {i}")
-    other = await (await Visitor(shared).arrive()).start_chat("for Bob")
+    other = await (await Visitor(shared_server).arrive()).start_chat("for Bob")
     await bob.accept(other)
 
     snap = await ana.ok("GET", "/desk?last=3")
@@ -42,9 +42,9 @@ async def test_the_snapshot_holds_what_the_separate_reads_hold(shared):
     await ana.ok("POST", f"/conversations/{queued}/close", {"summary": "done", "tags": []})
 
 
-async def test_a_stream_resuming_after_the_snapshots_event_misses_nothing_and_repeats_nothing(shared):
-    ana = await Operator.create(shared, "snapresume@example.com", name="Resume")
-    v = await Visitor(shared).arrive()
+async def test_a_stream_resuming_after_the_snapshots_event_misses_nothing_and_repeats_nothing(shared_server):
+    ana = await Operator.create(shared_server, "snapresume@example.com", name="Resume")
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat("before the snapshot", name="Early")
     await ana.accept(cid)
     await v.say("also before")
@@ -57,7 +57,7 @@ async def test_a_stream_resuming_after_the_snapshots_event_misses_nothing_and_re
                    for m in c["detail"]["messages"]]
     assert in_snapshot[:2] == ["before the snapshot", "also before"]
     newest = snap["event_id"]
-    stream = await Stream.open(shared, token=ana.token, after=newest)
+    stream = await Stream.open(shared_server, token=ana.token, after=newest)
     assert stream.resume_answer["type"] == "resumed"
     replayed = [e["data"]["body"] for e in stream.events()
                 if e["type"] == "message.created" and e["conversation_id"] == cid]

@@ -14,9 +14,9 @@ def _shape(r: httpx.Response, status: int) -> dict:
     return body
 
 
-async def test_errors_have_one_shape_and_a_sentence(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor(shared).arrive()
+async def test_errors_have_one_shape_and_a_sentence(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v = await Visitor(shared_server).arrive()
     _shape(await ana.get("/no/such/route"), 404)
     _shape(await ana.http.delete("/queue"), 405)
     _shape(await ana.get("/conversations/999999999999"), 404)
@@ -45,8 +45,8 @@ async def test_errors_have_one_shape_and_a_sentence(shared):
     assert (await ana.get("/health")).json() == {"ok": True}
 
 
-async def test_openapi_schema_is_served(shared):
-    r = httpx.get(shared.url + "/openapi.json")
+async def test_openapi_schema_is_served(shared_server):
+    r = httpx.get(shared_server.url + "/openapi.json")
     paths = r.json()["paths"]
     for path in ("/api/v1/auth/login", "/api/v1/queue", "/api/v1/conversations/{cid}/accept",
                  "/api/v1/visitor/sessions", "/api/v1/canned", "/api/v1/operators/{operator_id}"):

@@ -16,9 +16,9 @@ def _check(r, label: str) -> None:
         assert set(body) == {"error", "message"} and body["message"], f"{label}: {body}"
 
 
-async def test_raw_and_wrongly_shaped_bodies_get_a_4xx_never_a_5xx(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor(shared).arrive()
+async def test_raw_and_wrongly_shaped_bodies_get_a_4xx_never_a_5xx(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat()
     await ana.accept(cid)
     targets = [

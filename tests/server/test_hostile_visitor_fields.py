@@ -221,9 +221,9 @@ async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_wit
     await sue.close()
 
 
-async def test_the_pre_chat_email_is_kept_as_written_up_to_its_limit(shared):
-    sue = await Operator.create(shared, "sue@example.com", role="supervisor")
-    v = await Visitor(shared).arrive()
+async def test_the_pre_chat_email_is_kept_as_written_up_to_its_limit(shared_server):
+    sue = await Operator.create(shared_server, "sue@example.com", role="supervisor")
+    v = await Visitor(shared_server).arrive()
 
     async def start(**fields):
         return await v.post("/visitor/conversations", {"client_msg_id": new_id(), "body": "hi", **fields})

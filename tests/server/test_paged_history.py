@@ -6,9 +6,9 @@ from tests.support.api import Operator
 from tests.support.visitor import Visitor
 
 
-async def _chat_with(shared, n: int) -> tuple[Operator, int, list[dict]]:
-    ana = await Operator.create(shared, "pager@example.com")
-    visitor = await Visitor(shared).arrive()
+async def _chat_with(shared_server, n: int) -> tuple[Operator, int, list[dict]]:
+    ana = await Operator.create(shared_server, "pager@example.com")
+    visitor = await Visitor(shared_server).arrive()
     cid = await visitor.start_chat("m0")
     await ana.accept(cid)
     for i in range(1, n):
@@ -18,8 +18,8 @@ async def _chat_with(shared, n: int) -> tuple[Operator, int, list[dict]]:
     return ana, cid, full
 
 
-async def test_the_last_page_then_older_pages_down_to_the_first_message(shared):
-    ana, cid, full = await _chat_with(shared, 23)
+async def test_the_last_page_then_older_pages_down_to_the_first_message(shared_server):
+    ana, cid, full = await _chat_with(shared_server, 23)
     detail = await ana.ok("GET", f"/conversations/{cid}?last=10&events=false")
     assert [m["id"] for m in detail["messages"]] == [m["id"] for m in full[-10:]]
     assert detail["has_older"] is True and detail["events"] == []
@@ -37,8 +37,8 @@ async def test_the_last_page_then_older_pages_down_to_the_first_message(shared):
     assert empty == {"messages": [], "has_older": False}
 
 
-async def test_a_reload_after_a_seq_covers_everything_since_and_knows_what_is_older(shared):
-    ana, cid, full = await _chat_with(shared, 12)
+async def test_a_reload_after_a_seq_covers_everything_since_and_knows_what_is_older(shared_server):
+    ana, cid, full = await _chat_with(shared_server, 12)
     cut = full[4]["seq"]
     detail = await ana.ok("GET", f"/conversations/{cid}?after_seq={cut}")
     assert [m["id"] for m in detail["messages"]] == [m["id"] for m in full[5:]]
@@ -50,15 +50,15 @@ async def test_a_reload_after_a_seq_covers_everything_since_and_knows_what_is_ol
     assert len(default["messages"]) == 12 and default["events"] and default["has_older"] is False
 
 
-async def test_bad_page_requests_get_a_sentence_and_strangers_get_nothing(shared):
-    ana, cid, _ = await _chat_with(shared, 3)
+async def test_bad_page_requests_get_a_sentence_and_strangers_get_nothing(shared_server):
+    ana, cid, _ = await _chat_with(shared_server, 3)
     for path in (f"/conversations/{cid}?last=0", f"/conversations/{cid}?after_seq=-1",
                  f"/conversations/{cid}/messages", f"/conversations/{cid}/messages?before_seq=5&limit=0",
                  f"/conversations/{cid}/messages?before_seq=abc"):
         r = await ana.get(path)
         assert r.status_code == 422, (path, r.status_code)
         assert r.json()["message"].endswith("."), r.json()
-    bob = await Operator.create(shared, "bob@example.com")
+    bob = await Operator.create(shared_server, "bob@example.com")
     r = await bob.get(f"/conversations/{cid}/messages?before_seq=99")
     assert r.status_code == 403 and "not yours" in r.json()["message"]
     r = await bob.get("/conversations/999999/messages?before_seq=9")

@@ -9,11 +9,11 @@ from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
 
-async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
-    ana = await Operator.create(shared, "ana@example.com")
+async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
     opened: list[tuple[int, float, float]] = []           # (id, before the request, after it)
     for n in range(3):
-        v = await Visitor(shared).arrive()
+        v = await Visitor(shared_server).arrive()
         before = time.time()
         cid = await v.start_chat(f"waiting in turn {n}")
         opened.append((cid, before, time.time()))
@@ -40,12 +40,12 @@ async def test_queue_is_oldest_first_with_the_wait_the_server_measured(shared):
         await ana.ok("POST", f"/conversations/{cid}/close", {})
 
 
-async def test_on_the_phone_is_refused_while_holding_chats_and_away_is_not(shared):
-    ana, lead = await operators(shared, "ana", "lead")
-    cids = [await (await Visitor(shared).arrive()).start_chat(f"phone test {n}") for n in range(2)]
+async def test_on_the_phone_is_refused_while_holding_chats_and_away_is_not(shared_server):
+    ana, lead = await operators(shared_server, "ana", "lead")
+    cids = [await (await Visitor(shared_server).arrive()).start_chat(f"phone test {n}") for n in range(2)]
     for cid in cids:
         assert (await ana.accept(cid)).status_code == 200
-    desk = await Stream.open(shared, token=lead.token)
+    desk = await Stream.open(shared_server, token=lead.token)
 
     r = await ana.http.put("/me/status", json={"status": "on_phone"})
     assert r.status_code == 409

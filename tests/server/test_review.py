@@ -10,14 +10,14 @@ from tests.support.chats import active_chat, closed_chat
 from tests.support.visitor import Visitor
 
 
-async def test_search_read_review_and_export_transcripts(shared):
-    (lead,), (ana, ben) = await asyncio.gather(operators(shared, "lead", role="supervisor"),
-                                               operators(shared, "ana", "ben"))
+async def test_search_read_review_and_export_transcripts(shared_server):
+    (lead,), (ana, ben) = await asyncio.gather(operators(shared_server, "lead", role="supervisor"),
+                                               operators(shared_server, "ana", "ben"))
     since = time.time() - 1
     word = f"zebra{int(time.time() * 1000) % 100000}"
-    _, mine = await closed_chat(shared, ana, f"{word} stripes", tags=["returns"], rating=5)
-    _, other = await closed_chat(shared, ana, "plain kettle", tags=["kettles"], rating=2)
-    _, bens = await closed_chat(shared, ben, f"{word} horses")
+    _, mine = await closed_chat(shared_server, ana, f"{word} stripes", tags=["returns"], rating=5)
+    _, other = await closed_chat(shared_server, ana, "plain kettle", tags=["kettles"], rating=2)
+    _, bens = await closed_chat(shared_server, ben, f"{word} horses")
 
     def ids(r):
         return [t["conversation"]["id"] for t in r["transcripts"]]
@@ -57,9 +57,9 @@ async def test_search_read_review_and_export_transcripts(shared):
     assert (await ana.get(f"/transcripts/{bens}/export")).status_code == 403
 
 
-async def test_markdown_export_keeps_visitor_text_inert(shared):
-    (ana,) = await operators(shared, "ana")
-    v = await Visitor(shared).arrive()
+async def test_markdown_export_keeps_visitor_text_inert(shared_server):
+    (ana,) = await operators(shared_server, "ana")
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat("<script>alert(1)</script> [click](http://evil.example)")
     await ana.accept(cid)
     await ana.ok("POST", f"/conversations/{cid}/close", {})
@@ -68,10 +68,10 @@ async def test_markdown_export_keeps_visitor_text_inert(shared):
     assert "<script>" not in md
 
 
-async def test_rating_is_the_visitors_own(shared):
-    (ana,) = await operators(shared, "ana")
-    v, cid = await active_chat(shared, ana)
-    stranger = await Visitor(shared).arrive()
+async def test_rating_is_the_visitors_own(shared_server):
+    (ana,) = await operators(shared_server, "ana")
+    v, cid = await active_chat(shared_server, ana)
+    stranger = await Visitor(shared_server).arrive()
     r = await stranger.post(f"/visitor/conversations/{cid}/rating", {"rating": 5})
     assert r.status_code == 404
     r = await v.post(f"/visitor/conversations/{cid}/rating", {"rating": 9})
@@ -79,9 +79,9 @@ async def test_rating_is_the_visitors_own(shared):
     assert (await v.ok("POST", f"/visitor/conversations/{cid}/rating", {"rating": 4}))["rating"] == 4
 
 
-async def test_report_summary_by_operator_and_hour(shared):
+async def test_report_summary_by_operator_and_hour(shared_server):
     # tests run one at a time: the window from `since` holds only this test's chats
-    server = shared
+    server = shared_server
     (lead,), (ana,) = await asyncio.gather(operators(server, "lead", role="admin"), operators(server, "ana"))
     since = time.time()
     for n in range(3):
@@ -105,12 +105,12 @@ async def test_report_summary_by_operator_and_hour(shared):
     assert r.status_code == 422
 
 
-async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared):
-    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="supervisor"), operators(shared, "ana"))
+async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared_server):
+    (lead,), (ana,) = await asyncio.gather(operators(shared_server, "lead", role="supervisor"), operators(shared_server, "ana"))
     word = f"okapi{int(time.time() * 1000) % 100000}"
     closed = []
     for n in range(3):
-        _, cid = await closed_chat(shared, ana, f"{word} number {n}")
+        _, cid = await closed_chat(shared_server, ana, f"{word} number {n}")
         closed.append((cid, (await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["closed_at"]))
     (first, t0), (second, t1), (third, t2) = closed
     assert t0 < t1 < t2
@@ -126,15 +126,15 @@ async def test_transcripts_until_is_an_open_upper_bound_on_the_close_time(shared
     assert await ids(f"since={t0}&until={t2}") == [second, first]
 
 
-async def test_report_until_counts_only_chats_that_started_before_it(shared):
-    (lead,), (ana,) = await asyncio.gather(operators(shared, "lead", role="admin"), operators(shared, "ana"))
-    _, answered = await active_chat(shared, ana, "before the bound")
+async def test_report_until_counts_only_chats_that_started_before_it(shared_server):
+    (lead,), (ana,) = await asyncio.gather(operators(shared_server, "lead", role="admin"), operators(shared_server, "ana"))
+    _, answered = await active_chat(shared_server, ana, "before the bound")
     await ana.say(answered, "hello")
     await ana.ok("POST", f"/conversations/{answered}/close", {})
-    gone = await Visitor(shared).arrive()
+    gone = await Visitor(shared_server).arrive()
     missed = await gone.start_chat("after the bound, and nobody came")
     await gone.ok("POST", f"/visitor/conversations/{missed}/close")
-    _, later = await active_chat(shared, ana, "after everything")
+    _, later = await active_chat(shared_server, ana, "after everything")
     await ana.say(later, "hello again")
     await ana.ok("POST", f"/conversations/{later}/close", {})
     started = [(await lead.ok("GET", f"/conversations/{cid}"))["conversation"]["queued_at"]

@@ -8,15 +8,15 @@ from tests.support.api import new_id, operators
 from tests.support.chats import active_chat, closed_chat
 
 
-async def test_every_staff_only_endpoint_refuses_an_operator(shared):
-    (tina,), (ana, ben) = await asyncio.gather(operators(shared, "tina", role="trainer"),
-                                               operators(shared, "ana", "ben"))
+async def test_every_staff_only_endpoint_refuses_an_operator(shared_server):
+    (tina,), (ana, ben) = await asyncio.gather(operators(shared_server, "tina", role="trainer"),
+                                               operators(shared_server, "ana", "ben"))
     await tina.ok("PATCH", f"/operators/{ben.id}", {"approval_required": True})
-    v, bens_chat = await active_chat(shared, ben)                       # someone else's live chat
-    _, anas_chat = await active_chat(shared, ana)                       # ana's own live chat
+    v, bens_chat = await active_chat(shared_server, ben)                       # someone else's live chat
+    _, anas_chat = await active_chat(shared_server, ana)                       # ana's own live chat
     held = (await ben.post(f"/conversations/{bens_chat}/messages",
                            {"client_msg_id": new_id(), "body": "held"})).json()["approval"]
-    _, bens_closed = await closed_chat(shared, ben, "closed words")
+    _, bens_closed = await closed_chat(shared_server, ben, "closed words")
 
     matrix = [  # (method, path, body): what an operator may not do
         ("GET", "/board", None),

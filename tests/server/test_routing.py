@@ -9,11 +9,11 @@ from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
 
-async def test_two_operators_racing_to_accept_exactly_one_wins(shared):
-    ana, ben = await operators(shared, "ana", "ben", max_chats=50)
-    desk = await Stream.open(shared, token=ana.token)
+async def test_two_operators_racing_to_accept_exactly_one_wins(shared_server):
+    ana, ben = await operators(shared_server, "ana", "ben", max_chats=50)
+    desk = await Stream.open(shared_server, token=ana.token)
     for round_ in range(25):
-        visitor = await Visitor(shared).arrive()
+        visitor = await Visitor(shared_server).arrive()
         cid = await visitor.start_chat(f"race {round_}")
         a, b = await asyncio.gather(ana.accept(cid), ben.accept(cid))
         assert sorted([a.status_code, b.status_code]) == [200, 409], (a.text, b.text)
@@ -29,9 +29,9 @@ async def test_two_operators_racing_to_accept_exactly_one_wins(shared):
     assert len({f["conversation_id"] for f in assigned}) == 25
 
 
-async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shared):
-    ana = await Operator.create(shared, "ana@example.com", max_chats=2)
-    visitors = [await Visitor(shared).arrive() for _ in range(3)]
+async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com", max_chats=2)
+    visitors = [await Visitor(shared_server).arrive() for _ in range(3)]
     cids = [await v.start_chat() for v in visitors]
     for cid in cids[:2]:
         assert (await ana.accept(cid)).status_code == 200
@@ -45,45 +45,45 @@ async def test_accept_beyond_cap_is_409_with_a_sentence_and_nothing_changes(shar
     assert cids[2] in await ana.queue_ids()
 
 
-async def test_concurrent_accepts_by_one_operator_respect_the_cap(shared):
-    ana = await Operator.create(shared, "ana@example.com", max_chats=3)
-    cids = [await (await Visitor(shared).arrive()).start_chat() for _ in range(8)]
+async def test_concurrent_accepts_by_one_operator_respect_the_cap(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com", max_chats=3)
+    cids = [await (await Visitor(shared_server).arrive()).start_chat() for _ in range(8)]
     results = await asyncio.gather(*(ana.accept(c) for c in cids))
     assert sorted(r.status_code for r in results) == [200] * 3 + [409] * 5
     assert (await ana.ok("GET", "/me"))["active_chats"] == 3
 
 
-async def test_away_operator_cannot_accept_and_only_staff_change_caps(shared):
-    ana = await Operator.create(shared, "ana@example.com", max_chats=4)
-    trainer = await Operator.create(shared, "tom@example.com", role="trainer")
-    cid = await (await Visitor(shared).arrive()).start_chat()
+async def test_away_operator_cannot_accept_and_only_staff_change_caps(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com", max_chats=4)
+    trainer = await Operator.create(shared_server, "tom@example.com", role="trainer")
+    cid = await (await Visitor(shared_server).arrive()).start_chat()
     await ana.status("away")
     r = await ana.accept(cid)
     assert r.status_code == 409 and "away" in r.json()["message"]
     r = await ana.http.patch(f"/operators/{ana.id}", json={"max_chats": 9})
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
-    desk = await Stream.open(shared, token=ana.token)
+    desk = await Stream.open(shared_server, token=ana.token)
     patched = await trainer.ok("PATCH", f"/operators/{ana.id}", {"max_chats": 1, "novice": True})
     assert patched["max_chats"] == 1 and patched["novice"] is True
     event = await desk.event("operator.updated")
     assert event["data"]["operator"]["max_chats"] == 1
     await ana.status("online")
     assert (await ana.accept(cid)).status_code == 200
-    cid2 = await (await Visitor(shared).arrive()).start_chat()
+    cid2 = await (await Visitor(shared_server).arrive()).start_chat()
     assert (await ana.accept(cid2)).json()["message"] == "You already hold 1 chat, your limit is 1."
 
 
-async def test_transfer_to_operator_respects_cap_and_moves_visibility(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    ben = await Operator.create(shared, "ben@example.com", max_chats=1)
-    cid = await (await Visitor(shared).arrive()).start_chat()
-    other = await (await Visitor(shared).arrive()).start_chat()
+async def test_transfer_to_operator_respects_cap_and_moves_visibility(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    ben = await Operator.create(shared_server, "ben@example.com", max_chats=1)
+    cid = await (await Visitor(shared_server).arrive()).start_chat()
+    other = await (await Visitor(shared_server).arrive()).start_chat()
     await ana.accept(cid)
     await ben.accept(other)
     r = await ana.post(f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
     assert r.status_code == 409 and r.json()["error"] == "cap_reached"
     await ben.ok("POST", f"/conversations/{other}/close", {"summary": "done"})
-    ben_desk = await Stream.open(shared, token=ben.token)
+    ben_desk = await Stream.open(shared_server, token=ben.token)
     moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"operator_id": ben.id, "note": "billing question"})
     assert moved["operator_id"] == ben.id
     event = await ben_desk.event("conversation.transferred", cid)
@@ -167,11 +167,11 @@ async def test_unanswered_auto_assigned_chat_returns_to_the_queue(server_factory
     assert (await ben.detail(cid)).json()["conversation"]["operator_id"] == ben.id
 
 
-async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared):
-    ana, ben = await operators(shared, "ana", "ben")
-    cid = await (await Visitor(shared).arrive()).start_chat()
+async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_server):
+    ana, ben = await operators(shared_server, "ana", "ben")
+    cid = await (await Visitor(shared_server).arrive()).start_chat()
     await ana.accept(cid)
-    ben_desk = await Stream.open(shared, token=ben.token)
+    ben_desk = await Stream.open(shared_server, token=ben.token)
     moved = await ana.ok("POST", f"/conversations/{cid}/transfer", {"department": "sales", "note": "wants a quote"})
     assert moved["state"] == "queued" and moved["department"] == "sales" and moved["operator_id"] is None
     event = await ben_desk.event("conversation.transferred", cid)

@@ -20,10 +20,10 @@ async def active_chat(srv, op: Operator) -> tuple[Visitor, int]:
     return v, cid
 
 
-async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_once(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await active_chat(shared, ana)
-    desk = await Stream.open(shared, token=ana.token)
+async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_once(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v, cid = await active_chat(shared_server, ana)
+    desk = await Stream.open(shared_server, token=ana.token)
     await ana.say(cid, "before the drop")
     last = (await desk.next(lambda f: f.get("data", {}).get("body") == "before the drop"))["event_id"]
     await desk.close()
@@ -34,7 +34,7 @@ async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_
         await (ana.say(cid, body) if i % 2 else v.say(body))
         sent.append(body)
 
-    again = await Stream.open(shared, token=ana.token, after=last)
+    again = await Stream.open(shared_server, token=ana.token, after=last)
     replayed = again.events()
     assert [f["data"]["body"] for f in replayed] == sent
     ids = [f["event_id"] for f in replayed]
@@ -46,9 +46,9 @@ async def test_reconnect_with_resume_gets_exactly_the_50_missed_events_in_order_
     assert live["data"]["body"] == "live again" and live["event_id"] == ids[-1] + 1
 
 
-async def test_resume_while_events_are_being_written_has_no_gap_or_duplicate(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await active_chat(shared, ana)
+async def test_resume_while_events_are_being_written_has_no_gap_or_duplicate(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v, cid = await active_chat(shared_server, ana)
     total = 120
 
     async def writer():
@@ -58,10 +58,10 @@ async def test_resume_while_events_are_being_written_has_no_gap_or_duplicate(sha
     task = asyncio.create_task(writer())
     streams = []
     for _ in range(4):                      # connect repeatedly while the writer runs
-        streams.append(await Stream.open(shared, token=ana.token, after=0))
+        streams.append(await Stream.open(shared_server, token=ana.token, after=0))
     assert not task.done(), "the writer finished before the streams connected; the test proves nothing"
     await task
-    reference = [f["event_id"] for f in (await Stream.open(shared, token=ana.token, after=0)).events()]
+    reference = [f["event_id"] for f in (await Stream.open(shared_server, token=ana.token, after=0)).events()]
     for s in streams:
         await s.next(lambda f: f.get("data", {}).get("body") == f"w{total - 1}")
         bodies = [f["data"]["body"] for f in s.events()
@@ -92,47 +92,47 @@ async def test_reset_when_the_resume_point_is_older_than_the_log_keeps(server_fa
     assert future.resume_answer["type"] == "reset"
 
 
-async def test_an_operator_sees_the_queue_but_not_other_operators_chats(shared):
-    (ana, ben), (lead,) = await asyncio.gather(operators(shared, "ana", "ben"),
-                                               operators(shared, "lead", role="supervisor"))
-    ben_desk = await Stream.open(shared, token=ben.token)
-    lead_desk = await Stream.open(shared, token=lead.token)
-    v, cid = await active_chat(shared, ana)
+async def test_an_operator_sees_the_queue_but_not_other_operators_chats(shared_server):
+    (ana, ben), (lead,) = await asyncio.gather(operators(shared_server, "ana", "ben"),
+                                               operators(shared_server, "lead", role="supervisor"))
+    ben_desk = await Stream.open(shared_server, token=ben.token)
+    lead_desk = await Stream.open(shared_server, token=lead.token)
+    v, cid = await active_chat(shared_server, ana)
     await ana.say(cid, "private to ana's chat")
     await v.say("visitor talks to ana")
     await lead_desk.next(lambda f: f.get("data", {}).get("body") == "visitor talks to ana")
     # Ben saw the chat while it was queued, and its assignment (to drop it from the queue)...
     await ben_desk.event("conversation.assigned", cid)
     # ...but nothing after. A new queued chat is a marker that ben's stream is past that point.
-    marker = await (await Visitor(shared).arrive()).start_chat()
+    marker = await (await Visitor(shared_server).arrive()).start_chat()
     await ben_desk.event("conversation.queued", marker)
     bodies = [f["data"].get("body") for f in ben_desk.events() if f["type"] == "message.created"]
     assert "private to ana's chat" not in bodies and "visitor talks to ana" not in bodies
     # The same holds on replay.
-    replay = await Stream.open(shared, token=ben.token, after=0)
+    replay = await Stream.open(shared_server, token=ben.token, after=0)
     assert "private to ana's chat" not in str(replay.frames)
     assert any(f["type"] == "conversation.assigned" for f in replay.events())
 
 
-async def test_bad_auth_gets_an_error_frame_and_close_4401(shared):
+async def test_bad_auth_gets_an_error_frame_and_close_4401(shared_server):
     for first in ({"type": "auth", "token": "nope"}, {"type": "resume", "after": 0}, {"type": "auth"}):
-        async with connect(shared.ws_url + "/api/v1/stream", proxy=None) as ws:
+        async with connect(shared_server.ws_url + "/api/v1/stream", proxy=None) as ws:
             await ws.send(json.dumps(first))
             frame = json.loads(await ws.recv())
             assert frame["type"] == "error" and frame["error"] == "unauthorized" and frame["message"]
             with pytest.raises(ConnectionClosed) as closed:
                 await ws.recv()
             assert closed.value.rcvd.code == 4401
-    async with connect(shared.ws_url + "/api/v1/visitor/stream", proxy=None) as ws:
+    async with connect(shared_server.ws_url + "/api/v1/visitor/stream", proxy=None) as ws:
         await ws.send(json.dumps({"type": "auth", "visitor_token": "nope"}))
         assert json.loads(await ws.recv())["error"] == "unauthorized"
 
 
-async def test_typing_and_sneak_peek_are_ephemeral(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await active_chat(shared, ana)
-    desk = await Stream.open(shared, token=ana.token)
-    vs = await Stream.open(shared, visitor_token=v.token)
+async def test_typing_and_sneak_peek_are_ephemeral(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v, cid = await active_chat(shared_server, ana)
+    desk = await Stream.open(shared_server, token=ana.token)
+    vs = await Stream.open(shared_server, visitor_token=v.token)
     await vs.ws.send(json.dumps({"type": "typing", "is_typing": True, "text": "I want to ret"}))
     peek = await desk.next(lambda f: f["type"] == "typing")
     assert peek == {"type": "typing", "conversation_id": cid, "actor": "visitor", "is_typing": True,
@@ -147,16 +147,16 @@ async def test_typing_and_sneak_peek_are_ephemeral(shared):
     assert all(e["type"] != "typing" for e in events) and "I want to ret" not in str(events)
 
 
-async def test_visitor_stream_resumes_too(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v, cid = await active_chat(shared, ana)
-    vs = await Stream.open(shared, visitor_token=v.token)
+async def test_visitor_stream_resumes_too(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v, cid = await active_chat(shared_server, ana)
+    vs = await Stream.open(shared_server, visitor_token=v.token)
     await ana.say(cid, "first")
     last = (await vs.next(lambda f: f.get("data", {}).get("body") == "first"))["event_id"]
     await vs.close()
     for i in range(5):
         await ana.say(cid, f"while away {i}")
         await ana.say(cid, f"note {i}", kind="note")
-    again = await Stream.open(shared, visitor_token=v.token, after=last)
+    again = await Stream.open(shared_server, visitor_token=v.token, after=last)
     assert [f["data"]["body"] for f in again.events()] == [f"while away {i}" for i in range(5)]
     assert again.resume_answer["type"] == "resumed"

@@ -35,12 +35,12 @@ async def test_journey_returning_visitor_and_notes_across_conversations(server_f
     assert info["last_operator_id"] == ana.id and info["time_on_site"] >= 0
 
 
-async def test_contact_fields_and_callback(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor(shared).arrive()
+async def test_contact_fields_and_callback(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v = await Visitor(shared_server).arrive()
     cid = await v.start_chat("Call me?", name="Ola")
     await ana.accept(cid)
-    desk = await Stream.open(shared, token=ana.token)
+    desk = await Stream.open(shared_server, token=ana.token)
     updated = await ana.ok("PATCH", f"/visitors/{v.id}", {"email": "ola@example.com"})
     assert updated["name"] == "Ola" and updated["email"] == "ola@example.com"
     assert (await desk.event("visitor.updated"))["data"]["visitor"]["email"] == "ola@example.com"
@@ -67,8 +67,8 @@ async def test_a_queued_chat_becomes_missed_when_the_visitor_leaves(server_facto
     assert (await stream.event("conversation.missed", cid2))["data"] == {"conversation": closed}
 
 
-async def test_canned_replies_shared_and_personal_with_variables_kept(shared):
-    ana, ben = await operators(shared, "ana", "ben")
+async def test_canned_replies_shared_and_personal_with_variables_kept(shared_server):
+    ana, ben = await operators(shared_server, "ana", "ben")
     shared = (await ana.ok("GET", "/canned"))["canned"]
     assert any("{visitor.name}" in c["body"] and c["owner_id"] is None for c in shared)
     mine = await ana.ok("POST", "/canned", {"shortcut": "ship", "title": "Shipping",
@@ -82,10 +82,10 @@ async def test_canned_replies_shared_and_personal_with_variables_kept(shared):
     assert team["id"] in [c["id"] for c in (await ana.ok("GET", "/canned"))["canned"]]
 
 
-async def test_operators_departments_and_status_events(shared):
-    ana = await Operator.create(shared, "ana@example.com", departments=("sales",))
-    lead = await Operator.create(shared, "lead@example.com", role="admin")
-    desk = await Stream.open(shared, token=lead.token)
+async def test_operators_departments_and_status_events(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com", departments=("sales",))
+    lead = await Operator.create(shared_server, "lead@example.com", role="admin")
+    desk = await Stream.open(shared_server, token=lead.token)
     await ana.status("on_phone")
     event = await desk.event("operator.status")
     assert event["data"]["operator"]["status"] == "on_phone" and event["conversation_id"] is None
@@ -94,9 +94,9 @@ async def test_operators_departments_and_status_events(shared):
     assert {"sales", "support"} <= set((await ana.ok("GET", "/departments"))["departments"])
 
 
-async def test_time_on_site_grows_with_page_views(shared):
-    ana = await Operator.create(shared, "ana@example.com")
-    v = await Visitor(shared).arrive(url="https://shop.example/", title="Home")
+async def test_time_on_site_grows_with_page_views(shared_server):
+    ana = await Operator.create(shared_server, "ana@example.com")
+    v = await Visitor(shared_server).arrive(url="https://shop.example/", title="Home")
     cid = await v.start_chat("Just browsing")
 
     async def journey() -> dict:

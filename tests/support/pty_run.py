@@ -49,7 +49,7 @@ class PtyProgram:
     def send(self, data: bytes) -> None:
         os.write(self.master, data)
 
-    def wait_for(self, needle: bytes, timeout: float = 20.0, start: int = 0) -> int:
+    def expect(self, needle: bytes, timeout: float = 20.0, start: int = 0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             at = self.written().find(needle, start)

@@ -10,9 +10,9 @@ from chatdesk.server.security.static_files import SHOP_CSP
 PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html")
 
 
-def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_script(server):
+def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_script(shared_server):
     for page in PAGES:
-        r = httpx.get(server.url + page)
+        r = httpx.get(shared_server.url + page)
         assert r.status_code == 200, page
         assert r.headers["content-security-policy"] == SHOP_CSP
         assert r.headers["x-content-type-options"] == "nosniff"
@@ -22,11 +22,11 @@ def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_scrip
     assert "script-src 'self'" in SHOP_CSP and "unsafe" not in SHOP_CSP
 
 
-def test_widget_files_are_served_and_nothing_outside_the_folders(server):
-    js = httpx.get(server.url + "/widget/widget.js")
+def test_widget_files_are_served_and_nothing_outside_the_folders(shared_server):
+    js = httpx.get(shared_server.url + "/widget/widget.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert "innerHTML" not in js.text.replace("never innerHTML", "")
-    assert httpx.get(server.url + "/widget/widget.css").status_code == 200
+    assert httpx.get(shared_server.url + "/widget/widget.css").status_code == 200
     for path in ("/shop/%2e%2e/static_files.py", "/widget/%2e%2e/%2e%2e/server/app.py"):
-        r = httpx.get(server.url + path)
+        r = httpx.get(shared_server.url + path)
         assert r.status_code == 404 and "def " not in r.text, path

@@ -80,8 +80,8 @@ async def operator_texts(page) -> list[str]:
         "#chatdesk .cd-operator", "els => els.map(e => e.lastChild.textContent)")
 
 
-async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, browser):
-    desk = Desk(server.url, server.operator("lead@example.com", role="supervisor"))
+async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(shared_server, browser):
+    desk = Desk(shared_server.url, shared_server.operator("lead@example.com", role="supervisor"))
     page = await (await browser.new_context()).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -89,7 +89,7 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     # CSP violations and failed loads show up as console errors: the widget must cause none.
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
 
-    response = await page.goto(server.url + "/shop/")
+    response = await page.goto(shared_server.url + "/shop/")
     assert response.headers.get("content-security-policy") == SHOP_CSP   # the server mounts ours
     vid = await visitor_id_of(page)
 
@@ -97,7 +97,7 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
         v = await desk.get(f"/visitors/{vid}")
         return v and [p for p in v["pageviews"] if p["title"] == "Northwind Outfitters — Home"]
     view = (await poll(home_view, "the home page view on the operator side"))[0]
-    assert view["url"] == server.url + "/shop/"
+    assert view["url"] == shared_server.url + "/shop/"
 
     await page.click("#chatdesk .cd-bubble")
     await page.fill("#chatdesk .cd-input", "Do you ship to Norway?")
@@ -129,7 +129,7 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     async def product_view():
         v = await desk.get(f"/visitors/{vid}")
         return v and [p for p in v["pageviews"] if p["url"].endswith("/shop/product.html")]
-    assert (await poll(product_view, "the product page view"))[0]["referrer"] == server.url + "/shop/"
+    assert (await poll(product_view, "the product page view"))[0]["referrer"] == shared_server.url + "/shop/"
     assert await operator_texts(page) == ["Yes! Norway takes 5 to 7 days.", *HOSTILE]
     assert await page.eval_on_selector_all("#chatdesk .cd-visitor", "els => els.length") == 1
     assert errors == []
@@ -138,7 +138,7 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     later = await browser.new_context()
     await later.add_cookies(await page.context.cookies())
     again = await later.new_page()
-    await again.goto(server.url + "/shop/checkout.html")
+    await again.goto(shared_server.url + "/shop/checkout.html")
 
     async def checkout_view():
         v = await desk.get(f"/visitors/{vid}")
@@ -147,12 +147,12 @@ async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(server, 
     assert await visitor_id_of(again) == vid
 
 
-async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(server, browser):
+async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(shared_server, browser):
     from websockets.asyncio.client import connect
-    token = server.operator("watch@example.com", role="supervisor")
-    desk = Desk(server.url, token)
+    token = shared_server.operator("watch@example.com", role="supervisor")
+    desk = Desk(shared_server.url, token)
     page = await (await browser.new_context()).new_page()
-    await page.goto(server.url + "/shop/shipping.html")
+    await page.goto(shared_server.url + "/shop/shipping.html")
     vid = await visitor_id_of(page)
     await page.click("#chatdesk .cd-bubble")
     await page.fill("#chatdesk .cd-input", "Is the return label free?")
@@ -164,7 +164,7 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
     conv_id = (await poll(queued, "the chat in the queue"))[0]["conversation"]["id"]
     await desk.post(f"/conversations/{conv_id}/accept")
 
-    async with connect(server.ws_url + "/api/v1/stream", proxy=None) as ws:
+    async with connect(shared_server.ws_url + "/api/v1/stream", proxy=None) as ws:
         await ws.send(json.dumps({"type": "auth", "token": token}))
         await ws.send(json.dumps({"type": "resume", "after": 0}))
         await page.type("#chatdesk .cd-input", "and for Aust", delay=20)
@@ -183,8 +183,8 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
     # Cut every connection (server restart); the widget reconnects and resumes without duplicates.
     await desk.reply(conv_id, "Before the restart.")
     await operators_shown(page, 1)
-    server.restart()
-    desk = Desk(server.url, token)   # fresh HTTP connections; the token survives the restart
+    shared_server.restart()
+    desk = Desk(shared_server.url, token)   # fresh HTTP connections; the token survives the restart
     await desk.reply(conv_id, "After the restart.")
     await operators_shown(page, 2, timeout=15_000)
     assert await operator_texts(page) == ["Before the restart.", "After the restart."]

@@ -114,7 +114,7 @@ def clean_value(value: Any, field: str = "") -> Any:
     if getattr(type(value), "model_fields", None) is not None:
         # a pydantic model: a copy with the fields that changed. Its __dict__ holds the fields
         # (extra ones are ignored); plain strings and numbers are passed over here, without a
-        # call each (a desk's first snapshot has about 14,000 values: bench/ start-up).
+        # call each (a desk's first snapshot has thousands of values).
         update = {}
         for name, old in value.__dict__.items():
             kind = type(old)

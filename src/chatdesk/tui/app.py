@@ -148,9 +148,9 @@ class DeskApp(App[None]):
     def _tune_collector(self) -> None:
         """Once the first frame is out. What start-up built (modules, widgets, styles, the
         snapshot) lives as long as the desk: keep it out of the collector's passes, and collect
-        young objects less often. The chatdesk command starts with the collector off: its passes
-        over the objects the imports make were ~50 ms of a 0.4 s start (bench/), and full
-        collections under load were most of the event-to-screen tail (p99 135 -> 70 ms)."""
+        young objects less often. The chatdesk command starts with the collector off, because its
+        passes over the objects the imports make are a real part of start-up, and full collections
+        under load lengthen the event-to-screen tail (docs/performance.md)."""
         import gc
         gc.freeze()
         gc.set_threshold(20_000, 20, 20)

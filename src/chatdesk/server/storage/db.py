@@ -1,12 +1,10 @@
 """Database access: SQLite (WAL) on the event loop's own thread, plus a threaded engine for the
 few reads that can run long.
 
-Why on the loop's thread: a statement here takes tens of microseconds (a local file, WAL,
-synchronous=NORMAL: commits do not wait for the disk), while a hop to a driver thread and back
-costs a loop iteration. aiosqlite made about eight hops per statement, so a GET /desk with 20
-open chats spent most of its 150 ms waiting for its own thread, and under fan-out every hop
-waited behind hundreds of stream writers (bench/, docs/performance.md). The server's code keeps
-`await conn.execute(...)`; `Conn` runs it at once.
+Why on the loop's thread: a statement here is far cheaper (a local file, WAL,
+synchronous=NORMAL: commits do not wait for the disk) than a hop to a driver thread and back,
+which costs a loop iteration and, under fan-out, waits behind every stream writer
+(docs/performance.md). The server's code keeps `await conn.execute(...)`; `Conn` runs it at once.
 
 - Writes: `Database.write()` holds an in-process lock and the write engine opens every
   transaction with BEGIN IMMEDIATE, so writes are serial. That makes event_id order equal to

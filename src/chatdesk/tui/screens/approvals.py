@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from chatdesk.tui.dialogs.staff_dialogs import EditApprovalDialog, LineDialog
 from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed
 from chatdesk.tui.keymap import APPROVAL_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
-from chatdesk.tui.screens.staff_dialogs import EditApprovalDialog, LineDialog
 from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.transcript import Transcript
 
@@ -27,15 +27,6 @@ CONTEXT_MESSAGES = 200        # how much of the chat a trainer sees around a hel
 
 class ApprovalQueueScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*APPROVAL_BINDINGS]
-    DEFAULT_CSS = """
-    ApprovalQueueScreen { layout: vertical; }
-    ApprovalQueueScreen #approvals-header { height: 1; background: $primary 20%; padding: 0 1; }
-    ApprovalQueueScreen #approvals-body { height: 1fr; }
-    ApprovalQueueScreen #approvals-list { width: 46; height: 1fr; border-right: vkey $primary 40%; }
-    ApprovalQueueScreen #approvals-context { width: 1fr; }
-    ApprovalQueueScreen #approvals-context-title { height: 2; padding: 0 1; background: $panel; }
-    ApprovalQueueScreen Transcript { height: 1fr; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], **kwargs: Any) -> None:
         super().__init__(session, clock, **kwargs)

@@ -19,10 +19,10 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from chatdesk.protocol.staff import Board, LiveChat
+from chatdesk.tui.dialogs.staff_dialogs import CapDialog
 from chatdesk.tui.format import fit, fmt_clock, fmt_wait, update_if_changed, visitor_label
 from chatdesk.tui.keymap import BOARD_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
-from chatdesk.tui.screens.staff_dialogs import CapDialog
 from chatdesk.tui.widgets.key_footer import KeyFooter
 
 STATUS = {"online": ("online", "bold green"), "away": ("away", "yellow"),
@@ -40,16 +40,6 @@ def sla_style(seconds: float, warn: float, late: float) -> str:
 
 class BoardScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*BOARD_BINDINGS]
-    DEFAULT_CSS = """
-    BoardScreen { layout: vertical; }
-    BoardScreen #board-summary { height: 1; background: $primary 20%; padding: 0 1; }
-    BoardScreen .board-title { height: 1; color: $text-muted; text-style: bold; padding: 0 1; }
-    BoardScreen #board-operators { height: 4; max-height: 40%; }
-    BoardScreen #board-middle { height: 1fr; }
-    BoardScreen #board-middle > Vertical { width: 1fr; }
-    BoardScreen DataTable { height: 1fr; }
-    BoardScreen #board-missed { height: 4; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], sla_warn: float = 30.0,
                  sla_late: float = 90.0, **kwargs: Any) -> None:

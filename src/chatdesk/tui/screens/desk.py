@@ -34,9 +34,9 @@ if TYPE_CHECKING:
     from chatdesk.client.session import DeskSession
     from chatdesk.client.store import DeskStore
     from chatdesk.client.view import Change
-    from chatdesk.tui.screens.callback import CallbackChoice
-    from chatdesk.tui.screens.close import CloseChoice
-    from chatdesk.tui.screens.transfer import TransferChoice
+    from chatdesk.tui.dialogs.callback import CallbackChoice
+    from chatdesk.tui.dialogs.close import CloseChoice
+    from chatdesk.tui.dialogs.transfer import TransferChoice
     from chatdesk.tui.widgets.transcript import Transcript
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
@@ -302,7 +302,7 @@ class DeskScreen(Screen[None]):
             chosen(status)
             return
         me = self.store.me
-        from chatdesk.tui.screens.status import StatusDialog
+        from chatdesk.tui.dialogs.status import StatusDialog
         self.app.push_screen(StatusDialog(me.status if me else "online", holding=len(self.chat.tab_order)), chosen)
 
     def action_transfer(self) -> None:
@@ -317,7 +317,7 @@ class DeskScreen(Screen[None]):
                     cid, operator_id=choice.operator_id, department=choice.department, note=choice.note),
                     lambda _: self.notify("Chat transferred."))
         operators = sorted(self.store.operators.values(), key=lambda o: o.name.lower())
-        from chatdesk.tui.screens.transfer import TransferDialog
+        from chatdesk.tui.dialogs.transfer import TransferDialog
         self.app.push_screen(TransferDialog(operators, self.departments, me.id if me else None), chosen)
 
     def action_close_chat(self) -> None:
@@ -330,7 +330,7 @@ class DeskScreen(Screen[None]):
                 self.call_api("Close", lambda: self.session.close(
                     cid, choice.summary, choice.tags, follow_up=choice.follow_up),
                     lambda _: self.notify("Chat closed."))
-        from chatdesk.tui.screens.close import CloseDialog
+        from chatdesk.tui.dialogs.close import CloseDialog
         self.app.push_screen(CloseDialog(), chosen)
 
     def action_note(self) -> None:
@@ -341,7 +341,7 @@ class DeskScreen(Screen[None]):
         def written(body: str | None) -> None:
             if body:
                 self.call_api("Note", lambda: self.session.send(cid, body, kind="note"))
-        from chatdesk.tui.screens.note import NoteDialog
+        from chatdesk.tui.dialogs.note import NoteDialog
         self.app.push_screen(NoteDialog(), written)
 
     def action_callback(self) -> None:
@@ -355,7 +355,7 @@ class DeskScreen(Screen[None]):
                 self.call_api("Callback", lambda: self.session.callback(
                     cid, choice.channel, choice.value, note=choice.note),
                     lambda _: self.notify(f"Callback recorded for {visitor_label(visitor)}.", markup=False))
-        from chatdesk.tui.screens.callback import CallbackDialog
+        from chatdesk.tui.dialogs.callback import CallbackDialog
         self.app.push_screen(CallbackDialog(visitor.phone, visitor.email), chosen)
 
     # --- sidebar ---------------------------------------------------------------------------------

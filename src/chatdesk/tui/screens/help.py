@@ -24,12 +24,6 @@ def key_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > Vertical { width: 110; max-width: 98%; height: 90%; border: round $accent;
-        background: $surface; }
-    HelpScreen DataTable { height: 1fr; }
-    """
     BINDINGS = [Binding("escape,f1,q", "close", "Close", id="help.close")]
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:

@@ -17,10 +17,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from chatdesk.tui.dialogs.staff_dialogs import LineDialog, ReassignDialog, Reassignment
 from chatdesk.tui.format import update_if_changed, visitor_label
 from chatdesk.tui.keymap import MONITOR_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
-from chatdesk.tui.screens.staff_dialogs import LineDialog, ReassignDialog, Reassignment
 from chatdesk.tui.widgets.journey_sidebar import JourneySidebar
 from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.transcript import Transcript
@@ -37,14 +37,6 @@ class MonitorScreen(StaffScreen):
             self.conversation_id = conversation_id
 
     BINDINGS: ClassVar[list[BindingType]] = [*MONITOR_BINDINGS]
-    DEFAULT_CSS = """
-    MonitorScreen { layout: vertical; }
-    MonitorScreen #monitor-header { height: 2; background: $primary 20%; padding: 0 1; }
-    MonitorScreen #monitor-body { height: 1fr; }
-    MonitorScreen Transcript { width: 1fr; }
-    MonitorScreen JourneySidebar { width: 36; border-left: vkey $primary 40%; }
-    MonitorScreen.-narrow JourneySidebar { display: none; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], conversation_id: int, **kwargs: Any) -> None:
         super().__init__(session, clock, **kwargs)

@@ -55,17 +55,6 @@ def hour_chart(hours: list[Any]) -> Content:
 
 class ReportScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*REPORT_BINDINGS]
-    DEFAULT_CSS = """
-    ReportScreen { layout: vertical; }
-    ReportScreen #report-range { height: 3; padding: 0 1; }
-    ReportScreen #report-range Input { width: 24; }
-    ReportScreen #report-range Static { width: auto; padding: 1 1; color: $text-muted; }
-    ReportScreen #report-totals { height: auto; padding: 0 1; background: $primary 20%; }
-    ReportScreen #report-body { height: 1fr; }
-    ReportScreen #report-operators { width: 1fr; height: 1fr; }
-    ReportScreen #report-hours { width: 1fr; padding: 0 1; }
-    ReportScreen .section { color: $text-muted; text-style: bold; padding: 0 1; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], **kwargs: Any) -> None:
         super().__init__(session, clock, **kwargs)

@@ -35,15 +35,6 @@ def parse_day(text: str, end: bool = False) -> float | None:
 
 class TranscriptReviewScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*REVIEW_BINDINGS]
-    DEFAULT_CSS = """
-    TranscriptReviewScreen { layout: vertical; }
-    TranscriptReviewScreen #review-header { height: 1; background: $primary 20%; padding: 0 1; }
-    TranscriptReviewScreen #review-filters { height: 3; padding: 0 1; }
-    TranscriptReviewScreen #review-filters Input { width: 1fr; }
-    TranscriptReviewScreen #review-q { width: 2fr; }
-    TranscriptReviewScreen #review-filters Select { width: 20; }
-    TranscriptReviewScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], **kwargs: Any) -> None:
         super().__init__(session, clock, **kwargs)

@@ -14,24 +14,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from chatdesk.tui.dialogs.staff_dialogs import ExportChoice, ExportDialog, LineDialog
 from chatdesk.tui.format import fmt_clock, fmt_wait, visitor_label
 from chatdesk.tui.keymap import TRANSCRIPT_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
-from chatdesk.tui.screens.staff_dialogs import ExportChoice, ExportDialog, LineDialog
 from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.transcript import Transcript
 
 
 class TranscriptReadScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*TRANSCRIPT_BINDINGS]
-    DEFAULT_CSS = """
-    TranscriptReadScreen { layout: vertical; }
-    TranscriptReadScreen #read-header { height: auto; max-height: 4; background: $primary 20%; padding: 0 1; }
-    TranscriptReadScreen #read-body { height: 1fr; }
-    TranscriptReadScreen Transcript { width: 1fr; }
-    TranscriptReadScreen #read-side { width: 40; border-left: vkey $primary 40%; padding: 0 1; background: $panel; }
-    TranscriptReadScreen .section { margin-top: 1; color: $text-muted; text-style: bold; }
-    """
 
     def __init__(self, session: Any, clock: Callable[[], float], conversation_id: int,
                  export_dir: Path | None = None, **kwargs: Any) -> None:

@@ -1,9 +1,9 @@
 """The footer of key hints: Textual's Footer, recomposed at most once per refresh.
 
 Textual's Footer rebuilds itself (a widget per key, with CSS applied to each) every time the
-screen's bindings change, and several changes in one refresh each schedule their own rebuild:
-opening the desk did it six times, a quarter of a second of start-up (bench/). Here the changes
-of one refresh share one rebuild.
+screen's bindings change, and several changes in one refresh each schedule their own rebuild,
+which opening the desk does several times over. Here the changes of one refresh share one
+rebuild.
 """
 from __future__ import annotations
 

@@ -31,8 +31,8 @@ def wrap(text: str, width: int) -> list[str]:
     width = max(1, width)
     out: list[str] = []
     for para in text.replace("\t", "    ").split("\n"):
-        # printable ASCII (most text): one cell per character, so len() is the width (bench/:
-        # cell_len per word was half the time of laying out a 10,000-message transcript)
+        # printable ASCII (most text): one cell per character, so len() is the width and
+        # cell_len, the costly part of laying out a long transcript, is not needed
         ascii_only = para.isascii() and para.isprintable()
         measure = len if ascii_only else cell_len
         if measure(para) <= width:

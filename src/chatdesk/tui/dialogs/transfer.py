@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from chatdesk.tui.screens.dialog import Dialog, value
+from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,6 @@ class TransferChoice:
 class TransferDialog(Dialog[TransferChoice]):
     TITLE_TEXT = "Transfer this chat"
     SUBMIT_LABEL = "Transfer"
-    DEFAULT_CSS = "TransferDialog OptionList { height: auto; max-height: 12; border: tall $boost; }"
 
     def __init__(self, operators: Sequence[Any], departments: Sequence[str], my_id: int | None) -> None:
         super().__init__()

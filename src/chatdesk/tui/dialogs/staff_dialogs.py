@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from chatdesk.tui.dialogs.dialog import Dialog, value
 from chatdesk.tui.keymap import EXPORT_BINDINGS
-from chatdesk.tui.screens.dialog import Dialog, value
 
 
 class LineDialog(Dialog[str]):
@@ -69,7 +69,6 @@ class Reassignment:
 class ReassignDialog(Dialog[Reassignment]):
     TITLE_TEXT = "Reassign this chat"
     SUBMIT_LABEL = "Reassign"
-    DEFAULT_CSS = "ReassignDialog OptionList { height: auto; max-height: 12; border: tall $boost; }"
 
     def __init__(self, operators: Sequence[Any], exclude: int | None) -> None:
         super().__init__()
@@ -105,7 +104,6 @@ class EditApprovalDialog(Dialog[str]):
     """The trainer's edit of a novice's message; ctrl+s approves the edited text."""
     TITLE_TEXT = "Edit, then approve (ctrl+s) — the visitor gets this text"
     SUBMIT_LABEL = "Approve"
-    DEFAULT_CSS = "EditApprovalDialog TextArea { height: 8; }"
 
     def __init__(self, body: str) -> None:
         super().__init__()

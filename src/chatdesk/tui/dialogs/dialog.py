@@ -18,17 +18,6 @@ R = TypeVar("R")
 class Dialog(ModalScreen[R], Generic[R]):
     TITLE_TEXT: str | Content = ""
     SUBMIT_LABEL = "OK"
-    DEFAULT_CSS = """
-    Dialog { align: center middle; }
-    Dialog > Vertical { width: 70; max-width: 95%; height: auto; max-height: 95%;
-        border: round $accent; background: $surface; padding: 0 1; }
-    Dialog Label { margin-top: 1; color: $text-muted; }
-    Dialog Input { border: none; height: 1; padding: 0 1; background: $boost; }
-    Dialog Input:focus { border: none; background: $primary 25%; }
-    Dialog .error { color: $error; margin-top: 1; }
-    Dialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    Dialog Button { margin-left: 1; min-width: 10; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "submit", "Submit", id="dialog.submit"),

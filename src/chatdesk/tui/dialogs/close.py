@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from chatdesk.tui.screens.dialog import Dialog, value
+from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
 @dataclass(frozen=True)

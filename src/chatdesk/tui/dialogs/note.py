@@ -4,7 +4,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from chatdesk.tui.screens.dialog import Dialog, value
+from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
 class NoteDialog(Dialog[str]):

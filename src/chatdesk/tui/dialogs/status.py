@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from chatdesk.tui.screens.dialog import Dialog
+from chatdesk.tui.dialogs.dialog import Dialog
 
 CHOICES = (("online", "Online — take new chats"),
            ("away", "Away — no new chats"),
@@ -18,7 +18,6 @@ CHOICES = (("online", "Online — take new chats"),
 class StatusDialog(Dialog[str]):
     TITLE_TEXT = "My status"
     SUBMIT_LABEL = "Set"
-    DEFAULT_CSS = "StatusDialog OptionList { height: auto; border: none; }"
 
     def __init__(self, current: str = "online", holding: int = 0) -> None:
         """`holding`: how many chats I hold now."""

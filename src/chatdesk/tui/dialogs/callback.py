@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from chatdesk.tui.screens.dialog import Dialog, value
+from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
 @dataclass(frozen=True)
