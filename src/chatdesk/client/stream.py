@@ -19,12 +19,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chatdesk.protocol import events as ev
+from chatdesk.protocol.limits import MAX_ID
 
 from .backoff import pause_or_wake
 
 log = logging.getLogger(__name__)
 
-FROM_NOW = 2 ** 62            # "after" beyond any event id: the server answers reset(newest)
+FROM_NOW = MAX_ID             # "after" beyond any event id: the server answers reset(newest)
 BACKOFF_START, BACKOFF_MAX = 0.2, 5.0
 States = ("connecting", "live", "reconnecting", "offline")
 
