@@ -35,7 +35,7 @@ def fill(body: str, values: Mapping[str, str]) -> tuple[str, list[str]]:
     as `{name}` in the text so the operator sees where it goes; fill again with their answer."""
     missing: list[str] = []
 
-    def sub(m: re.Match) -> str:
+    def sub(m: re.Match[str]) -> str:
         value = values.get(m.group(1), "")
         if value and value.strip():
             return value

@@ -57,7 +57,8 @@ _ENV["sla_late_seconds"] = "CHATDESK_SLA_LATE"
 
 
 def _coerce(name: str, value: Any, problems: list[str], source: str) -> Any:
-    kind = {f.name: f.type for f in fields(Config)}[name]
+    annotation = {f.name: f.type for f in fields(Config)}[name]
+    kind = annotation if isinstance(annotation, str) else annotation.__name__   # postponed: a string
     try:
         if kind == "int":
             out: Any = int(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 TOKEN_ENV = "CHATDESK_TOKEN"
 TOKEN_FILE_ENV = "CHATDESK_TOKEN_FILE"
@@ -33,7 +34,24 @@ def _token_file() -> Path | None:
     return Path(raw).expanduser() if raw else None
 
 
-def _keyring():
+class _KeyringApi(Protocol):
+    """The part of the `keyring` module used here (a module satisfies a Protocol; keyring is typed)."""
+
+    def get_password(self, service_name: str, username: str) -> str | None: ...
+    def set_password(self, service_name: str, username: str, password: str) -> None: ...
+    def delete_password(self, service_name: str, username: str) -> None: ...
+
+
+class _KeyringErrors(Protocol):
+    """The part of `keyring.errors` used here."""
+
+    @property
+    def KeyringError(self) -> type[Exception]: ...
+    @property
+    def PasswordDeleteError(self) -> type[Exception]: ...
+
+
+def _keyring() -> tuple[_KeyringApi, _KeyringErrors]:
     try:
         import keyring
         import keyring.errors

@@ -1,17 +1,22 @@
 """`chatdesk login --url URL --email E [--password-stdin]`: log in and keep the token (keyring)."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 from .api import ApiClient
 from .config import save_config
 from .credentials import NoKeyring, save_token
 from .http import ApiError, ApiUnavailable
 
+if TYPE_CHECKING:
+    from chatdesk.protocol.requests import LoginResponse
 
-async def _login(url: str, email: str, password: str):
+
+async def _login(url: str, email: str, password: str) -> tuple[LoginResponse, str]:
     async with ApiClient(url) as api:
         res = await api.login(email, password)
         try:
@@ -22,7 +27,7 @@ async def _login(url: str, email: str, password: str):
         return res, where
 
 
-def login(args) -> int:
+def login(args: argparse.Namespace) -> int:
     url = args.login_url.rstrip("/")
     email = args.login_email
     if getattr(args, "password_stdin", False):

@@ -56,8 +56,8 @@ def transferred_sentence(data: Mapping[str, Any], operators: Mapping[int, Operat
 
 def moved_sentence(conv: Conversation, data: Mapping[str, Any]) -> str | None:
     """What the old holder reads when a supervisor took the chat away (take over / reassign)."""
-    by = data.get("by") if isinstance(data.get("by"), dict) else {}
-    who = by.get("name") or "A supervisor"
+    by = data.get("by")
+    who = (by.get("name") if isinstance(by, dict) else None) or "A supervisor"
     if data.get("reason") == "takeover":
         return f"{who} took over this chat."
     if data.get("reason") == "reassigned":

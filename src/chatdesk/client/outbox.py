@@ -22,7 +22,7 @@ from .http import ApiError, ApiUnavailable
 from .outgoing import OutgoingMessage
 
 log = logging.getLogger(__name__)
-PostFn = Callable[[OutgoingMessage], Awaitable[Message]]
+PostFn = Callable[[OutgoingMessage], Awaitable[Message | None]]   # None: held for approval
 ChangeFn = Callable[[OutgoingMessage], None]
 BACKOFF_START, BACKOFF_MAX = 0.2, 5.0
 
@@ -33,7 +33,7 @@ class Outbox:
         self._post = post
         self._on_change = on_change or (lambda item: None)
         self.items: dict[str, OutgoingMessage] = {}     # pending and failed, oldest first
-        self._workers: dict[int, asyncio.Task] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._closed = False
         self._load()

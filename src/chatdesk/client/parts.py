@@ -3,6 +3,7 @@ else between words, and inside a word only when one word alone is longer than a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # A sentence ends at . ! ? or … (optionally followed by a closing quote or bracket) and whitespace;
 # a line break always ends one. The separators are kept so a part reads as it was typed.
@@ -28,7 +29,7 @@ def _split_word(word: str, max_len: int) -> list[str]:
     return [word[i:i + max_len] for i in range(0, len(word), max_len)]
 
 
-def _pack(pieces: list[str], max_len: int, too_long) -> list[str]:
+def _pack(pieces: list[str], max_len: int, too_long: Callable[[str, int], list[str]]) -> list[str]:
     """pieces alternate text, separator, text, ...; glue neighbours while they fit."""
     parts: list[str] = []
     current, sep = "", ""

@@ -1,6 +1,7 @@
 """The desk's first snapshot (GET /desk), fetched on a thread while the process is still importing
 Textual and the desk: the server's answer and the imports overlap instead of following each other
-(bench/: start-up). Standard library only, so starting it costs next to nothing.
+(bench/: start-up). Standard library only (and the plain constants of protocol.limits), so
+starting it costs next to nothing.
 
 Only a shortcut: any failure (refused, timed out, an error status, a proxy in the environment
 that this plain client would not use) gives None, and the session asks again over its own client,
@@ -13,6 +14,8 @@ import os
 import threading
 from concurrent.futures import Future
 from urllib.parse import urlencode, urlsplit
+
+from chatdesk.protocol.limits import API_PREFIX
 
 HISTORY_PAGE = 200          # messages a chat opens with; older ones come as the operator scrolls up
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
@@ -47,7 +50,7 @@ def fetch_desk(base_url: str, token: str, last: int, timeout: float) -> bytes | 
     url = urlsplit(base_url)
     if url.scheme not in ("http", "https") or not url.hostname or not _header_safe(token):
         return None
-    path = f"{url.path.rstrip('/')}/api/v1/desk?{urlencode({'last': last})}"
+    path = f"{url.path.rstrip('/')}{API_PREFIX}/desk?{urlencode({'last': last})}"
     if url.scheme == "https":
         return _https_get(url.hostname, url.port or 443, path, token, timeout)
     return _http_get(url.hostname, url.port or 80, url.netloc.rpartition("@")[2], path, token, timeout)

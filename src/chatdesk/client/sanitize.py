@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 ELLIPSIS = "…"
 MAX_MARKS_PER_RUN = 4        # combining marks after one base character (Zalgo floods)
@@ -68,22 +70,20 @@ def _plain(text: str, limit: int) -> bool:
     return len(text) <= limit and text.isascii() and text.isprintable()
 
 
-def clean(text: Any, limit: int = 8000) -> str:
+def clean(text: object, limit: int = 8000) -> str:
     """Multi-line untrusted text made inert: safe to show in a terminal, never longer than `limit`."""
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if _plain(text, limit):
-        return text
-    return _cap_length(_cap_floods(_strip(text)), limit)
+    s = text if isinstance(text, str) else "" if text is None else str(text)
+    if _plain(s, limit):
+        return s
+    return _cap_length(_cap_floods(_strip(s)), limit)
 
 
-def clean_line(text: Any, limit: int = 300) -> str:
+def clean_line(text: object, limit: int = 300) -> str:
     """Like `clean`, for one-line fields (names, titles, URLs): newlines and tabs become spaces."""
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if _plain(text, limit):
-        return text
-    one_line = _cap_floods(_strip(text)).replace("\n", " ").replace("\t", " ")
+    s = text if isinstance(text, str) else "" if text is None else str(text)
+    if _plain(s, limit):
+        return s
+    one_line = _cap_floods(_strip(s)).replace("\n", " ").replace("\t", " ")
     return _cap_length(one_line, limit)
 
 
@@ -95,22 +95,28 @@ LIMITS = {"body": 8000, "summary": 4000, "note": 4000, "follow_up": 4000, "first
           "text": 500, "url": 2048, "current_url": 2048, "referrer": 2048}
 
 
-def clean_value(value: Any, field: str = "") -> Any:
+def clean_value(value: T, field: str = "") -> T:
     """Clean every string inside a pydantic model, list or dict (returns a cleaned copy).
 
     Ids are cleaned too: a hostile visitor id must not reach the terminal either, and the same
     input always gives the same output, so matching by id keeps working."""
+    # The copy has the type of the original (str, list, tuple, dict or a model_copy), which the
+    # walk below cannot spell for mypy.
+    return cast(T, _clean_value(value, field))
+
+
+def _clean_value(value: Any, field: str) -> Any:
     if isinstance(value, str):
         limit = LIMITS.get(field)
         if field in MULTILINE_FIELDS:
             return clean(value, limit or 8000)
         return clean_line(value, limit or 300)
     if isinstance(value, list):
-        return [clean_value(v, field) for v in value]
+        return [_clean_value(v, field) for v in value]
     if isinstance(value, tuple):
-        return tuple(clean_value(v, field) for v in value)
+        return tuple(_clean_value(v, field) for v in value)
     if isinstance(value, dict):
-        return {k: clean_value(v, k if isinstance(k, str) else field) for k, v in value.items()}
+        return {k: _clean_value(v, k if isinstance(k, str) else field) for k, v in value.items()}
     if getattr(type(value), "model_fields", None) is not None:
         # a pydantic model: a copy with the fields that changed. Its __dict__ holds the fields
         # (extra ones are ignored); plain strings and numbers are passed over here, without a
@@ -123,7 +129,7 @@ def clean_value(value: Any, field: str = "") -> Any:
                     continue
             elif old is None or kind is int or kind is float or kind is bool:
                 continue
-            new = clean_value(old, name)
+            new = _clean_value(old, name)
             if new is not old and new != old:
                 update[name] = new
         return value.model_copy(update=update) if update else value

@@ -132,8 +132,8 @@ class DeskStore:
         was_open = [cid for cid, view in old.items() if self._is_mine_and_open(view.conversation)]
         self.conversations = {}
         for detail, visitor in details:
-            view = self._merge_detail(detail, visitor, old.get(detail.conversation.id))
-            self.conversations[view.id] = view
+            merged = self._merge_detail(detail, visitor, old.get(detail.conversation.id))
+            self.conversations[merged.id] = merged
         for cid in moved_away:
             view = old.get(cid)
             if view is not None and cid not in self.conversations:
@@ -289,8 +289,8 @@ class DeskStore:
         if last is not None and seq <= last:
             return False
         if view is not None:
-            view.last_seq = seq
-            if seq > last + 1 and not view.needs_reload:
+            previous, view.last_seq = view.last_seq, seq
+            if seq > previous + 1 and not view.needs_reload:
                 self._request_reload(view)
         else:
             self._seq[cid] = seq

@@ -16,15 +16,19 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatdesk.protocol import events as ev
+from chatdesk.protocol.limits import MAX_ID
 
 from .backoff import pause_or_wake
 
+if TYPE_CHECKING:
+    from websockets.asyncio.client import ClientConnection
+
 log = logging.getLogger(__name__)
 
-FROM_NOW = 2 ** 62            # "after" beyond any event id: the server answers reset(newest)
+FROM_NOW = MAX_ID             # "after" beyond any event id: the server answers reset(newest)
 BACKOFF_START, BACKOFF_MAX = 0.2, 5.0
 States = ("connecting", "live", "reconnecting", "offline")
 
@@ -53,8 +57,8 @@ class EventStream:
         self._ping_interval = ping_interval
         self.state = "offline"
         self.connections = 0          # how many times a connection went live (for tests and status)
-        self._ws: Any = None
-        self._task: asyncio.Task | None = None
+        self._ws: ClientConnection | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
     # --- public --------------------------------------------------------------------------------
@@ -152,7 +156,7 @@ class EventStream:
             elif kind not in (ev.PONG, "ready"):
                 self.on_event(frame)
 
-    async def _recv(self, ws: Any, timeout: float | None = None) -> dict[str, Any]:
+    async def _recv(self, ws: ClientConnection, timeout: float | None = None) -> dict[str, Any]:
         """The next JSON object frame (anything else is skipped)."""
         while True:
             raw = await (asyncio.wait_for(ws.recv(), timeout) if timeout else ws.recv())
@@ -168,7 +172,7 @@ class EventStream:
             self.connections += 1
             self._set_state("live")
 
-    async def _send(self, frame: dict) -> bool:
+    async def _send(self, frame: dict[str, Any]) -> bool:
         ws = self._ws
         if ws is None or self.state != "live":
             return False

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .limits import MAX_BODY, MAX_NAME, MAX_NOTE, MAX_TAGS, MAX_TITLE, MAX_URL
+from .limits import MAX_BODY, MAX_ID, MAX_NAME, MAX_NOTE, MAX_TAGS, MAX_TITLE, MAX_URL
 from .models import Operator, OperatorStatus, Wire
 from .staff import ReviewMark
 
@@ -117,7 +117,7 @@ class ApprovalAction(Wire):
 
 
 class ReassignRequest(Wire):
-    operator_id: int = Field(ge=1, le=2 ** 62)
+    operator_id: int = Field(ge=1, le=MAX_ID)
     note: str = Field(default="", max_length=MAX_NOTE)
 
 

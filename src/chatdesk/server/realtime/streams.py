@@ -49,6 +49,8 @@ async def _receive(ws: WebSocket) -> dict[str, Any] | None:
     if msg["type"] == "websocket.disconnect":
         raise Closed
     raw = msg.get("text") if msg.get("text") is not None else msg.get("bytes")
+    if raw is None:
+        return None
     try:
         frame = json.loads(raw)
     except (TypeError, ValueError):

@@ -98,7 +98,9 @@ class Limits:
             netloc = urlsplit(normal).netloc
         except ValueError:              # e.g. "http://[": not an origin anyone may use
             return False
-        return bool(host) and bool(netloc) and netloc == host.strip().lower()
+        if not host or not netloc:
+            return False
+        return netloc == host.strip().lower()
 
 
 def _origin(value: str) -> str:

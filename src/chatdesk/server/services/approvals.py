@@ -84,7 +84,7 @@ async def request(tx: Tx, cid: int, actor: Actor, *, client_msg_id: str, body: s
     res = await tx.conn.execute(insert(A).values(
         conversation_id=cid, author_id=actor.id, author_name=actor.name, client_msg_id=client_msg_id,
         body=body, state="pending", created_at=time.time()))
-    approval = await get(tx.conn, res.inserted_primary_key[0])
+    approval = queries.must_exist(await get(tx.conn, res.inserted_primary_key[0]), "the new approval")
     await _emit(tx, ev.APPROVAL_REQUESTED, approval)
     return approval
 
@@ -111,6 +111,6 @@ async def resolve(tx: Tx, approval_id: int, actor: Actor, *, action: str, body: 
     else:
         values.update(state="rejected")
     await tx.conn.execute(update(A).where(A.c.id == approval_id).values(**values))
-    approval = await get(tx.conn, approval_id)
+    approval = queries.must_exist(await get(tx.conn, approval_id), f"approval {approval_id}")
     await _emit(tx, ev.APPROVAL_RESOLVED, approval)
     return approval

@@ -26,12 +26,12 @@ def audience(conv: dict[str, Any], *extra_ops: int | None, everyone: bool = Fals
 
 
 async def emit_conversation(tx: Tx, type_: str, cid: int, *, seq: int | None = None,
-                            extra_ops: tuple = (), everyone: bool = False,
+                            extra_ops: tuple[int | None, ...] = (), everyone: bool = False,
                             extra: dict[str, Any] | None = None, connected: bool = False):
     """Write a conversation.* event carrying the conversation and visitor as they are now."""
     if seq is None:
         seq = await tx.next_seq(cid)
-    conv = await queries.conversation(tx.conn, cid)
+    conv = await queries.known_conversation(tx.conn, cid)
     visitor = await queries.visitor(tx.conn, conv["visitor_id"], connected)
     data = {"conversation": conv, "visitor": visitor, **(extra or {})}
     return await tx.emit(type_, data, conversation_id=cid, seq=seq, visitor_id=conv["visitor_id"],
@@ -65,7 +65,7 @@ async def add_message(tx: Tx, cid: int, *, author_type: str, author_key: str, bo
     msg = {"id": res.inserted_primary_key[0], "conversation_id": cid, "seq": seq,
            "client_msg_id": client_msg_id, "author_type": author_type, "author_id": author_id,
            "author_name": author_name, "kind": kind, "body": body, "ts": now}
-    conv = await queries.conversation(tx.conn, cid)
+    conv = await queries.known_conversation(tx.conn, cid)
     if author_type == "operator" and kind == "text" and author_id == conv["operator_id"]:
         await tx.conn.execute(update(C).where(C.c.id == cid).values(
             answered=True, first_response_at=conv["first_response_at"] or now))
@@ -87,19 +87,20 @@ async def load_for_update(tx: Tx, cid: int) -> dict[str, Any]:
 
 
 async def start_by_visitor(tx: Tx, vid: str, *, client_msg_id: str, body: str, name: str | None,
-                           department: str | None, connected: bool) -> tuple[dict, dict, bool]:
+                           department: str | None, connected: bool) -> tuple[dict[str, Any], dict[str, Any], bool]:
     """A visitor's first message opens a queued conversation (or joins their open one).
     Returns (conversation, message, created)."""
     author_key = f"v:{vid}"
     old = await existing_message(tx, author_key, client_msg_id)
     if old is not None:
-        return await queries.conversation(tx.conn, old.conversation_id), queries.message_dict(old), False
+        return (await queries.known_conversation(tx.conn, old.conversation_id), queries.message_dict(old),
+                False)
     now = time.time()
     values: dict[str, Any] = {"last_seen": now}
     if name:
         values["name"] = name
     await tx.conn.execute(update(V).where(V.c.id == vid).values(**values))
-    visitor = await queries.visitor_row(tx.conn, vid)
+    visitor = queries.must_exist(await queries.visitor_row(tx.conn, vid), f"visitor {vid}")
     cid = await queries.open_conversation_id(tx.conn, vid)
     if cid is None:
         cid = (await tx.conn.execute(insert(C).values(
@@ -107,10 +108,11 @@ async def start_by_visitor(tx: Tx, vid: str, *, client_msg_id: str, body: str, n
         await emit_conversation(tx, ev.CONVERSATION_QUEUED, cid, connected=connected)
     msg, _ = await add_message(tx, cid, author_type="visitor", author_key=author_key, body=body,
                                author_name=visitor.name or "Visitor", client_msg_id=client_msg_id)
-    return await queries.conversation(tx.conn, cid), msg, True
+    return await queries.known_conversation(tx.conn, cid), msg, True
 
 
-async def visitor_message(tx: Tx, vid: str, cid: int, *, client_msg_id: str, body: str) -> tuple[dict, bool]:
+async def visitor_message(tx: Tx, vid: str, cid: int, *, client_msg_id: str,
+                          body: str) -> tuple[dict[str, Any], bool]:
     conv = await queries.conversation(tx.conn, cid)
     if conv is None or conv["visitor_id"] != vid:
         raise not_found(f"conversation {cid} for this visitor")
@@ -119,7 +121,7 @@ async def visitor_message(tx: Tx, vid: str, cid: int, *, client_msg_id: str, bod
     if old is None and conv["state"] not in queries.OPEN_STATES:
         raise conflict("conversation_closed", "This chat has ended; start a new one to write again.")
     await tx.conn.execute(update(V).where(V.c.id == vid).values(last_seen=time.time()))
-    visitor = await queries.visitor_row(tx.conn, vid)
+    visitor = queries.must_exist(await queries.visitor_row(tx.conn, vid), f"visitor {vid}")
     return await add_message(tx, cid, author_type="visitor", author_key=author_key, body=body,
                              author_name=visitor.name or "Visitor", client_msg_id=client_msg_id)
 

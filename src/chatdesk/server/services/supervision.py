@@ -61,7 +61,7 @@ async def _emit_staff_event(tx: Tx, type_: str, cid: int, extra: dict[str, Any])
     """Like emit_conversation, but never to the visitor: monitoring and joins are staff business
     (the visitor learns of a join from its system message)."""
     seq = await tx.next_seq(cid)
-    conv = await queries.conversation(tx.conn, cid)
+    conv = await queries.known_conversation(tx.conn, cid)
     visitor = await queries.visitor(tx.conn, conv["visitor_id"])
     await tx.emit(type_, {"conversation": conv, "visitor": visitor, **extra}, conversation_id=cid, seq=seq,
                   **audience(conv))

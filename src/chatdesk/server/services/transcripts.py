@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, insert, select, text, update
 from ..security.tokens import Actor
 from ..storage import rows as queries
 from ..storage import schema
-from ..storage.db import AnyConn
+from ..storage.db import AnyConn, Conn
 from .errors import Invalid, forbidden, not_found
 
 C, M, V, PV, R = (schema.conversations, schema.messages, schema.visitors, schema.pageviews,
@@ -119,7 +119,7 @@ async def detail(conn, conv: dict[str, Any]) -> dict[str, Any]:
             "rating_comment": comment}
 
 
-async def add_review(conn: AnyConn, cid: int, actor: Actor, mark: str | None, note: str) -> dict[str, Any]:
+async def add_review(conn: Conn, cid: int, actor: Actor, mark: str | None, note: str) -> dict[str, Any]:
     if mark is None and not note.strip():
         raise Invalid("Give a mark (best or worst) or a note.")
     await readable_transcript(conn, cid, actor)

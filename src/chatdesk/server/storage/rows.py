@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Row, func, select
 
@@ -20,6 +20,7 @@ ONLINE_WINDOW = 120.0        # a visitor without a stream counts as online this 
 JOURNEY_LIMIT, PAST_LIMIT = 500, 100
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 # What a visitor may see of their conversation: everything except these operator-only fields.
 VISITOR_HIDDEN = frozenset({"tags", "summary", "follow_up", "auto_assigned", "department"})
@@ -32,6 +33,14 @@ def visitor_view(conv: Json) -> Json:
 
 def never_connected(_vid: str) -> bool:
     return False
+
+
+def must_exist(value: T | None, what: str) -> T:
+    """`value`, read back from a row the caller knows is there (it wrote the row or read it earlier in
+    the same transaction; rows are never deleted). None is a bug, so a 500, never a refusal."""
+    if value is None:
+        raise LookupError(f"{what} vanished inside the transaction that holds it")
+    return value
 
 
 # --- conversations --------------------------------------------------------------------------------
@@ -54,6 +63,11 @@ def conversation_dict(r: Row[Any]) -> Json:
 async def conversation(conn: AnyConn, cid: int) -> Json | None:
     r = (await conn.execute(_with_operator_name().where(C.c.id == cid))).first()
     return conversation_dict(r) if r else None
+
+
+async def known_conversation(conn: AnyConn, cid: int) -> Json:
+    """A conversation whose id the caller has from this transaction (see `must_exist`)."""
+    return must_exist(await conversation(conn, cid), f"conversation {cid}")
 
 
 async def conversations_where(conn: AnyConn, *where: Any, order_by: Iterable[Any] = (),
