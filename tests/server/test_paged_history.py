@@ -63,3 +63,14 @@ async def test_bad_page_requests_get_a_sentence_and_strangers_get_nothing(shared
     assert r.status_code == 403 and "not yours" in r.json()["message"]
     r = await bob.get("/conversations/999999/messages?before_seq=9")
     assert r.status_code == 404
+
+
+async def test_the_last_page_at_its_edges_exactly_n_and_one_more(shared_server):
+    ana, cid, full = await _chat_with(shared_server, 11)
+    exact = await ana.ok("GET", f"/conversations/{cid}?last=11&events=false")
+    assert [m["id"] for m in exact["messages"]] == [m["id"] for m in full] and exact["has_older"] is False
+    one_short = await ana.ok("GET", f"/conversations/{cid}?last=10&events=false")
+    assert [m["id"] for m in one_short["messages"]] == [m["id"] for m in full[1:]]
+    assert one_short["has_older"] is True
+    single = await ana.ok("GET", f"/conversations/{cid}?last=1&events=false")
+    assert [m["id"] for m in single["messages"]] == [full[-1]["id"]] and single["has_older"] is True

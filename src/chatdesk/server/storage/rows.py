@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 
 from . import schema
 from .db import AnyConn
@@ -237,20 +237,27 @@ async def message_page(conn: AnyConn, cid: int, *, last: int | None = None,
 
 async def last_pages(conn: AnyConn, cids: list[int], last: int) -> dict[int, tuple[list[Json], bool]]:
     """Per conversation: its newest `last` messages in seq order and whether older ones exist (the
-    same answer as message_page(last=...) for each), in one query."""
+    same answer as message_page(last=...) for each), in two queries per 200 conversations.
+
+    First each conversation's cut-off (the seq just below its newest `last`), then the messages
+    above it; both are range seeks on (conversation_id, seq), so the cost follows `last`, not the
+    length of the chat."""
     out: dict[int, tuple[list[Json], bool]] = {cid: ([], False) for cid in cids}
     if not cids:
         return out
-    n = func.row_number().over(partition_by=M.c.conversation_id, order_by=M.c.seq.desc()).label("n")
-    total = func.count().over(partition_by=M.c.conversation_id).label("total")
-    sub = select(M, n, total).where(M.c.conversation_id.in_(cids)).subquery()
-    found = (await conn.execute(select(sub).where(sub.c.n <= last)
-                                .order_by(sub.c.conversation_id, sub.c.seq))).all()
-    for r in found:
-        msgs, _ = out[r.conversation_id]
-        msgs.append(message_dict(r))
-        out[r.conversation_id] = (msgs, r.total > last)
-    return out
+    older = M.alias("older")
+    cut = (select(older.c.seq).where(older.c.conversation_id == C.c.id)
+           .order_by(older.c.seq.desc()).limit(1).offset(last).scalar_subquery())
+    cuts = {r.id: r.cut for r in (await conn.execute(
+        select(C.c.id, cut.label("cut")).where(C.c.id.in_(cids)))).all()}
+    ranges = [(M.c.conversation_id == cid) & (M.c.seq > cuts[cid]) if cuts.get(cid) is not None
+              else M.c.conversation_id == cid for cid in cids]
+    for at in range(0, len(ranges), 200):              # SQLite caps an expression's depth at 1000
+        found = (await conn.execute(select(M).where(or_(*ranges[at:at + 200]))
+                                    .order_by(M.c.conversation_id, M.c.seq))).all()
+        for r in found:
+            out[r.conversation_id][0].append(message_dict(r))
+    return {cid: (msgs, cuts.get(cid) is not None) for cid, (msgs, _) in out.items()}
 
 
 async def first_visitor_messages(conn: AnyConn, cids: list[int]) -> dict[int, str]:
