@@ -58,7 +58,12 @@ class DeskScreen(Screen[None]):
         self.session = session
         self.clock = clock
         self.departments: list[str] = list(departments or [])
+        # The desk's parts, held so the store's changes never need a query (a batch can still be
+        # flushed while the screen is being taken down, after its children are gone).
         self.status_bar = StatusBar(id="status-bar")
+        self.queue_header = Static(id="queue-header")
+        self.queue_panel = QueuePanel(clock=clock, id="queue")
+        self.sidebar = JourneySidebar(clock=clock, id="sidebar")
         self.chat = ChatPane(session, clock, split_len=split_len, checking_text=checking_text, id="chat-column")
         self.alerts = AlertCenter(self, session.store, self.status_bar, clock, alert_every,
                                   lambda: self.chat.active_id)
@@ -101,10 +106,10 @@ class DeskScreen(Screen[None]):
         yield self.status_bar
         with Horizontal(id="desk-body"):
             with Vertical(id="queue-column"):
-                yield Static(id="queue-header")
-                yield QueuePanel(clock=self.clock, id="queue")
+                yield self.queue_header
+                yield self.queue_panel
             yield self.chat
-            yield JourneySidebar(clock=self.clock, id="sidebar")
+            yield self.sidebar
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -195,27 +200,27 @@ class DeskScreen(Screen[None]):
         bar.connection = self.store.connection
         bar.my_chats = len(self.chat.tab_order)
         bar.waiting = len(self.store.queue)
-        bar.longest = int(self.query_one(QueuePanel).longest_wait())
+        bar.longest = int(self.queue_panel.longest_wait())
         self.sync_queue_header()
         self.chat.sync_composer_notice()
 
     def sync_queue(self) -> None:
-        self.query_one(QueuePanel).set_entries(self.store.queue_sorted())
+        self.queue_panel.set_entries(self.store.queue_sorted())
         self.sync_queue_header()
 
     def sync_queue_header(self) -> None:
-        panel = self.query_one(QueuePanel)
+        panel = self.queue_panel
         n = len(panel.entries)
         me = self.store.me
         mine = f"  mine {len(self.chat.tab_order)}/{me.max_chats}" if me is not None else ""
         longest = f" · longest {fmt_wait(panel.longest_wait())}" if n else ""
-        update_if_changed(self.query_one("#queue-header", Static),   # height 1: no layout needed
+        update_if_changed(self.queue_header,   # height 1: no layout needed
                           Content.assemble((f" Queue {n}", "bold"), longest, (mine, "$text-muted")), layout=False)
         self.status_bar.longest = int(panel.longest_wait())
 
     def sync_sidebar(self) -> None:
         view = self.chat.active_view()
-        self.query_one(JourneySidebar).set_visitor(view.visitor if view else None, self.chat.active_id)
+        self.sidebar.set_visitor(view.visitor if view else None, self.chat.active_id)
 
     def on_chat_pane_switched(self, event: ChatPane.Switched) -> None:
         self.sync_sidebar()
@@ -223,11 +228,11 @@ class DeskScreen(Screen[None]):
 
     def _tick(self) -> None:
         """Every second: wait times, aging tabs, the journey's clocks, the queue's re-alert."""
-        panel = self.query_one(QueuePanel)
+        panel = self.queue_panel
         panel.refresh()
         self.sync_queue()
         self.chat.sync_tab_labels()
-        self.query_one(JourneySidebar).refresh_journey()
+        self.sidebar.refresh_journey()
         self.alerts.queue_waiting(panel.longest_wait())
 
     # --- actions ---------------------------------------------------------------------------------
@@ -247,7 +252,7 @@ class DeskScreen(Screen[None]):
         self.accept(event.conversation_id)
 
     def action_accept_selected(self) -> None:
-        selected = self.query_one(QueuePanel).selected_id
+        selected = self.queue_panel.selected_id
         if selected is not None:
             self.accept(selected)
 
@@ -259,7 +264,7 @@ class DeskScreen(Screen[None]):
         self.accept(entries[0].conversation.id)
 
     def action_focus_queue(self) -> None:
-        self.query_one(QueuePanel).focus()
+        self.queue_panel.focus()
 
     def action_focus_composer(self) -> None:
         self.chat.focus_composer()
