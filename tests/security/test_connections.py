@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import time
 
 import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
+from chatdesk.demo.local_server import free_port
 from tests.support.sockets import close_all, half_open, wait_closed
 from tests.support.stream import Stream
 
@@ -90,6 +94,35 @@ def test_a_half_open_or_slow_request_head_is_closed_after_the_header_timeout(lim
     assert httpx.get(srv.url + "/api/v1/health").status_code == 200
 
 
+def test_a_request_body_that_stops_arriving_is_closed_after_the_idle_timeout(limited_server):
+    srv = limited_server(1024, "--idle-timeout", "1")
+    socks = half_open(srv.port, ["127.0.0.2"], 1)
+    try:
+        socks[0].send(b"POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                      b"content-length: 100\r\n\r\n{\"email\": ")
+        assert wait_closed(socks, 1, timeout=6) == 1
+    finally:
+        close_all(socks)
+
+
+def test_an_operator_behind_the_flooding_address_still_gets_in(limited_server):
+    """The operator shares 127.0.0.2 with 1,100 half-open connections (one office, one NAT):
+    each of the operator's new connections displaces the address's oldest idle one."""
+    srv = limited_server(1024)
+    token = srv.operator("ana@example.com")
+    socks = half_open(srv.port, ["127.0.0.2"], 1100)
+    try:
+        wait_closed(socks, 1100 - 108, timeout=10)
+        transport = httpx.HTTPTransport(local_address="127.0.0.2")
+        with httpx.Client(transport=transport, base_url=srv.url, timeout=5) as http:
+            ok = sum(http.get("/api/v1/queue", headers={"authorization": f"Bearer {token}",
+                                                        "connection": "close"}).status_code == 200
+                     for _ in range(10))
+        assert ok >= 8, ok
+    finally:
+        close_all(socks)
+
+
 async def _idle_visitor_streams(srv, n: int) -> tuple[list, int]:
     """n visitors, each with a session and an authenticated stream left idle: (open streams, refused)."""
     async with httpx.AsyncClient(base_url=srv.url + "/api/v1") as http:
@@ -153,3 +186,29 @@ async def test_websockets_that_never_authenticate_are_closed_at_the_auth_deadlin
             await asyncio.wait_for(ws.recv(), 5)      # an `unauthorized` error frame, then the close
             await asyncio.wait_for(ws.recv(), 5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+def test_running_out_of_files_sheds_connections_with_one_log_line_not_a_flood(tmp_path):
+    """The accept loop itself under a real 64-file limit, told to admit everyone: once files run
+    out, each pending connection is accepted with the reserve file and closed (asyncio's own loop
+    logged a traceback per pending connection per tick here), and the log stays a few lines."""
+    port = free_port()
+    log_path = tmp_path / "child.log"
+    with open(log_path, "wb") as log:
+        child = subprocess.Popen([sys.executable, "-m", "tests.support.accept_child", str(port)],
+                                 stdout=subprocess.PIPE, stderr=log)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+        socks = half_open(port, ["127.0.0.2"], 300)
+        try:
+            closed = wait_closed(socks, 200, timeout=10)
+            assert closed >= 200, closed                  # at most ~60 held: the rest shed
+            time.sleep(1.5)
+            assert child.poll() is None
+        finally:
+            close_all(socks)
+    finally:
+        child.kill()
+        child.wait()
+    text = log_path.read_text()
+    assert len(text) < 5_000 and text.count("shed for want of files") == 1, text[:2000]

@@ -32,6 +32,7 @@ log = logging.getLogger("chatdesk.server.connections")
 
 SCOPE_KEY = "chatdesk.connection"     # where a request's Connection sits in scope["state"]
 PROBATION_PER_ADDRESS = 8
+AUTH_GRACE = 2.0
 GENERAL, PROBATION, STAFF = "general", "probation", "staff"
 HEAD, BUSY, WS_PENDING, WS_LIVE = "head", "busy", "ws-pending", "ws-live"
 IDLE_STATES = (HEAD, WS_PENDING)
@@ -226,7 +227,9 @@ class ConnectionGuard:
     def sweep(self, now: float) -> None:
         lim = self.limits
         for conn in list(self._idle.get(None, ())):
-            deadline = lim.header_timeout if conn.state == HEAD else lim.auth_timeout
+            # The streams close a websocket at its auth deadline themselves (with 4401); this is
+            # the backstop for one whose handler never got that far.
+            deadline = lim.header_timeout if conn.state == HEAD else lim.auth_timeout + AUTH_GRACE
             if now - conn.since > deadline:
                 self._close(conn, "timed_out")
         for conn in [c for c in self._busy if c.protocol is not None and c.protocol.reading_body()]:
