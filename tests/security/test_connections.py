@@ -173,6 +173,7 @@ async def test_2000_idle_visitor_streams_under_1024_files_do_not_lock_out_an_ope
     try:
         assert refused >= 2000 - 778, (len(streams), refused)
         await _operator_gets_in(srv, token)
+        print(f"\n{len(streams)} idle visitor streams held, {refused} refused; the operator got in")
     finally:
         await asyncio.gather(*(ws.close() for ws in streams), return_exceptions=True)
 
