@@ -1,6 +1,9 @@
 """uvicorn with bounded connections: its own accept loop (accept.py) and protocols that tell the
 ConnectionGuard what each connection is doing (waiting for a request head, busy, a websocket
-before and after its auth frame). Each request's scope carries its Connection (connections.py)."""
+before and after its auth frame). Each request's scope carries its Connection (connections.py).
+
+This leans on uvicorn's h11 and websockets-sansio protocols and on Server.startup's contract
+(self.servers, self.started): after a uvicorn upgrade, run tests/security/test_connections.py."""
 from __future__ import annotations
 
 import asyncio
