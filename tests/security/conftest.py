@@ -30,8 +30,9 @@ def limited_server(tmp_path):
     stopped after the test."""
     started: list[LiveServer] = []
 
-    def make(open_files: int, *extra_args: str, name: str = "limited") -> LiveServer:
-        srv = LiveServer(tmp_path / f"{name}.db", extra_args=list(extra_args), open_files=open_files).start()
+    def make(open_files: int, *extra_args: str, name: str = "limited", soft_files: int | None = None) -> LiveServer:
+        srv = LiveServer(tmp_path / f"{name}.db", extra_args=list(extra_args), open_files=open_files,
+                         soft_files=soft_files).start()
         started.append(srv)
         return srv
 

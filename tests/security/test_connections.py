@@ -82,6 +82,13 @@ def test_1100_half_open_connections_from_22_addresses_fill_the_server_and_the_op
     assert "connection limits:" in srv.log()      # said once, not once per connection
 
 
+def test_the_server_raises_its_soft_open_file_limit_to_the_hard_one_and_says_so(limited_server):
+    srv = limited_server(1024, "--max-connections", "5000", soft_files=256)
+    line = next(line for line in srv.log().splitlines() if "open-file limit" in line)
+    # Asked for 5,000 connections: clamped to what fits under the raised limit.
+    assert "open-file limit 1024 (hard 1024): at most 864 connections, 100 per address, 86 kept for staff" in line
+
+
 def test_a_half_open_or_slow_request_head_is_closed_after_the_header_timeout(limited_server):
     srv = limited_server(1024, "--header-timeout", "1")
     socks = half_open(srv.port, ["127.0.0.2"], 5)

@@ -23,11 +23,12 @@ class LiveServer:
     env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
-    open_files: int | None = None       # RLIMIT_NOFILE (soft and hard) for the server process
+    open_files: int | None = None       # RLIMIT_NOFILE (hard, and soft unless soft_files) for the server
+    soft_files: int | None = None
 
     def _limit_files(self) -> None:
         if self.open_files is not None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.soft_files or self.open_files, self.open_files))
 
     @property
     def url(self) -> str:
