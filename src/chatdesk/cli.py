@@ -11,6 +11,17 @@ import sys
 SERVER_PACKAGES = ("fastapi", "uvicorn", "sqlalchemy", "aiosqlite", "greenlet")
 
 
+# `chatdesk server`'s connection caps and deadlines (docs/security.md, "Connections").
+CONNECTION_OPTIONS: tuple[tuple[str, type, float, str], ...] = (
+    ("--max-connections", int, 0, "open connections in all (0: as many as the open-file limit allows, at most 10000)"),
+    ("--connections-per-address", int, 100, "open connections from one client address (0: no limit, e.g. behind a proxy)"),
+    ("--staff-reserve", int, 0, "connections kept for staff (0: a tenth of --max-connections, at least 16)"),
+    ("--header-timeout", float, 10.0, "seconds a connection has to send a request's line and headers"),
+    ("--idle-timeout", float, 5.0, "seconds of silence after which a kept-alive connection or a stalled body is closed"),
+    ("--auth-timeout", float, 10.0, "seconds a websocket has to send its auth frame"),
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="chatdesk", description="A terminal desk for website live chat.")
     p.add_argument("--url", help="chat server to open the desk against (default: from config)")
@@ -37,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="requests and stream frames per minute one visitor may send (0: no limit)")
     s.add_argument("--address-rate", type=int, default=6000,
                    help="visitor-side requests per minute from one client address (0: no limit)")
+    for flag, kind, default, text in CONNECTION_OPTIONS:
+        s.add_argument(flag, type=kind, default=default, help=text)
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)

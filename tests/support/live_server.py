@@ -3,6 +3,7 @@ with a temporary SQLite file. Tests talk to it over real HTTP and websockets."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -22,6 +23,12 @@ class LiveServer:
     env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
+    open_files: int | None = None       # RLIMIT_NOFILE (hard, and soft unless soft_files) for the server
+    soft_files: int | None = None
+
+    def _limit_files(self) -> None:
+        if self.open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (self.soft_files or self.open_files, self.open_files))
 
     @property
     def url(self) -> str:
@@ -37,7 +44,7 @@ class LiveServer:
         cmd = [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db_path),
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **self.env})
+                                     env={**os.environ, **self.env}, preexec_fn=self._limit_files)
         try:
             wait_until_healthy(health_url(self.url), timeout, self.proc)
         except NotHealthy as e:

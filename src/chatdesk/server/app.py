@@ -18,6 +18,7 @@ from .eventlog.hub import Hub
 from .eventlog.log import Store
 from .realtime import streams
 from .security import limits
+from .security.priority import StaffPriority
 from .security.static_files import mount_static
 from .services import background
 from .storage.db import Database
@@ -57,4 +58,6 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # Body cap (chunked too), visitor-side rate limits, allowed origins: security/limits.py.
     limits.install(app, limits.Limits(config.visitor_rate, config.address_rate, config.allowed_origins))
+    # Outermost: a connection on probation past the connection caps must be staff (security/priority.py).
+    app.add_middleware(StaffPriority)
     return app

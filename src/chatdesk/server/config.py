@@ -17,6 +17,13 @@ class ServerConfig:
     allowed_origins: tuple[str, ...] = ()   # besides the server's own (limits.py)
     visitor_rate: int = 600          # per minute and visitor; 0: off
     address_rate: int = 6000         # visitor-side requests per minute and address; 0: off
+    # Connections (security/connections.py). 0 connections: as many as the open-file limit allows.
+    max_connections: int = 0
+    connections_per_address: int = 100   # 0: off (behind a reverse proxy)
+    staff_reserve: int = 0               # 0: a tenth of max_connections, at least 16
+    header_timeout: float = 10.0         # seconds for a request's line and headers
+    idle_timeout: float = 5.0            # seconds of silence: keep-alive, or a stalled body
+    auth_timeout: float = 10.0           # seconds for a websocket's auth frame
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -30,4 +37,10 @@ class ServerConfig:
             allowed_origins=tuple(getattr(args, "allowed_origin", None) or ()),
             visitor_rate=int(getattr(args, "visitor_rate", 600)),
             address_rate=int(getattr(args, "address_rate", 6000)),
+            max_connections=int(getattr(args, "max_connections", 0)),
+            connections_per_address=int(getattr(args, "connections_per_address", 100)),
+            staff_reserve=int(getattr(args, "staff_reserve", 0)),
+            header_timeout=float(getattr(args, "header_timeout", 10.0)),
+            idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
+            auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
         )

@@ -55,6 +55,17 @@ def validation_sentence(exc: RequestValidationError) -> str:
     return f"The field '{field}' is not valid: {msg[:1].lower() + msg[1:]}."
 
 
+def _unreadable_body(cause: BaseException | None) -> str | None:
+    """The sentence for a JSON body FastAPI could not parse (it answers a bare 400 for these)."""
+    if isinstance(cause, RecursionError):
+        return "The request body is nested too deeply."
+    if isinstance(cause, UnicodeDecodeError):
+        return "The request body is not valid UTF-8."
+    if isinstance(cause, ValueError):       # e.g. an integer longer than 4300 digits
+        return "The request body is not valid JSON: a number in it is too long."
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_req: Request, exc: DomainError):
@@ -66,6 +77,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and (sentence := _unreadable_body(exc.__cause__)):
+            return body("invalid", sentence, 422)
         code, sentence = _HTTP_SENTENCES.get(exc.status_code, ("error", str(exc.detail)))
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_SENTENCES:
             sentence = exc.detail

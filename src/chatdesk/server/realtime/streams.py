@@ -27,6 +27,7 @@ from chatdesk.protocol import events as ev
 from ..context import ServerContext
 from ..eventlog.hub import Subscriber
 from ..eventlog.log import E, EventRow, operator_filter
+from ..security import priority
 from ..security.limits import admit_visitor_stream
 from ..security.passwords import token_hash
 from ..security.tokens import actor_for_token, visitor_for_token
@@ -35,7 +36,6 @@ from ..storage import rows as queries
 
 log = logging.getLogger("chatdesk.server.stream")
 router = APIRouter()
-AUTH_TIMEOUT = 10.0
 CLOSE_UNAUTHORIZED, CLOSE_OVERLOADED = 4401, 1013
 
 
@@ -53,18 +53,21 @@ async def _receive(ws: WebSocket) -> dict[str, Any] | None:
         return None
     try:
         frame = json.loads(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):     # RecursionError: nested too deeply
         return None
     return frame if isinstance(frame, dict) else None
 
 
-async def _authenticate(ws: WebSocket, check: Callable[[dict], Awaitable[Any]]) -> Any:
+async def _authenticate(ws: WebSocket, check: Callable[[dict], Awaitable[Any]], *, staff: bool) -> Any:
+    ctx: ServerContext = ws.app.state.ctx
     try:
-        frame = await asyncio.wait_for(_receive(ws), AUTH_TIMEOUT)
+        frame = await asyncio.wait_for(_receive(ws), ctx.config.auth_timeout)
     except (TimeoutError, Closed):
         frame = None
     who = await check(frame) if frame and frame.get("type") == ev.AUTH else None
-    if who is None:
+    if who is not None:
+        priority.authenticated(ws.scope, staff=staff)     # no longer idle; staff leave the caps
+    else:
         with contextlib.suppress(Exception):
             await ws.send_json({"type": ev.ERROR, "error": "unauthorized",
                                 "message": "The first frame must be an auth frame with a valid token."})
@@ -180,7 +183,7 @@ async def operator_stream(ws: WebSocket) -> None:
         token.append(value if isinstance(value, str) else "")
         return await actor_for_token(ctx.db, token[-1] or None)
 
-    actor = await _authenticate(ws, check)
+    actor = await _authenticate(ws, check, staff=True)
     if actor is None:
         return
     sub = Subscriber(accepts=lambda row: row.visible_to(actor), actor=actor, token_hash=token_hash(token[-1]))
@@ -211,7 +214,8 @@ async def visitor_stream(ws: WebSocket) -> None:
         return
     await ws.accept()
     vid = await _authenticate(ws, lambda f: visitor_for_token(ctx.db, f.get("visitor_token")
-                                                              if isinstance(f.get("visitor_token"), str) else None))
+                                                              if isinstance(f.get("visitor_token"), str) else None),
+                              staff=False)
     if vid is None:
         return
     sub = Subscriber(accepts=lambda row: row.visitor_id == vid, visitor_id=vid)

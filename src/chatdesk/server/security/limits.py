@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ from fastapi import FastAPI, Request, WebSocket
 from chatdesk.protocol.limits import API_PREFIX
 
 from ..api import errors
+from . import priority
+from .quiet_log import OncePer
 
 MAX_BODY_BYTES = 1_000_000
 WS_MAX_BYTES = 64 * 1024
@@ -87,6 +90,7 @@ class Limits:
         self.visitor = RateLimiter(visitor_rate, "visitor")
         self.address = RateLimiter(address_rate, "address")
         self.allowed_origins = frozenset(_origin(o) for o in allowed_origins)
+        self.refusals = OncePer(logging.getLogger("chatdesk.server.limits"))
 
     def origin_allowed(self, origin: str | None, host: str | None) -> bool:
         if origin is None:
@@ -153,16 +157,22 @@ class RequestLimits:
 
 
 async def admit_visitor_stream(ws: WebSocket) -> bool:
-    """Origin allowlist and address rate limit, answered before the handshake completes: an HTTP
-    403 `forbidden_origin` or 429 `rate_limited` (close 1008 where the server cannot send a body)."""
+    """Address rate limit, then the origin allowlist, answered before the handshake completes: an
+    HTTP 503 `busy` (a connection on probation, connections.py), 429 `rate_limited` or 403
+    `forbidden_origin` (close 1008 where the server cannot send a
+    body). Every handshake takes a token, refused ones too; refusals log one line a minute per address."""
     limits: Limits = ws.app.state.limits
-    if not limits.origin_allowed(ws.headers.get("origin"), ws.headers.get("host")):
+    address = client_address(ws.scope)
+    wait = limits.address.wait_needed(address)
+    if priority.on_probation(ws.scope):          # past the connection caps: staff only
+        refusal = priority.busy_answer()
+    elif wait:
+        refusal = RateLimited("address", wait).response()
+    elif not limits.origin_allowed(ws.headers.get("origin"), ws.headers.get("host")):
+        limits.refusals.note(address, "visitor stream refused for %s: origin not allowed", address)
         refusal = errors.body("forbidden_origin", "Pages of this origin may not open the visitor stream.", 403)
     else:
-        wait = limits.address.wait_needed(client_address(ws.scope))
-        if not wait:
-            return True
-        refusal = RateLimited("address", wait).response()
+        return True
     if "websocket.http.response" in ws.scope.get("extensions", {}):
         await ws.send_denial_response(refusal)
     else:
