@@ -23,6 +23,8 @@ import uuid
 
 import pyte
 
+from tests.support.terminal import Terminal
+
 
 def pyte_advance(text: str, columns: int = 4000) -> int:
     screen = pyte.Screen(columns, 2)
@@ -64,6 +66,24 @@ class TmuxPane:
 
     def close(self) -> None:
         os.close(self._fd)
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+class PrivateTerminal(Terminal):
+    """tests/support/terminal.py's Terminal on a tmux server of its own (no other client on the
+    machine's shared server can resize its window: tmux sizes a window to its latest client), with
+    COLUMNS and LINES set to its size: under pytest the process environment holds COLUMNS=80 and
+    LINES=24 (not in os.environ, but children inherit them), and a program that asks
+    shutil.get_terminal_size, as Textual does, would take them over the pane's real size."""
+
+    def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (120, 34)) -> None:
+        self.socket = f"chatdesk-e2e-{uuid.uuid4().hex[:8]}"
+        super().__init__(command, {**env, "COLUMNS": str(size[0]), "LINES": str(size[1])}, size)
+
+    def _tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, text=True, capture_output=True).stdout
+
+    def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 

@@ -23,9 +23,10 @@ Where they disagree the text is changed, so that what is left is measured alike 
   characters newer than it: older terminal tables draw them 0 or 1 cell, Rich 1 or 2), the symbols
   Unicode 16 made wide (trigrams, hexagrams, Tai Xuan Jing, counting rods: Rich 2, most terminals
   1), and U+3248-324F (Rich 1, glibc 2).
-- combining marks (Mn, Me) stay on a base character, at most MAX_MARKS_PER_RUN of them (a cell of
-  tmux holds a base and four marks); a mark with no base (at the start, after a space or a newline)
-  is dropped, as a terminal would put it on whatever cell is before it, a border included.
+- combining marks (Mn, Me) stay on a base character, at most MAX_MARKS_PER_RUN of them (Zalgo
+  floods); a mark with no base (at the start, after a space or a newline) is dropped, as a terminal
+  would put it on whatever cell is before it, a border included.
+- tabs (in `clean`, sanitize.py) become spaces: where a tab stops depends on the column.
 """
 from __future__ import annotations
 
