@@ -9,7 +9,6 @@ tests/support/width_corpus.py. Each piece starts with a plain marker, and the te
 marker is on the screen before it checks, so what is checked was really drawn."""
 from __future__ import annotations
 
-import pytest
 from rich.cells import cell_len
 
 from tests.support.desk_process import desk_command, desk_env
@@ -59,16 +58,16 @@ def piece(i: int, size: int = 14) -> str:
     return CONFUSING[i % len(CONFUSING)][1][:size]
 
 
-@pytest.fixture
-def desk_terminal(server, tmp_path):
+async def test_no_row_of_the_desk_overflows_its_panel(server, tmp_path):
     token = server.operator("wide@e2e.test", "Wim Width", max_chats=4)
     term = PrivateTerminal(desk_command(server.url), env=desk_env(tmp_path, token))
-    yield term
-    term.close()
+    try:
+        await _fill_and_check_every_screen(server, term)
+    finally:
+        term.close()
 
 
-async def test_no_row_of_the_desk_overflows_its_panel(server, desk_terminal):
-    term = desk_terminal
+async def _fill_and_check_every_screen(server, term: PrivateTerminal) -> None:
     term.wait(r"live")
     first = await Visitor(server.url).arrive("https://shop.test/boots", "Boots")
     await first.start_chat("Plain text first", name="Pat Plain")
