@@ -23,14 +23,26 @@ RAW_DISAGREES_IN_PYTE = ["flags", "odd-regional-indicators", "skin-tones", "vs16
 SAMPLES = CONFUSING + ORDINARY
 
 
+# Big blocks of one kind (CJK ideographs, Hangul syllables, Yi, private use, Tangut): one in eight.
+UNIFORM = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA48F), (0xAC00, 0xD7A3), (0xE000, 0xF8FF),
+           (0x17000, 0x18AFF), (0x20000, 0x3FFFF))
+
+
 def code_point_runs(size: int) -> list[str]:
-    """Every code point of planes 0, 1 and 14 and the noncharacters, one in eight of the big
-    ideograph planes 2 and 3, a few of the private-use planes 15 and 16; in runs of `size`
-    neighbours (so marks follow their scripts' letters), cleaned as one line."""
-    cps = [cp for cp in range(0x20, 0x20000) if not 0xD800 <= cp < 0xE000]
-    cps += [cp for cp in range(0x20000, 0x40000, 8) if unicodedata.category(chr(cp)) != "Cn"]
-    cps += list(range(0xE0000, 0xE1000)) + list(range(0xF0000, 0x110000, 4099))
-    cps += [plane + low for plane in range(0x20000, 0x110000, 0x10000) for low in (0xFFFE, 0xFFFF)]
+    """Every assigned code point of planes 0, 1 and 14 (one in eight of the big uniform blocks and
+    of the ideograph planes 2 and 3), one in sixteen of the unassigned ones, every noncharacter, a few
+    of the private-use planes 15 and 16; in runs of `size` neighbours (so marks follow their
+    scripts' letters), cleaned as one line."""
+    def wanted(cp: int) -> bool:
+        if 0xD800 <= cp < 0xE000:
+            return False
+        if any(lo <= cp <= hi for lo, hi in UNIFORM):
+            return cp % 8 == 0
+        return unicodedata.category(chr(cp)) != "Cn" or cp % 16 == 0 or 0xFDD0 <= cp <= 0xFDEF
+
+    cps = [cp for cp in [*range(0x20, 0x40000), *range(0xE0000, 0xE1000)] if wanted(cp)]
+    cps += list(range(0xF0000, 0x110000, 4099))
+    cps += [plane + low for plane in range(0x00000, 0x110000, 0x10000) for low in (0xFFFE, 0xFFFF)]
     return [clean_line("".join(map(chr, cps[i:i + size])), 10 ** 6) for i in range(0, len(cps), size)]
 
 
