@@ -1,5 +1,5 @@
 """Terminal-true widths: untrusted text made to measure the same in Rich (which Textual lays out with)
-and in real terminals (tmux, VTE, xterm, pyte), so no row of the desk can spill into the next panel.
+and in real terminals (measured here: tmux and pyte), so no row of the desk spills into the next panel.
 
 Rich gives each character a width from its own Unicode tables and has rules for a few sequences
 (a zero-width joiner swallows the next character, VS16 widens the one before it); terminals use their
@@ -11,9 +11,9 @@ Where they disagree the text is changed, so that what is left is measured alike 
   points (variation selectors, Hangul fillers U+115F U+1160 U+3164 U+FFA0, CGJ, Mongolian and
   Khmer ones): Rich counts some of them 0 and terminals 1 or 2, and ZWJ and VS16 make Rich join or
   widen what terminals draw apart. Emoji sequences therefore fall apart into their single emoji,
-  each as wide as Rich says (a family is three faces, a keycap a digit and a frame).
+  each as wide as Rich says (a family is its faces, a keycap a digit and a frame).
 - dropped: spacing marks (category Mc, e.g. Tamil U+0BBE, Devanagari U+093E): Rich counts them 0,
-  tmux and VTE 1 each. Indic words lose those vowel signs.
+  tmux (the C library's wcwidth) 1 each. Indic words lose those vowel signs.
 - dropped: emoji skin-tone modifiers U+1F3FB-1F3FF: Rich counts them 0, terminals 2 (or 0, joined).
 - dropped: conjoining Hangul vowels and finals that follow no Hangul jamo (alone some terminals
   draw them a cell wide); in a syllable they stay.
