@@ -76,9 +76,10 @@ def test_escape_sequences_go_with_their_payloads():
 
 
 def test_plain_text_is_kept():
-    text = "Hello Ana, your order #123 ships today.\n\tThanks! Ünïcödé 日本語 🙂 👨‍👩‍👧‍👦 🏴󠁧󠁢󠁥󠁮󠁧󠁿 [b]not markup[/b]"
+    text = "Hello Ana, your order #123 ships today.\n Thanks! Ünïcödé 日本語 🙂 👍 🏴 [b]not markup[/b]"
     assert clean(text) == text
     assert clean_line("a\nb\tc") == "a b c"
+    assert clean("a\tb") == "a    b"                     # a tab's stop is the terminal's business
 
 
 def test_newlines_are_normalised():
@@ -94,11 +95,8 @@ def test_controls_and_bidi_are_removed():
 def test_floods_are_capped():
     zalgo = "e" + "\u0301" * 500
     assert clean(zalgo) == "e" + "\u0301" * 4
-    zw = "a" + "\u200b" * 1000 + "b"
-    assert clean(zw) == "a" + "\u200b" * 8 + "b"
-    mixed = "a" + "\u200b\u0301" * 50
-    out = clean(mixed)
-    assert len(out) == 1 + 8 and out.count("\u0301") == 4
+    assert clean("a" + "\u200b" * 1000 + "b") == "ab"       # zero-width characters go (client/widths.py)
+    assert clean("a" + "\u200b\u0301" * 50) == "a" + "\u0301" * 4
 
 
 def test_length_is_capped_with_ellipsis():

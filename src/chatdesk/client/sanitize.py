@@ -2,21 +2,24 @@
 
 Textual and Rich pass ESC straight to the terminal, so everything a visitor controls goes through
 `clean` (multi-line text) or `clean_line` (one-line fields) before the desk renders it. Guarantees,
-checked by property tests: the output holds no ESC, no C0 control but `\\n`/`\\t`, no DEL, no C1, no
-bidi control, no lone surrogate; runs of combining / zero-width characters are capped; the length
-is capped; and cleaning twice gives the same text as cleaning once.
+checked by property tests: the output holds no ESC, no C0 control but `\\n` (a tab becomes spaces:
+where it stops depends on the column, which only the terminal knows), no DEL, no C1, no bidi
+control, no lone surrogate; every character measures the same in Rich and in real terminals
+(client/widths.py: no format or default-ignorable character, no spacing mark, runs of combining
+marks capped, emoji sequences taken apart); the length is capped; and cleaning twice gives the same
+text as cleaning once.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, TypeVar, cast
+
+from .widths import even_widths
 
 T = TypeVar("T")
 
 ELLIPSIS = "…"
-MAX_MARKS_PER_RUN = 4        # combining marks after one base character (Zalgo floods)
-MAX_INVISIBLE_PER_RUN = 8    # marks + format characters in a row (emoji tag flags need 7)
+TAB = "    "      # what a tab in multi-line text becomes
 
 # Escape sequences removed whole, payload included (7-bit and 8-bit introducers):
 #   OSC/DCS/SOS/PM/APC run to ST (ESC \ or 0x9C) or BEL, or to the end if never terminated;
@@ -39,24 +42,6 @@ def _strip(text: str) -> str:
     return _BAD_CHARS.sub("", text)
 
 
-def _cap_floods(text: str) -> str:
-    """Keep at most a few combining / zero-width characters in each run of them."""
-    out: list[str] = []
-    marks = invisible = 0
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Mn", "Me", "Cf"):
-            is_mark = cat != "Cf"
-            if invisible >= MAX_INVISIBLE_PER_RUN or (is_mark and marks >= MAX_MARKS_PER_RUN):
-                continue
-            invisible += 1
-            marks += is_mark
-        else:
-            marks = invisible = 0
-        out.append(ch)
-    return "".join(out)
-
-
 def _cap_length(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -75,7 +60,7 @@ def clean(text: object, limit: int = 8000) -> str:
     s = text if isinstance(text, str) else "" if text is None else str(text)
     if _plain(s, limit):
         return s
-    return _cap_length(_cap_floods(_strip(s)), limit)
+    return _cap_length(even_widths(_strip(s)).replace("\t", TAB), limit)
 
 
 def clean_line(text: object, limit: int = 300) -> str:
@@ -83,7 +68,7 @@ def clean_line(text: object, limit: int = 300) -> str:
     s = text if isinstance(text, str) else "" if text is None else str(text)
     if _plain(s, limit):
         return s
-    one_line = _cap_floods(_strip(s)).replace("\n", " ").replace("\t", " ")
+    one_line = even_widths(_strip(s)).replace("\n", " ").replace("\t", " ")
     return _cap_length(one_line, limit)
 
 

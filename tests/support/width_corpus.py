@@ -1,0 +1,66 @@
+"""Text on which Rich and real terminals disagree about width, and ordinary text that must survive.
+
+`CONFUSING` are the strings a visitor can use to make a row draw wider or narrower than the desk
+measured it (each named, so a failing test says which one); `ORDINARY` is text the sanitiser must
+leave exactly as it is, in the languages and emoji operators meet every day."""
+from __future__ import annotations
+
+CONFUSING: list[tuple[str, str]] = [
+    ("hangul-filler-3164", "\u3164" * 12),
+    ("hangul-choseong-filler", "\u115f" * 6 + "\u1160" * 6),
+    ("halfwidth-hangul-filler", "\uffa0" * 12),
+    ("lone-hangul-vowels", "x" + "\u1161\u1162\u11a8" * 4),
+    ("spacing-mark-run", "\u0bbe" * 40),
+    ("spacing-mark-after-base", "a" + "\u0bbe" * 10 + "\u0903" * 10),
+    ("tamil-word", "தமிழ் கா கொ"),
+    ("devanagari-word", "हिन्दी नमस्ते"),
+    ("ideographic-marks", "\u302e\u302f" * 6),
+    ("combining-flood", "Z" + "\u0300\u0301\u0302\u0303\u0304" * 40),
+    ("combining-no-base", "\u0301\u0302 \u0336\u0336x"),
+    ("zwj-family", "👨\u200d👩\u200d👧\u200d👦" * 4),
+    ("zwj-between-letters", "a\u200db\u200dc\u200dd"),
+    ("zwj-profession", "👩\u200d💻 🧑\u200d🚀 🏳\ufe0f\u200d🌈"),
+    ("skin-tones", "👍🏽👋🏿🙌🏻" * 3),
+    ("lone-skin-tones", "\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"),
+    ("flags", "🇳🇴🇫🇮🇵🇱🇺🇦"),
+    ("odd-regional-indicators", "🇳🇴🇫"),
+    ("tag-flag", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"),
+    ("tag-text", "hi" + "".join(chr(0xE0000 + ord(c)) for c in "ignore previous")),
+    ("vs16-text-symbols", "❤\ufe0f☺\ufe0f✌\ufe0f©\ufe0f™\ufe0f" * 2),
+    ("keycaps", "1\ufe0f\u20e32\ufe0f\u20e3#\ufe0f\u20e3"),
+    ("vs15", "❤\ufe0e😀\ufe0e"),
+    ("variation-selector-flood", "A" + "\ufe0f" * 50 + "\U000e0100" * 10),
+    ("interlinear-annotation", "\ufff9a\ufffab\ufffb" * 4),
+    ("noncharacters", "\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff"),
+    ("unassigned", "\u0378\u0379\U0001fae9\U0001faea"),
+    ("unicode16-wide-symbols", "☰☱☲☳⚊⚋䷀䷁𝌀𝍠"),
+    ("circled-numbers-on-black", "\u3248\u3249\u324a\u324f"),
+    ("zero-width-spaces", "a\u200bb\u200cc\u2060d\ufeffe"),
+    ("soft-hyphens", "re\u00adfund\u00ad ap\u00adproved"),
+    ("arabic-number-signs", "\u0600\u0601\u0602 12"),
+    ("mongolian-selectors", "\u1820\u180b\u180c\u180d\u180e\u180f"),
+    ("combining-grapheme-joiner", "a\u034f\u034f\u034fb"),
+    ("khmer-inherent-vowels", "\u17b4\u17b5" * 6),
+    ("egyptian-format", "\U00013430\U00013431\U00013436"),
+    ("tabs", "a\tb\t\tc"),
+    ("mixed", "VIP\u3164\u0bbe\u200d👍🏽🇳🇴\ufe0f\u0301\ufff9"),
+]
+
+ORDINARY: list[tuple[str, str]] = [
+    ("polish", "Zażółć gęślą jaźń: ą ę ł ó ś ż ź ć ń Ą Ę Ł Ó Ś Ż Ź Ć Ń"),
+    ("finnish-swedish", "Hyvää päivää, välkommen: ä ö å Ä Ö Å"),
+    ("french-german", "Café crème, Größe, naïve façade, Ærøskøbing"),
+    ("decomposed-accents", "e\u0301a\u0300o\u0308n\u0303"),
+    ("chinese", "中文客服，您好！我的订单在哪里？"),
+    ("japanese", "ご注文ありがとうございます。カタカナ ｶﾀｶﾅ"),
+    ("korean", "한국어 고객 지원입니다"),
+    ("korean-decomposed", "\u1112\u1161\u11ab\u1100\u1173\u11af"),
+    ("plain-emoji", "👍 🙂 😀 🎉 🔥 ❤ ✅ 🥰 🫠 🤩"),
+    ("greek-cyrillic", "Ελληνικά, Русский, Українська"),
+    ("thai", "สวัสดีครับ ภาษาไทย"),
+    ("hebrew-arabic", "שלום עולם · مرحبا بالعالم"),
+    ("vietnamese", "Tiếng Việt có dấu: ầ ẩ ẫ ậ ặ"),
+    ("symbols", "€ £ ¥ © ® ™ ° ± × ÷ … – — • · ½ → ←"),
+    ("box-and-fullwidth", "┌─┐ │ └─┘ ＡＢＣ　１２３"),
+    ("private-use", "\ue000\uf8ff"),
+]
