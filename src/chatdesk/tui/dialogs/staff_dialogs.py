@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
@@ -100,8 +100,17 @@ class ReassignDialog(Dialog[Reassignment]):
         return Reassignment(self.targets[index].id, value(self, "#reassign-note"))
 
 
+class EditBox(TextArea):
+    """A text area where ctrl+a selects everything, as in a browser's text box (home goes to the
+    line start; F7 selects all too)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "select_all", "Select all", show=False, id="edit.select_all"),
+    ]
+
+
 class EditApprovalDialog(Dialog[str]):
-    """The trainer's edit of a novice's message; ctrl+s approves the edited text."""
+    """The trainer's edit of a novice's message; ctrl+s approves the edited text, exactly as it
+    stands in the box."""
     TITLE_TEXT = "Edit, then approve (ctrl+s) — the visitor gets this text"
     SUBMIT_LABEL = "Approve"
 
@@ -110,8 +119,8 @@ class EditApprovalDialog(Dialog[str]):
         self.body = body
 
     def fields(self) -> ComposeResult:
-        yield Label("Message")
-        yield TextArea(self.body, id="approval-body", soft_wrap=True)
+        yield Label("Message (ctrl+a selects all, to replace it)")
+        yield EditBox(self.body, id="approval-body", soft_wrap=True)
 
     def on_mount(self) -> None:
         area = self.query_one("#approval-body", TextArea)
@@ -119,8 +128,8 @@ class EditApprovalDialog(Dialog[str]):
         area.move_cursor(area.document.end)
 
     def result(self) -> str | None:
-        text = self.query_one("#approval-body", TextArea).text.strip()
-        if not text:
+        text = self.query_one("#approval-body", TextArea).text
+        if not text.strip():
             self.complain("The message is empty: reject it instead (x).")
             return None
         return text
