@@ -68,12 +68,13 @@ async def test_hand_off_notes_reach_the_next_holder_with_the_right_names(shared_
         await v.close()
 
 
-async def test_a_missed_chat_is_followed_up_with_a_callback(shared_server, staff, tmp_path):
+@pytest.mark.parametrize("size", [(120, 34), (80, 24)])
+async def test_a_missed_chat_is_followed_up_with_a_callback(shared_server, staff, tmp_path, size):
     sam = make_desk(shared_server, staff["sam"], tmp_path / "sam")
     v = await Visitor(shared_server.url).arrive("https://shop.test/sizes", "Size guide")
     cid = await v.start_chat("Do the trail shoes run small?", name="Mia Missed")
     await v.call("POST", f"/visitor/conversations/{cid}/close")   # gone from the queue before anyone came
-    async with sam.run_test(size=SIZE) as sp:
+    async with sam.run_test(size=size) as sp:
         board = await on_board(sp, sam)
         missed = await wait_for(lambda: next((m for m in sam.desk.store.oversight.board.missed if m.id == cid), None),
                                 what="the missed chat on the board", pilot=sp)
@@ -81,8 +82,10 @@ async def test_a_missed_chat_is_followed_up_with_a_callback(shared_server, staff
         assert missed.page_title == "Size guide" and missed.visitor_online
         await wait_for(lambda: "Mia Missed" in screen_text(sam), what="the row drawn", pilot=sp)
         row = next(line for line in screen_text(sam).splitlines() if "Mia Missed" in line)
-        assert "● on site" in row and "Do the trail shoes run small?" in row and "Size guide" in row
-        await put_cursor(sp, board.query_one("#board-missed", DataTable),
+        assert "● on site" in row and "Do the trail shoes" in row and "Size guide" in row
+        table = board.query_one("#board-missed", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width    # the page column too
+        await put_cursor(sp, table,
                          [m.id for m in sam.desk.store.oversight.board.missed].index(cid))
         await sp.press("enter")
         screen = await wait_for(lambda: isinstance(sam.screen, MissedChatScreen) and sam.screen.detail

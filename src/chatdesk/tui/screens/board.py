@@ -144,7 +144,7 @@ class BoardScreen(StaffScreen):
                          Text(fit(e.first_message.replace("\n", " "), 40))))
         fill(self.query_one("#board-queue", DataTable), rows)
 
-        rows = [missed_row(c) for c in board.missed[:20]]
+        rows = [missed_row(c, self.size.width) for c in board.missed[:20]]
         fill(self.query_one("#board-missed", DataTable), rows)
         self.query_one("#board-missed-title", Static).update(
             f"Missed today: {board.missed_today}" + (" (Enter: follow up)" if board.missed else ""))
@@ -257,12 +257,16 @@ class BoardScreen(StaffScreen):
         self.app.push_screen(ReportScreen(self.session, self.clock))
 
 
-def missed_row(c: Any) -> tuple[Text, ...]:
-    """Who, when, on the site now or not, the first words, the page (title, else the URL)."""
+def missed_row(c: Any, width: int) -> tuple[Text, ...]:
+    """Who, when, on the site now or not, the first words, the page (title, else the URL); the
+    words and the page share what the screen's `width` leaves, so the row fits at 80 columns."""
     name = c.visitor_name or f"Visitor {c.visitor_id[:6]}"
     now = Text("● on site", style="bold green") if c.visitor_online else Text("left", style="dim")
-    return (Text(fit(name, 20), style="bold"), Text(fmt_clock(c.queued_at)), now,
-            Text(fit(c.first_message.replace("\n", " "), 36)), Text(fit(c.page_title or c.page_url or "—", 30)))
+    free = max(24, width - 44)              # name 16, clock 5, state 9, cell padding, scrollbar
+    words = free * 3 // 5
+    return (Text(fit(name, 16), style="bold"), Text(fmt_clock(c.queued_at)), now,
+            Text(fit(c.first_message.replace("\n", " "), words)),
+            Text(fit(c.page_title or c.page_url or "—", free - words)))
 
 
 def time_of(ts: float) -> str:
