@@ -102,7 +102,7 @@ class ReassignDialog(Dialog[Reassignment]):
 
 class EditBox(TextArea):
     """A text area where ctrl+a selects everything, as in a browser's text box (home goes to the
-    line start; F7 selects all too)."""
+    line start)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+a", "select_all", "Select all", show=False, id="edit.select_all"),
     ]
