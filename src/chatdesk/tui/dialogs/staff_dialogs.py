@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
@@ -102,10 +103,16 @@ class ReassignDialog(Dialog[Reassignment]):
 
 class EditBox(TextArea):
     """A text area where ctrl+a selects everything, as in a browser's text box (home goes to the
-    line start)."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+a", "select_all", "Select all", show=False, id="edit.select_all"),
-    ]
+    line start). Handled with the typed keys, in order, not as a binding: a binding's action runs
+    after keys already queued, so "ctrl+a, then type" arriving in one read would type first."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "ctrl+a":
+            event.stop()
+            event.prevent_default()
+            self.select_all()
+            return
+        await super()._on_key(event)
 
 
 class EditApprovalDialog(Dialog[str]):
@@ -119,13 +126,17 @@ class EditApprovalDialog(Dialog[str]):
         self.body = body
 
     def fields(self) -> ComposeResult:
-        yield Label("Message (ctrl+a selects all, to replace it)")
+        yield Label("Message", id="approval-label")
         yield EditBox(self.body, id="approval-body", soft_wrap=True)
 
     def on_mount(self) -> None:
         area = self.query_one("#approval-body", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.app.call_later(self._ready)     # queued after the focus: the hint shows once keys reach the box
+
+    def _ready(self) -> None:
+        self.query_one("#approval-label", Label).update("Message (ctrl+a selects all, to replace it)")
 
     def result(self) -> str | None:
         text = self.query_one("#approval-body", TextArea).text
