@@ -4,6 +4,8 @@ cap on a novice's desk, approval end to end through both desks. Two desks run si
 driven only by keys."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from textual.widgets import DataTable
 
@@ -174,7 +176,7 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
         await tp.press("backspace", "backspace", *"Yes, we ship to Iceland in 3-5 days.")
         await tp.press("ctrl+s")
         edit = "Yes, we ship to Iceland in 3-5 days."
-        await wait_for(lambda: "approved by Tina Trainer (edited)" in transcript_text(novice, cid),
+        await wait_for(lambda: re.search(r"approved by Tina Trainer at \d\d:\d\d \(edited\)", transcript_text(novice, cid)),
                        what="approved on the novice desk", pilot=npl)
         assert edit in transcript_text(novice, cid) and "awaiting approval" not in transcript_text(novice, cid)
 

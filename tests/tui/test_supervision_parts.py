@@ -66,9 +66,9 @@ def test_hour_chart_and_durations():
     chart = hour_chart(hours).plain.splitlines()
     assert len(chart) == 2 and chart[0].startswith("09:00 ") and chart[1].startswith("14:00 ")
     assert chart[0].count("█") == 30 and chart[1].count("█") == 15
-    assert "2 missed" in chart[0] and "1st reply 42 s" in chart[0]
+    assert "2 missed" in chart[0] and "1st reply 42s" in chart[0]
     assert hour_chart([HourReport(hour=h) for h in range(24)]).plain == "No chats in this range."
-    assert (secs(None), secs(42), secs(185), secs(3725)) == ("—", "42 s", "3 m 05 s", "1 h 02 m")
+    assert (secs(None), secs(42), secs(185), secs(3725), secs(200000)) == ("—", "42s", "3m05", "1h02", "55h")
 
 
 def test_dates_typed_in_the_filters():

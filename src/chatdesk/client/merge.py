@@ -45,13 +45,18 @@ def new_view(conv: Conversation, visitor: Visitor | VisitorDetail, last_seq: int
 
 
 def transferred_sentence(data: Mapping[str, Any], operators: Mapping[int, Operator]) -> str | None:
-    """What the new holder reads when a colleague transferred the chat with a note."""
+    """What the new holder reads when a colleague handed the chat over with a note: named after
+    who moved it (`by`: a supervisor's reassign names the supervisor, not the previous holder)."""
     if not data.get("note"):
         return None
-    from_id = data.get("from_operator_id")
-    sender = operators.get(from_id) if type(from_id) is int else None
-    who = sender.name if sender else "a colleague"
-    return f"Transferred to you by {who}: {data['note']}"
+    by = data.get("by")
+    by_name = by.get("name") if isinstance(by, dict) and isinstance(by.get("name"), str) else None
+    if by_name is None:
+        from_id = data.get("from_operator_id")
+        sender = operators.get(from_id) if type(from_id) is int else None
+        by_name = sender.name if sender else None
+    verb = "Reassigned" if data.get("reason") == "reassigned" else "Transferred"
+    return f"{verb} to you by {by_name or 'a colleague'}: {data['note']}"
 
 
 def moved_sentence(conv: Conversation, data: Mapping[str, Any]) -> str | None:

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Role = Literal["operator", "supervisor", "trainer", "admin"]
 OperatorStatus = Literal["online", "away", "on_phone", "offline"]
 ConversationState = Literal["queued", "active", "closed", "missed"]
-MessageKind = Literal["text", "note", "system", "whisper"]
+MessageKind = Literal["text", "note", "system", "whisper", "handoff"]
+# "handoff": the server's staff-only record of a transfer, reassign or take-over (author_type
+# "system", author_id/author_name = who did it); never sent to the visitor.
 AuthorType = Literal["visitor", "operator", "system"]
 STAFF_ROLES: frozenset[str] = frozenset({"supervisor", "trainer", "admin"})  # see every conversation
 
@@ -90,7 +92,7 @@ class Message(Wire):
     seq: int                            # the conversation seq of the event that created it
     client_msg_id: str | None = None
     author_type: AuthorType
-    author_id: int | None = None        # operator id; None for visitor and system
+    author_id: int | None = None        # operator id; None for visitor and system (a handoff: who did it)
     author_name: str = ""
     kind: MessageKind = "text"
     body: str

@@ -59,6 +59,16 @@ class LiveChat(Conversation):
     visitor_name: str = ""
 
 
+class MissedChat(Conversation):
+    """A chat nobody took before the visitor left, with what the board needs to follow it up."""
+    visitor_name: str = ""
+    first_message: str = ""             # the first thing the visitor wrote
+    page_url: str = ""                  # the visitor's page, then or (back on the site) now
+    page_title: str = ""
+    visitor_online: bool = False        # on the site now: their widget holds a stream open
+    visitor_last_seen: float | None = None
+
+
 class Board(Wire):
     generated_at: float
     since: float                        # start of "today" (server's local midnight) or ?since=
@@ -66,7 +76,7 @@ class Board(Wire):
     queue: list[QueueEntry] = Field(default_factory=list)
     live: list[LiveChat] = Field(default_factory=list)          # every active chat, oldest first
     missed_today: int = 0
-    missed: list[Conversation] = Field(default_factory=list)    # newest first, at most 100
+    missed: list[MissedChat] = Field(default_factory=list)      # newest first, at most 100
     pending_approvals: int = 0
 
 

@@ -64,10 +64,26 @@ async def board(conn: AnyConn, *, since: float | None, connected: Callable[[str]
                      "longest_wait": longest.get(op["id"]), "pending_approvals": pending.get(op["id"], 0)})
     missed_q = and_(C.c.state == "missed", C.c.closed_at >= since)
     missed_n = (await conn.execute(select(func.count()).select_from(C).where(missed_q))).scalar_one()
-    missed = await queries.conversations_where(conn, missed_q, order_by=(C.c.closed_at.desc(),), limit=MISSED_LIMIT)
+    missed = await missed_chats(conn, await queries.conversations_where(
+        conn, missed_q, order_by=(C.c.closed_at.desc(),), limit=MISSED_LIMIT), connected)
     return {"generated_at": time.time(), "since": since, "operators": rows, "queue": queue,
             "live": [{**c, "visitor_name": names.get(c["visitor_id"], "")} for c in live],
             "missed_today": missed_n, "missed": missed, "pending_approvals": sum(pending.values())}
+
+
+async def missed_chats(conn: AnyConn, convs: list[dict[str, Any]],
+                       connected: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """MissedChat shapes: who it was, what they wrote first, where they were, whether they are
+    on the site now (their widget holds a stream open), so the board can follow one up."""
+    visitors = await queries.visitors_by_id(conn, [c["visitor_id"] for c in convs], connected)
+    firsts = await queries.first_visitor_messages(conn, [c["id"] for c in convs])
+    out = []
+    for c in convs:
+        v = visitors.get(c["visitor_id"]) or {}
+        out.append({**c, "visitor_name": v.get("name", ""), "first_message": firsts.get(c["id"], ""),
+                    "page_url": v.get("current_url", ""), "page_title": v.get("current_title", ""),
+                    "visitor_online": bool(v.get("online")), "visitor_last_seen": v.get("last_seen")})
+    return out
 
 
 async def visitor_names(conn: AnyConn, vids: list[str]) -> dict[str, str]:

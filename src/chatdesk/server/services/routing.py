@@ -20,6 +20,7 @@ from ..eventlog.log import Tx
 from ..security.tokens import Actor
 from ..storage import rows as queries
 from ..storage import schema
+from . import handoffs
 from .conversations import emit_conversation, load_for_update, require_open
 from .errors import Invalid, conflict, forbidden, not_found
 
@@ -84,7 +85,8 @@ async def transfer(tx: Tx, cid: int, actor: Actor, *, operator_id: int | None,
     if not actor.is_staff and conv["operator_id"] != actor.id:
         raise forbidden("Only the operator holding this chat, or a supervisor, can transfer it.")
     was_queued, from_id = conv["state"] == "queued", conv["operator_id"]
-    extra = {"note": note, "from_operator_id": from_id}
+    extra = {"note": note, "from_operator_id": from_id, "by": {"id": actor.id, "name": actor.name}}
+    from_name = conv["operator_name"] or None if from_id is not None else None
     if operator_id is not None:
         target = await queries.operator_row(tx.conn, operator_id) if 0 < operator_id < MAX_ID else None
         if target is None:
@@ -94,6 +96,7 @@ async def transfer(tx: Tx, cid: int, actor: Actor, *, operator_id: int | None,
         await check_can_take(tx, target, yourself=target.id == actor.id)
         seq = await tx.next_seq(cid)
         await _give(tx, conv, target.id, auto=False, accepted=False)
+        line = handoffs.transferred(actor, from_name, to_operator=target.name, note=note)
     elif department:
         known = (await tx.conn.execute(select(schema.departments.c.name)
                                        .where(schema.departments.c.name == department))).scalar()
@@ -103,10 +106,12 @@ async def transfer(tx: Tx, cid: int, actor: Actor, *, operator_id: int | None,
         await tx.conn.execute(update(C).where(C.c.id == cid).values(
             state="queued", operator_id=None, department=department, assigned_at=None,
             auto_assigned=False, answered=False))
+        line = handoffs.transferred(actor, from_name, to_department=department, note=note)
     else:
         raise Invalid("Give an operator_id or a department to transfer to.")
     row = await emit_conversation(tx, ev.CONVERSATION_TRANSFERRED, cid, seq=seq, extra_ops=(from_id,),
                                   everyone=was_queued, extra=extra)
+    await handoffs.record(tx, cid, actor, line)
     return row.data["conversation"]
 
 

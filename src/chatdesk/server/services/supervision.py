@@ -18,6 +18,7 @@ from ..security.tokens import Actor
 from ..storage import rows as queries
 from ..storage import schema
 from ..storage.db import AnyConn
+from . import handoffs
 from .conversations import audience, emit_conversation, load_for_update, require_open, system_message
 from .errors import conflict, not_found
 from .routing import _give, check_can_take
@@ -122,7 +123,8 @@ async def take_over(tx: Tx, cid: int, actor: Actor) -> dict[str, Any]:
     me = await queries.operator_row(tx.conn, actor.id)
     if me is not None and me.status == "on_phone":
         raise conflict("on_phone", "You are on the phone: set your status to online to take over a chat.")
-    return await _move(tx, conv, actor.id, actor, reason="takeover", note="")
+    line = handoffs.taken_over(actor, conv["operator_name"] or None)
+    return await _move(tx, conv, actor.id, actor, reason="takeover", note="", line=line)
 
 
 async def reassign(tx: Tx, cid: int, actor: Actor, operator_id: int, note: str) -> dict[str, Any]:
@@ -135,10 +137,12 @@ async def reassign(tx: Tx, cid: int, actor: Actor, operator_id: int, note: str) 
     if target.id == conv["operator_id"]:
         raise conflict("same_operator", f"{target.name} already holds this chat.")
     await check_can_take(tx, target, yourself=target.id == actor.id)
-    return await _move(tx, conv, target.id, actor, reason="reassigned", note=note)
+    line = handoffs.reassigned(actor, conv["operator_name"] or None, target.name, note)
+    return await _move(tx, conv, target.id, actor, reason="reassigned", note=note, line=line)
 
 
-async def _move(tx: Tx, conv: dict[str, Any], to_id: int, actor: Actor, *, reason: str, note: str) -> dict:
+async def _move(tx: Tx, conv: dict[str, Any], to_id: int, actor: Actor, *, reason: str, note: str,
+                line: str) -> dict:
     was_queued, from_id = conv["state"] == "queued", conv["operator_id"]
     seq = await tx.next_seq(conv["id"])
     await _give(tx, conv, to_id, auto=False, accepted=reason == "takeover")
@@ -148,6 +152,7 @@ async def _move(tx: Tx, conv: dict[str, Any], to_id: int, actor: Actor, *, reaso
              "by": {"id": actor.id, "name": actor.name}}
     row = await emit_conversation(tx, ev.CONVERSATION_TRANSFERRED, conv["id"], seq=seq, extra_ops=(from_id,),
                                   everyone=was_queued, extra=extra)
+    await handoffs.record(tx, conv["id"], actor, line)
     return row.data["conversation"]
 
 

@@ -33,8 +33,13 @@ def to_markdown(d: dict[str, Any]) -> str:
         or ["(no page views)"]
     out += ["", "## Messages", ""]
     for m in d["messages"]:
-        who = "System" if m["author_type"] == "system" else (m["author_name"] or m["author_type"].title())
-        kind = "" if m["kind"] in ("text", "system") else f" [{m['kind']}]"
+        if m["kind"] == "handoff":
+            who, kind = "Hand-off", ""
+        elif m["author_type"] == "system":
+            who, kind = "System", ""
+        else:
+            who = m["author_name"] or m["author_type"].title()
+            kind = "" if m["kind"] == "text" else f" [{m['kind']}]"
         body = "\n  ".join(_md_line(line) for line in m["body"].splitlines()) or ""
         out.append(f"- **{_md_line(who)}**{kind} {_when(m['ts'])}: {body}")
     if d["reviews"]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
@@ -100,8 +101,23 @@ class ReassignDialog(Dialog[Reassignment]):
         return Reassignment(self.targets[index].id, value(self, "#reassign-note"))
 
 
+class EditBox(TextArea):
+    """A text area where ctrl+a selects everything, as in a browser's text box (home goes to the
+    line start). Handled with the typed keys, in order, not as a binding: a binding's action runs
+    after keys already queued, so "ctrl+a, then type" arriving in one read would type first."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "ctrl+a":
+            event.stop()
+            event.prevent_default()
+            self.select_all()
+            return
+        await super()._on_key(event)
+
+
 class EditApprovalDialog(Dialog[str]):
-    """The trainer's edit of a novice's message; ctrl+s approves the edited text."""
+    """The trainer's edit of a novice's message; ctrl+s approves the edited text, exactly as it
+    stands in the box."""
     TITLE_TEXT = "Edit, then approve (ctrl+s) — the visitor gets this text"
     SUBMIT_LABEL = "Approve"
 
@@ -110,17 +126,21 @@ class EditApprovalDialog(Dialog[str]):
         self.body = body
 
     def fields(self) -> ComposeResult:
-        yield Label("Message")
-        yield TextArea(self.body, id="approval-body", soft_wrap=True)
+        yield Label("Message", id="approval-label")
+        yield EditBox(self.body, id="approval-body", soft_wrap=True)
 
     def on_mount(self) -> None:
         area = self.query_one("#approval-body", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self.app.call_later(self._ready)     # queued after the focus: the hint shows once keys reach the box
+
+    def _ready(self) -> None:
+        self.query_one("#approval-label", Label).update("Message (ctrl+a selects all, to replace it)")
 
     def result(self) -> str | None:
-        text = self.query_one("#approval-body", TextArea).text.strip()
-        if not text:
+        text = self.query_one("#approval-body", TextArea).text
+        if not text.strip():
             self.complain("The message is empty: reject it instead (x).")
             return None
         return text

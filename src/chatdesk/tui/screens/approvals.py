@@ -51,7 +51,10 @@ class ApprovalQueueScreen(StaffScreen):
 
     def _on_change(self, change: Any) -> None:
         if change.kind == "approval":
+            resolved = self.store.oversight.approvals.get(change.id)
             self.sync_list()
+            if resolved is not None and resolved.conversation_id == self.context_id:
+                self.load_context(force=True)     # the pane must not show it as awaiting any more
         elif change.kind == "messages" and change.id == self.context_id:
             self.load_context(force=True)
 

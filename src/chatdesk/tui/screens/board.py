@@ -59,7 +59,7 @@ class BoardScreen(StaffScreen):
             with Vertical():
                 yield Static("Queue", classes="board-title")
                 yield DataTable(id="board-queue", cursor_type="row", zebra_stripes=True)
-        yield Static("Missed today", classes="board-title", id="board-missed-title")
+        yield Static("Missed today (Enter: follow up)", classes="board-title", id="board-missed-title")
         yield DataTable(id="board-missed", cursor_type="row")
         yield KeyFooter()
 
@@ -68,7 +68,7 @@ class BoardScreen(StaffScreen):
             "Operator", "Status", "Chats", "1st reply (median)", "Longest wait", "Flags", "Held msgs")
         self.query_one("#board-live", DataTable).add_columns("Visitor", "Operator", "Open for", "Accepted")
         self.query_one("#board-queue", DataTable).add_columns("Visitor", "Waiting", "Department", "First words")
-        self.query_one("#board-missed", DataTable).add_columns("Chat", "Queued", "Department")
+        self.query_one("#board-missed", DataTable).add_columns("Visitor", "Queued", "Now", "First words", "Page")
         self.follow_store(self._on_change)
         self.set_interval(1.0, self.render_board)
         self.call_api("Board", lambda: self.session.staff.follow_board(True), lambda _: self.render_board())
@@ -144,10 +144,10 @@ class BoardScreen(StaffScreen):
                          Text(fit(e.first_message.replace("\n", " "), 40))))
         fill(self.query_one("#board-queue", DataTable), rows)
 
-        rows = [(Text(f"#{c.id}"), Text(fmt_clock(c.queued_at)), Text(c.department or "—"))
-                for c in board.missed[:20]]
+        rows = [missed_row(c, self.size.width) for c in board.missed[:20]]
         fill(self.query_one("#board-missed", DataTable), rows)
-        self.query_one("#board-missed-title", Static).update(f"Missed today: {board.missed_today}")
+        self.query_one("#board-missed-title", Static).update(
+            f"Missed today: {board.missed_today}" + (" (Enter: follow up)" if board.missed else ""))
 
     def _visitor_names(self, board: Board | None) -> dict[int, str]:
         names: dict[int, str] = {}
@@ -192,9 +192,20 @@ class BoardScreen(StaffScreen):
         return None
 
     def action_monitor(self) -> None:
+        board = self.store.oversight.board
+        table = self.focused
+        if isinstance(table, DataTable) and table.id == "board-missed" and board is not None:
+            if table.row_count and table.cursor_row < len(board.missed):
+                self.open_missed(board.missed[table.cursor_row])
+            return
         cid = self.selected_conversation()
         if cid is not None:
             self.open_monitor(cid)
+
+    def open_missed(self, missed: Any) -> None:
+        """A missed chat is followed up, not monitored: nobody holds it any more."""
+        from chatdesk.tui.screens.missed import MissedChatScreen
+        self.app.push_screen(MissedChatScreen(self.session, self.clock, missed))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -244,6 +255,18 @@ class BoardScreen(StaffScreen):
     def action_report(self) -> None:
         from chatdesk.tui.screens.report import ReportScreen
         self.app.push_screen(ReportScreen(self.session, self.clock))
+
+
+def missed_row(c: Any, width: int) -> tuple[Text, ...]:
+    """Who, when, on the site now or not, the first words, the page (title, else the URL); the
+    words and the page share what the screen's `width` leaves, so the row fits at 80 columns."""
+    name = c.visitor_name or f"Visitor {c.visitor_id[:6]}"
+    now = Text("● on site", style="bold green") if c.visitor_online else Text("left", style="dim")
+    free = max(24, width - 44)              # name 16, clock 5, state 9, cell padding, scrollbar
+    words = free * 3 // 5
+    return (Text(fit(name, 16), style="bold"), Text(fmt_clock(c.queued_at)), now,
+            Text(fit(c.first_message.replace("\n", " "), words)),
+            Text(fit(c.page_title or c.page_url or "—", free - words)))
 
 
 def time_of(ts: float) -> str:

@@ -1,6 +1,7 @@
 """The report: chats, answered, missed, first response (median, p90), handle time and ratings for
 a range of days (today by default), by operator, and by hour of day as a small bar chart for
-planning who works the peak hours."""
+planning who works the peak hours. Figures are short ('3m05') and columns fixed, so nothing
+wraps or is cut at 80 columns; the operator table comes first, the hours below it."""
 from __future__ import annotations
 
 import time
@@ -14,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
+from chatdesk.tui.format import fit
 from chatdesk.tui.keymap import REPORT_BINDINGS
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.screens.staff_base import StaffScreen
@@ -23,15 +25,24 @@ BAR = 30
 
 
 def secs(value: float | None) -> str:
-    """Seconds as '42 s', '3 m 05 s', '1 h 02 m'; '—' when there is no figure."""
+    """Seconds in at most five cells, so a column never wraps: '42s', '3m05', '1h02', '52h'; '—'
+    when there is no figure."""
     if value is None:
         return "—"
     s = int(round(value))
     if s < 60:
-        return f"{s} s"
+        return f"{s}s"
     if s < 3600:
-        return f"{s // 60} m {s % 60:02d} s"
-    return f"{s // 3600} h {(s % 3600) // 60:02d} m"
+        return f"{s // 60}m{s % 60:02d}"
+    if s < 36000:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}"
+    return f"{s // 3600}h"
+
+
+# (header, width): every figure fits its column; the headers say what the legend explains.
+COLUMNS = [("Operator", 14), ("Chats", 5), ("Ans", 4), ("Miss", 4), ("1st med", 7), ("1st p90", 7),
+           ("Hdl med", 7), ("Hdl p90", 7), ("★", 3)]
+LEGEND = "Ans answered · Miss missed · 1st first reply · Hdl handle time (accepted → closed) · 3m05 = 3 min 5 s"
 
 
 def hour_chart(hours: list[Any]) -> Content:
@@ -62,13 +73,14 @@ class ReportScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="report-range"):
-            yield Input(placeholder="from YYYY-MM-DD (today)", id="report-since")
-            yield Input(placeholder="to YYYY-MM-DD (now)", id="report-until")
-            yield Static("Enter reloads · r reload · Esc back")
+            yield Input(placeholder="from YYYY-MM-DD", id="report-since")
+            yield Input(placeholder="to YYYY-MM-DD", id="report-until")
+            yield Static("Enter/r reload · Esc back")
         yield Static(id="report-totals")
-        with Horizontal(id="report-body"):
-            with Vertical():
+        with Vertical(id="report-body"):
+            with Vertical(id="report-by-operator"):
                 yield Static("By operator", classes="section")
+                yield Static(LEGEND, id="report-legend")
                 yield DataTable(id="report-operators", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="report-hours"):
                 yield Static("By hour of day (chats; red: missed)", classes="section")
@@ -76,8 +88,9 @@ class ReportScreen(StaffScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Operator", "Chats", "Answered", "Missed", "1st reply med",
-                                              "p90", "Handle med", "p90", "Rating")
+        table = self.query_one(DataTable)
+        for header, width in COLUMNS:
+            table.add_column(header, width=width)
         self.query_one("#report-totals", Static).update(Content.styled("Loading…", "$text-muted"))
         self.action_reload()
         self.query_one(DataTable).focus()
@@ -107,13 +120,14 @@ class ReportScreen(StaffScreen):
             ("Report ", "bold $accent"), (span, "$text-muted"), "\n",
             ("chats ", "$text-muted"), (str(t.chats), "bold"), ("  answered ", "$text-muted"), str(t.answered),
             ("  missed ", "$text-muted"), (str(t.missed), "bold $error" if t.missed else "bold"),
-            ("  first response ", "$text-muted"), f"median {secs(t.first_response_median)} · p90 {secs(t.first_response_p90)}",
-            ("  handle ", "$text-muted"), f"median {secs(t.handle_median)} · p90 {secs(t.handle_p90)}",
-            ("  rating ", "$text-muted"), rating))
+            ("  rating ", "$text-muted"), rating, "\n",
+            ("first response ", "$text-muted"), f"median {secs(t.first_response_median)} · p90 {secs(t.first_response_p90)}",
+            ("   handle ", "$text-muted"), f"median {secs(t.handle_median)} · p90 {secs(t.handle_p90)}"))
         table = self.query_one(DataTable)
         table.clear()
         for o in sorted(r.by_operator, key=lambda o: -o.chats):
-            table.add_row(Text(o.name or f"#{o.operator_id}", style="bold"), Text(str(o.chats)), Text(str(o.answered)),
+            table.add_row(Text(fit(o.name or f"#{o.operator_id}", COLUMNS[0][1]), style="bold"),
+                          Text(str(o.chats)), Text(str(o.answered)),
                           Text(str(o.missed)), Text(secs(o.first_response_median)), Text(secs(o.first_response_p90)),
                           Text(secs(o.handle_median)), Text(secs(o.handle_p90)),
                           Text(f"{o.rating_average:.1f}" if o.rating_average is not None else "—"))

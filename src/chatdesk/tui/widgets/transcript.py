@@ -60,17 +60,28 @@ def _key(item: Any) -> tuple:
     return ("a", item.id, item.state) if getattr(item, "created_at", None) is not None else ("m", item.id)
 
 
-def _merge_held(messages: Sequence[Any], held: Sequence[Any]) -> list[Any]:
-    """Messages in seq order with held approvals placed by time (a held one never became a message)."""
-    out: list[Any] = []
-    rest = sorted(held, key=lambda a: (a.created_at, a.id))
-    i = 0
+def _merge_held(messages: Sequence[Any], approvals: Sequence[Any]) -> list[Any]:
+    """Messages in seq order with a novice's messages where they were written: held approvals
+    (pending, rejected: they never became a message) and approved ones' messages by the time the
+    novice wrote them, not by when the trainer approved them."""
+    written = {a.message_id: a.created_at for a in approvals if a.state == "approved" and a.message_id}
+    placed: list[tuple[float, Any]] = [(a.created_at, a) for a in approvals if a.state != "approved"]
+    flow: list[Any] = []
     for m in messages:
-        while i < len(rest) and rest[i].created_at < m.ts:
-            out.append(rest[i])
+        at = written.get(m.id) if getattr(m, "created_at", None) is None else None
+        if at is not None:
+            placed.append((at, m))
+        else:
+            flow.append(m)
+    placed.sort(key=lambda p: p[0])
+    out: list[Any] = []
+    i = 0
+    for m in flow:
+        while i < len(placed) and placed[i][0] < m.ts:
+            out.append(placed[i][1])
             i += 1
         out.append(m)
-    out.extend(rest[i:])
+    out.extend(p[1] for p in placed[i:])
     return out
 
 
@@ -81,6 +92,7 @@ class Transcript(ScrollView, can_focus=True):
         "transcript--visitor", "transcript--operator", "transcript--me", "transcript--time",
         "transcript--body", "transcript--note", "transcript--system", "transcript--pending",
         "transcript--failed", "transcript--whisper", "transcript--held", "transcript--approved",
+        "transcript--handoff",
     }
     DEFAULT_CSS = """
     Transcript { background: $surface; scrollbar-gutter: stable; overflow-x: hidden; scrollbar-size-vertical: 1; }
@@ -96,6 +108,7 @@ class Transcript(ScrollView, can_focus=True):
     Transcript > .transcript--whisper { color: $accent; background: $accent 12%; text-style: italic; }
     Transcript > .transcript--held { color: $warning; text-style: bold; }
     Transcript > .transcript--approved { color: $success; }
+    Transcript > .transcript--handoff { color: $secondary; text-style: bold; }
     """
 
     class UnseenChanged(TextualMessage):
@@ -132,7 +145,8 @@ class Transcript(ScrollView, can_focus=True):
     def set_messages(self, messages: Sequence[Any], pending: Sequence[Any] = (),
                      approvals: Sequence[Any] = (), has_older: bool = False) -> None:
         """Show these messages (seq order), a novice's held messages (`approvals`: pending and
-        rejected ones inline by time, approved ones as a mark on their message) and outgoing
+        rejected ones inline by time, approved ones as a mark on their message, each where the
+        novice wrote it) and outgoing
         items; `has_older`: a first line says older messages come on scrolling up. Appends are
         laid out incrementally; older messages put in front keep what the operator reads in place."""
         states = tuple((a.id, a.state) for a in approvals)
@@ -144,9 +158,8 @@ class Transcript(ScrollView, can_focus=True):
         if relayout:
             self._approval_states = states
             self._approval_by_cmid = {a.client_msg_id: a for a in approvals}
-        held = [a for a in approvals if a.state != "approved"]
-        if held:
-            messages = _merge_held(messages, held)
+        if approvals:
+            messages = _merge_held(messages, approvals)
         old = self._messages
         appended = not relayout and (len(messages) >= len(old) and (not old or (
             _key(messages[len(old) - 1]) == _key(old[-1]))))
@@ -202,6 +215,13 @@ class Transcript(ScrollView, can_focus=True):
                 head = None
                 continue
             key = self._author_key(m)
+            if m.kind == "handoff":
+                lines.append(((" ⇄ hand-off", "transcript--handoff"), (f"  {fmt_clock(m.ts)}", "transcript--time"),
+                              ("  the visitor never sees it", "transcript--time")))
+                for part in wrap(m.body, width - 2):
+                    lines.append(((f"    {part}", "transcript--handoff"),))
+                head = None
+                continue
             if m.kind == "system" or m.author_type == "system":
                 for part in wrap(m.body, width - 2):
                     lines.append(((f"  · {part}", "transcript--system"),))
@@ -228,7 +248,8 @@ class Transcript(ScrollView, can_focus=True):
                 if approval is not None and j == len(parts) - 1:
                     edited = approval.final_body is not None and approval.final_body != approval.body
                     by = f" by {approval.resolver_name}" if approval.resolver_name else ""
-                    spans.append((f"  ✓ approved{by}{' (edited)' if edited else ''}", "transcript--approved"))
+                    at = f" at {fmt_clock(approval.resolved_at)}" if approval.resolved_at else ""
+                    spans.append((f"  ✓ approved{by}{at}{' (edited)' if edited else ''}", "transcript--approved"))
                 lines.append(tuple(spans))
         self._last_head = head
 

@@ -1,0 +1,127 @@
+"""A missed chat, opened from the board to follow it up: who the visitor is, what they wrote, the
+page they were on, whether they are on the site now, and what can be done: leave a callback (c,
+kept on the visitor and written into the chat) or invite them back (i: the server has no way to
+open a chat towards a visitor yet, and the screen says so instead of pretending).
+
+The visitor's words, name and page are untrusted: cleaned by the client, shown as plain values."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Static
+
+from chatdesk.tui.format import fmt_clock, fmt_wait, update_if_changed
+from chatdesk.tui.screens.staff_base import StaffScreen
+from chatdesk.tui.widgets.key_footer import KeyFooter
+from chatdesk.tui.widgets.transcript import Transcript
+
+MISSED_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="missed.close", tooltip="Missed chat: back to the board"),
+    Binding("c", "callback", "Leave a callback", id="missed.callback",
+            tooltip="Missed chat: record a phone or e-mail callback for the visitor"),
+    Binding("i", "invite", "Invite back", id="missed.invite",
+            tooltip="Missed chat: invite the visitor back (says why not when it cannot)"),
+    Binding("r", "reload", "Reload", id="missed.reload", tooltip="Missed chat: fetch it again"),
+]
+NO_INVITE = ("Inviting a visitor back into a chat needs proactive openers, which this server does not "
+             "offer yet. Leave a callback (c) instead.")
+
+
+def invite_sentence(online: bool) -> str:
+    """What `i` answers: honest about what the server can do."""
+    if not online:
+        return "The visitor has left the site, so they cannot be invited back. Leave a callback (c) instead."
+    return NO_INVITE
+
+
+class MissedChatScreen(StaffScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [*MISSED_BINDINGS]
+
+    def __init__(self, session: Any, clock: Callable[[], float], missed: Any, **kwargs: Any) -> None:
+        """`missed`: the board's MissedChat row (cleaned)."""
+        super().__init__(session, clock, **kwargs)
+        self.missed = missed
+        self.detail: Any = None
+        self.visitor: Any = None
+        self.callbacks = 0                   # recorded from this screen
+
+    @property
+    def conversation_id(self) -> int:
+        return int(self.missed.id)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="missed-header")
+        yield Transcript(self.conversation_id, id="missed-transcript")
+        yield Static(id="missed-hint")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.sync_header()
+        self.action_reload()
+        self.query_one(Transcript).focus()
+
+    @property
+    def online(self) -> bool:
+        v = self.visitor
+        return bool(v.online) if v is not None else bool(self.missed.visitor_online)
+
+    def sync_header(self) -> None:
+        m, v = self.missed, self.visitor
+        name = (v.name if v is not None else m.visitor_name) or f"Visitor {m.visitor_id[:6]}"
+        url = (v.current_url if v is not None else m.page_url) or ""
+        title = (v.current_title if v is not None else m.page_title) or ""
+        if self.online:
+            state: tuple[str, str] = ("● on the site now", "bold $success")
+        else:
+            seen = v.last_seen if v is not None else m.visitor_last_seen
+            state = (f"○ left the site{f' {fmt_wait(self.clock() - seen)} ago' if seen else ''}", "$text-muted")
+        waited = (m.closed_at or m.queued_at) - m.queued_at
+        contact = [c for c in ((v.phone, v.email) if v is not None else ()) if c]
+        update_if_changed(self.query_one("#missed-header", Static), Content.assemble(
+            ("Missed chat ", "bold $accent"), (name, "bold"), "  ", state, "\n",
+            ("queued ", "$text-muted"), fmt_clock(m.queued_at), ("  waited ", "$text-muted"), fmt_wait(waited),
+            ("  department ", "$text-muted"), m.department or "—",
+            ("  contact ", "$text-muted"), ", ".join(contact) or "none given", "\n",
+            ("page ", "$text-muted"), title or "—", ("  " if title and url else "", ""), (url, "$text-muted")))
+        hint = ("c leave a callback · i invite back (not offered by this server yet) · Esc back"
+                if self.online else "c leave a callback · the visitor has left the site · Esc back")
+        update_if_changed(self.query_one("#missed-hint", Static), Content.styled(hint, "$text-muted"))
+
+    def action_reload(self) -> None:
+        cid = self.conversation_id
+
+        async def fetch() -> tuple[Any, Any]:
+            from chatdesk.client.sanitize import clean_value
+            detail = clean_value(await self.session.api.conversation(cid, last=200, events=False))
+            visitor = clean_value(await self.session.api.visitor(detail.conversation.visitor_id))
+            return detail, visitor
+
+        def got(answer: tuple[Any, Any]) -> None:
+            self.detail, self.visitor = answer
+            self.query_one(Transcript).set_messages(self.detail.messages, [], [], self.detail.has_older)
+            self.sync_header()
+        self.call_api("Missed chat", fetch, got, replaces="missed")
+
+    def action_callback(self) -> None:
+        from chatdesk.tui.dialogs.callback import CallbackChoice, CallbackDialog
+        v = self.visitor
+        cid = self.conversation_id
+
+        def chosen(choice: CallbackChoice | None) -> None:
+            if choice is None:
+                return
+
+            def done(_: Any) -> None:
+                self.callbacks += 1
+                self.notify(f"Callback recorded: {choice.channel} {choice.value}.", markup=False)
+                self.action_reload()
+            self.call_api("Callback", lambda: self.session.callback(cid, choice.channel, choice.value,
+                                                                    note=choice.note), done)
+        self.app.push_screen(CallbackDialog(v.phone if v else "", v.email if v else ""), chosen)
+
+    def action_invite(self) -> None:
+        self.notify(invite_sentence(self.online), severity="warning", markup=False)
