@@ -40,6 +40,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await db.close()
+            ctx.logins.close()
 
     app = FastAPI(title="chatdesk chat server", version="1", lifespan=lifespan,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)

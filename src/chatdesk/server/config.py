@@ -17,6 +17,15 @@ class ServerConfig:
     allowed_origins: tuple[str, ...] = ()   # besides the server's own (limits.py)
     visitor_rate: int = 600          # per minute and visitor; 0: off
     address_rate: int = 6000         # visitor-side requests per minute and address; 0: off
+    # Flood limits (docs/security.md); 0 turns each off. Logins: security/login_gate.py.
+    login_hashers: int = 1           # threads that check passwords
+    login_waiting: int = 32          # logins being checked or waiting, in all
+    login_per_address: int = 8       # ... from one client address
+    login_per_account: int = 3       # ... for one e-mail
+    # New chats: security/chat_limits.py.
+    chats_per_address: int = 100     # open (queued or active) chats from one client address
+    new_chats_per_address: int = 60  # new chats per minute from one client address
+    new_chats_per_visitor: int = 10  # new chats per minute from one visitor
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -30,4 +39,10 @@ class ServerConfig:
             allowed_origins=tuple(getattr(args, "allowed_origin", None) or ()),
             visitor_rate=int(getattr(args, "visitor_rate", 600)),
             address_rate=int(getattr(args, "address_rate", 6000)),
+            **{name: int(value) for name in FLOOD_LIMITS
+               if (value := getattr(args, name, None)) is not None},
         )
+
+
+FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
