@@ -5,15 +5,12 @@ with thousands waiting. Real server over real HTTP; seeded rows go through real 
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
-import sqlalchemy as sa
-
 from chatdesk.protocol.limits import QUEUE_PAGE
-from chatdesk.server.storage.schema import conversations, messages, visitors
 from tests.support.addresses import from_address
 from tests.support.api import Api, Operator, new_id
+from tests.support.seed_queue import seed_queue
 from tests.support.visitor import Visitor
 
 
@@ -98,26 +95,9 @@ async def test_new_chats_per_minute_are_capped_per_address_and_per_visitor(serve
     _assert_refusal(r, "You started too many chats")
 
 
-def _seed_queue(db_path, n: int) -> None:
-    """n visitors, each with one queued chat and a first message, written by SQLAlchemy Core with
-    the server's own tables (what n widgets would leave, without n round trips)."""
-    now = time.time()
-    engine = sa.create_engine(f"sqlite:///{db_path}")
-    with engine.begin() as conn:
-        conn.execute(sa.insert(visitors), [{"id": f"seed-{i}", "first_seen": now, "last_seen": now,
-                                            "visit_started_at": now, "name": f"Seed {i}"} for i in range(n)])
-        first = conn.execute(sa.select(sa.func.coalesce(sa.func.max(conversations.c.id), 0))).scalar() + 1
-        conn.execute(sa.insert(conversations), [{"id": first + i, "visitor_id": f"seed-{i}", "state": "queued",
-                                                 "queued_at": now - n + i, "last_seq": 1} for i in range(n)])
-        conn.execute(sa.insert(messages), [{"conversation_id": first + i, "seq": 1, "author_key": f"v:seed-{i}",
-                                            "author_type": "visitor", "kind": "text", "body": "x" * 200, "ts": now}
-                                           for i in range(n)])
-    engine.dispose()
-
-
 async def test_the_queue_stays_one_page_with_thousands_waiting(server_factory):
     srv = server_factory("--visitor-timeout", "100000")
-    _seed_queue(srv.db_path, 3000)
+    seed_queue(srv.db_path, 3000)
     ana = await Operator.create(srv, "ana@example.com")
     r = await ana.get("/queue")
     page = r.json()
