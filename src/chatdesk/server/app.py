@@ -18,6 +18,7 @@ from .eventlog.hub import Hub
 from .eventlog.log import Store
 from .realtime import streams
 from .security import limits
+from .security.login_gate import LoginGuard
 from .security.static_files import mount_static
 from .services import background
 from .storage.db import Database
@@ -58,4 +59,6 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # Body cap (chunked too), visitor-side rate limits, allowed origins: security/limits.py.
     limits.install(app, limits.Limits(config.visitor_rate, config.address_rate, config.allowed_origins))
+    # Login floods: the address caps before the request is parsed (security/login_gate.py).
+    app.add_middleware(LoginGuard)
     return app

@@ -50,11 +50,12 @@ async def _refuse_phone_while_chatting(conn: AnyConn, oid: int) -> None:
 
 
 async def login(ctx: ServerContext, email: str, password: str, address: str) -> dict[str, Any]:
-    """A new token for the right password: through the login gate (429 in a flood), slowed by the
-    throttle after failures, the password checked in the gate's own threads."""
+    """A new token for the right password: past the login gate (429 in a flood; the address caps
+    are checked before the request is parsed), slowed by the throttle after failures, the
+    password checked in the gate's own threads."""
     email = email.strip().lower()
     keys = (f"email:{email}", f"addr:{address}")
-    async with ctx.logins.admit(address, email), ctx.throttle.one_at_a_time(email):
+    async with ctx.logins.account(email), ctx.throttle.one_at_a_time(email):
         await ctx.throttle.before_attempt(*keys)
         async with ctx.store.read() as conn:
             row = (await conn.execute(select(OP).where(OP.c.email == email))).first()
