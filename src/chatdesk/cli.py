@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     for flag, default, what in (
             ("--login-hashers", 1, "threads that check passwords, off the event loop"),
             ("--login-waiting", 32, "logins being checked or waiting at once, in all"),
-            ("--login-per-address", 8, "logins being checked at once from one client address"),
+            ("--login-per-address", 4, "logins being checked at once from one client address"),
             ("--login-per-account", 3, "logins being checked at once for one e-mail"),
             ("--chats-per-address", 100, "open (queued or active) chats from one client address"),
             ("--new-chats-per-address", 60, "new chats per minute from one client address"),

@@ -20,7 +20,7 @@ class ServerConfig:
     # Flood limits (docs/security.md); 0 turns each off. Logins: security/login_gate.py.
     login_hashers: int = 1           # threads that check passwords
     login_waiting: int = 32          # logins being checked or waiting, in all
-    login_per_address: int = 8       # ... from one client address
+    login_per_address: int = 4       # ... from one client address
     login_per_account: int = 3       # ... for one e-mail
     # New chats: security/chat_limits.py.
     chats_per_address: int = 100     # open (queued or active) chats from one client address

@@ -30,7 +30,7 @@ from .passwords import verify_password
 
 DEFAULT_HASHERS = 1
 DEFAULT_WAITING = 32
-DEFAULT_PER_ADDRESS = 8
+DEFAULT_PER_ADDRESS = 4
 DEFAULT_PER_ACCOUNT = 3
 HASHER_NICENESS = 10
 TARPIT = 1.0                    # seconds before a refusal is sent (= its Retry-After)
