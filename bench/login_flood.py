@@ -2,7 +2,9 @@
 an operator's GET /queue p95, first alone and then while FLOODERS clients send logins with random
 e-mails as fast as they are answered (a 429 is asked again at once), in a process of their own.
 Prints both p95s and their ratio, for the desk's page (GET /queue) and the whole queue
-(GET /queue?limit=QUEUED, the answer every desk got before the queue was paged).
+(GET /queue?limit=QUEUED, the answer every desk got before the queue was paged), and the server's
+CPU share in each phase (CPU seconds over wall seconds, which other programs on a shared machine
+cannot inflate the way they inflate latencies).
 
 The server runs with its default login limits; the new-chat limits are off (bench/common.py) so
 one address can seed the queue.
@@ -20,10 +22,11 @@ from collections import Counter
 
 import httpx
 
-from bench.common import Server, new_visitor, open_chat, pct
+from bench.common import Server, cpu_seconds, new_visitor, open_chat, pct
 from chatdesk.protocol.limits import API_PREFIX
 
 QUEUED, FLOODERS, SAMPLES = 1000, 30, 150
+WHOLE_SAMPLES = 60              # the whole queue takes a second a request on a busy machine
 
 
 def seed(srv: Server, n: int) -> str:
@@ -73,13 +76,19 @@ def run(queued: int = QUEUED, flooders: int = FLOODERS, samples: int = SAMPLES) 
     srv = Server().start()
     try:
         token = seed(srv, queued)
-        paths = {"page": "/queue", "whole": f"/queue?limit={queued}"}
-        quiet = {name: pct(measure(srv, token, path, samples), 95) for name, path in paths.items()}
+        paths = {"page": ("/queue", samples), "whole": (f"/queue?limit={queued}", min(samples, WHOLE_SAMPLES))}
+
+        def phase() -> tuple[dict[str, float], float]:
+            cpu, wall = cpu_seconds(srv.proc.pid), time.perf_counter()
+            p95 = {name: pct(measure(srv, token, path, n), 95) for name, (path, n) in paths.items()}
+            return p95, (cpu_seconds(srv.proc.pid) - cpu) / (time.perf_counter() - wall)
+
+        quiet, quiet_cpu = phase()
         out: multiprocessing.Queue = multiprocessing.Queue()
         flood = multiprocessing.Process(target=flood_process, args=(srv.url, flooders, 600.0, out), daemon=True)
         flood.start()
         time.sleep(2.0)                                   # the flood at full strength
-        flooded = {name: pct(measure(srv, token, path, samples), 95) for name, path in paths.items()}
+        flooded, flooded_cpu = phase()
         flood.terminate()
         flood.join(10)
         # A short flood of its own for the answers' tally (the long one was cut off).
@@ -87,6 +96,7 @@ def run(queued: int = QUEUED, flooders: int = FLOODERS, samples: int = SAMPLES) 
         r = httpx.post(f"{srv.url}{API_PREFIX}/auth/login", json={"email": "desk@bench.test", "password": "bench-pass-1"})
         return {"queued": queued, "flooders": flooders, "samples": samples,
                 "p95_ms": {"quiet": quiet, "flooded": flooded},
+                "server_cpu_share": {"quiet": quiet_cpu, "flooded": flooded_cpu},
                 "ratio": {name: flooded[name] / quiet[name] for name in paths},
                 "flood_answers_5s": tally, "correct_login_after": r.status_code}
     finally:
@@ -105,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"GET /queue ({name}): p95 {result['p95_ms']['quiet'][name]:.1f} ms alone, "
               f"{result['p95_ms']['flooded'][name]:.1f} ms during the login flood "
               f"({result['ratio'][name]:.2f}x)")
+    print(f"server CPU share: {result['server_cpu_share']['quiet']:.2f} alone, "
+          f"{result['server_cpu_share']['flooded']:.2f} during the flood")
     print(f"flood answers in 5 s: {result['flood_answers_5s']}; a correct login after: {result['correct_login_after']}")
     print(json.dumps(result), file=sys.stderr)
     return 0
