@@ -109,3 +109,14 @@ async def test_the_queue_stays_one_page_with_thousands_waiting(server_factory):
     assert (await ana.get("/queue?limit=1001")).status_code == 422
     desk = await ana.ok("GET", "/desk")
     assert len(desk["queue"]) == QUEUE_PAGE and desk["queue_total"] == 3000
+
+
+async def test_parallel_guesses_at_one_account_past_its_cap_get_429(server_factory):
+    srv = server_factory("--login-per-address", "0", "--login-per-account", "2")
+    srv.add_user("ana@example.com", "Ana")
+    anon = Api(srv)
+    answers = await asyncio.gather(*(anon.post("/auth/login", {"email": "ana@example.com", "password": f"guess-{i}"})
+                                     for i in range(8)))
+    assert sorted({r.status_code for r in answers}) == [401, 429]
+    _assert_refusal(next(r for r in answers if r.status_code == 429), "for this account")
+    await anon.close()
