@@ -43,8 +43,8 @@ def _parser() -> argparse.ArgumentParser:
             ("--login-waiting", 32, "logins being checked or waiting at once, in all"),
             ("--login-per-address", 4, "logins being checked at once from one client address"),
             ("--login-per-account", 3, "logins being checked at once for one e-mail"),
-            ("--chats-per-address", 100, "open (queued or active) chats from one client address"),
-            ("--new-chats-per-address", 60, "new chats per minute from one client address"),
+            ("--chats-per-address", 200, "open (queued or active) chats from one client address"),
+            ("--new-chats-per-address", 120, "new chats per minute from one client address"),
             ("--new-chats-per-visitor", 10, "new chats per minute from one visitor")):
         s.add_argument(flag, type=int, default=None, metavar="N", help=f"{what} (default {default})")
 

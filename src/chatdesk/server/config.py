@@ -23,8 +23,8 @@ class ServerConfig:
     login_per_address: int = 4       # ... from one client address
     login_per_account: int = 3       # ... for one e-mail
     # New chats: security/chat_limits.py.
-    chats_per_address: int = 100     # open (queued or active) chats from one client address
-    new_chats_per_address: int = 60  # new chats per minute from one client address
+    chats_per_address: int = 200     # open (queued or active) chats from one client address
+    new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
 
     @classmethod

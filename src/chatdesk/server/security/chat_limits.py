@@ -17,9 +17,6 @@ from ..storage.rows import OPEN_STATES
 from ..storage.schema import conversations as C
 from .limits import RateLimiter
 
-DEFAULT_PER_ADDRESS = 100
-DEFAULT_ADDRESS_PER_MINUTE = 60
-DEFAULT_VISITOR_PER_MINUTE = 10
 OPEN_RETRY_AFTER = 30           # seconds: a guess at how long a chat takes to finish
 TRACKED_MAX = 20_000            # chat ids remembered before the closed ones are swept out
 
@@ -48,9 +45,9 @@ class NewChatGate:
 
 
 class ChatLimits:
-    def __init__(self, per_address: int = DEFAULT_PER_ADDRESS,
-                 address_per_minute: int = DEFAULT_ADDRESS_PER_MINUTE,
-                 visitor_per_minute: int = DEFAULT_VISITOR_PER_MINUTE):
+    """The defaults are ServerConfig's (server/config.py)."""
+
+    def __init__(self, per_address: int, address_per_minute: int, visitor_per_minute: int):
         self.per_address = max(0, per_address)
         self.address_rate = RateLimiter(address_per_minute, "address")
         self.visitor_rate = RateLimiter(visitor_per_minute, "visitor")

@@ -28,10 +28,6 @@ from ..services.errors import TooMany
 from .limits import client_address
 from .passwords import verify_password
 
-DEFAULT_HASHERS = 1
-DEFAULT_WAITING = 32
-DEFAULT_PER_ADDRESS = 4
-DEFAULT_PER_ACCOUNT = 3
 HASHER_NICENESS = 10
 TARPIT = 1.0                    # seconds before a refusal is sent (= its Retry-After)
 LOGIN_PATH = API_PREFIX + "/auth/login"
@@ -45,8 +41,9 @@ def _lower_priority() -> None:
 
 
 class LoginGate:
-    def __init__(self, hashers: int = DEFAULT_HASHERS, waiting: int = DEFAULT_WAITING,
-                 per_address: int = DEFAULT_PER_ADDRESS, per_account: int = DEFAULT_PER_ACCOUNT):
+    """The defaults are ServerConfig's (server/config.py)."""
+
+    def __init__(self, hashers: int, waiting: int, per_address: int, per_account: int):
         self._pool = ThreadPoolExecutor(max(1, hashers), thread_name_prefix="chatdesk-hash",
                                         initializer=_lower_priority)
         self.waiting, self.per_address, self.per_account = waiting, per_address, per_account
