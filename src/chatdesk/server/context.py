@@ -1,4 +1,5 @@
-"""What every route, stream and sweep shares: settings, the store, the hub, the login throttle."""
+"""What every route, stream and sweep shares: settings, the store, the hub, the login throttle and the
+flood limits."""
 from __future__ import annotations
 
 import time
