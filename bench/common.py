@@ -78,7 +78,8 @@ class Server:
             [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db), "--port", str(self.port),
              "--visitor-timeout", "3600",
              # all simulated browsers share one loopback address: no per-address or per-visitor limits
-             "--visitor-rate", "0", "--address-rate", "0", "--connections-per-address", "0", *extra],
+             "--visitor-rate", "0", "--address-rate", "0", "--connections-per-address", "0",
+             "--chats-per-address", "0", "--new-chats-per-address", "0", "--new-chats-per-visitor", "0", *extra],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env())
         wait_until_healthy(health_url(self.url), timeout, self.proc)
         return self

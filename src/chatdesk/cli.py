@@ -50,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="visitor-side requests per minute from one client address (0: no limit)")
     for flag, kind, default, text in CONNECTION_OPTIONS:
         s.add_argument(flag, type=kind, default=default, help=text)
+    # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
+    for flag, default, what in (
+            ("--login-hashers", 1, "threads that check passwords, off the event loop"),
+            ("--login-waiting", 32, "logins being checked or waiting at once, in all"),
+            ("--login-per-address", 4, "logins being checked at once from one client address"),
+            ("--login-per-account", 3, "logins being checked at once for one e-mail"),
+            ("--chats-per-address", 200, "open (queued or active) chats from one client address"),
+            ("--new-chats-per-address", 120, "new chats per minute from one client address"),
+            ("--new-chats-per-visitor", 10, "new chats per minute from one visitor")):
+        s.add_argument(flag, type=int, default=None, metavar="N", help=f"{what} (default {default})")
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)

@@ -121,3 +121,17 @@ async def test_tabs_show_unread_and_aging_and_click_selects():
         await pilot.click(ConversationTabs, offset=(start + 2, 0))
         await wait_for(lambda: app.of(ConversationTabs.TabSelected), what="tab selected", pilot=pilot)
         assert app.of(ConversationTabs.TabSelected)[0].conversation_id == 2
+
+
+async def test_queue_panel_says_how_many_more_wait_beyond_its_entries():
+    panel = QueuePanel(clock=lambda: NOW)
+    app = Harness(panel)
+    async with app.run_test(size=(50, 20)) as pilot:
+        panel.set_entries([queue_entry(1, 30, "First"), queue_entry(2, 20, "Second")], more=42)
+        await pilot.pause()
+        assert "42 more waiting" in screen_text(app)
+        panel.set_entries(panel.entries, more=0)
+        await pilot.pause()
+        assert "more waiting" not in screen_text(app)
+        await pilot.press("down", "down", "down")
+        assert panel.selected_id == 2                  # the count is a line, not an entry

@@ -17,6 +17,7 @@ from chatdesk.protocol.models import (
     MessagePage,
     Operator,
     QueueEntry,
+    QueuePage,
     VisitorDetail,
     VisitorNote,
 )
@@ -87,7 +88,13 @@ class ApiClient:
 
     # --- queue and conversations ---------------------------------------------------------------
     async def queue(self) -> list[QueueEntry]:
-        return self.http.parse_list(QueueEntry, await self.http.request("GET", "/queue"), "queue")
+        """The oldest waiting chats (the server's first page)."""
+        return (await self.queue_page()).queue
+
+    async def queue_page(self, limit: int | None = None) -> QueuePage:
+        """The oldest waiting chats, and how many wait in all (`total`)."""
+        params = {"limit": limit} if limit is not None else None
+        return self.http.parse(QueuePage, await self.http.request("GET", "/queue", params=params))
 
     async def conversations(self, state: str | None = None) -> list[Conversation]:
         params = {"state": state} if state else None

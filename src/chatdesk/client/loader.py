@@ -12,7 +12,7 @@ from chatdesk.protocol.models import (
     ConversationDetail,
     DeskSnapshot,
     Operator,
-    QueueEntry,
+    QueuePage,
     VisitorDetail,
 )
 
@@ -28,9 +28,10 @@ class DeskLoader:
     def __init__(self, api: ApiClient, store: DeskStore, history_page: int) -> None:
         self._api, self._store, self.history_page = api, store, history_page
         self._reloads: dict[int, asyncio.Task[None]] = {}
+        self._queue_refresh: asyncio.Task[None] | None = None
 
     async def stop(self) -> None:
-        pending = list(self._reloads.values())
+        pending = [*self._reloads.values(), *([self._queue_refresh] if self._queue_refresh else [])]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -57,14 +58,14 @@ class DeskLoader:
         self.apply_snapshot(await self.snapshot())
 
     def apply_snapshot(self, snap: DeskSnapshot) -> None:
-        self._set_parts(snap.me, snap.operators, snap.canned, snap.queue)
+        self._set_parts(snap.me, snap.operators, snap.canned, QueuePage(queue=snap.queue, total=snap.queue_total))
         self._store.set_conversations([(chat.detail, chat.visitor) for chat in snap.open])
 
     async def _reload_parts(self) -> None:
         """Back after a long absence: each open view reloads what it already covers."""
         api, store = self._api, self._store
         me, queue, convs, operators, canned = await asyncio.gather(
-            api.me(), api.queue(), api.conversations(), api.operators(), api.canned())
+            api.me(), api.queue_page(), api.conversations(), api.operators(), api.canned())
         mine = [c for c in convs if c.operator_id == me.id and c.state == "active"]
         # chats I held that ended or moved while the desk was away: their current state, so the
         # desk shows them closed / gone instead of dropping them without a word
@@ -78,12 +79,30 @@ class DeskLoader:
                                 moved_away=[cid for cid, d in zip(ended, ended_details, strict=True) if d is None])
 
     def _set_parts(self, me: Operator, operators: list[Operator], canned: list[CannedReply],
-                   queue: list[QueueEntry]) -> None:
+                   queue: QueuePage) -> None:
         store = self._store
         store.set_me(me)
         store.set_operators(operators)
         store.set_canned(canned)
-        store.set_queue(queue)
+        store.set_queue(queue.queue, queue.total)
+
+    # --- the queue's page ----------------------------------------------------------------------
+    def schedule_queue_refresh(self) -> None:
+        """The page of the queue the desk shows went stale (chats wait beyond it): fetch it again,
+        once at a time."""
+        if self._queue_refresh is None or self._queue_refresh.done():
+            self._queue_refresh = asyncio.get_running_loop().create_task(self._refresh_queue(),
+                                                                          name="queue-page")
+
+    async def _refresh_queue(self) -> None:
+        state = self._store.queue_state
+        state.fetching()
+        try:
+            page = await self._api.queue_page()
+        except (ApiError, ApiUnavailable):
+            state.fetching(False)   # the next change, or the next reconnect, asks again
+            return
+        self._store.set_queue(page.queue, page.total)
 
     # --- one conversation ----------------------------------------------------------------------
     async def fetch(self, conversation_id: int, visitor_id: str = "") -> Loaded:

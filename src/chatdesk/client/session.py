@@ -74,6 +74,7 @@ class DeskSession:
         self._first_sync: asyncio.Future[None] | None = None
         self._older: dict[int, asyncio.Future[MessagePage]] = {}
         self._store.on_reload_needed = self._loader.schedule_reload
+        self._store.queue_state.on_stale = self._loader.schedule_queue_refresh
         self._store.on_echo = self._on_echo
         self._store.oversight.on_approval = self._on_approval
         self.staff = StaffSession(self._api.staff, self._store, self._loader, self.send)

@@ -7,7 +7,6 @@ seq), asks for a REST reload when it sees a seq gap, and tells subscribers what 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -32,6 +31,7 @@ from chatdesk.protocol.models import (
 from .merge import moved_sentence, new_view, transferred_sentence, view_from_detail
 from .outgoing import OutgoingMessage
 from .oversight import Oversight
+from .queue_state import QueueState
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView, placeholder_visitor
 
@@ -44,7 +44,8 @@ class DeskStore:
     def __init__(self) -> None:
         self.me: Operator | None = None
         self.connection: str = "offline"
-        self.queue: dict[int, QueueEntry] = {}
+        self.queue_state = QueueState(self._emit)
+        self.queue: dict[int, QueueEntry] = self.queue_state.entries   # the page shown (queue_state)
         self.conversations: dict[int, ConversationView] = {}
         self.operators: dict[int, Operator] = {}
         self.canned: list[CannedReply] = []
@@ -80,7 +81,7 @@ class DeskStore:
         return [*self.conversations.values(), *self.oversight.monitored.values()]
 
     def queue_sorted(self) -> list[QueueEntry]:
-        return sorted(self.queue.values(), key=lambda e: (e.conversation.queued_at, e.conversation.id))
+        return self.queue_state.sorted()
 
     def mark_read(self, conversation_id: int) -> None:
         view = self.conversations.get(conversation_id)
@@ -117,10 +118,10 @@ class DeskStore:
         self.canned = [clean_value(c) for c in canned]
         self._emit(Change("canned", None))
 
-    def set_queue(self, entries: Iterable[QueueEntry]) -> None:
-        self.queue = {e.conversation.id: e for e in (clean_value(e) for e in entries)}
+    def set_queue(self, entries: Iterable[QueueEntry], total: int | None = None) -> None:
+        """The oldest page of the queue; `total` counts all that wait (None: this is all)."""
+        self.queue_state.replace(entries, total)
         self._seq = {cid: e.conversation.last_seq for cid, e in self.queue.items()}
-        self._emit(Change("queue", None, "updated"))
 
     def set_conversations(self, details: Iterable[tuple[ConversationDetail, VisitorDetail | None]],
                           moved_away: Iterable[int] = ()) -> None:
@@ -309,10 +310,8 @@ class DeskStore:
             self._pending.pop(msg.client_msg_id, None)
         view = self.view(cid)
         if view is None:
-            entry = self.queue.get(cid)
-            if entry is not None and msg.author_type == "visitor" and not entry.first_message:
-                self.queue[cid] = entry.model_copy(update={"first_message": msg.body[:500]})
-                self._emit(Change("queue", cid, "updated"))
+            if msg.author_type == "visitor":
+                self.queue_state.first_message(cid, msg.body)
             return
         if view.receive(msg):
             self._emit(Change("messages", cid, msg.author_type))
@@ -321,15 +320,7 @@ class DeskStore:
         conv = Conversation.model_validate(data["conversation"])
         visitor = Visitor.model_validate(data["visitor"]) if data.get("visitor") else None
         cid = conv.id
-        if conv.state == "queued":
-            if visitor is not None:
-                old = self.queue.get(cid)
-                self.queue[cid] = QueueEntry(conversation=conv, visitor=visitor,
-                                             wait_seconds=max(0.0, time.time() - conv.queued_at),
-                                             first_message=old.first_message if old else "")
-                self._emit(Change("queue", cid, "updated" if old else "added"))
-        elif self.queue.pop(cid, None) is not None:
-            self._emit(Change("queue", cid, "removed"))
+        self.queue_state.conversation_changed(kind, conv, visitor)
         if self.oversight.conversation_changed(conv, visitor, data, mine=self._is_mine_and_open(conv)):
             return
         view = self.conversations.get(cid)
@@ -374,10 +365,7 @@ class DeskStore:
         self._request_reload(view)
 
     def _apply_visitor(self, visitor: Visitor, pageview: PageView | None = None) -> None:
-        for cid, entry in list(self.queue.items()):
-            if entry.visitor.id == visitor.id:
-                self.queue[cid] = entry.model_copy(update={"visitor": visitor})
-                self._emit(Change("queue", cid, "updated"))
+        self.queue_state.visitor_changed(visitor)
         for view in self.all_views():
             if view.visitor.id == visitor.id:
                 view.merge_visitor(visitor, pageview)

@@ -125,6 +125,13 @@ class QueueEntry(Wire):
     first_message: str = ""
 
 
+class QueuePage(Wire):
+    """GET /queue: the oldest waiting chats, at most `limit` of them; `total` counts all that
+    wait (None from a server that always sent the whole queue)."""
+    queue: list[QueueEntry] = Field(default_factory=list)
+    total: int | None = None
+
+
 class ConversationDetail(Wire):
     conversation: Conversation
     visitor: Visitor
@@ -201,7 +208,8 @@ class DeskSnapshot(Wire):
     event the snapshot includes, so a stream that resumes after it misses nothing."""
     event_id: int = 0
     me: Operator
-    queue: list[QueueEntry] = Field(default_factory=list)
+    queue: list[QueueEntry] = Field(default_factory=list)    # the oldest QUEUE_PAGE waiting
+    queue_total: int | None = None      # all that wait (None: `queue` is all of them)
     open: list[OpenChat] = Field(default_factory=list)      # my active chats, newest page each
     operators: list[Operator] = Field(default_factory=list)
     canned: list[CannedReply] = Field(default_factory=list)

@@ -18,6 +18,7 @@ from .eventlog.hub import Hub
 from .eventlog.log import Store
 from .realtime import streams
 from .security import limits
+from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
 from .security.static_files import mount_static
 from .services import background
@@ -41,6 +42,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await db.close()
+            ctx.logins.close()
 
     app = FastAPI(title="chatdesk chat server", version="1", lifespan=lifespan,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
@@ -58,6 +60,9 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     # Body cap (chunked too), visitor-side rate limits, allowed origins: security/limits.py.
     limits.install(app, limits.Limits(config.visitor_rate, config.address_rate, config.allowed_origins))
-    # Outermost: a connection on probation past the connection caps must be staff (security/priority.py).
+    # Login floods: the address caps before the request is parsed (security/login_gate.py).
+    app.add_middleware(LoginGuard)
+    # Added last, so outermost: a connection on probation past the connection caps must be staff
+    # (security/priority.py).
     app.add_middleware(StaffPriority)
     return app

@@ -24,6 +24,15 @@ class ServerConfig:
     header_timeout: float = 10.0         # seconds for a request's line and headers
     idle_timeout: float = 5.0            # seconds of silence: keep-alive, or a stalled body
     auth_timeout: float = 10.0           # seconds for a websocket's auth frame
+    # Flood limits (docs/security.md); 0 turns each off. Logins: security/login_gate.py.
+    login_hashers: int = 1           # threads that check passwords
+    login_waiting: int = 32          # logins being checked or waiting, in all
+    login_per_address: int = 4       # ... from one client address
+    login_per_account: int = 3       # ... for one e-mail
+    # New chats: security/chat_limits.py.
+    chats_per_address: int = 200     # open (queued or active) chats from one client address
+    new_chats_per_address: int = 120 # new chats per minute from one client address
+    new_chats_per_visitor: int = 10  # new chats per minute from one visitor
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -43,4 +52,10 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            **{name: int(value) for name in FLOOD_LIMITS
+               if (value := getattr(args, name, None)) is not None},
         )
+
+
+FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")

@@ -1,4 +1,5 @@
-"""What every route, stream and sweep shares: settings, the store, the hub, the login throttle."""
+"""What every route, stream and sweep shares: settings, the store, the hub, the login throttle and the
+flood limits."""
 from __future__ import annotations
 
 import time
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 from .config import ServerConfig
 from .eventlog.hub import Hub
 from .eventlog.log import Store
+from .security.chat_limits import ChatLimits
+from .security.login_gate import LoginGate
 from .security.throttle import LoginThrottle
 from .storage.db import Database
 
@@ -20,6 +23,14 @@ class ServerContext:
     visitor_activity: dict[str, float] = field(default_factory=dict)  # stream frames, not stored
     # After a restart every widget needs a moment to reconnect: nobody is "gone" before this.
     started_at: float = field(default_factory=time.time)
+    # Flood limits, built from the config: logins and new chats (docs/security.md).
+    logins: LoginGate = field(init=False)
+    chats: ChatLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        c = self.config
+        self.logins = LoginGate(c.login_hashers, c.login_waiting, c.login_per_address, c.login_per_account)
+        self.chats = ChatLimits(c.chats_per_address, c.new_chats_per_address, c.new_chats_per_visitor)
 
     @property
     def db(self) -> Database:

@@ -11,7 +11,6 @@ from chatdesk.protocol.models import (
     ConversationState,
     Message,
     Operator,
-    QueueEntry,
     Wire,
 )
 from chatdesk.protocol.staff import TranscriptSummary
@@ -19,10 +18,6 @@ from chatdesk.protocol.staff import TranscriptSummary
 
 class Ok(Wire):
     ok: bool = True
-
-
-class QueueList(Wire):
-    queue: list[QueueEntry] = Field(default_factory=list)
 
 
 class ConversationList(Wire):

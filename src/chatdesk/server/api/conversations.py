@@ -7,15 +7,15 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from chatdesk.protocol.limits import MAX_ID, MAX_NOTE
-from chatdesk.protocol.models import Conversation, ConversationDetail, Message, MessagePage, Wire
+from chatdesk.protocol.limits import MAX_ID, MAX_NOTE, MAX_QUEUE_PAGE, QUEUE_PAGE
+from chatdesk.protocol.models import Conversation, ConversationDetail, Message, MessagePage, QueuePage, Wire
 from chatdesk.protocol.requests import CloseRequest, SendMessageRequest, TransferRequest
 from chatdesk.protocol.staff import ApprovalAnswer
 
 from ..deps import Ctx, CurrentOperator, current_operator
 from ..services import messaging, operator_views, routing
 from ..services.operator_views import DEFAULT_PAGE, MAX_PAGE
-from .answers import ConversationList, QueueList
+from .answers import ConversationList
 
 router = APIRouter(tags=["conversations"])
 ID = Path(ge=1, le=MAX_ID)
@@ -27,10 +27,13 @@ class CallbackRequest(Wire):
     note: str = Field(default="", max_length=MAX_NOTE)
 
 
-@router.get("/queue", response_model=QueueList, dependencies=[Depends(current_operator)])
-async def queue(ctx: Ctx):
+@router.get("/queue", response_model=QueuePage, dependencies=[Depends(current_operator)])
+async def queue(ctx: Ctx, limit: int = Query(QUEUE_PAGE, ge=1, le=MAX_QUEUE_PAGE,
+                                             description="at most this many, the oldest first")):
+    """The oldest waiting chats and how many wait in all: a flooded queue stays cheap to read."""
     async with ctx.store.read() as conn:
-        return {"queue": await operator_views.queue_entries(conn, ctx.hub.visitor_connected)}
+        entries, total = await operator_views.queue_page(conn, ctx.hub.visitor_connected, limit)
+        return {"queue": entries, "total": total}
 
 
 @router.get("/conversations", response_model=ConversationList)

@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+from ..services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany, Unauthorized
 
 log = logging.getLogger("chatdesk.server")
 
 
 STATUS: dict[type[DomainError], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422,
-                                       Unauthorized: 401}
+                                       Unauthorized: 401, TooMany: 429}
 
 
 def status_of(exc: DomainError) -> int:
@@ -69,7 +69,10 @@ def _unreadable_body(cause: BaseException | None) -> str | None:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_req: Request, exc: DomainError):
-        return body(exc.error, exc.message, status_of(exc))
+        response = body(exc.error, exc.message, status_of(exc))
+        if isinstance(exc, TooMany):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError):

@@ -2,7 +2,7 @@
 Calls after the first carry `Authorization: Bearer <visitor_token>`."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from pydantic import Field
 
 from chatdesk.protocol.limits import MAX_BODY, MAX_ID
@@ -17,6 +17,7 @@ from chatdesk.protocol.requests import (
 )
 
 from ..deps import Ctx, CurrentVisitor
+from ..security.limits import client_address
 from ..services import typing, visitor_side
 from .answers import Ok, VisitorChat, VisitorChatStarted, VisitorConversation
 
@@ -42,9 +43,10 @@ async def pageview(body: PageViewRequest, ctx: Ctx, vid: CurrentVisitor):
 
 
 @router.post("/conversations", response_model=VisitorChatStarted, status_code=201)
-async def start_conversation(body: VisitorStartRequest, ctx: Ctx, vid: CurrentVisitor):
+async def start_conversation(body: VisitorStartRequest, request: Request, ctx: Ctx, vid: CurrentVisitor):
     return await visitor_side.start_conversation(ctx, vid, client_msg_id=body.client_msg_id, body=body.body,
-                                                 name=body.name, email=body.email, department=body.department)
+                                                 name=body.name, email=body.email, department=body.department,
+                                                 address=client_address(request.scope))
 
 
 @router.get("/conversations/{cid}", response_model=VisitorChat)

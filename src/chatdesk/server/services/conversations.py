@@ -4,7 +4,7 @@ operator, an assigned one's to its operator (staff always see everything)."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
@@ -14,6 +14,9 @@ from ..eventlog.log import VISITOR_KINDS, Tx
 from ..storage import rows as queries
 from ..storage import schema
 from .errors import conflict, not_found
+
+if TYPE_CHECKING:
+    from ..security.chat_limits import NewChatGate
 
 C, M, V = schema.conversations, schema.messages, schema.visitors
 
@@ -87,9 +90,10 @@ async def load_for_update(tx: Tx, cid: int) -> dict[str, Any]:
 
 
 async def start_by_visitor(tx: Tx, vid: str, *, client_msg_id: str, body: str, name: str | None,
-                           department: str | None, connected: bool) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """A visitor's first message opens a queued conversation (or joins their open one).
-    Returns (conversation, message, created)."""
+                           department: str | None, connected: bool,
+                           gate: NewChatGate | None = None) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """A visitor's first message opens a queued conversation (or joins their open one); `gate`
+    may refuse a new one (the flood limits). Returns (conversation, message, created)."""
     author_key = f"v:{vid}"
     old = await existing_message(tx, author_key, client_msg_id)
     if old is not None:
@@ -103,8 +107,12 @@ async def start_by_visitor(tx: Tx, vid: str, *, client_msg_id: str, body: str, n
     visitor = queries.must_exist(await queries.visitor_row(tx.conn, vid), f"visitor {vid}")
     cid = await queries.open_conversation_id(tx.conn, vid)
     if cid is None:
+        if gate is not None:
+            await gate.admit(tx.conn)
         cid = (await tx.conn.execute(insert(C).values(
             visitor_id=vid, state="queued", department=department, queued_at=now))).inserted_primary_key[0]
+        if gate is not None:
+            gate.opened(cid)
         await emit_conversation(tx, ev.CONVERSATION_QUEUED, cid, connected=connected)
     msg, _ = await add_message(tx, cid, author_type="visitor", author_key=author_key, body=body,
                                author_name=visitor.name or "Visitor", client_msg_id=client_msg_id)

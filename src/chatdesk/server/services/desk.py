@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from chatdesk.protocol.limits import QUEUE_PAGE
+
 from ..context import ServerContext
 from ..security.tokens import Actor
 from ..storage import rows
@@ -25,7 +27,8 @@ async def snapshot(ctx: ServerContext, actor: Actor, last: int) -> dict[str, Any
                                               order_by=(C.c.id,))
         details = await operator_views.details(conn, mine, actor, connected=connected, last=last)
         journeys = await rows.visitor_details(conn, [c["visitor_id"] for c in mine], connected)
+        queue, queue_total = await operator_views.queue_page(conn, connected, QUEUE_PAGE)
         open_chats = [{"detail": d, "visitor": journeys[c["visitor_id"]]} for c, d in zip(mine, details, strict=True)]
         return {"event_id": newest, "me": await rows.operator(conn, actor.id),
-                "queue": await operator_views.queue_entries(conn, connected), "open": open_chats,
+                "queue": queue, "queue_total": queue_total, "open": open_chats,
                 "operators": await rows.all_operators(conn), "canned": await canned.visible_to(conn, actor)}

@@ -33,6 +33,15 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class TooMany(DomainError):
+    """A flood limit said no (docs/security.md): 429 with Retry-After."""
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
 def not_found(what: str) -> NotFound:
     return NotFound(f"There is no {what}.")
 

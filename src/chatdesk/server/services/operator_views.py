@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..eventlog.log import E, EventRow
 from ..security.tokens import Actor
@@ -37,15 +37,27 @@ async def readable(conn: AnyConn, cid: int, actor: Actor) -> dict[str, Any]:
     return conv
 
 
-async def queue_entries(conn: AnyConn, connected: Callable[[str], bool]) -> list[dict[str, Any]]:
-    """Waiting chats, oldest first: three queries, however long the queue."""
+async def queue_entries(conn: AnyConn, connected: Callable[[str], bool],
+                        limit: int | None = None) -> list[dict[str, Any]]:
+    """Waiting chats, oldest first (the first `limit` of them): three queries, however long the queue."""
     now = time.time()
-    convs = await rows.conversations_where(conn, C.c.state == "queued", order_by=(C.c.queued_at, C.c.id))
+    convs = await rows.conversations_where(conn, C.c.state == "queued", order_by=(C.c.queued_at, C.c.id),
+                                           limit=limit)
     visitors = await rows.visitors_by_id(conn, [c["visitor_id"] for c in convs], connected)
     firsts = await rows.first_visitor_messages(conn, [c["id"] for c in convs])
     return [{"conversation": c, "visitor": visitors.get(c["visitor_id"]),
              "wait_seconds": max(0.0, now - c["queued_at"]), "first_message": firsts.get(c["id"], "")}
             for c in convs]
+
+
+async def queue_page(conn: AnyConn, connected: Callable[[str], bool],
+                     limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The oldest `limit` waiting chats and how many wait in all (one more query, on the index)."""
+    entries = await queue_entries(conn, connected, limit)
+    total = len(entries)
+    if total >= limit:
+        total = (await conn.execute(select(func.count()).where(C.c.state == "queued"))).scalar() or 0
+    return entries, total
 
 
 async def listing(conn: AnyConn, actor: Actor, state: str | None) -> list[dict[str, Any]]:

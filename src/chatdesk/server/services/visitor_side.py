@@ -75,13 +75,16 @@ async def pageview(ctx: ServerContext, vid: str, url: str, title: str, referrer:
 
 
 async def start_conversation(ctx: ServerContext, vid: str, *, client_msg_id: str, body: str,
-                             name: str | None, email: str | None, department: str | None) -> dict[str, Any]:
+                             name: str | None, email: str | None, department: str | None,
+                             address: str) -> dict[str, Any]:
+    """The visitor's first message: a new queued chat (within the flood limits, 429 past them) or
+    a message in their open one."""
     async with ctx.store.tx() as tx:
         if email:   # the pre-chat form's e-mail: a contact field, like the name (free text)
             await tx.conn.execute(update(V).where(V.c.id == vid).values(email=email))
         conv, msg, _created = await convs.start_by_visitor(
             tx, vid, client_msg_id=client_msg_id, body=body, name=name,
-            department=department, connected=ctx.hub.visitor_connected(vid))
+            department=department, connected=ctx.hub.visitor_connected(vid), gate=ctx.chats.gate(address, vid))
     ctx.visitor_activity[vid] = time.time()
     return {"conversation": rows.visitor_view(conv), "message": msg}
 

@@ -199,18 +199,18 @@ class DeskScreen(Screen[None]):
         bar.me = self.store.me
         bar.connection = self.store.connection
         bar.my_chats = len(self.chat.tab_order)
-        bar.waiting = len(self.store.queue)
+        bar.waiting = self.store.queue_state.waiting
         bar.longest = int(self.queue_panel.longest_wait())
         self.sync_queue_header()
         self.chat.sync_composer_notice()
 
     def sync_queue(self) -> None:
-        self.queue_panel.set_entries(self.store.queue_sorted())
+        self.queue_panel.set_entries(self.store.queue_sorted(), more=self.store.queue_state.more)
         self.sync_queue_header()
 
     def sync_queue_header(self) -> None:
         panel = self.queue_panel
-        n = len(panel.entries)
+        n = len(panel.entries) + panel.more
         me = self.store.me
         mine = f"  mine {len(self.chat.tab_order)}/{me.max_chats}" if me is not None else ""
         longest = f" · longest {fmt_wait(panel.longest_wait())}" if n else ""

@@ -1,6 +1,7 @@
 """The queue: waiting visitors, oldest first, as a virtual list with a cursor.
 
-Each entry takes three lines (wait + name + department, current page, first words). Wait times
+Each entry takes three lines (wait + name + department, current page, first words); when the
+server sent only the oldest page of a long queue, a last line says how many more wait. Wait times
 are computed when a line is drawn, so a once-a-second refresh keeps them live without
 rebuilding anything. Enter asks the desk to accept the entry under the cursor.
 """
@@ -57,14 +58,17 @@ class QueuePanel(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.clock = clock
         self.entries: list[Any] = []
+        self.more = 0                   # waiting beyond the entries (not sent by the server)
 
-    def set_entries(self, entries: Sequence[Any]) -> None:
+    def set_entries(self, entries: Sequence[Any], more: int = 0) -> None:
         """Replace the list (oldest first); the cursor stays on the same chat when it is still there.
         The same chats in the same order repaint only the rows that changed (a visitor moved to
-        another page): the desk calls this for every batch of events."""
+        another page): the desk calls this for every batch of events. `more`: how many wait
+        beyond these."""
         old, self.entries = self.entries, list(entries)
+        more_changed, self.more = more != self.more, more
         ids = [e.conversation.id for e in self.entries]
-        if ids and ids == [e.conversation.id for e in old]:
+        if ids and ids == [e.conversation.id for e in old] and not more_changed:
             top = self.scroll_offset.y
             for row, (before, now) in enumerate(zip(old, self.entries, strict=True)):
                 if before != now:
@@ -72,7 +76,7 @@ class QueuePanel(ScrollView, can_focus=True):
             return
         current = old[self.cursor].conversation.id if 0 <= self.cursor < len(old) else None
         self.cursor = ids.index(current) if current in ids else min(self.cursor, max(0, len(ids) - 1))
-        self.virtual_size = Size(0, max(1, len(self.entries)) * ROWS)
+        self.virtual_size = Size(0, (max(1, len(self.entries)) + (1 if self.more else 0)) * ROWS)
         self.refresh()
 
     @property
@@ -141,6 +145,10 @@ class QueuePanel(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         index, row = divmod(line_no, ROWS)
         if index >= len(self.entries):
+            if self.more and index == len(self.entries) and row == 1:
+                style = self.get_component_rich_style("queue--empty")
+                text = fit(f"  {self.more} more waiting (the oldest are shown)", width)
+                return Strip([Segment(text, style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         selected = index == self.cursor
         cursor_style = self.get_component_rich_style("queue--cursor") if selected else None
