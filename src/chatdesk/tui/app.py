@@ -21,6 +21,7 @@ from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from chatdesk.tui.screens.monitor import MonitorScreen
@@ -62,6 +63,7 @@ class DeskApp(App[None]):
         self._theme_dirs = theme_dirs
         self.user_keymap: dict[str, str] = {}
         self.bell_count = 0          # rings so far (tests and the demo read it)
+        self.desktop_count = 0       # desktop notifications written so far
         # (sentence, title) told once the desk is up: config, theme and keymap problems
         self._startup_notes = [(sentence, "Configuration") for sentence in startup_notes or []]
         self._stopped = False
@@ -222,10 +224,30 @@ class DeskApp(App[None]):
             self.pop_screen()
         self.call_after_refresh(desk.show_chat, cid)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice is one line, "title: message", so the one-row notice place over a dialog
+        (desk.tcss) reads whole; the title is plain text even where the message is markup."""
+        if title:
+            from textual.markup import escape
+            message = f"{escape(title) if markup else title}: {message}"
+        super().notify(message, severity=severity, timeout=timeout, markup=markup)
+
     def bell(self) -> None:
         self.bell_count += 1
         if self.settings.bell:
             super().bell()
+
+    def desktop_notify(self, title: str, body: str) -> None:
+        """A desktop notification through the terminal, where it shows one (tui/desktop_notify.py)."""
+        import os
+
+        from chatdesk.tui.desktop_notify import resolve, sequence
+        seq = sequence(resolve(self.settings.desktop_notify, os.environ), title, body, "TMUX" in os.environ)
+        if seq:
+            self.desktop_count += 1
+            if not self.is_headless and self._driver is not None:
+                self._driver.write(seq)
 
     async def stop_session(self) -> None:
         """Stop the stream and the outbox (what is not yet sent stays in the outbox file)."""
