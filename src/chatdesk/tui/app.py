@@ -45,10 +45,12 @@ class DeskApp(App[None]):
                  clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
                  keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
                  theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
-                 startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None) -> None:
+                 startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None,
+                 about: list[str] | None = None) -> None:
         """`tune_gc`: the desk is what this process is for (the `chatdesk` command, the demo):
         tune the process-wide garbage collector for it once it is up (see _tune_collector).
-        `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot."""
+        `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot.
+        `about`: lines F1 shows above the keys (the demo's server address and accounts)."""
         super().__init__()
         if session is None:
             if not url or not token:
@@ -62,6 +64,7 @@ class DeskApp(App[None]):
         self._keymap_file = keymap_file
         self._theme_dirs = theme_dirs
         self.user_keymap: dict[str, str] = {}
+        self.about = list(about or [])
         self.bell_count = 0          # rings so far (tests and the demo read it)
         self.desktop_count = 0       # desktop notifications written so far
         # (sentence, title) told once the desk is up: config, theme and keymap problems
