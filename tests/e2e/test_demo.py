@@ -78,3 +78,24 @@ def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_pa
     finally:
         term.close()
     assert list(scratch.iterdir()) == []
+
+
+def test_a_hang_up_stops_the_demo_and_removes_its_folder(tmp_path):
+    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = desk_env(tmp_path, TMPDIR=str(scratch))
+    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1"], env=env)
+    try:
+        term.wait(r"● live", timeout=120)
+        assert list(scratch.iterdir())                       # the demo's folder, while it runs
+    finally:
+        term.close()
+    deadline = time.monotonic() + 30
+    while (list(scratch.iterdir()) or _running(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(scratch.iterdir()) == [] and _running(scratch) == ""
+
+
+def _running(scratch) -> str:
+    return subprocess.run(["pgrep", "-f", str(scratch)], capture_output=True, text=True).stdout

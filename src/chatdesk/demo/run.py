@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -75,6 +76,10 @@ def _prepare(children: _Children, db: Path, port: int, url: str) -> dict[str, st
     return waiting
 
 
+def _hang_up(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     import httpx
 
@@ -85,6 +90,10 @@ def run_demo(args: argparse.Namespace) -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     children = _Children(workdir)
+    # A dropped SSH link or a closed terminal window hangs up: end like ctrl+q does, so the
+    # children stop and the demo's folder goes.
+    signal.signal(signal.SIGHUP, _hang_up)
+    signal.signal(signal.SIGTERM, _hang_up)
     try:
         print(f"chatdesk demo: preparing a shop with history in {workdir} …", flush=True)
         waiting = _prepare(children, db, port, url)
@@ -114,7 +123,10 @@ def run_demo(args: argparse.Namespace) -> int:
         return app.return_code or 0
     finally:
         children.stop_all()
-        if args.keep:
-            print(f"Demo data kept in {workdir}")
-        else:
+        if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            try:
+                print(f"Demo data kept in {workdir}")
+            except OSError:
+                pass                       # the terminal is gone
