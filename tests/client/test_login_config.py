@@ -166,3 +166,21 @@ def test_login_token_file_flag_and_the_desk_finds_it(shared_server, ana, tmp_pat
     monkeypatch.delenv("CHATDESK_TOKEN", raising=False)
     monkeypatch.delenv("CHATDESK_TOKEN_FILE", raising=False)
     assert token_works(shared_server, credentials.load_token(shared_server.url, ana))
+
+
+def test_exports_go_to_the_configured_folder_or_downloads_never_the_current_one(tmp_path, monkeypatch):
+    from chatdesk.client.config import export_folder
+    monkeypatch.chdir(tmp_path)
+    assert export_folder("~/exports") == Path.home() / "exports"
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(home / "Downloads"))
+    assert export_folder("") == home / "Downloads"
+    (home / "Downloads").rmdir()
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR")
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "nowhere"))
+    assert export_folder("") == home                                 # no Downloads, no Documents: home
+    config = tmp_path / "config.toml"
+    config.write_text('export_dir = "~/Transcripts"\n')
+    assert load_config(config, env={}).export_dir == "~/Transcripts"

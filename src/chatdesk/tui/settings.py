@@ -12,6 +12,7 @@ class DeskSettings:
     checking_text: str = "One moment, I am checking that for you."
     bell: bool = True                  # ring the terminal bell with each alert
     desktop_notify: str = "auto"       # a desktop notification with each alert: auto, osc9, osc777, off
+    export_dir: str = ""               # where transcripts are exported ("": Downloads, see client/config.py)
     cursor_blink: bool = True          # off for deterministic snapshots
     sla_warn: float = 30.0             # board: a wait turns amber after this many seconds
     sla_late: float = 90.0             # board: ... and red after this many
@@ -35,4 +36,5 @@ class DeskSettings:
         bell = get("bell", None)
         s.bell = s.bell if bell is None else bool(bell)
         s.desktop_notify = str(get("desktop_notify", None) or s.desktop_notify)
+        s.export_dir = str(get("export_dir", None) or s.export_dir)
         return s
