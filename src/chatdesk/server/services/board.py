@@ -48,10 +48,14 @@ async def board(conn: AnyConn, *, since: float | None, connected: Callable[[str]
         if ts is not None and (oid not in longest or ts < longest[oid]["waiting_since"]):
             longest[oid] = {"conversation_id": c["id"], "visitor_name": names.get(c["visitor_id"], ""),
                             "waiting_since": ts}
+    # The first reply counts for whoever sent it (its message has the conversation's
+    # first_response_at as its time), not for whoever holds the chat after a transfer.
     firsts: dict[int, list[float]] = {}
+    first_message = and_(M.c.conversation_id == C.c.id, M.c.ts == C.c.first_response_at,
+                         M.c.author_type == "operator", M.c.kind == "text", M.c.author_id.is_not(None))
     for oid, queued, first in (await conn.execute(
-            select(C.c.operator_id, C.c.queued_at, C.c.first_response_at)
-            .where(C.c.first_response_at >= since, C.c.operator_id.is_not(None)))).all():
+            select(M.c.author_id, C.c.queued_at, C.c.first_response_at).distinct()
+            .select_from(C.join(M, first_message)).where(C.c.first_response_at >= since))).all():
         firsts.setdefault(oid, []).append(max(0.0, first - queued))
     pending = dict((await conn.execute(select(A.c.author_id, func.count()).where(A.c.state == "pending")
                                        .group_by(A.c.author_id))).all())
