@@ -1,4 +1,4 @@
-"""The board's first-reply figure goes to the operator who sent the first reply, not to the one
+"""The board's and the report's first-reply figure goes to the operator who sent the first reply, not to the one
 who holds the chat after a transfer."""
 from __future__ import annotations
 
@@ -23,4 +23,8 @@ async def test_first_reply_counts_for_its_sender_after_a_transfer(shared_server)
     rows = {o["id"]: o for o in board["operators"]}
     assert rows[first.id]["first_responses"] == 1 and rows[first.id]["first_response_median"] is not None
     assert rows[second.id]["first_responses"] == 0
+    report = await boss.ok("GET", "/reports/summary")
+    by = {o["operator_id"]: o for o in report["by_operator"]}
+    assert by[first.id]["answered"] == 1 and by[first.id]["first_response_median"] is not None
+    assert by[second.id]["answered"] == 0 and by[second.id]["chats"] == 1     # the chat is theirs now
     await v.close()
