@@ -51,6 +51,7 @@ class Colleague:
         self.name = email
         self.cap = 2
         self.turns: dict[int, int] = {}           # my chats: answers given so far
+        self.answered: dict[int, Any] = {}        # my chats: seq of the visitor line answered last
 
     async def login(self) -> None:
         answer = (await self.http.post("/auth/login", json={"email": self.email, "password": self.password}))
@@ -93,8 +94,12 @@ class Colleague:
         messages = [m for m in detail.get("messages", []) if m.get("kind", "text") == "text"]
         if not messages or messages[-1].get("author_type") != "visitor":
             return
-        if time.time() - float(messages[-1].get("ts", 0)) < self.rng.uniform(*THINK):
+        last = messages[-1]
+        if time.time() - float(last.get("ts", 0)) < self.rng.uniform(*THINK):
             return                                  # still reading
+        if self.answered.get(cid) == last.get("seq"):
+            return                                  # answered already (a novice's answer waits for a trainer)
+        self.answered[cid] = last.get("seq")
         self.turns[cid] += 1
         if self.turns[cid] > self.rng.randint(2, 4):
             await self._say(cid, CLOSING)
