@@ -83,8 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     lg.add_argument("--url", dest="login_url", required=True)
     lg.add_argument("--email", dest="login_email", required=True)
     lg.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    lg.add_argument("--token-file", action="store_true",
+                    help="keep the token in a private file in the config folder, not the keyring")
 
     d = sub.add_parser("demo", help="server + simulated visitors + the desk, in one command")
+    d.add_argument("--as", dest="role", choices=("operator", "supervisor", "trainer", "novice"),
+                   default="operator", help="the role the desk signs in as (default operator)")
     d.add_argument("--visitors", type=int, default=6)
     d.add_argument("--keep", action="store_true", help="keep the demo database afterwards")
     return p

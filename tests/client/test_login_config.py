@@ -122,3 +122,65 @@ def test_config_file_env_and_bad_values(tmp_path):
     broken = load_config(path, env={})
     assert broken.url == "" and broken.problems and "Could not read" in broken.problems[0]
 
+
+
+NO_BUS_BACKEND = "tests.support.filekeyring.NoBusKeyring"
+
+
+def test_login_with_a_keyring_backend_that_fails_its_own_way_is_a_sentence(shared_server, ana, tmp_path):
+    r = run_login(shared_server, ana, "secret-pass-1", tmp_path, PYTHON_KEYRING_BACKEND=NO_BUS_BACKEND)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert "No system keyring is available" in r.stderr and "--token-file" in r.stderr
+
+
+def test_login_at_a_terminal_without_keyring_offers_the_token_file(shared_server, ana, tmp_path):
+    from tests.support.pty_run import PtyProgram
+    config = tmp_path / "config"
+    env = {"CHATDESK_CONFIG_DIR": str(config), "PYTHON_KEYRING_BACKEND": NO_BUS_BACKEND,
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "CHATDESK_TOKEN": ""}
+    prog = PtyProgram([sys.executable, "-m", "chatdesk", "login", "--url", shared_server.url, "--email", ana], env=env)
+    try:
+        prog.expect(b"Password for")
+        prog.send(b"secret-pass-1\r")
+        prog.expect(b"Keep the token in a private file instead")
+        prog.send(b"y\r")
+        prog.expect(b"Logged in")
+        assert prog.proc.wait(20) == 0
+    finally:
+        prog.close()
+    assert b"Traceback" not in prog.written()
+    path = config / "token"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and token_works(shared_server, path.read_text().strip())
+
+
+def test_login_token_file_flag_and_the_desk_finds_it(shared_server, ana, tmp_path, monkeypatch):
+    full_env = {"PYTHON_KEYRING_BACKEND": NO_BUS_BACKEND}
+    r = subprocess.run([sys.executable, "-m", "chatdesk", "login", "--url", shared_server.url, "--email", ana,
+                        "--password-stdin", "--token-file"], input="secret-pass-1\n", text=True,
+                       capture_output=True, timeout=60,
+                       env={**os.environ, "CHATDESK_CONFIG_DIR": str(tmp_path / "config"), "CHATDESK_TOKEN": "",
+                            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+                            **full_env})
+    assert r.returncode == 0, r.stderr
+    monkeypatch.setenv("CHATDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("CHATDESK_TOKEN", raising=False)
+    monkeypatch.delenv("CHATDESK_TOKEN_FILE", raising=False)
+    assert token_works(shared_server, credentials.load_token(shared_server.url, ana))
+
+
+def test_exports_go_to_the_configured_folder_or_downloads_never_the_current_one(tmp_path, monkeypatch):
+    from chatdesk.client.config import export_folder
+    monkeypatch.chdir(tmp_path)
+    assert export_folder("~/exports") == Path.home() / "exports"
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(home / "Downloads"))
+    assert export_folder("") == home / "Downloads"
+    (home / "Downloads").rmdir()
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR")
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "nowhere"))
+    assert export_folder("") == home                                 # no Downloads, no Documents: home
+    config = tmp_path / "config.toml"
+    config.write_text('export_dir = "~/Transcripts"\n')
+    assert load_config(config, env={}).export_dir == "~/Transcripts"

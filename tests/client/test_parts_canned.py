@@ -77,3 +77,21 @@ def test_rank_prefers_shortcut_then_tags_title_body():
     assert [r.id for r in rank(REPLIES, "rfd")] == [3]             # fuzzy subsequence
     assert rank(REPLIES, "refund days")[0].id == 3                 # every word must match
     assert rank(REPLIES, "zzz") == []
+
+
+def test_page_title_leaves_the_shop_s_name_out():
+    from chatdesk.client.canned import page_title
+    from chatdesk.protocol.models import PageView, VisitorDetail
+    shop = Visitor(id="v2", name="Ines", first_seen=1, last_seen=2, current_url="https://shop/p",
+                   current_title="Trail Runner 2 — Northwind Outfitters")
+    text, missing = fill("Our {page.title} runs true to size.", context_for(shop, None))
+    assert text == "Our Trail Runner 2 runs true to size." and not missing
+    assert page_title("Checkout | Shop") == "Checkout" and page_title("Blue kettle") == "Blue kettle"
+    # " - " is part of many product names: cut only when every page of the visit ends the same way.
+    assert page_title("T-shirt - blue") == "T-shirt - blue"
+    assert page_title("Wool socks - Acme", ["Home - Acme", "Wool socks - Acme"]) == "Wool socks"
+    assert page_title("Wool socks - Acme", ["Home - Acme", "Cart - Other"]) == "Wool socks - Acme"
+    assert page_title(" — Northwind") == "— Northwind"           # nothing before the separator: kept whole
+    many = VisitorDetail(**{**shop.model_dump(), "current_title": "Socks - Acme",
+                            "pageviews": [PageView(url="u", title="Home - Acme", ts=1), PageView(url="u2", title="Socks - Acme", ts=2)]})
+    assert context_for(many, None)["page.title"] == "Socks"

@@ -1,9 +1,13 @@
-"""`chatdesk demo`, the README's first command, in a real terminal: the desk opens logged in with a
-returning visitor waiting, simulated visitors arrive, and quitting stops and removes everything."""
+"""`chatdesk demo`, the README's first command, in a real terminal: the accounts and the server are
+printed first and F1 shows them again; the desk opens logged in with a returning visitor waiting
+who answers like any simulated visitor; as a supervisor it opens on a live board where simulated
+colleagues take and answer chats; quitting stops and removes everything."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import time
 
 from tests.support.desk_process import desk_env
 from tests.support.terminal import Terminal
@@ -15,10 +19,16 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
     env = desk_env(tmp_path, TMPDIR=str(scratch))
     term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "3"], env=env)
     try:
+        term.wait(r"dana@demo\.chatdesk  <- you", timeout=90)   # printed before the desk starts
         screen = term.wait(r"● live", timeout=90)
         term.wait(r"↺\d+ Ines Moreau", timeout=20)           # the returning visitor from the seed
         assert "Dana Park" in screen
-        term.wait(r"Queue [2-9]", timeout=90)                  # a simulated visitor opened a chat too
+        # She is left to the person at the desk, and answers a question like any simulated visitor.
+        term.keys("C-o")
+        term.wait(r"Hi again! Is the trail jacket back in XS\?", timeout=20)
+        term.type("Which size do you need?")
+        term.keys("Enter")
+        term.wait(r"42 in Nike|Chest about 100 cm|Mostly trail running", timeout=60)   # her answer
         term.keys("C-q")
         term.wait(r"\[exited 0\]", timeout=30)
     finally:
@@ -26,3 +36,66 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
     assert list(scratch.iterdir()) == []                     # database and logs removed
     leftovers = subprocess.run(["pgrep", "-f", str(scratch)], capture_output=True, text=True).stdout
     assert leftovers == ""                                   # no server or simulator left running
+
+
+COLLEAGUES = ("Dana Park", "Omar Reyes", "Nico Brandt", "Lee Novak")
+LIVE_ROW = re.compile(r"^ (\S.*?)\s{2,}(" + "|".join(COLLEAGUES) + r")\s+\d+:\d\d", re.M)
+
+
+def live_chats(screen: str) -> set[tuple[str, str]]:
+    """(visitor, operator) of the board's live chats on the screen."""
+    part = screen.split("Live chats", 1)[-1].split("Missed today", 1)[0]
+    return {(m.group(1).strip(), m.group(2)) for m in LIVE_ROW.finditer(part)}
+
+
+def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = desk_env(tmp_path, TMPDIR=str(scratch))
+    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--as", "supervisor", "--visitors", "3"], env=env)
+    try:
+        term.wait(r"sam@demo\.chatdesk  <- you", timeout=90)
+        term.wait(r"Board · online", timeout=90)
+        opened = time.monotonic()
+        # Within 30 s of the board opening, colleagues hold chats and those chats move on (one is
+        # taken, answered and closed, or another is taken).
+        first: set[tuple[str, str]] = set()
+        while not first and time.monotonic() - opened < 30:
+            first = live_chats(term.screen())
+            time.sleep(0.3)
+        assert first, term.screen()
+        moved = False
+        while not moved and time.monotonic() - opened < 30:
+            moved = live_chats(term.screen()) != first
+            time.sleep(0.3)
+        assert moved, (first, term.screen())
+        term.keys("F1")                                    # the accounts again, over the desk
+        term.wait(r"password for every account: demo-password", timeout=10)
+        assert "tess@demo.chatdesk" in term.screen()
+        term.keys("Escape")
+        term.keys("C-q")
+        term.wait(r"\[exited 0\]", timeout=30)
+    finally:
+        term.close()
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_hang_up_stops_the_demo_and_removes_its_folder(tmp_path):
+    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = desk_env(tmp_path, TMPDIR=str(scratch))
+    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1"], env=env)
+    try:
+        term.wait(r"● live", timeout=120)
+        assert list(scratch.iterdir())                       # the demo's folder, while it runs
+    finally:
+        term.close()
+    deadline = time.monotonic() + 30
+    while (list(scratch.iterdir()) or _running(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(scratch.iterdir()) == [] and _running(scratch) == ""
+
+
+def _running(scratch) -> str:
+    return subprocess.run(["pgrep", "-f", str(scratch)], capture_output=True, text=True).stdout

@@ -33,3 +33,18 @@ class FileKeyring(KeyringBackend):
         if data.pop(f"{service}|{username}", None) is None:
             raise PasswordDeleteError(username)
         self._path().write_text(json.dumps(data))
+
+
+class NoBusKeyring(KeyringBackend):
+    """A backend on a headless machine whose session bus is missing: it fails with its own error,
+    not a keyring one (as SecretService over D-Bus does). PYTHON_KEYRING_BACKEND=tests.support.filekeyring.NoBusKeyring."""
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service, username):
+        raise ConnectionRefusedError(2, "No such file or directory: /run/user/0/bus")
+
+    def set_password(self, service, username, password):
+        raise ConnectionRefusedError(2, "No such file or directory: /run/user/0/bus")
+
+    def delete_password(self, service, username):
+        raise ConnectionRefusedError(2, "No such file or directory: /run/user/0/bus")

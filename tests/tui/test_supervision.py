@@ -201,11 +201,13 @@ async def test_review_mark_export_report_and_an_operator_is_kept_off_the_board(s
     from chatdesk.tui.screens.report import ReportScreen
     from chatdesk.tui.screens.review import TranscriptReviewScreen
     from chatdesk.tui.screens.transcript_read import TranscriptReadScreen
-    monkeypatch.chdir(tmp_path)                                    # exports go to the current folder
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)                     # exports go to the configured folder, never here
     v = await Visitor(shared_server.url).arrive()
     cid = await v.start_chat("A quokka question", name="Quinn Review")
     op = make_desk(shared_server, staff["ola"], tmp_path / "ola")
-    trainer = make_desk(shared_server, staff["tina"], tmp_path / "tina")
+    trainer = make_desk(shared_server, staff["tina"], tmp_path / "tina", export_dir=str(tmp_path))
     async with op.run_test(size=SIZE) as opl, trainer.run_test(size=SIZE) as tp:
         await until_live(opl, op)
         await wait_for(lambda: cid in op.desk.store.queue, what="queued", pilot=opl)
@@ -243,6 +245,7 @@ async def test_review_mark_export_report_and_an_operator_is_kept_off_the_board(s
         await tp.press("e", "ctrl+j", "enter")                     # JSON
         await wait_for(lambda: reader.exported == tmp_path / f"transcript-{cid}.json", what="json export", pilot=tp)
         assert "A quokka answer" in json.dumps(json.loads(reader.exported.read_text()))
+        assert list(elsewhere.iterdir()) == [] and any(f"Saved to {tmp_path}" in m for m, _ in trainer.notes)
 
         await tp.press("escape", "escape", "p")                    # back to the board, then the report
         report = await wait_for(lambda: isinstance(trainer.screen, ReportScreen) and trainer.screen.summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from chatdesk.protocol.models import CannedReply, Operator, Visitor
+from chatdesk.protocol.models import CannedReply, Operator, Visitor, VisitorDetail
 
 VARIABLE = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)+)\}")
 KNOWN_VARIABLES = ("visitor.name", "visitor.first_name", "visitor.email", "operator.name",
@@ -17,13 +17,41 @@ def variables_of(body: str) -> list[str]:
     return list(dict.fromkeys(VARIABLE.findall(body)))
 
 
+# Between a page's own title and the shop's name: "Trail Runner 2 — Northwind Outfitters".
+_SITE_SEPARATORS = (" — ", " – ", " | ", " · ", " :: ")
+_WEAK_SEPARATOR = " - "       # also inside product names: the site's only where every page ends so
+
+
+def page_title(title: str, others: Iterable[str] = ()) -> str:
+    """The page's own title, without the site's name after the last separator, so that "Our
+    {page.title} runs true to size" reads "Our Trail Runner 2 runs true to size". `others`: the
+    titles of the visitor's other pages (a " - " suffix they all share is the site's name)."""
+    title = title.strip()
+    cut = max((title.rfind(sep), sep) for sep in _SITE_SEPARATORS)
+    if cut[0] > 0:
+        return title[:cut[0]].strip()
+    at = title.rfind(_WEAK_SEPARATOR)
+    if at > 0:
+        suffix = title[at:]
+        rest = [t for t in others if t and t.strip() != title]
+        if rest and all(t.strip().endswith(suffix) for t in rest):
+            return title[:at].strip()
+    return title
+
+
+def _titles(visitor: Visitor) -> list[str]:
+    """The titles of the visit's pages, where the visitor comes with its journey."""
+    return [p.title for p in visitor.pageviews] if isinstance(visitor, VisitorDetail) else []
+
+
 def context_for(visitor: Visitor | None, operator: Operator | None) -> dict[str, str]:
     """The values a reply may use. Empty values are left out, so they count as missing."""
     values = {}
     if visitor is not None:
         values.update({"visitor.name": visitor.name, "visitor.email": visitor.email,
                        "visitor.first_name": visitor.name.split()[0] if visitor.name.strip() else "",
-                       "page.title": visitor.current_title, "page.url": visitor.current_url})
+                       "page.title": page_title(visitor.current_title, _titles(visitor)),
+                       "page.url": visitor.current_url})
     if operator is not None:
         values.update({"operator.name": operator.name,
                        "operator.first_name": operator.name.split()[0] if operator.name.strip() else ""})

@@ -9,6 +9,8 @@ environment variables on top, then command-line flags (applied by the caller).
     queue_realert_seconds = 30           # alert again while a chat waits; 0 turns it off
     checking_text = "One moment, I am checking that for you."
     bell = true
+    desktop_notify = "auto"              # also "osc9", "osc777" or "off"
+    export_dir = "~/Documents/chatdesk"  # where transcripts are exported (default: Downloads)
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 APP = "chatdesk"
+DESKTOP_NOTIFY = ("auto", "osc9", "osc777", "off")
 
 
 def config_dir() -> Path:
@@ -41,6 +44,8 @@ class Config:
     queue_realert_seconds: float = 30.0
     checking_text: str = "One moment, I am checking that for you."
     bell: bool = True
+    desktop_notify: str = "auto"        # desktop notification with each alert: auto, osc9, osc777, off
+    export_dir: str = ""                # where transcripts are exported; "" = export_folder()'s choice
     sla_warn_seconds: float = 30.0      # board: a queue wait turns amber
     sla_late_seconds: float = 90.0      # board: ... and red
     board_at_start: bool = True         # supervisors and trainers open on the board
@@ -78,11 +83,17 @@ def _coerce(name: str, value: Any, problems: list[str], source: str) -> Any:
             if str(value).strip().lower() in ("0", "false", "no", "off"):
                 return False
             raise ValueError
+        if name == "desktop_notify" and str(value) not in DESKTOP_NOTIFY:
+            raise ValueError
         return str(value)
     except (TypeError, ValueError):
-        problems.append(f"Ignored {name} = {value!r} from {source}: expected a {'positive ' if kind != 'bool' else ''}"
-                        f"{ {'int': 'whole number', 'float': 'number', 'bool': 'true or false'}.get(kind, 'text') }.")
+        problems.append(f"Ignored {name} = {value!r} from {source}: expected {'a positive ' if kind in ('int', 'float') else ''}"
+                        f"{ {'int': 'whole number', 'float': 'number', 'bool': 'true or false'}.get(kind, _text(name)) }.")
         return None
+
+
+def _text(name: str) -> str:
+    return "one of " + ", ".join(DESKTOP_NOTIFY) if name == "desktop_notify" else "some text"
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -110,6 +121,18 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             if value is not None:
                 values[key] = value
     return replace(Config(), **values, problems=tuple(problems))
+
+
+def export_folder(configured: str = "") -> Path:
+    """Where an export goes: the configured folder, else the user's Downloads folder, else
+    Documents, else home (never the directory the desk happened to start in)."""
+    if configured.strip():
+        return Path(configured.strip()).expanduser()
+    import platformdirs
+    for found in (platformdirs.user_downloads_dir(), platformdirs.user_documents_dir()):
+        if found and Path(found).is_dir():
+            return Path(found)
+    return Path.home()
 
 
 def save_config(updates: Mapping[str, Any], path: Path | None = None) -> Path:

@@ -1,8 +1,10 @@
 """Where the operator's token lives: the system keyring (imported lazily: it is slow to import).
 
 Order when reading: `CHATDESK_TOKEN` always wins; then the private file named by
-`CHATDESK_TOKEN_FILE` (an opt-in for machines without a keyring; written 0600); then the keyring.
-No backend and no fallback -> `NoKeyring` with a sentence saying what to do. A token is never printed.
+`CHATDESK_TOKEN_FILE`, or `token` in the config folder if `chatdesk login --token-file` (or its
+question on a machine without a keyring) made one: both opt-ins, written 0600; then the keyring.
+No backend and no fallback -> `NoKeyring` with a sentence saying what to do, whatever the backend
+raised. A token is never printed.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ TOKEN_ENV = "CHATDESK_TOKEN"
 TOKEN_FILE_ENV = "CHATDESK_TOKEN_FILE"
 
 NO_KEYRING = ("No system keyring is available on this machine, so chatdesk cannot keep your token "
-              "there. Set CHATDESK_TOKEN to a token instead, or opt in to a private file: set "
-              "CHATDESK_TOKEN_FILE to a path (for example ~/.config/chatdesk/token) and log in again.")
+              "there. Log in again with --token-file to keep it in a private file (readable only by "
+              "you) in the config folder, or set CHATDESK_TOKEN_FILE to a path of your choice, or set "
+              "CHATDESK_TOKEN to a token.")
 
 
 class NoKeyring(Exception):
@@ -29,9 +32,17 @@ def service_name(url: str) -> str:
     return f"chatdesk:{url.rstrip('/')}"
 
 
+def default_token_file() -> Path:
+    from .config import config_dir
+    return config_dir() / "token"
+
+
 def _token_file() -> Path | None:
     raw = os.environ.get(TOKEN_FILE_ENV, "").strip()
-    return Path(raw).expanduser() if raw else None
+    if raw:
+        return Path(raw).expanduser()
+    default = default_token_file()
+    return default if default.exists() else None
 
 
 class _KeyringApi(Protocol):
@@ -75,13 +86,14 @@ def load_token(url: str, email: str) -> str | None:
         return keyring.get_password(service_name(url), email)
     except errors.KeyringError as e:       # NoKeyringError and friends
         raise NoKeyring(type(e).__name__) from e
-    except RuntimeError as e:             # some backends fail this way when no session bus exists
-        raise NoKeyring(str(e)) from e
+    except Exception as e:   # a backend with no session bus raises its own errors (D-Bus, OSError, ...)
+        raise NoKeyring(f"{type(e).__name__}: {e}") from e
 
 
-def save_token(url: str, email: str, token: str) -> str:
-    """Keep the token; returns where it went ("the system keyring" or the file path)."""
-    path = _token_file()
+def save_token(url: str, email: str, token: str, file: Path | None = None) -> str:
+    """Keep the token; returns where it went ("the system keyring" or the file path). `file`:
+    the user opted in to a private file there."""
+    path = file or _token_file()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -94,8 +106,8 @@ def save_token(url: str, email: str, token: str) -> str:
         keyring.set_password(service_name(url), email, token)
     except errors.KeyringError as e:
         raise NoKeyring(type(e).__name__) from e
-    except RuntimeError as e:
-        raise NoKeyring(str(e)) from e
+    except Exception as e:   # a backend with no session bus raises its own errors (D-Bus, OSError, ...)
+        raise NoKeyring(f"{type(e).__name__}: {e}") from e
     return "the system keyring"
 
 

@@ -1,4 +1,6 @@
-"""`chatdesk login --url URL --email E [--password-stdin]`: log in and keep the token (keyring)."""
+"""`chatdesk login --url URL --email E [--password-stdin] [--token-file]`: log in and keep the
+token in the keyring; on a machine without one, say so and (at a terminal) offer the private token
+file instead, never a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -9,22 +11,33 @@ from typing import TYPE_CHECKING
 
 from .api import ApiClient
 from .config import save_config
-from .credentials import NoKeyring, save_token
+from .credentials import NoKeyring, default_token_file, save_token
 from .http import ApiError, ApiUnavailable
 
 if TYPE_CHECKING:
     from chatdesk.protocol.requests import LoginResponse
 
 
-async def _login(url: str, email: str, password: str) -> tuple[LoginResponse, str]:
+async def _login(url: str, email: str, password: str, to_file: bool, ask: bool) -> tuple[LoginResponse, str]:
     async with ApiClient(url) as api:
         res = await api.login(email, password)
         try:
-            where = save_token(url, email, res.token)
-        except NoKeyring:
+            try:
+                where = save_token(url, email, res.token, default_token_file() if to_file else None)
+            except NoKeyring as e:
+                if not (ask and _wants_file(str(e))):
+                    raise
+                where = save_token(url, email, res.token, default_token_file())
+        except (NoKeyring, OSError):
             await api.logout()     # a token nobody can find again should not stay valid
             raise
         return res, where
+
+
+def _wants_file(why: str) -> bool:
+    print(why.split(" Log in again")[0], file=sys.stderr)
+    answer = input(f"Keep the token in a private file instead ({default_token_file()}, readable only by you)? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
 
 
 def login(args: argparse.Namespace) -> int:
@@ -37,8 +50,9 @@ def login(args: argparse.Namespace) -> int:
     if not password:
         print("No password given.", file=sys.stderr)
         return 2
+    ask = not getattr(args, "password_stdin", False) and sys.stdin.isatty()
     try:
-        res, where = asyncio.run(_login(url, email, password))
+        res, where = asyncio.run(_login(url, email, password, getattr(args, "token_file", False), ask))
     except ApiError as e:
         print(f"Login failed: {e}", file=sys.stderr)
         return 1
@@ -47,6 +61,9 @@ def login(args: argparse.Namespace) -> int:
         return 2
     except NoKeyring as e:
         print(str(e), file=sys.stderr)
+        return 3
+    except OSError as e:
+        print(f"Logged in, but could not write the token file: {e}", file=sys.stderr)
         return 3
     try:
         save_config({"url": url, "email": email})

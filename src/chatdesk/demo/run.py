@@ -1,10 +1,13 @@
-"""`chatdesk demo`: a fresh server with demo data, simulated visitors, and the desk logged in as the
-demo operator. Server and simulator run as child processes (their logs go to files, never to the
-terminal the desk draws on); the desk runs here."""
+"""`chatdesk demo [--as operator|supervisor|trainer|novice]`: a fresh server with demo data,
+simulated visitors and simulated colleagues (demo/colleagues.py), and the desk signed in as the
+chosen role. The server address and every account are printed before the desk starts and shown
+by F1. Server, simulator and colleagues run as child processes (their logs go to files, never to
+the terminal the desk draws on); the desk runs here."""
 from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -14,8 +17,6 @@ from pathlib import Path
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 from chatdesk.protocol.limits import API_PREFIX
 
-PY = [sys.executable, "-m", "chatdesk"]
-
 
 class _Children:
     """The demo's child processes, stopped in reverse order however the desk ends."""
@@ -24,9 +25,9 @@ class _Children:
         self.workdir = workdir
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+    def start(self, name: str, *args: str, module: str = "chatdesk") -> subprocess.Popen[bytes]:
         log = (self.workdir / f"{name}.log").open("ab")
-        proc = subprocess.Popen([*PY, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.procs.append(proc)
         return proc
 
@@ -53,10 +54,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
         raise SystemExit(f"The demo server did not answer within {timeout:.0f} s (log: {log}).") from None
 
 
-def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
+def _prepare(children: _Children, db: Path, port: int, url: str) -> dict[str, str]:
     """Accounts, canned replies and visitors with a history. The history is written while the
     server counts a one-second pause as a new visit, so the returning visitor really is one; then
-    the server restarts with the normal 30-minute rule."""
+    the server restarts with the normal 30-minute rule. Returns the ids of the visitors whose
+    chats are open (the returning one first) by name."""
     from chatdesk.demo import seed as demo_seed
     from chatdesk.server.accounts_cli import create_user
 
@@ -69,7 +71,13 @@ def _prepare(children: _Children, db: Path, port: int, url: str) -> None:
     time.sleep(1.1)
     demo_seed.returning_visitor_opens_chat(url, visitors["Ines Moreau"],
                                            "Hi again! Is the trail jacket back in XS?")
+    waiting = {"Ines Moreau": visitors["Ines Moreau"], **demo_seed.warm_chats(url)}
     children.stop(server)
+    return waiting
+
+
+def _hang_up(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -82,30 +90,43 @@ def run_demo(args: argparse.Namespace) -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     children = _Children(workdir)
+    # A dropped SSH link or a closed terminal window hangs up: end like ctrl+q does, so the
+    # children stop and the demo's folder goes.
+    signal.signal(signal.SIGHUP, _hang_up)
+    signal.signal(signal.SIGTERM, _hang_up)
     try:
         print(f"chatdesk demo: preparing a shop with history in {workdir} …", flush=True)
-        _prepare(children, db, port, url)
-        print(f"chatdesk demo: server on {url} (shop: {url}/shop/), visitors arriving …", flush=True)
+        waiting = _prepare(children, db, port, url)
+        about = demo_seed.accounts_text(url, args.role)
+        print("\n".join(about), flush=True)
+        print("chatdesk demo: visitors arriving, colleagues at work; F1 shows this again.", flush=True)
         # Simulated visitors come back a minute or two after leaving; a short visit gap lets the
         # desk mark them as returning, as it would a customer coming back the next day.
         server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45")
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
                        "--duration", "86400")
+        colleagues, trainer = demo_seed.colleagues_of(args.role)
+        visitors = [a for name, vid in waiting.items() for a in ("--visitor", f"{vid}:{demo_seed.TOPIC_OF[name]}:{name}")]
+        children.start("colleagues", url, ",".join(colleagues), *visitors,
+                       *(["--trainer", trainer] if trainer else []), module="chatdesk.demo.colleagues")
         token = httpx.post(f"{url}{API_PREFIX}/auth/login",
-                           json={"email": demo_seed.DEMO_OPERATOR, "password": demo_seed.PASSWORD}).json()["token"]
+                           json={"email": demo_seed.ROLES[args.role], "password": demo_seed.PASSWORD}).json()["token"]
         from chatdesk.tui.frame_rate import use_desk_frame_rate
         use_desk_frame_rate()                # before Textual is imported
         import gc
         gc.disable()                         # until the desk's first frame (DeskApp._tune_collector)
         from chatdesk.tui.app import DeskApp
 
-        app = DeskApp(url=url, token=token, state_dir=workdir / "state", tune_gc=True)
+        app = DeskApp(url=url, token=token, state_dir=workdir / "state", tune_gc=True, about=about)
         app.run()
         return app.return_code or 0
     finally:
         children.stop_all()
-        if args.keep:
-            print(f"Demo data kept in {workdir}")
-        else:
+        if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            try:
+                print(f"Demo data kept in {workdir}")
+            except OSError:
+                pass                       # the terminal is gone

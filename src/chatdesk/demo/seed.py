@@ -18,7 +18,13 @@ STAFF = [
     ("nico@demo.chatdesk", "Nico Brandt", "operator", 2, ("sales",)),
     ("sam@demo.chatdesk", "Sam Okafor", "supervisor", 4, ("sales", "support")),
     ("tess@demo.chatdesk", "Tess Lindqvist", "trainer", 4, ("sales", "support")),
+    ("lee@demo.chatdesk", "Lee Novak", "operator", 2, ("support",)),
 ]
+NOVICE = "lee@demo.chatdesk"      # in approval mode: a trainer approves each message first
+SUPERVISOR = "sam@demo.chatdesk"
+TRAINER = "tess@demo.chatdesk"
+# `chatdesk demo --as ROLE`: who the desk signs in as
+ROLES = {"operator": DEMO_OPERATOR, "supervisor": SUPERVISOR, "trainer": TRAINER, "novice": NOVICE}
 
 CANNED = [
     ("hi", "Greeting", "Hi {visitor.name}, I'm {operator.name}. How can I help you today?", ["greeting"]),
@@ -92,7 +98,62 @@ def seed(base_url: str) -> dict[str, str]:
             http.post(f"/visitors/{s['visitor_id']}/notes", json={"body": note}, headers=op).raise_for_status()
             visitors[name] = s["visitor_id"]
         http.post("/auth/logout", headers=op)
+        _make_novice(http)
         return visitors
+
+
+def _make_novice(http: httpx.Client) -> None:
+    token = http.post("/auth/login", json={"email": TRAINER, "password": PASSWORD}).json()["token"]
+    staff = {"Authorization": f"Bearer {token}"}
+    people = http.get("/operators", headers=staff).json()["operators"]
+    novice = next(p for p in people if p["email"] == NOVICE)
+    http.patch(f"/operators/{novice['id']}", json={"novice": True, "approval_required": True},
+               headers=staff).raise_for_status()
+    http.post("/auth/logout", headers=staff)
+
+
+def colleagues_of(role: str) -> tuple[list[str], str | None]:
+    """The operators the demo runs for the person at the desk as `role`, and a simulated trainer
+    who approves the novice's messages (when the person at the desk is not the trainer)."""
+    me = ROLES[role]
+    operators = [email for email, _, r, _, _ in STAFF if r == "operator" and email != me]
+    return operators, None if role == "trainer" else TRAINER
+
+
+def accounts_text(url: str, role: str) -> list[str]:
+    """What the demo prints before the desk starts and F1 shows: the server and every account."""
+    me = ROLES[role]
+    lines = [f"Demo server: {url}   shop: {url}/shop/   password for every account: {PASSWORD}"]
+    for email, name, r, _cap, _ in STAFF:
+        kind = "novice" if email == NOVICE else r
+        mark = "  <- you" if email == me else ""
+        lines.append(f"  {kind:<10} {name:<15} {email}{mark}")
+    lines.append("Another role: chatdesk demo --as operator|supervisor|trainer|novice")
+    return lines
+
+
+# Visitors already waiting when the demo opens, so colleagues have chats from the first minute:
+# name, page, first line, the simulator's topic they go on with.
+WARM = [
+    ("Maya", ("/shop/shipping.html", "Shipping — Northwind Outfitters"), "Hi, how long does shipping to Germany take?",
+     "shipping"),
+    ("Jonas", ("/shop/product.html", "Trail Runner 2 — Northwind Outfitters"), "Do the Trail Runner 2 run small?",
+     "sizes"),
+]
+TOPIC_OF = {name: topic for name, _, _, topic in WARM} | {"Ines Moreau": "sizes"}
+
+
+def warm_chats(base_url: str) -> dict[str, str]:
+    """Open the WARM visitors' chats; returns their visitor ids by name."""
+    out: dict[str, str] = {}
+    with httpx.Client(base_url=base_url + API_PREFIX, timeout=10) as http:
+        for name, (url, title), first, _topic in WARM:
+            s = http.post("/visitor/sessions", json={"url": base_url + url, "title": title, "referrer": ""}).json()
+            vis = {"Authorization": f"Bearer {s['visitor_token']}"}
+            http.post("/visitor/conversations", json={"client_msg_id": _id(), "body": first, "name": name},
+                      headers=vis).raise_for_status()
+            out[name] = s["visitor_id"]
+    return out
 
 
 def returning_visitor_opens_chat(base_url: str, visitor_id: str, body: str) -> None:

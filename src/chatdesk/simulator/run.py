@@ -137,6 +137,12 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
                                     who.topic.department)
     run.summary.chats_opened += 1
     run.summary.messages_sent += 1
+    await _converse(run, conn, who, conv_id, since, always)
+
+
+async def _converse(run: _Run, conn: VisitorConnection, who: script.VisitorPersona, conv_id: int,
+                    since: float, always: bool) -> None:
+    """Answer the operator's lines in this chat until the visitor is done or it closes."""
     nudged = False
     while True:
         patience = run.rng.uniform(60, 150) * run.pace
@@ -295,6 +301,29 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
             t.cancel()
         await asyncio.gather(*late, return_exceptions=True)
     return run.summary
+
+
+async def follow_up(url: str, visitor_id: str, name: str, topic: str = "sizes",
+                    duration: float = MAX_DURATION) -> bool:
+    """A known visitor whose chat is open already (the demo's returning visitor) comes back to
+    the page and answers the operator like any simulated visitor. False when no chat is open."""
+    base_url = check_loopback(url)
+    async with httpx.AsyncClient(timeout=10.0, trust_env=False) as http:
+        run = _Run(base_url=base_url, http=http, rng=random.Random(), pace=1.0,
+                   deadline=time.monotonic() + duration, stop=asyncio.Event(), max_people=1)
+        conn = VisitorConnection(http, base_url)
+        who = script.VisitorPersona(name=name, topic=next((t for t in script.TOPICS if t.name == topic), script.TOPICS[0]), gives_name=True, chatty=1.0,
+                                    turns_left=run.rng.randint(3, 5))
+        try:
+            path, title = who.topic.page
+            await conn.start_session(base_url + path, title, "", visitor_id)
+            if conn.conversation_id is None:
+                return False
+            conn.open_stream()
+            await _guard(run, _converse(run, conn, who, conn.conversation_id, time.time(), always=True))
+            return True
+        finally:
+            await conn.close()
 
 
 async def _guard(run: _Run, work: Awaitable[None]) -> None:

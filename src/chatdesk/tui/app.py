@@ -21,6 +21,7 @@ from chatdesk.tui.settings import DeskSettings
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from chatdesk.tui.screens.monitor import MonitorScreen
@@ -44,10 +45,12 @@ class DeskApp(App[None]):
                  clock: Callable[[], float] = time.time, settings: DeskSettings | None = None,
                  keymap: dict[str, str] | None = None, keymap_file: Path | None = None,
                  theme_dirs: list[Path] | None = None, state_dir: Path | None = None,
-                 startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None) -> None:
+                 startup_notes: list[str] | None = None, tune_gc: bool = False, prefetch: Any = None,
+                 about: list[str] | None = None) -> None:
         """`tune_gc`: the desk is what this process is for (the `chatdesk` command, the demo):
         tune the process-wide garbage collector for it once it is up (see _tune_collector).
-        `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot."""
+        `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot.
+        `about`: lines F1 shows above the keys (the demo's server address and accounts)."""
         super().__init__()
         if session is None:
             if not url or not token:
@@ -61,7 +64,9 @@ class DeskApp(App[None]):
         self._keymap_file = keymap_file
         self._theme_dirs = theme_dirs
         self.user_keymap: dict[str, str] = {}
+        self.about = list(about or [])
         self.bell_count = 0          # rings so far (tests and the demo read it)
+        self.desktop_count = 0       # desktop notifications written so far
         # (sentence, title) told once the desk is up: config, theme and keymap problems
         self._startup_notes = [(sentence, "Configuration") for sentence in startup_notes or []]
         self._stopped = False
@@ -222,10 +227,30 @@ class DeskApp(App[None]):
             self.pop_screen()
         self.call_after_refresh(desk.show_chat, cid)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice is one line, "title: message", so the one-row notice place over a dialog
+        (desk.tcss) reads whole; the title is plain text even where the message is markup."""
+        if title:
+            from textual.markup import escape
+            message = f"{escape(title) if markup else title}: {message}"
+        super().notify(message, severity=severity, timeout=timeout, markup=markup)
+
     def bell(self) -> None:
         self.bell_count += 1
         if self.settings.bell:
             super().bell()
+
+    def desktop_notify(self, title: str, body: str) -> None:
+        """A desktop notification through the terminal, where it shows one (tui/desktop_notify.py)."""
+        import os
+
+        from chatdesk.tui.desktop_notify import resolve, sequence
+        seq = sequence(resolve(self.settings.desktop_notify, os.environ), title, body, "TMUX" in os.environ)
+        if seq:
+            self.desktop_count += 1
+            if not self.is_headless and self._driver is not None:
+                self._driver.write(seq)
 
     async def stop_session(self) -> None:
         """Stop the stream and the outbox (what is not yet sent stays in the outbox file)."""

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from chatdesk.tui.screens.desk import DeskScreen
 
 
+# More words a staff screen's key is found by in the palette (besides its description and
+# tooltip): what the monitor it opens offers.
+SEARCH_WORDS = {"board.monitor": "whisper, join, take over, reassign"}
+
+
 class DeskCommands(Provider):
     def _desk(self) -> DeskScreen | None:
         from chatdesk.tui.screens.desk import DeskScreen
@@ -30,12 +35,17 @@ class DeskCommands(Provider):
         keymap = getattr(self.app, "user_keymap", {})
         out: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
+        self._also: dict[str, str] = {}
         for active in screen.active_bindings.values():
             b = active.binding
             if active.node is screen and b.id and b.id not in seen:
                 seen.add(b.id)
-                out.append((b.tooltip or b.description, keymap.get(b.id, b.key),
-                            partial(screen.run_action, b.action)))
+                title = b.tooltip or b.description
+                words = ", ".join(w for w in (b.description, SEARCH_WORDS.get(b.id, ""))
+                                  if w and w.lower() not in title.lower())
+                if words:
+                    self._also[title] = words
+                out.append((title, keymap.get(b.id, b.key), partial(screen.run_action, b.action)))
         return out
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
@@ -72,8 +82,12 @@ class DeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        self._also = {}
         for title, help_text, command in self._commands():
             score, offsets = matcher.fuzzy_search.match(query, title)
+            if score <= 0 and title in self._also:      # found by the key's name: say it
+                title = f"{title} ({self._also[title]})"
+                score, offsets = matcher.fuzzy_search.match(query, title)
             if score > 0:
                 shown = Content(title)
                 for offset in offsets:

@@ -83,3 +83,25 @@ def set_border_text(widget: Any, title: Any = None, subtitle: Any = None) -> Non
             setattr(widget, f"_shown_{attr}", key)
             setattr(widget, attr, value)
 
+
+
+def short_url(url: str, width: int) -> str:
+    """A URL that fits `width` cells, shortened where it reads best: the whole URL when it fits;
+    else without scheme, "www.", query and fragment; else host/…/last-segment; else …/last-segment
+    (cut at the end when even that is too long)."""
+    from rich.cells import cell_len
+    if cell_len(url) <= width:
+        return url
+    rest = url.split("://", 1)[-1].removeprefix("www.")
+    host, _, path = rest.partition("/")
+    query = "?" in path or "#" in path
+    path = re.split(r"[?#]", path, maxsplit=1)[0].rstrip("/")
+    text = host + ("/" + path if path else "") + ("?…" if query else "")
+    if cell_len(text) <= width:
+        return text
+    last = path.rsplit("/", 1)[-1]
+    if "/" not in path:
+        return fit(f"{host}/{last}" if last else host, width)
+    text = f"{host}/…/{last}"
+    # In a narrow strip the page (the last segment) says more than the shop's host.
+    return text if cell_len(text) <= width else fit(f"…/{last}", width)

@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from ..storage import schema
 from .errors import Invalid
-from .stats import local_hour, median, percentile, today_start
+from .stats import first_reply_message, local_hour, median, percentile, today_start
 
-C, OP = schema.conversations, schema.operators
+C, M, OP = schema.conversations, schema.messages, schema.operators
 
 
-def figures(rows: list) -> dict[str, Any]:
-    firsts = [max(0.0, r.first_response_at - r.queued_at) for r in rows if r.first_response_at]
+def figures(rows: list, replied: list | None = None) -> dict[str, Any]:
+    """`replied`: the chats whose first reply counts here (an operator's own first replies, also
+    in chats a colleague holds now); by default the same rows."""
+    firsts = [max(0.0, r.first_response_at - r.queued_at) for r in (rows if replied is None else replied)
+              if r.first_response_at]
     handles = [max(0.0, r.closed_at - r.accepted_at) for r in rows
                if r.state == "closed" and r.closed_at and r.accepted_at]
     ratings = [r.rating for r in rows if r.rating is not None]
@@ -31,16 +34,24 @@ async def summary(conn, since: float, until: float) -> dict[str, Any]:
                                       C.c.first_response_at, C.c.closed_at, C.c.rating)
                                .where(C.c.queued_at >= since, C.c.queued_at < until))).all()
     names = dict((await conn.execute(select(OP.c.id, OP.c.name))).all())
+    first_by = dict((await conn.execute(
+        select(C.c.id, M.c.author_id).select_from(C.join(M, first_reply_message()))
+        .where(C.c.queued_at >= since, C.c.queued_at < until))).all())
     by_op: dict[int, list] = {}
+    replied_by: dict[int, list] = {}
     for r in rows:
         if r.operator_id is not None:
             by_op.setdefault(r.operator_id, []).append(r)
+        if r.id in first_by:
+            replied_by.setdefault(first_by[r.id], []).append(r)
     by_hour: dict[int, list] = {h: [] for h in range(24)}
     for r in rows:
         by_hour[local_hour(r.queued_at)].append(r)
     return {"since": since, "until": until, "totals": figures(rows),
-            "by_operator": sorted(({"operator_id": oid, "name": names.get(oid, ""), **figures(rs)}
-                                   for oid, rs in by_op.items()), key=lambda o: (o["name"], o["operator_id"])),
+            "by_operator": sorted(({"operator_id": oid, "name": names.get(oid, ""),
+                                    **figures(by_op.get(oid, []), replied_by.get(oid, []))}
+                                   for oid in by_op.keys() | replied_by.keys()),
+                                  key=lambda o: (o["name"], o["operator_id"])),
             "by_hour": [{"hour": h, **figures(rs)} for h, rs in by_hour.items()]}
 
 

@@ -1,8 +1,23 @@
-"""Small statistics for the board and reports: median and p90 (nearest rank), "today"."""
+"""Small statistics for the board and reports: median and p90 (nearest rank), "today", and who
+sent a chat's first reply."""
 from __future__ import annotations
 
 import math
 import time
+
+from sqlalchemy import and_
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..storage import schema
+
+
+def first_reply_message() -> ColumnElement[bool]:
+    """Join condition conversations -> the message that was the first reply (its time is the
+    conversation's first_response_at): its author_id is who earned the first-reply figure, also
+    when someone else holds the chat after a transfer."""
+    C, M = schema.conversations, schema.messages
+    return and_(M.c.conversation_id == C.c.id, M.c.ts == C.c.first_response_at,
+                M.c.author_type == "operator", M.c.kind == "text", M.c.author_id.is_not(None))
 
 
 def percentile(values: list[float], p: float) -> float | None:

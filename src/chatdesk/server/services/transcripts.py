@@ -123,6 +123,10 @@ async def add_review(conn: Conn, cid: int, actor: Actor, mark: str | None, note:
     if mark is None and not note.strip():
         raise Invalid("Give a mark (best or worst) or a note.")
     await readable_transcript(conn, cid, actor)
+    if mark is not None:
+        # One mark per transcript: the newest replaces any other (earlier notes stay).
+        await conn.execute(update(R).where(R.c.conversation_id == cid, R.c.mark.is_not(None), R.c.mark != mark)
+                           .values(mark=None))
     res = await conn.execute(insert(R).values(conversation_id=cid, reviewer_id=actor.id, reviewer_name=actor.name,
                                               mark=mark, note=note, ts=time.time()))
     row = (await conn.execute(select(R).where(R.c.id == res.inserted_primary_key[0]))).first()

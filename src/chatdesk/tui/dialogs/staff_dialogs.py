@@ -160,11 +160,13 @@ class ExportDialog(Dialog[ExportChoice]):
     def __init__(self, conversation_id: int, folder: Path | None = None) -> None:
         super().__init__()
         self.conversation_id = conversation_id
-        self.folder = folder or Path.cwd()
+        self.folder = folder
         self.format = "md"
 
     def default_path(self) -> Path:
-        return self.folder / f"transcript-{self.conversation_id}.{self.format}"
+        from chatdesk.client.config import export_folder
+        folder = self.folder or export_folder(getattr(getattr(self.app, "settings", None), "export_dir", ""))
+        return folder / f"transcript-{self.conversation_id}.{self.format}"
 
     def fields(self) -> ComposeResult:
         yield Label("Format (ctrl+j switches): Markdown", id="export-format")

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from chatdesk.tui.keymap import COMPOSER_KEYS, DESK_BINDINGS, QUEUE_BINDINGS, STAFF_DESK_BINDINGS, STAFF_SCREEN_BINDINGS
 
@@ -33,6 +33,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Keys (Esc closes) — remap an id in keymap.toml in the config folder"
+            about = getattr(self.app, "about", ())    # e.g. the demo's server and accounts
+            if about:
+                yield Static("\n".join(about), id="help-about", markup=False)
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Keys", "What it does", "Id")
             for keys, text, binding_id in key_rows(self.keymap):

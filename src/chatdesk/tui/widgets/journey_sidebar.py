@@ -16,7 +16,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from chatdesk.tui.format import fmt_clock, fmt_wait, update_if_changed, visitor_label
+from chatdesk.client.canned import page_title
+from chatdesk.tui.format import fmt_clock, fmt_wait, short_url, update_if_changed, visitor_label
 
 CONTACT_FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"))
 
@@ -96,12 +97,17 @@ class JourneySidebar(VerticalScroll):
 
         pageviews = list(getattr(v, "pageviews", []) or [])
         started = pageviews[0].ts if pageviews else now - (v.time_on_site or 0)
-        now_bits: list[tuple[str, str] | str] = [("Now: ", "$text-muted"),
-                                                 (v.current_title or v.current_url or "—", "bold")]
+        # Titles without the shop's name, URLs shortened to the strip: no URL folds mid-word.
+        width = max(16, (self.content_region.width or 34) - 1)
+        titles = [pv.title for pv in pageviews]
+        now_bits: list[tuple[str, str] | str] = [
+            ("Now: ", "$text-muted"),
+            (page_title(v.current_title, titles) if v.current_title else short_url(v.current_url, width - 5) or "—",
+             "bold")]
         if v.current_url and v.current_title:
-            now_bits += ["\n", ("     " + v.current_url, "$text-muted")]
+            now_bits += ["\n", ("     " + short_url(v.current_url, width - 5), "$text-muted")]
         if v.referrer:
-            now_bits += ["\n", ("From: ", "$text-muted"), v.referrer]
+            now_bits += ["\n", ("From: ", "$text-muted"), short_url(v.referrer, width - 6)]
         now_bits += ["\n", ("On site: ", "$text-muted"), fmt_wait(now - started)]
         update_if_changed(self.query_one("#journey-now", Static), Content.assemble(*now_bits))
 
@@ -111,7 +117,8 @@ class JourneySidebar(VerticalScroll):
             nxt = pageviews[i + 1].ts if i + 1 < len(pageviews) else now
             if pages:
                 pages.append("\n")
-            pages += [(f"{fmt_wait(nxt - pv.ts):>5} ", "$text-muted"), pv.title or pv.url]
+            pages += [(f"{fmt_wait(nxt - pv.ts):>5} ", "$text-muted"),
+                      page_title(pv.title, titles) if pv.title else short_url(pv.url, width - 6)]
         update_if_changed(self.query_one("#journey-pages", Static),
             Content.assemble(*pages) if pages else Content.styled("(no page views)", "$text-muted"))
 

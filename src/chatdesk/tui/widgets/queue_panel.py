@@ -26,6 +26,9 @@ from chatdesk.tui.keymap import QUEUE_BINDINGS
 ROWS = 3
 
 
+CURSOR_MARK = "▌"
+
+
 class QueuePanel(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [*QUEUE_BINDINGS]
     COMPONENT_CLASSES = {
@@ -153,7 +156,11 @@ class QueuePanel(ScrollView, can_focus=True):
         selected = index == self.cursor
         cursor_style = self.get_component_rich_style("queue--cursor") if selected else None
         segments = []
-        for text, role in self._spans(self.entries[index], row, width):
+        spans = self._spans(self.entries[index], row, width)
+        if selected and spans and spans[0][0][:1] == " ":
+            # The cursor shows without colour too (NO_COLOR, monochrome terminals): a bar down its rows.
+            spans[0] = (CURSOR_MARK + spans[0][0][1:], spans[0][1])
+        for text, role in spans:
             style = self.get_component_rich_style(role) if role else base
             if cursor_style is not None:
                 style = style + cursor_style
