@@ -18,6 +18,7 @@ from chatdesk.tui.commands import DeskCommands
 from chatdesk.tui.keymap import keymap_path, load_keymap
 from chatdesk.tui.screens.desk import DeskScreen
 from chatdesk.tui.settings import DeskSettings
+from chatdesk.tui.terminal_keys import install as install_terminal_keys
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class DeskApp(App[None]):
         tune the process-wide garbage collector for it once it is up (see _tune_collector).
         `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot."""
         super().__init__()
+        install_terminal_keys()      # alt+digit and alt+enter as the legacy encoding sends them
         if session is None:
             if not url or not token:
                 raise ValueError("DeskApp needs a url and a token, or a session.")
