@@ -81,6 +81,18 @@ async def test_every_documented_key_in_a_real_terminal(server, tmp_path, termina
             term.wait(shows)
             term.keys("Escape")
             term.gone(shows)
+        # F6 by Tab, type, Tab, Enter: the dialog says why it cannot save yet, never cancels quietly
+        term.keys("F6")
+        term.wait(r"Offer a callback")
+        term.keys("Tab")
+        term.type("after 5 pm")
+        term.keys("Tab", "Enter")
+        term.wait(r"Not recorded yet: give the phone number")
+        term.type("+44 20 7946 0000")
+        term.keys("Enter", "Enter")        # the number, then the note: the last field saves
+        term.gone(r"Offer a callback")
+        term.wait(r"Callback recorded for Ada")
+
         term.keys("F2")                    # the queue has the focus: the footer offers its keys
         term.wait(r"⏎ Accept")
         term.keys("Escape")
@@ -91,6 +103,17 @@ async def test_every_documented_key_in_a_real_terminal(server, tmp_path, termina
         (term.gone if shown_at_start else term.wait)(sidebar)
         term.keys("F9")
         (term.wait if shown_at_start else term.gone)(sidebar)
+
+        # ctrl+q while holding chats asks first; Enter keeps the desk, y quits
+        term.keys("C-q")
+        term.wait(r"Quit chatdesk\?")
+        term.keys("Enter")
+        term.gone(r"Quit chatdesk\?")
+        term.wait(r"Still here")
+        term.keys("C-q")
+        term.wait(r"Quit chatdesk\?")
+        term.keys("y")
+        term.wait(r"\[exited 0\]")
 
         # nothing stray reached either visitor
         assert await _bodies(ada, 2) == ["Hello from Ada", "one\ntwo\nthree\nfour"]

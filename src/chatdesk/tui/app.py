@@ -240,6 +240,23 @@ class DeskApp(App[None]):
                 pass
 
     async def action_quit(self) -> None:
+        """ctrl+q. While I hold chats, ask first: their visitors would wait for an answer."""
+        from chatdesk.tui.dialogs.confirm import ConfirmDialog
+        held = len(self.desk.tab_order) if hasattr(self, "desk") else 0
+        if not held or isinstance(self.screen, ConfirmDialog):   # nothing held, or ctrl+q twice
+            await self._quit_now()
+            return
+        chats = "a chat" if held == 1 else f"{held} chats"
+
+        async def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                await self._quit_now()
+        self.push_screen(ConfirmDialog(
+            "Quit chatdesk?", f"You hold {chats}. They stay yours while you are away, and their visitors "
+            "wait for an answer. Transfer them (F4) or close them (F7) first, or quit anyway.",
+            yes="Quit anyway", no="Stay", cancelled="Still here: your chats are open."), answered)
+
+    async def _quit_now(self) -> None:
         await self.stop_session()
         self.exit()
 

@@ -8,8 +8,8 @@ Linux console) alt+key arrives as ESC followed by the key. Textual's table of se
 - ESC CR as a plain Enter, which would send the reply instead of starting a new line.
 
 The desk reads ESC digit as alt+digit and ESC CR as alt+enter, with no character, so neither
-ever types anything. Under the kitty keyboard protocol (which Textual asks for and kitty, WezTerm,
-foot, Ghostty and Alacritty honour) these keys come as CSI u sequences that Textual already reads
+ever types anything. Under the kitty keyboard protocol (which Textual asks for and kitty, foot,
+Ghostty and Alacritty honour) these keys come as CSI u sequences that Textual already reads
 right; tmux 3.3 answers with the legacy encoding.
 
 A terminal that sends option+digit as the character itself (macOS Terminal without "Use Option
