@@ -11,7 +11,7 @@ from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
 def looks_like_phone(text: str) -> bool:
-    return sum(c.isdigit() for c in text) >= 5 and all(c.isdigit() or c in " +()-./" for c in text)
+    return sum(c.isdigit() for c in text) >= 3 and all(c.isdigit() or c in " +()-./" for c in text)
 
 
 @dataclass(frozen=True)

@@ -209,8 +209,11 @@ class DeskScreen(Screen[None]):
 
     def footer_idle(self) -> set[str]:
         """What the 80-column footer leaves out now (F1 lists it): F6 always, ctrl+o while nobody
-        waits, F9 while somebody does (its room goes to ctrl+o)."""
-        return {"callback", "toggle_sidebar"} if self.store.queue else {"callback", "accept_oldest"}
+        waits, F9 while somebody does or the queue has the focus (its room goes to ctrl+o / Enter)."""
+        idle = {"callback", "toggle_sidebar"} if self.store.queue else {"callback", "accept_oldest"}
+        if isinstance(self.focused, QueuePanel):
+            idle.add("toggle_sidebar")
+        return idle
 
 
     def sync_queue_header(self) -> None:

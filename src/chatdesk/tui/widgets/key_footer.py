@@ -1,5 +1,5 @@
-"""The footer of key hints: the keys of the screen in the order the keymap declares them,
-recomposed at most once per refresh.
+"""The footer of key hints: the focused widget's keys, then the screen's in the order the keymap
+declares them, recomposed at most once per refresh.
 
 Below NARROW columns (80x24 over SSH) it shows only the keys that work now, with short names and
 no command-palette entry, and leaves out what the screen's `footer_idle()` names (keys that do not
@@ -60,8 +60,8 @@ class KeyFooter(Footer):
         active = self.screen.active_bindings
         idle_of = getattr(self.screen, "footer_idle", None)
         idle: set[str] = idle_of() if narrow and idle_of is not None else set()
-        shown: dict[str, tuple[int, FooterKey]] = {}
-        for n, (_, binding, enabled, tooltip) in enumerate(active.values()):
+        shown: dict[str, tuple[tuple[int, int], FooterKey]] = {}
+        for n, (node, binding, enabled, tooltip) in enumerate(active.values()):
             show = binding.show or (narrow and binding.id in FOOTER_NARROW_EXTRA)
             if not show or binding.action in shown or (narrow and not enabled) or binding.action in idle:
                 continue
@@ -70,7 +70,8 @@ class KeyFooter(Footer):
                             disabled=not enabled, tooltip=tooltip)
             key.set_reactive(FooterKey.compact, narrow)   # data_bind needs the footer as the active node
             key.set_class(narrow, "-compact")
-            shown[binding.action] = (ORDER.get(binding.id or "", len(ORDER) + n), key)
+            # the focused widget's own keys first (they matter now), then the screen's in keymap order
+            shown[binding.action] = ((node is self.screen, ORDER.get(binding.id or "", len(ORDER) + n)), key)
         self.styles.grid_size_columns = len(shown) + (0 if narrow else 1)
         for _, key in sorted(shown.values(), key=lambda pair: pair[0]):
             yield key
