@@ -17,19 +17,27 @@ class Terminal:
         self.name = f"chatdesk-e2e-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in {"TERM": "xterm-256color", **env}.items()]
         # the shell prints the exit status after the program, so a test can wait for "[exited 0]"
-        inner = "env " + " ".join(shlex.quote(a) for a in [*env_args, *command]) + '; echo "[exited $?]"'
+        # COLUMNS / LINES from the test process would override the terminal's own size.
+        inner = "env -u COLUMNS -u LINES " + " ".join(shlex.quote(a) for a in [*env_args, *command]) + '; echo "[exited $?]"'
         cmd = "sh -c " + shlex.quote(inner)
         self._tmux("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]), cmd)
         self._tmux("set-option", "-t", self.name, "remain-on-exit", "on")
 
     def _tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", *args], check=True, text=True, capture_output=True).stdout
+        # A tmux server of its own (-L): sessions of other programs on the default server would
+        # make tmux resize this detached window to the server's default size.
+        return subprocess.run(["tmux", "-L", self.name, *args], check=True, text=True,
+                              capture_output=True).stdout
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.name)
 
     def keys(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)
+
+    def send_bytes(self, data: bytes) -> None:
+        """These exact bytes, as a terminal would write them for a key (e.g. ESC 1 for alt+1)."""
+        self._tmux("send-keys", "-t", self.name, "-H", *(f"{b:02x}" for b in data))
 
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.name, "-l", text)
@@ -43,7 +51,8 @@ class Terminal:
             if rx.search(text):
                 return text
             time.sleep(0.1)
-        raise AssertionError(f"timed out after {timeout}s waiting for {pattern!r}; the screen:\n{text}")
+        size = self._tmux("display-message", "-p", "-t", self.name, "#{window_width}x#{window_height}").strip()
+        raise AssertionError(f"timed out after {timeout}s waiting for {pattern!r}; the screen ({size}):\n{text}")
 
     def gone(self, pattern: str, timeout: float = 20.0) -> None:
         rx = re.compile(pattern, re.M)
@@ -55,4 +64,4 @@ class Terminal:
         raise AssertionError(f"{pattern!r} still on screen after {timeout}s:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)

@@ -55,11 +55,16 @@ async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_s
         await pilot.press("f4")
         dialog = await wait_for(dialog_named(app, "TransferDialog"), what="transfer dialog", pilot=pilot)
         target = dialog.query_one("#transfer-target")
-        while dialog.targets[target.highlighted] != (None, "sales"):
+        while dialog.targets[target.highlighted].department != "sales":
             await pilot.press("down")
         await pilot.press("enter")                         # pick -> the note field
         await pilot.press(*"quote 200")
-        await pilot.press("enter")                         # submit
+        await pilot.press("enter")                         # submit: nobody else in sales is online
+        warning = "Nobody else in sales is online: the chat would wait in the queue and could come back to you."
+        await wait_for(lambda: warning in str(dialog.query_one("#dialog-error").render()),
+                       what="the dialog says so first", pilot=pilot)
+        assert cid in app.desk.tab_order
+        await pilot.press("enter")                         # and again: transfer anyway
         await wait_for(lambda: cid not in app.desk.tab_order, what="the tab closes", pilot=pilot)
         await wait_for(lambda: cid in app.desk.store.queue, what="back in the queue on this desk", pilot=pilot)
         assert app.desk.store.queue[cid].conversation.department == "sales"
@@ -71,7 +76,8 @@ async def test_transfer_to_a_department_puts_the_chat_back_in_the_queue(shared_s
         assert (conv["state"], conv["department"], conv["operator_id"]) == ("queued", "sales", None)
         moved = [e for e in detail["events"] if e["type"] == "conversation.transferred"]
         assert [e["data"]["note"] for e in moved] == ["quote 200"]
-        assert "Chat transferred." in [m for m, _ in app.notes] and not app.errors()
+        assert "The chat with Bea Bulk went to the sales queue with your note." in [m for m, _ in app.notes]
+        assert not app.errors()
         await v.call("POST", f"/visitor/conversations/{cid}/close")   # leave nothing in the queue
 
 

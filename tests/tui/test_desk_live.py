@@ -160,8 +160,8 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, oper
         await pilot.press("f4")
         await wait_for(lambda: app.screen.__class__.__name__ == "TransferDialog", what="transfer dialog", pilot=pilot)
         dialog = app.screen
-        eve = next(i for i, (op_id, _) in enumerate(dialog.targets)
-                   if op_id is not None and app.desk.store.operators[op_id].name == "Eve Colleague")
+        eve = next(i for i, t in enumerate(dialog.targets)
+                   if t.operator_id is not None and app.desk.store.operators[t.operator_id].name == "Eve Colleague")
         for _ in range(eve):
             await pilot.press("down")
         await pilot.press("enter")                       # pick -> the note field

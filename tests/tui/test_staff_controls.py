@@ -80,7 +80,9 @@ async def test_trainer_switches_approval_mode_off_from_the_board(shared_server, 
         row = await wait_for(lambda: (o := operator_row(board, "Nel Novice")) and o.approval_required and o,
                              what="approval mode on the board", pilot=tp)
         await put_cursor(tp, board.query_one("#board-operators", DataTable), board.operator_rows.index(row))
-        await tp.press("v")                                          # approval mode off
+        await tp.press("v")                                          # approval mode off: asks first
+        await wait_for(lambda: "Approval mode off for" in screen_text(trainer), what="the question", pilot=tp)
+        await tp.press("y")
         await wait_for(lambda: not operator_row(board, "Nel Novice").approval_required, what="off on the board", pilot=tp)
         assert any(m == "Approval mode off for Nel Novice. Messages already held still wait for a trainer."
                    for m, _ in trainer.notes)

@@ -88,7 +88,9 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
         await wait_for(lambda: any("Tina Trainer" in m and "moved" in m for m, _ in op.notes), what="told", pilot=opl)
         await wait_for(lambda: "with Tina Trainer" in screen_text(sup), what="the monitor follows the move", pilot=sp)
 
-        await sp.press("o")                                        # take over from Tina
+        await sp.press("o")                                        # take over from Tina: asks first
+        await wait_for(lambda: "Take this chat over?" in screen_text(sup), what="the question", pilot=sp)
+        await sp.press("y")
         await wait_for(lambda: sup.desk.active_id == cid and sup.screen is sup.desk, what="the chat is Sam's", pilot=sp)
         await sp.press(*"Sam here, I will sort it out.")
         await sp.press("enter")
@@ -126,7 +128,9 @@ async def test_a_lower_cap_shows_on_the_novice_desk_and_refuses_an_accept(shared
         assert {"staff.board", "board.cap", "approvals.edit", "monitor.whisper"} <= {r[2] for r in key_rows({})}
         await tp.press("escape")
         await wait_for(lambda: trainer.screen is board, what="back on the board", pilot=tp)
-        await tp.press("n")                                        # mark as novice
+        await tp.press("n")                                        # mark as novice: asks first
+        await wait_for(lambda: "as a novice?" in screen_text(trainer), what="the question", pilot=tp)
+        await tp.press("y")
         await wait_for(lambda: operator_row(board, "Nia Novice").novice, what="novice flag on the board", pilot=tp)
         await tp.press("c")
         await tp.press("backspace", "2", "enter")                  # the dialog starts with the cap (4)
@@ -154,7 +158,9 @@ async def test_approval_through_both_desks(shared_server, staff, tmp_path):
         await wait_for(lambda: operator_row(board, "Pat Novice"), what="Pat on the board", pilot=tp)
         await put_cursor(tp, board.query_one("#board-operators", DataTable),
                          board.operator_rows.index(operator_row(board, "Pat Novice")))
-        await tp.press("v")                                        # approval mode on
+        await tp.press("v")                                        # approval mode on: asks first
+        await wait_for(lambda: "Approval mode on for" in screen_text(trainer), what="the question", pilot=tp)
+        await tp.press("y")
         await until_live(npl, novice)
         await wait_for(lambda: "approval mode: replies wait for a trainer" in screen_text(novice), what="approval mode shown", pilot=npl)
         await wait_for(lambda: cid in novice.desk.store.queue, what="queued", pilot=npl)

@@ -18,6 +18,7 @@ from chatdesk.tui.commands import DeskCommands
 from chatdesk.tui.keymap import keymap_path, load_keymap
 from chatdesk.tui.screens.desk import DeskScreen
 from chatdesk.tui.settings import DeskSettings
+from chatdesk.tui.terminal_keys import install as install_terminal_keys
 from chatdesk.tui.theme_loader import DEFAULT_THEME, SHIPPED_DIR, load_themes, user_themes_dir
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class DeskApp(App[None]):
         `prefetch`: a chatdesk.client.prefetch.DeskPrefetch already fetching the first snapshot.
         `about`: lines F1 shows above the keys (the demo's server address and accounts)."""
         super().__init__()
+        install_terminal_keys()      # alt+digit and alt+enter as the legacy encoding sends them
         if session is None:
             if not url or not token:
                 raise ValueError("DeskApp needs a url and a token, or a session.")
@@ -263,6 +265,23 @@ class DeskApp(App[None]):
                 pass
 
     async def action_quit(self) -> None:
+        """ctrl+q. While I hold chats, ask first: their visitors would wait for an answer."""
+        from chatdesk.tui.dialogs.confirm import ConfirmDialog
+        held = len(self.desk.tab_order) if hasattr(self, "desk") else 0
+        if not held or isinstance(self.screen, ConfirmDialog):   # nothing held, or ctrl+q twice
+            await self._quit_now()
+            return
+        chats = "a chat" if held == 1 else f"{held} chats"
+
+        async def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                await self._quit_now()
+        self.push_screen(ConfirmDialog(
+            "Quit chatdesk?", f"You hold {chats}. They stay yours while you are away, and their visitors "
+            "wait for an answer. Transfer them (F4) or close them (F7) first, or quit anyway.",
+            yes="Quit anyway", no="Stay", cancelled="Still here: your chats are open."), answered)
+
+    async def _quit_now(self) -> None:
         await self.stop_session()
         self.exit()
 

@@ -52,6 +52,15 @@ DESK_BINDINGS: list[Binding] = [
               priority=True, tooltip=f"Go to conversation tab {n}") for n in range(1, 10)],
 ]
 
+# Shorter names for the footer below 100 columns, where every key that works now must fit.
+FOOTER_SHORT: dict[str, str] = {
+    "queue.accept_oldest": "Accept",
+    "conversation.close": "Close",
+    "desk.sidebar": "Journey",
+}
+# Hidden at full width, shown below 100 columns: there the journey is folded away and F9 opens it.
+FOOTER_NARROW_EXTRA = {"desk.sidebar"}
+
 # The doors to the supervisor / trainer screens: app actions (DeskApp.action_board, ...), bound on
 # the desk. Hidden from the footer (an operator's desk shows only what an operator uses); F1 and
 # the palette list them, and for an operator they say why they are refused.

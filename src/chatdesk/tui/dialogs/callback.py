@@ -10,6 +10,10 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 from chatdesk.tui.dialogs.dialog import Dialog, value
 
 
+def looks_like_phone(text: str) -> bool:
+    return sum(c.isdigit() for c in text) >= 3 and all(c.isdigit() or c in " +()-./" for c in text)
+
+
 @dataclass(frozen=True)
 class CallbackChoice:
     channel: str        # "phone" | "email"
@@ -20,6 +24,9 @@ class CallbackChoice:
 class CallbackDialog(Dialog[CallbackChoice]):
     TITLE_TEXT = "Offer a callback"
     SUBMIT_LABEL = "Record callback"
+    CANCEL_TEXT = "No callback recorded."
+    AUTO_FOCUS = "#callback-value"    # the number first; shift+tab reaches phone / e-mail
+    KEYS_TEXT = "shift+tab phone/e-mail · Enter next field · ctrl+s record · Esc cancel"
 
     def __init__(self, phone: str = "", email: str = "") -> None:
         super().__init__()
@@ -30,12 +37,12 @@ class CallbackDialog(Dialog[CallbackChoice]):
             yield RadioButton("Phone", value=True, id="callback-phone")
             yield RadioButton("E-mail", id="callback-email")
         yield Label("Number or address")
-        yield Input(self.known["phone"], placeholder="+44 20 7946 0000", id="callback-value")
+        yield Input(self.known["phone"], placeholder="e.g. +44 20 7946 0000", id="callback-value")
         yield Label("Note (when, what about)")
-        yield Input(placeholder="after 5 pm, about the invoice", id="callback-note")
+        yield Input(placeholder="e.g. after 5 pm, about the invoice", id="callback-note")
 
     def on_mount(self) -> None:
-        self.query_one("#callback-value", Input).focus()
+        self.query_one("#callback-value", Input).focus()   # at mount: keys typed at once land here
 
     @property
     def channel(self) -> str:
@@ -46,13 +53,21 @@ class CallbackDialog(Dialog[CallbackChoice]):
         box = self.query_one("#callback-value", Input)
         if not box.value.strip() or box.value in self.known.values():
             box.value = self.known[self.channel]
+        box.placeholder = "e.g. name@example.com" if self.channel == "email" else "e.g. +44 20 7946 0000"
 
     def result(self) -> CallbackChoice | None:
         target = value(self, "#callback-value")
         if not target:
-            self.complain("Give the phone number or e-mail address to call back on.")
+            self.complain(f"Not recorded yet: give the {'e-mail address' if self.channel == 'email' else 'phone number'} "
+                          "to call back on (the grey text is only an example).")
+            self.query_one("#callback-value", Input).focus()
             return None
         if self.channel == "email" and "@" not in target:
-            self.complain("That does not look like an e-mail address.")
+            self.complain("Not recorded yet: that does not look like an e-mail address.")
+            self.query_one("#callback-value", Input).focus()
+            return None
+        if self.channel == "phone" and not looks_like_phone(target):
+            self.complain("Not recorded yet: a phone number has digits, spaces and + ( ) - only.")
+            self.query_one("#callback-value", Input).focus()
             return None
         return CallbackChoice(self.channel, target, value(self, "#callback-note"))

@@ -19,19 +19,20 @@ class CloseChoice:
 class CloseDialog(Dialog[CloseChoice]):
     TITLE_TEXT = "Close this chat"
     SUBMIT_LABEL = "Close chat"
+    CANCEL_TEXT = "The chat stays open."
 
     def fields(self) -> ComposeResult:
         yield Label("Summary")
-        yield Input(placeholder="What was asked and what we did", id="close-summary")
+        yield Input(placeholder="e.g. asked about delivery, sent the tracking link", id="close-summary")
         yield Label("Tags (comma separated)")
-        yield Input(placeholder="shipping, refund", id="close-tags")
+        yield Input(placeholder="e.g. shipping, refund", id="close-tags")
         yield Label("Follow-up for sales (optional)")
         yield Input(placeholder="e.g. wants a quote for 20 units — call back Tuesday", id="close-follow-up")
 
     def result(self) -> CloseChoice | None:
         summary = value(self, "#close-summary")
         if not summary:
-            self.complain("Write a short summary: the next operator reads it.")
+            self.complain("Not closed yet: write a short summary, the next operator reads it.")
             self.query_one("#close-summary", Input).focus()
             return None
         tags = [t.strip() for t in value(self, "#close-tags").split(",") if t.strip()]

@@ -1,5 +1,9 @@
 """Shared shape of the desk's small dialogs: a centred box, Esc cancels, ctrl+s or Enter on the
-last field submits, Enter on another field moves on. Subclasses build `fields()` and `result()`."""
+last field submits, Enter on another field moves on. Subclasses build `fields()` and `result()`.
+
+Every dialog says its keys on its last line, and never ends without a word: a cancel says that
+nothing changed, a refused answer says why and stays open. Tab from the last field reaches the
+submit button, never Cancel (Cancel is for the mouse and Esc), so Tab, type, Tab, Enter submits."""
 from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
@@ -18,6 +22,8 @@ R = TypeVar("R")
 class Dialog(ModalScreen[R], Generic[R]):
     TITLE_TEXT: str | Content = ""
     SUBMIT_LABEL = "OK"
+    CANCEL_TEXT = "Cancelled: nothing was changed."
+    KEYS_TEXT = ""    # the keys line; empty: Enter, ctrl+s and Esc with this dialog's submit label
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "submit", "Submit", id="dialog.submit"),
@@ -29,8 +35,15 @@ class Dialog(ModalScreen[R], Generic[R]):
             yield from self.fields()
             yield Label("", classes="error", id="dialog-error")
             with Horizontal():
-                yield Button("Cancel", id="dialog-cancel")
+                cancel = Button("Cancel", id="dialog-cancel")
+                cancel.can_focus = False
+                yield cancel
                 yield Button(self.SUBMIT_LABEL, id="dialog-ok", variant="primary")
+            yield Label(Content(self.keys_text()), classes="dialog-keys")
+
+    def keys_text(self) -> str:
+        return self.KEYS_TEXT or (f"Tab next field · Enter on the last field or ctrl+s: "
+                                  f"{self.SUBMIT_LABEL.lower()} · Esc cancel")
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -43,6 +56,7 @@ class Dialog(ModalScreen[R], Generic[R]):
         self.query_one("#dialog-error", Label).update(Content(sentence))
 
     def action_cancel(self) -> None:
+        self.app.notify(self.CANCEL_TEXT, markup=False, timeout=3)
         self.dismiss(None)
 
     def action_submit(self) -> None:

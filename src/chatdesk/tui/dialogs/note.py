@@ -10,6 +10,8 @@ from chatdesk.tui.dialogs.dialog import Dialog, value
 class NoteDialog(Dialog[str]):
     TITLE_TEXT = "Internal note — operators only, the visitor never sees it"
     SUBMIT_LABEL = "Add note"
+    CANCEL_TEXT = "No note added."
+    KEYS_TEXT = "Enter add note · Esc cancel"
 
     def fields(self) -> ComposeResult:
         yield Label("Note")

@@ -26,6 +26,7 @@ class LineDialog(Dialog[str]):
                  initial: str = "", required: bool = True) -> None:
         super().__init__()
         self.TITLE_TEXT, self.SUBMIT_LABEL = Content(title), submit   # may hold a name: no markup
+        self.KEYS_TEXT = f"Enter {submit.lower()} · Esc cancel"
         self.label, self.placeholder, self.initial, self.required = label, placeholder, initial, required
 
     def fields(self) -> ComposeResult:
@@ -42,6 +43,8 @@ class LineDialog(Dialog[str]):
 
 class CapDialog(Dialog[int]):
     SUBMIT_LABEL = "Set limit"
+    KEYS_TEXT = "Enter set limit · Esc cancel"
+    CANCEL_TEXT = "The chat limit is unchanged."
 
     def __init__(self, name: str, current: int, held: int) -> None:
         super().__init__()
@@ -70,6 +73,8 @@ class Reassignment:
 class ReassignDialog(Dialog[Reassignment]):
     TITLE_TEXT = "Reassign this chat"
     SUBMIT_LABEL = "Reassign"
+    CANCEL_TEXT = "Not reassigned."
+    KEYS_TEXT = "↑/↓ choose · Enter on to the note · Enter or ctrl+s reassign · Esc cancel"
 
     def __init__(self, operators: Sequence[Any], exclude: int | None) -> None:
         super().__init__()
@@ -120,6 +125,8 @@ class EditApprovalDialog(Dialog[str]):
     stands in the box."""
     TITLE_TEXT = "Edit, then approve (ctrl+s) — the visitor gets this text"
     SUBMIT_LABEL = "Approve"
+    CANCEL_TEXT = "Not approved: the message still waits."
+    KEYS_TEXT = "ctrl+s approve the edited text · Esc cancel"
 
     def __init__(self, body: str) -> None:
         super().__init__()
@@ -155,6 +162,8 @@ class ExportChoice:
 class ExportDialog(Dialog[ExportChoice]):
     TITLE_TEXT = "Export transcript"
     SUBMIT_LABEL = "Export"
+    CANCEL_TEXT = "Nothing exported."
+    KEYS_TEXT = "ctrl+j Markdown or JSON · Enter or ctrl+s export · Esc cancel"
     BINDINGS: ClassVar[list[BindingType]] = [*EXPORT_BINDINGS]
 
     def __init__(self, conversation_id: int, folder: Path | None = None) -> None:

@@ -18,6 +18,8 @@ CHOICES = (("online", "Online — take new chats"),
 class StatusDialog(Dialog[str]):
     TITLE_TEXT = "My status"
     SUBMIT_LABEL = "Set"
+    CANCEL_TEXT = "Status unchanged."
+    KEYS_TEXT = "↑/↓ choose · Enter set · Esc cancel"
 
     def __init__(self, current: str = "online", holding: int = 0) -> None:
         """`holding`: how many chats I hold now."""

@@ -230,19 +230,37 @@ class BoardScreen(StaffScreen):
         op = self.selected_operator()
         if op is not None:
             on = not op.novice
-            self.call_api("Novice", lambda: self.session.staff.set_operator_limits(op.id, novice=on),
-                          lambda _: self.notify(f"{op.name} is {'now' if on else 'no longer'} a novice.",
-                                                markup=False))
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.call_api("Novice", lambda: self.session.staff.set_operator_limits(op.id, novice=on),
+                                  lambda _: self.notify(f"{op.name} is {'now' if on else 'no longer'} a novice.",
+                                                        markup=False))
+            self._confirm(f"{'Mark' if on else 'Unmark'} {op.name} as a novice?",
+                          f"{op.name} will {'be' if on else 'no longer be'} listed as a novice for trainers.",
+                          "Mark novice" if on else "Unmark", "The novice mark is unchanged.", answered)
 
     def action_toggle_approval(self) -> None:
         op = self.selected_operator()
         if op is not None:
             on = not op.approval_required
-            self.call_api("Approval mode", lambda: self.session.staff.set_operator_limits(op.id, approval_required=on),
-                          lambda _: self.notify(
-                              f"Approval mode {'on' if on else 'off'} for {op.name}." + (
-                                  "" if on else " Messages already held still wait for a trainer."),
-                              markup=False))
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.call_api("Approval mode", lambda: self.session.staff.set_operator_limits(
+                        op.id, approval_required=on), lambda _: self.notify(
+                            f"Approval mode {'on' if on else 'off'} for {op.name}." + (
+                                "" if on else " Messages already held still wait for a trainer."),
+                            markup=False))
+            self._confirm(f"Approval mode {'on' if on else 'off'} for {op.name}?",
+                          f"Each reply {op.name} writes waits for a trainer before the visitor sees it." if on
+                          else f"{op.name}'s replies reach visitors at once; messages already held still wait.",
+                          "Turn on" if on else "Turn off", "Approval mode is unchanged.", answered)
+
+    def _confirm(self, title: str, sentence: str, yes: str, cancelled: str,
+                 answered: Callable[[bool | None], None]) -> None:
+        from chatdesk.tui.dialogs.confirm import ConfirmDialog
+        self.app.push_screen(ConfirmDialog(title, sentence, yes=yes, cancelled=cancelled), answered)
 
     def action_approvals(self) -> None:
         from chatdesk.tui.screens.approvals import ApprovalQueueScreen

@@ -72,6 +72,7 @@ class DeskScreen(Screen[None]):
         self._flush_urgent = False
         self._last_flush = 0.0
         self._unsubscribe: Callable[[], None] | None = None
+        self._queue_waiting = False
 
     @property
     def store(self) -> DeskStore:
@@ -207,6 +208,18 @@ class DeskScreen(Screen[None]):
     def sync_queue(self) -> None:
         self.queue_panel.set_entries(self.store.queue_sorted(), more=self.store.queue_state.more)
         self.sync_queue_header()
+        if bool(self.store.queue) != self._queue_waiting:
+            self._queue_waiting = bool(self.store.queue)
+            self.query_one(KeyFooter).update_keys()
+
+    def footer_idle(self) -> set[str]:
+        """What the 80-column footer leaves out now (F1 lists it): F6 always, ctrl+o while nobody
+        waits, F9 while somebody does or the queue has the focus (its room goes to ctrl+o / Enter)."""
+        idle = {"callback", "toggle_sidebar"} if self.store.queue else {"callback", "accept_oldest"}
+        if isinstance(self.focused, QueuePanel):
+            idle.add("toggle_sidebar")
+        return idle
+
 
     def sync_queue_header(self) -> None:
         panel = self.queue_panel
@@ -318,9 +331,11 @@ class DeskScreen(Screen[None]):
 
         def chosen(choice: TransferChoice | None) -> None:
             if choice is not None:
+                name = visitor_label(self.store.conversations[cid].visitor)
                 self.call_api("Transfer", lambda: self.session.transfer(
                     cid, operator_id=choice.operator_id, department=choice.department, note=choice.note),
-                    lambda _: self.notify("Chat transferred."))
+                    lambda _: self.notify(f"The chat with {name} went to {choice.to}"
+                                          f"{' with your note' if choice.note else ''}.", markup=False))
         operators = sorted(self.store.operators.values(), key=lambda o: o.name.lower())
         from chatdesk.tui.dialogs.transfer import TransferDialog
         self.app.push_screen(TransferDialog(operators, self.departments, me.id if me else None), chosen)
@@ -345,7 +360,8 @@ class DeskScreen(Screen[None]):
 
         def written(body: str | None) -> None:
             if body:
-                self.call_api("Note", lambda: self.session.send(cid, body, kind="note"))
+                self.call_api("Note", lambda: self.session.send(cid, body, kind="note"),
+                              lambda _: self.notify("Note added: operators see it, the visitor never does."))
         from chatdesk.tui.dialogs.note import NoteDialog
         self.app.push_screen(NoteDialog(), written)
 

@@ -19,7 +19,7 @@ def key_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
             rows.append((keymap.get(b.id or "", b.key), b.tooltip or b.description, b.id or ""))
     rows += [(key, text, binding_id) for binding_id, key, text in COMPOSER_KEYS]
     rows += [("ctrl+p", "Command palette: every action by name", "app.command_palette"),
-             ("ctrl+q", "Quit", "app.quit")]
+             ("ctrl+q", "Quit (asks first while you hold chats)", "app.quit")]
     return rows
 
 

@@ -164,7 +164,17 @@ class MonitorScreen(StaffScreen):
             self.taken = True
             self.notify("The chat is yours now.")
             self.back_to_desk(self.conversation_id)
-        self.call_api("Take over", lambda: self.session.staff.take_over(self.conversation_id), done)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_api("Take over", lambda: self.session.staff.take_over(self.conversation_id), done)
+        view = self.view
+        holder = (view.conversation.operator_name if view is not None else "") or "the operator"
+        from chatdesk.tui.dialogs.confirm import ConfirmDialog
+        self.app.push_screen(ConfirmDialog(
+            "Take this chat over?", f"The chat moves to you: {holder} can no longer write in it, and "
+            "the visitor gets your answers from now on.", yes="Take over",
+            cancelled="Not taken over: still watching."), answered)
 
     def action_reassign(self) -> None:
         view = self.view

@@ -15,6 +15,11 @@ from textual.widget import Widget
 
 from chatdesk.tui.format import fit
 
+# The strip without tabs says how to get one, in the longest form that fits its width.
+EMPTY_TEXTS = (" No open chats — accept one from the queue (Enter or ctrl+o)",
+               " No open chats: F2 the queue, ctrl+o the oldest",
+               " No open chats (ctrl+o)")
+
 
 @dataclass(frozen=True)
 class TabInfo:
@@ -50,8 +55,9 @@ class ConversationTabs(Widget):
 
     def render(self) -> Content:
         if not self.tabs:
-            return Content.styled(" No open chats — accept one from the queue (Enter or ctrl+o)",
-                                  "$text-muted italic")
+            width = self.size.width or 80
+            text = next((t for t in EMPTY_TEXTS if len(t) <= width), EMPTY_TEXTS[-1])
+            return Content.styled(text, "$text-muted italic")
         room = max(6, (self.size.width or 80) // max(1, len(self.tabs)) - 4)
         parts: list[Content | tuple[str, str] | str] = []
         self._ranges = []

@@ -123,10 +123,13 @@ class QueuePanel(ScrollView, can_focus=True):
             spans = [(f" {fmt_wait(wait):>5} ", f"queue--{age_class(wait)}"), (" ", "")]
             if visitor.returning:
                 spans.append((f"↺{visitor.visit_count} ", "queue--returning"))
-            dept = entry.conversation.department or ""
+            # The name first: the department gives way (shortened, or left out below 4 cells).
+            name = visitor_label(visitor)
             used = sum(cell_len(t) for t, _ in spans)
-            name_room = max(1, width - used - cell_len(dept) - 2)
-            spans.append((fit(visitor_label(visitor), name_room), "queue--name"))
+            dept_room = min(cell_len(entry.conversation.department or ""), width - used - cell_len(name) - 2)
+            dept = fit(entry.conversation.department or "", dept_room) if dept_room >= 4 else ""
+            name_room = max(1, width - used - (cell_len(dept) + 1 if dept else 0) - 1)
+            spans.append((fit(name, name_room), "queue--name"))
             used = sum(cell_len(t) for t, _ in spans)
             spans.append((" " * max(1, width - used - cell_len(dept) - 1) + dept, "queue--dim"))
             return spans
