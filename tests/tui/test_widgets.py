@@ -135,3 +135,23 @@ async def test_queue_panel_says_how_many_more_wait_beyond_its_entries():
         assert "more waiting" not in screen_text(app)
         await pilot.press("down", "down", "down")
         assert panel.selected_id == 2                  # the count is a line, not an entry
+
+
+async def test_status_bar_keeps_the_alerts_words_at_80_columns():
+    from chatdesk.protocol.models import Operator
+    from chatdesk.tui.widgets.status_bar import StatusBar
+    bar = StatusBar()
+    app = Harness(bar)
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar.me = Operator(id=1, email="a@x.test", name="Alexandra Kowalska", role="operator",
+                          status="online", max_chats=3)
+        bar.my_chats, bar.waiting, bar.longest, bar.connection = 2, 4, 65, "live"
+        await pilot.pause()
+        assert "chatdesk" in str(bar.render())          # no alert: the full line
+        bar.alert = "Kim: do boots come in 46?"
+        await pilot.pause()
+        shown = str(bar.render())
+        assert len(shown) <= 80 and "✉ Kim: do boots come in 46?" in shown
+        bar.connection = "reconnecting"
+        await pilot.pause()
+        assert "Reconnecting" in str(bar.render())       # trouble keeps its words

@@ -38,19 +38,29 @@ class StatusBar(Widget):
     alert = reactive("")                # plain text (already sanitised by the store), never markup
 
     def render(self) -> Content:
+        full = self._line(compact=False)
+        if not self.alert or full.cell_length <= self.size.width:
+            return full
+        return self._line(compact=True)       # a narrow terminal: room for the alert first
+
+    def _line(self, compact: bool) -> Content:
+        """The top line; `compact` drops the labels and the brand so an alert keeps its words."""
         me = self.me
-        parts: list[Any] = [(" chatdesk ", "bold $accent")]
+        parts: list[Any] = [] if compact else [(" chatdesk ", "bold $accent")]
         if me is not None:
             status = me.status
-            parts += ["│ ", (me.name, "bold"), " ",
+            name = me.name.split(" ")[0] if compact else me.name
+            parts += ["│ " if not compact else " ", (name, "bold"), " ",
                       (STATUS_TEXT.get(status, status), STATUS_STYLE.get(status, "")), " "]
-            parts += ["│ ", ("chats ", "$text-muted"),
+            parts += ["│ ", ("" if compact else "chats ", "$text-muted"),
                       (f"{self.my_chats}/{me.max_chats}",
                        "bold $error" if self.my_chats >= me.max_chats else "bold"), " "]
-        parts += ["│ ", ("queue ", "$text-muted"), (str(self.waiting), "bold")]
+        parts += ["│ ", ("q " if compact else "queue ", "$text-muted"), (str(self.waiting), "bold")]
         if self.waiting:
-            parts += [("  longest ", "$text-muted"), (fmt_wait(self.longest), "bold")]
+            parts += [(" " if compact else "  longest ", "$text-muted"), (fmt_wait(self.longest), "bold")]
         text, style = CONNECTION.get(self.connection, (self.connection, ""))
+        if compact and self.connection == "live":
+            text = text[0]                   # the green dot says it; trouble keeps its sentence
         parts += [" │ ", (text, style)]
         if self.alert:
             parts += [" │ ", ("✉ ", "bold $accent"), (self.alert, "bold $accent")]
