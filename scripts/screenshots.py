@@ -90,6 +90,8 @@ async def main() -> None:
                 await shoot(floor_desk(srv, token, now, work / f"state{n}"), size, name, keys)
             trainer, _novice = build_staff(srv)       # after the desk shots: they stay as they were
             await shoot_staff(srv, trainer, now, work, conversation_of(srv, token, "Tom Becker"))
+            from scripts.widget_phone import shoot_widget_phone
+            await shoot_widget_phone(srv.url, trainer, OUT / "widget-phone.png")
         finally:
             srv.stop()
 

@@ -29,7 +29,9 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
         term.type("Which size do you need?")
         term.keys("Enter")
         term.wait(r"42 in Nike|Chest about 100 cm|Mostly trail running", timeout=60)   # her answer
-        term.keys("C-q")
+        term.keys("C-q")                                     # she is still ours: the desk asks first
+        term.wait(r"Quit chatdesk\?", timeout=10)
+        term.keys("y")
         term.wait(r"\[exited 0\]", timeout=30)
     finally:
         term.close()
@@ -70,7 +72,7 @@ def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_pa
             time.sleep(0.3)
         assert moved, (first, term.screen())
         term.keys("F1")                                    # the accounts again, over the desk
-        term.wait(r"password for every account: demo-password", timeout=10)
+        term.wait(r"Password for every account: demo-password", timeout=10)
         assert "tess@demo.chatdesk" in term.screen()
         term.keys("Escape")
         term.keys("C-q")

@@ -123,7 +123,7 @@ def colleagues_of(role: str) -> tuple[list[str], str | None]:
 def accounts_text(url: str, role: str) -> list[str]:
     """What the demo prints before the desk starts and F1 shows: the server and every account."""
     me = ROLES[role]
-    lines = [f"Demo server: {url}   shop: {url}/shop/   password for every account: {PASSWORD}"]
+    lines = [f"Demo server: {url}   shop: {url}/shop/", f"Password for every account: {PASSWORD}"]
     for email, name, r, _cap, _ in STAFF:
         kind = "novice" if email == NOVICE else r
         mark = "  <- you" if email == me else ""
