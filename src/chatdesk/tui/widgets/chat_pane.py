@@ -53,20 +53,21 @@ class ChatPane(Vertical):
         self.active_id: int | None = None
         self.transcripts: dict[int, Transcript] = {}
         self._show_on_arrival: int | None = None
+        # Held, not queried: the desk may flush a batch while the screen is taken down.
+        self.tab_strip = ConversationTabs(id="tabs")
+        self.transcript_box = Container(id="transcripts")
+        self.typing_line = Static(id="typing-line")
+        self.composer = Composer(id="composer")
 
     @property
     def store(self) -> DeskStore:
         return self.session.store
 
-    @property
-    def composer(self) -> Composer:
-        return self.query_one(Composer)
-
     def compose(self) -> ComposeResult:
-        yield ConversationTabs(id="tabs")
-        yield Container(id="transcripts")
-        yield Static(id="typing-line")
-        yield Composer(id="composer")
+        yield self.tab_strip
+        yield self.transcript_box
+        yield self.typing_line
+        yield self.composer
 
     def active_view(self) -> ConversationView | None:
         return self.store.conversations.get(self.active_id) if self.active_id is not None else None
@@ -173,7 +174,7 @@ class ChatPane(Vertical):
             transcript = Transcript(cid, my_id=me.id if me else None, id=f"transcript-{cid}")
             transcript.display = False
             self.transcripts[cid] = transcript
-            self.query_one("#transcripts").mount(transcript)
+            self.transcript_box.mount(transcript)
             self.sync_transcript(cid)
         return transcript
 
@@ -198,12 +199,12 @@ class ChatPane(Vertical):
             aging = view.waiting_since is not None and now - view.waiting_since >= AGING_AFTER
             tabs.append(TabInfo(cid, visitor_label(view.visitor), view.unread, aging, view.visitor_typing,
                                 bool(view.watchers)))
-        strip = self.query_one(ConversationTabs)
+        strip = self.tab_strip
         strip.set_tabs(tabs)
         strip.active = self.active_id
 
     def sync_typing_line(self) -> None:
-        line = self.query_one("#typing-line", Static)
+        line = self.typing_line
         view = self.active_view()
         transcript = self.transcripts.get(self.active_id) if self.active_id is not None else None
         bits: list[tuple[str, str]] = []
