@@ -23,7 +23,7 @@ async def shoot_widget_phone(url: str, token: str, out: Path) -> None:
                                             is_mobile=True, has_touch=True)
         page = await context.new_page()
         await page.goto(url + "/shop/product.html")
-        await page.click("#chatdesk .cd-bubble")
+        await page.tap("#chatdesk .cd-bubble")
         await page.fill("#chatdesk .cd-input", "Hi! Does the Trail Runner 2 run true to size?")
         await page.press("#chatdesk .cd-input", "Enter")
         cid = await _queued_chat(desk, "Does the Trail Runner 2")

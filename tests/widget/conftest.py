@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.support.live_server import LiveServer
@@ -12,3 +14,20 @@ def shared_server(tmp_path_factory):
     srv = LiveServer(tmp_path_factory.mktemp("widget") / "chat.db").start()
     yield srv
     srv.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"      # Debian's package; the widget tests skip without it
+
+
+@pytest.fixture
+async def browser():
+    """Headless Chromium (Debian's), closed after the test."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        await b.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import uuid
 
@@ -14,22 +13,9 @@ import pytest
 from chatdesk.server.security.static_files import SHOP_CSP
 from tests.support.hostile import text_payloads
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason="Debian's Chromium is not installed at /usr/bin/chromium")
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>",
            *(text for name, text in text_payloads() if name.startswith("html-"))]
 
-
-@pytest.fixture
-async def browser():
-    from playwright.async_api import async_playwright
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        await b.close()
 
 
 async def poll(fetch, what: str, timeout: float = 10.0):
