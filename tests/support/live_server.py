@@ -7,8 +7,10 @@ import resource
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -94,3 +96,12 @@ class LiveServer:
         """Add an operator and return a logged-in token."""
         self.add_user(email, name or email.split("@")[0].title(), role, max_chats, departments=departments)
         return self.login(email)
+
+
+def serving(folder: Path, **options: Any) -> Iterator[LiveServer]:
+    """A real server on `folder`/chat.db for a fixture's life: `yield from serving(...)`."""
+    srv = LiveServer(folder / "chat.db", **options).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

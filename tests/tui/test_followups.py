@@ -21,7 +21,7 @@ from tests.support.desk import (
     until_live,
 )
 from tests.support.harness import screen_text
-from tests.support.live_server import LiveServer
+from tests.support.live_server import serving
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
@@ -34,9 +34,7 @@ PEOPLE = {"sam": ("Sam Super", "supervisor"), "tina": ("Tina Trainer", "trainer"
 def shared_server(tmp_path_factory):
     """This module reads the whole board, the approval queue and the report: what other desk tests leave on the package's server would crowd them,
     so its tests share a server of their own."""
-    srv = LiveServer(tmp_path_factory.mktemp("test_followups") / "chat.db").start()
-    yield srv
-    srv.stop()
+    yield from serving(tmp_path_factory.mktemp("test_followups"))
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from chatdesk.tui.widgets.transcript import Transcript
 from tests.support.accounts import make_accounts
 from tests.support.desk import make_desk, on_board, operator_row, put_cursor, transcript_text, until_live
 from tests.support.harness import screen_text
-from tests.support.live_server import LiveServer
+from tests.support.live_server import serving
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
@@ -28,9 +28,7 @@ PEOPLE = {"sam": ("Sam Super", "supervisor"), "tina": ("Tina Trainer", "trainer"
 def shared_server(tmp_path_factory):
     """This module reads the whole board and the approval queue: what other desk tests leave on
     the package's server would crowd them, so its tests share a server of their own."""
-    srv = LiveServer(tmp_path_factory.mktemp("test_supervision") / "chat.db").start()
-    yield srv
-    srv.stop()
+    yield from serving(tmp_path_factory.mktemp("test_supervision"))
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.constants import MAX_FPS
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from chatdesk.tui.api_worker import call_api
+from chatdesk.tui.change_batch import ChangeBatch
 from chatdesk.tui.format import fmt_wait, update_if_changed, visitor_label
 from chatdesk.tui.keymap import DESK_BINDINGS, STAFF_DESK_BINDINGS
 from chatdesk.tui.widgets.alert_center import AlertCenter
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from chatdesk.tui.widgets.transcript import Transcript
 
 NARROW = 100   # below this many columns the sidebar collapses (F9 shows it over the chat)
-FRAME = 1 / MAX_FPS   # Textual's frame (TEXTUAL_FPS, see chatdesk.tui.frame_rate): at most one flush per frame
 # Actions that act on the chat on screen: dimmed in the footer while none is open.
 # The dialogs are imported when first opened: none of them is on the way to the first screen.
 NEEDS_CHAT = {"transfer", "note", "callback", "close_chat", "send_parts", "send_checking", "canned",
@@ -67,10 +65,9 @@ class DeskScreen(Screen[None]):
         self.chat = ChatPane(session, clock, split_len=split_len, checking_text=checking_text, id="chat-column")
         self.alerts = AlertCenter(self, session.store, self.status_bar, clock, alert_every,
                                   lambda: self.chat.active_id)
-        self._dirty: set[Change] = set()
-        self._flush_timer: Timer | None = None
-        self._flush_urgent = False
-        self._last_flush = 0.0
+        # a message in the chat on screen is shown at once, everything else once per frame
+        self.changes = ChangeBatch(self, self._flush,
+                                 lambda c: c.kind == "messages" and c.id == self.chat.active_id)
         self._unsubscribe: Callable[[], None] | None = None
         self._queue_waiting = False
 
@@ -135,22 +132,9 @@ class DeskScreen(Screen[None]):
 
     # --- store changes, batched ------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
-        self._dirty.add(change)
-        # A message in the chat on screen is flushed at once; everything else at most once per
-        # FRAME, at once when the last flush is older than that.
-        urgent = change.kind == "messages" and change.id == self.chat.active_id
-        if self._flush_timer is not None and urgent and not self._flush_urgent:
-            self._flush_timer.stop()
-            self._flush_timer = None
-        if self._flush_timer is None:
-            self._flush_urgent = urgent
-            wait = 0.001 if urgent else max(0.001, self._last_flush + FRAME - time.monotonic())
-            self._flush_timer = self.set_timer(wait, self._flush)    # Textual timers need > 0
+        self.changes.add(change)
 
-    def _flush(self) -> None:
-        self._flush_timer = None
-        self._last_flush = time.monotonic()
-        changes, self._dirty = self._dirty, set()
+    def _flush(self, changes: set[Change]) -> None:
         kinds = {c.kind for c in changes}
         chat = self.chat
         if kinds & {"queue", "me", "operator", "connection", "conversation"}:
