@@ -25,11 +25,14 @@ FORBIDDEN = {
                *WEBSOCKETS_CLIENT},
     "tui": {"chatdesk.server", "chatdesk.simulator", "chatdesk.demo", *SERVER_LIBRARIES},
     "simulator": {"textual", *SERVER_LIBRARIES},
+    # a webhook receiver imports it: the standard library only
+    "integrations": {"textual", "httpx", "websockets", *SERVER_LIBRARIES},
 }
 # layer -> the only chatdesk packages it may import (itself included); others: any
 ONLY_CHATDESK = {
     "protocol": {"chatdesk.protocol"},
     "simulator": {"chatdesk.protocol", "chatdesk.simulator"},
+    "integrations": {"chatdesk.integrations"},
 }
 
 

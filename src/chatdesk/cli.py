@@ -21,6 +21,58 @@ CONNECTION_OPTIONS: tuple[tuple[str, type, float, str], ...] = (
     ("--auth-timeout", float, 10.0, "seconds a websocket has to send its auth frame"),
 )
 
+# `chatdesk server`'s outbox: webhook and mail deliveries (docs/integrations.md); unset: the
+# default in server/config.py.
+OUTBOX_OPTIONS: tuple[tuple[str, type, str], ...] = (
+    ("--delivery-concurrency", int, "deliveries in flight at once (default 8); a hanging receiver holds one"),
+    ("--delivery-timeout", float, "seconds one delivery attempt may take (default 10)"),
+    ("--retry-base", float, "seconds: the first retry comes within this, then it doubles, with full jitter (default 2)"),
+    ("--retry-cap", float, "seconds: the longest wait between two attempts (default 3600)"),
+    ("--give-up-after", float, "seconds after which an undelivered delivery is dead-lettered (default 86400)"),
+    ("--delivery-poll", float, "seconds between looks for due deliveries nobody announced (default 1)"),
+    ("--rotation-overlap", float, "seconds the previous webhook secret still signs after a rotation (default 86400)"),
+)
+SMTP_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("--smtp-host", "SMTP server for mail (unset: no mail is sent)"),
+    ("--smtp-user", "SMTP login (unset: no AUTH)"),
+    ("--smtp-password", "SMTP password (prefer --smtp-password-file)"),
+    ("--smtp-password-file", "a file holding the SMTP password"),
+    ("--mail-from", "the From address of every mail (default chatdesk@localhost)"),
+    ("--sales-address", "where the sales follow-up goes at close"),
+    ("--team-address", "where offline messages and callback requests go"),
+)
+
+
+def _outbox_arguments(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--public-url", default="", help="this server's address as the outside sees it "
+                   "(https://chat.shop.example), for transcript links in webhooks and mail")
+    for flag, kind, text in OUTBOX_OPTIONS:
+        s.add_argument(flag, type=kind, default=None, help=text)
+    for flag, text in SMTP_OPTIONS:
+        s.add_argument(flag, default="", help=text)
+    s.add_argument("--smtp-port", type=int, default=0, help="SMTP port (default 465 with --smtp-tls tls, "
+                   "587 with starttls, 25 with none)")
+    s.add_argument("--smtp-tls", choices=("starttls", "tls", "none"), default="starttls",
+                   help="STARTTLS after connecting (default), TLS from the start, or plain")
+
+
+def _webhook_parser(sub) -> None:
+    w = sub.add_parser("webhook", help="manage webhook subscriptions and dead letters (admin)")
+    wsub = w.add_subparsers(dest="webhook_command", required=True)
+    wa = wsub.add_parser("add", help="subscribe a URL to events; prints the signing secret once")
+    wa.add_argument("url")
+    wa.add_argument("--events", required=True, help="comma-separated event names, or * for all")
+    wsub.add_parser("list", help="the subscriptions")
+    wr = wsub.add_parser("remove", help="remove a subscription")
+    wr.add_argument("id", type=int)
+    wt = wsub.add_parser("rotate", help="a new secret; the old one still signs for --rotation-overlap")
+    wt.add_argument("id", type=int)
+    wsub.add_parser("dead", help="dead-lettered deliveries (webhook and mail)")
+    wd = wsub.add_parser("redeliver", help="send a dead letter again (same delivery id)")
+    wd.add_argument("id")
+    for p in (wa, wr, wt, wd, *[wsub.choices[n] for n in ("list", "dead")]):
+        p.add_argument("--db", default="chatdesk.db")
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="chatdesk", description="A terminal desk for website live chat.")
@@ -60,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
             ("--new-chats-per-address", 120, "new chats per minute from one client address"),
             ("--new-chats-per-visitor", 10, "new chats per minute from one visitor")):
         s.add_argument(flag, type=int, default=None, metavar="N", help=f"{what} (default {default})")
+    _outbox_arguments(s)
 
     u = sub.add_parser("user", help="manage operator accounts")
     usub = u.add_subparsers(dest="user_command", required=True)
@@ -72,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     ua.add_argument("--department", action="append", default=[], help="may be given more than once")
     ua.add_argument("--password-stdin", action="store_true", required=True,
                     help="read the password from standard input")
+
+    _webhook_parser(sub)
 
     sim = sub.add_parser("simulate", help="simulated visitors browsing a shop and chatting")
     sim.add_argument("--url", dest="sim_url", required=True, help="chat server URL")
@@ -119,7 +174,7 @@ def _server_extra_problem(command: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = "user " + args.user_command if args.command == "user" else args.command
-    if command in ("server", "user add", "demo") and (problem := _server_extra_problem(command)):
+    if command in ("server", "user add", "demo", "webhook") and (problem := _server_extra_problem(command)):
         print(f"chatdesk: {problem}", file=sys.stderr)
         return 2
     if args.command == "server":
@@ -128,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "user":
         from chatdesk.server.accounts_cli import add_user
         return add_user(args)
+    if args.command == "webhook":
+        from chatdesk.server.webhooks_cli import webhook_command
+        return webhook_command(args)
     if args.command == "simulate":
         from chatdesk.simulator.run import run_simulator
         return run_simulator(args)

@@ -10,12 +10,26 @@ from fastapi import FastAPI
 
 from chatdesk.protocol.limits import API_PREFIX
 
-from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api import (
+    admin,
+    canned,
+    conversations,
+    desk,
+    errors,
+    operators,
+    review,
+    supervision,
+    visitor_side,
+    visitors,
+)
 from .api.answers import Ok
 from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
 from .eventlog.log import Store
+from .outbox import worker as delivery_worker
+from .outbox.enqueue import Outbox
+from .outbox.worker import DeliveryWorker
 from .realtime import streams
 from .security import limits
 from .security.login_gate import LoginGuard
@@ -32,15 +46,19 @@ def create_app(config: ServerConfig) -> FastAPI:
         db = Database(config.db_path)
         await migrate_async(db)
         hub = Hub()
-        ctx = ServerContext(config=config, store=Store(db, hub, config.keep_events), hub=hub)
+        outbox = Outbox(config)
+        store = Store(db, hub, config.keep_events, outbox)
+        ctx = ServerContext(config=config, store=store, hub=hub, outbox=outbox)
         app.state.ctx = ctx
-        task = asyncio.create_task(background.run(ctx))
+        tasks = [asyncio.create_task(background.run(ctx)),
+                 asyncio.create_task(delivery_worker.run(DeliveryWorker(config, store, outbox)))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await db.close()
             ctx.logins.close()
 
@@ -52,7 +70,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, admin,
+                   streams):
         app.include_router(module.router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.

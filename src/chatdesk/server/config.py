@@ -1,8 +1,41 @@
 """Server settings, filled from the `chatdesk server` arguments (see cli.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where mail goes. No host: the server sends no mail (and enqueues none)."""
+    host: str = ""
+    port: int = 0                    # 0: 465 with tls, else 587 with starttls, else 25
+    user: str = ""
+    password: str = ""
+    tls: str = "starttls"            # "starttls" | "tls" | "none"
+    mail_from: str = "chatdesk@localhost"
+    sales_address: str = ""          # the sales follow-up at close
+    team_address: str = ""           # offline messages and callback requests
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"tls": 465, "starttls": 587}.get(self.tls, 25)
+
+    @classmethod
+    def from_args(cls, args) -> "SmtpSettings":
+        password = getattr(args, "smtp_password", "") or ""
+        if path := getattr(args, "smtp_password_file", None):
+            password = Path(path).read_text().strip()
+        return cls(host=getattr(args, "smtp_host", "") or "", port=int(getattr(args, "smtp_port", 0) or 0),
+                   user=getattr(args, "smtp_user", "") or "", password=password,
+                   tls=getattr(args, "smtp_tls", "starttls") or "starttls",
+                   mail_from=getattr(args, "mail_from", None) or cls.mail_from,
+                   sales_address=getattr(args, "sales_address", "") or "",
+                   team_address=getattr(args, "team_address", "") or "")
 
 
 @dataclass(frozen=True)
@@ -33,6 +66,16 @@ class ServerConfig:
     chats_per_address: int = 200     # open (queued or active) chats from one client address
     new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
+    # The outbox (docs/integrations.md): webhook and mail deliveries, retried with backoff.
+    public_url: str = ""             # how the outside reaches this server: transcript links
+    delivery_concurrency: int = 8    # deliveries in flight at once; a hanging receiver holds one
+    delivery_timeout: float = 10.0   # seconds for one attempt (connect, send, answer)
+    retry_base: float = 2.0          # first retry within this many seconds, doubling each time
+    retry_cap: float = 3600.0        # ... never waiting more than this between two attempts
+    give_up_after: float = 86400.0   # then the delivery is dead-lettered (an admin can redeliver)
+    delivery_poll: float = 1.0       # how often the worker looks for due rows nobody announced
+    rotation_overlap: float = 86400.0  # seconds the previous secret still signs after a rotation
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -52,6 +95,10 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            public_url=(getattr(args, "public_url", "") or "").rstrip("/"),
+            **{name: kind(value) for name, kind in OUTBOX_OPTIONS
+               if (value := getattr(args, name, None)) is not None},
+            smtp=SmtpSettings.from_args(args),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
@@ -59,3 +106,8 @@ class ServerConfig:
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
                 "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
+
+# `chatdesk server`'s outbox options (cli.py): attribute name, type.
+OUTBOX_OPTIONS: tuple[tuple[str, type], ...] = (
+    ("delivery_concurrency", int), ("delivery_timeout", float), ("retry_base", float),
+    ("retry_cap", float), ("give_up_after", float), ("delivery_poll", float), ("rotation_overlap", float))

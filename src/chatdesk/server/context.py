@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .config import ServerConfig
 from .eventlog.hub import Hub
 from .eventlog.log import Store
+from .outbox.enqueue import Outbox
 from .security.chat_limits import ChatLimits
 from .security.login_gate import LoginGate
 from .security.throttle import LoginThrottle
@@ -19,6 +20,7 @@ class ServerContext:
     config: ServerConfig
     store: Store
     hub: Hub
+    outbox: Outbox | None = None     # webhooks and mail (server/outbox/)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     visitor_activity: dict[str, float] = field(default_factory=dict)  # stream frames, not stored
     # After a restart every widget needs a moment to reconnect: nobody is "gone" before this.

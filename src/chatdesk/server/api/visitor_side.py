@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from pydantic import Field
 
+from chatdesk.protocol.integrations import TranscriptMailRequest
 from chatdesk.protocol.limits import MAX_BODY, MAX_ID
 from chatdesk.protocol.models import Conversation, Message, Wire
 from chatdesk.protocol.requests import (
@@ -17,6 +18,7 @@ from chatdesk.protocol.requests import (
 )
 
 from ..deps import Ctx, CurrentVisitor
+from ..outbox.transcript_mail import send_transcript
 from ..security.limits import client_address
 from ..services import typing, visitor_side
 from .answers import Ok, VisitorChat, VisitorChatStarted, VisitorConversation
@@ -71,6 +73,12 @@ async def close(ctx: Ctx, vid: CurrentVisitor, cid: int = ID):
 async def rate(body: RatingRequest, ctx: Ctx, vid: CurrentVisitor, cid: int = ID):
     async with ctx.store.tx() as tx:
         return await visitor_side.rate(tx, vid, cid, body.rating, body.comment)
+
+
+@router.post("/conversations/{cid}/transcript-mail", response_model=Ok, status_code=202)
+async def transcript_mail(body: TranscriptMailRequest, ctx: Ctx, vid: CurrentVisitor, cid: int = ID):
+    await send_transcript(ctx, vid, cid, body.email)     # queued in the outbox, sent by its worker
+    return {"ok": True}
 
 
 @router.post("/typing", response_model=Ok)

@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, delete, func, insert, or_, select, true, update
 
@@ -75,12 +75,23 @@ def operator_filter(actor: Actor):
     return or_(E.c.all_operators.is_(True), E.c.op1 == actor.id, E.c.op2 == actor.id)
 
 
-class Tx:
-    """One write transaction. Collects the events it writes so they can be published after commit."""
+class Outgoing(Protocol):
+    """The outbox's enqueue side (server/outbox/enqueue.py): deliveries written with their event."""
 
-    def __init__(self, conn: Conn):
+    async def enqueue_for(self, tx: "Tx", row: EventRow) -> int: ...
+
+    def announce(self) -> None: ...
+
+
+class Tx:
+    """One write transaction. Collects the events it writes so they can be published after commit,
+    and writes each event's outgoing deliveries in the same transaction."""
+
+    def __init__(self, conn: Conn, outbox: Outgoing | None = None):
         self.conn = conn
         self.events: list[EventRow] = []
+        self.outbox = outbox
+        self.queued = 0          # deliveries written: the worker is told after the commit
 
     async def next_seq(self, conversation_id: int) -> int:
         c = schema.conversations
@@ -104,23 +115,27 @@ class Tx:
         row = EventRow(res.inserted_primary_key[0], type_, conversation_id, seq, ts, data,
                        client_msg_id, all_operators, op1, op2, visitor_id)
         self.events.append(row)
+        if self.outbox is not None:        # the single hook point: every durable event passes here
+            self.queued += await self.outbox.enqueue_for(self, row)
         return row
 
 
 class Store:
-    def __init__(self, db: Database, hub: Hub, keep_events: int = 0):
-        self.db, self.hub, self.keep_events = db, hub, keep_events
+    def __init__(self, db: Database, hub: Hub, keep_events: int = 0, outbox: Outgoing | None = None):
+        self.db, self.hub, self.keep_events, self.outbox = db, hub, keep_events, outbox
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         async with self.db.write_lock:
             with self.db.writer.begin() as sync_conn:
-                tx = Tx(Conn(sync_conn))
+                tx = Tx(Conn(sync_conn), self.outbox)
                 yield tx
                 if tx.events and self.keep_events:
                     newest = tx.events[-1].event_id
                     await tx.conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
             self.hub.publish(tx.events)      # committed, still under the lock: event_id order
+            if tx.queued and self.outbox is not None:
+                self.outbox.announce()       # committed: the deliveries may go
 
     def read(self):
         return self.db.read()

@@ -160,7 +160,8 @@ async def wrap_up(tx: Tx, conv: dict[str, Any], *, summary: str, tags: list[str]
     seq = await tx.next_seq(conv["id"])
     await tx.conn.execute(update(C).where(C.c.id == conv["id"]).values(
         summary=summary, tags=tags, follow_up=follow_up))
-    row = await emit_conversation(tx, ev.CONVERSATION_UPDATED, conv["id"], seq=seq)
+    # "change" tells the outbox this update is a wrap-up (outbox/webhook_events.py)
+    row = await emit_conversation(tx, ev.CONVERSATION_UPDATED, conv["id"], seq=seq, extra={"change": "wrap_up"})
     return row.data["conversation"]
 
 

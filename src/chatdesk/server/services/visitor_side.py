@@ -118,5 +118,7 @@ async def rate(tx: Tx, vid: str, cid: int, rating: int, comment: str) -> dict[st
     if conv["state"] not in ("active", "closed"):
         raise conflict("not_rateable", "Only a chat an operator answered can be rated.")
     await store_rating(tx.conn, cid, rating, comment)
-    row = await convs.emit_conversation(tx, ev.CONVERSATION_UPDATED, cid)
+    # "change" tells the outbox this update is a rating (outbox/webhook_events.py)
+    row = await convs.emit_conversation(tx, ev.CONVERSATION_UPDATED, cid,
+                                        extra={"change": "rating", "rating_comment": comment})
     return rows.visitor_view(row.data["conversation"])

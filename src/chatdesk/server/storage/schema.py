@@ -222,3 +222,51 @@ reviews = Table(
     Column("ts", Float, nullable=False),
     Index("ix_reviews_conversation", "conversation_id", "id"),
 )
+
+
+# --- schema 4: the durable outbox (webhooks and mail) --------------------------------------------
+
+# An admin's webhook subscription. `previous_secret` still signs until `previous_until` (a rotation).
+webhooks = Table(
+    "webhooks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("events", JSON, nullable=False, default=list),        # webhook event names
+    Column("secret", String(128), nullable=False),
+    Column("previous_secret", String(128)),
+    Column("previous_until", Float),
+    Column("created_at", Float, nullable=False),
+)
+
+# One outgoing delivery: written in the transaction of the event it reports, sent by the delivery
+# worker (server/outbox/worker.py). `id` is a UUID fixed here, so every retry resends the same id.
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("channel", String(10), nullable=False),               # "webhook" | "mail"
+    Column("webhook_id", Integer),                               # channel webhook
+    Column("recipient", String(254), nullable=False, default=""),  # channel mail
+    Column("event", String(40), nullable=False),                 # webhook event or mail kind
+    Column("event_id", Integer),                                 # the logged event it reports
+    Column("payload", JSON, nullable=False),
+    Column("state", String(12), nullable=False, default="pending"),  # pending | delivered | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("give_up_at", Float, nullable=False),                 # then dead (a redelivery moves it)
+    Column("delivered_at", Float),
+    Column("last_error", Text, nullable=False, default=""),
+    Index("ix_deliveries_due", "state", "next_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", String(36), ForeignKey("deliveries.id"), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("status", Integer),                                   # the HTTP status, if one came
+    Column("error", Text, nullable=False, default=""),
+    Column("seconds", Float, nullable=False),
+    Index("ix_delivery_attempts_delivery", "delivery_id", "id"),
+)

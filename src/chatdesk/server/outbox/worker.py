@@ -1,0 +1,203 @@
+"""The delivery worker: one asyncio task per server that sends due deliveries, never blocking the
+chat. At most `delivery_concurrency` attempts run at once and at most half of them (at least one)
+go to the same webhook, so a receiver that hangs holds its own slots until `delivery_timeout` and
+no more. A delivery is marked delivered only after a 2xx (a webhook) or an accepted mail; anything
+else is recorded as an attempt and tried again after a backoff (retry.py), until its give-up time
+makes it a dead letter. After a crash every undelivered row is simply due again, under its id."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from chatdesk.integrations.verify import signature_header
+
+from ..config import ServerConfig
+from ..eventlog.log import Store
+from ..storage import schema
+from . import http_post, smtp_send
+from .enqueue import MAIL, WEBHOOK, Outbox
+from .retry import next_delay
+
+log = logging.getLogger("chatdesk.server.outbox")
+D, W, A = schema.deliveries, schema.webhooks, schema.delivery_attempts
+ERROR_MAX = 500
+
+
+class Failed(Exception):
+    """One attempt did not deliver; the message says why (kept with the attempt)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+def webhook_secrets(hook: Any, now: float) -> list[str]:
+    """The secrets that sign now: the current one, and the previous one during a rotation."""
+    secrets = [hook.secret]
+    if hook.previous_secret and (hook.previous_until or 0) > now:
+        secrets.append(hook.previous_secret)
+    return secrets
+
+
+def webhook_request(delivery: Any, hook: Any, now: float) -> tuple[bytes, dict[str, str]]:
+    """The body (the envelope with the delivery id) and the signed headers."""
+    body = json.dumps({"id": delivery.id, **delivery.payload}, separators=(",", ":"),
+                      ensure_ascii=False).encode()
+    stamp = str(int(now))
+    return body, {"X-Chatdesk-Signature": signature_header(webhook_secrets(hook, now), stamp, body),
+                  "X-Chatdesk-Timestamp": stamp, "X-Chatdesk-Delivery": delivery.id,
+                  "X-Chatdesk-Event": delivery.event}
+
+
+class DeliveryWorker:
+    def __init__(self, config: ServerConfig, store: Store, outbox: Outbox):
+        self.config, self.store, self.outbox = config, store, outbox
+        self.in_flight: dict[str, str] = {}          # delivery id -> target (webhook id or "mail")
+        self.tasks: set[asyncio.Task] = set()
+        self.freed = asyncio.Event()
+        self.mail_threads = ThreadPoolExecutor(max_workers=max(1, config.delivery_concurrency),
+                                               thread_name_prefix="chatdesk-mail")
+
+    @property
+    def per_target(self) -> int:
+        return max(1, self.config.delivery_concurrency // 2)
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    wait = await self.start_due()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # a failed look must not stop deliveries for good
+                    log.exception("the delivery worker failed to read the outbox")
+                    wait = 1.0
+                await self._sleep(wait)
+        finally:
+            for task in self.tasks:
+                task.cancel()
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+            self.mail_threads.shutdown(wait=False, cancel_futures=True)
+
+    async def _sleep(self, seconds: float) -> None:
+        self.outbox.announced.clear()
+        self.freed.clear()
+        waits = [asyncio.ensure_future(self.outbox.announced.wait()), asyncio.ensure_future(self.freed.wait())]
+        try:
+            await asyncio.wait(waits, timeout=max(0.0, seconds), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waits:
+                w.cancel()
+
+    async def start_due(self) -> float:
+        """Start what is due and fits in the free slots; return how long to wait before looking again."""
+        now = time.time()
+        free = self.config.delivery_concurrency - len(self.in_flight)
+        poll = self.config.delivery_poll
+        if free <= 0:
+            return poll
+        async with self.store.read() as conn:
+            due = (await conn.execute(
+                select(D.c.id, D.c.channel, D.c.webhook_id).where(D.c.state == "pending", D.c.next_at <= now)
+                .order_by(D.c.next_at).limit(free * 4 + len(self.in_flight)))).all()
+            upcoming = (await conn.execute(select(func.min(D.c.next_at)).where(
+                D.c.state == "pending", D.c.next_at > now))).scalar()
+        busy: dict[str, int] = {}
+        for target in self.in_flight.values():
+            busy[target] = busy.get(target, 0) + 1
+        for row in due:
+            target = MAIL if row.channel == MAIL else f"webhook:{row.webhook_id}"
+            if row.id in self.in_flight or busy.get(target, 0) >= self.per_target:
+                continue
+            if free <= 0:
+                break
+            free -= 1
+            busy[target] = busy.get(target, 0) + 1
+            self.in_flight[row.id] = target
+            task = asyncio.create_task(self._deliver(row.id))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        if upcoming is not None:
+            poll = min(poll, max(0.0, upcoming - now))
+        return poll
+
+    async def _deliver(self, delivery_id: str) -> None:
+        started = time.time()
+        try:
+            async with self.store.read() as conn:
+                delivery = (await conn.execute(select(D).where(D.c.id == delivery_id))).first()
+                hook = None
+                if delivery is not None and delivery.channel == WEBHOOK:
+                    hook = (await conn.execute(select(W).where(W.c.id == delivery.webhook_id))).first()
+            if delivery is None or delivery.state != "pending":
+                return
+            try:
+                status = await self._attempt(delivery, hook)
+            except asyncio.CancelledError:
+                raise
+            except Failed as e:
+                await self._record(delivery, started, ok=False, status=e.status, error=str(e))
+            except Exception as e:  # the receiver's or the network's fault, in a sentence
+                await self._record(delivery, started, ok=False, status=None, error=_describe(e))
+            else:
+                await self._record(delivery, started, ok=True, status=status, error="")
+        finally:
+            self.in_flight.pop(delivery_id, None)
+            self.freed.set()
+
+    async def _attempt(self, delivery: Any, hook: Any) -> int | None:
+        timeout = self.config.delivery_timeout
+        if delivery.channel == MAIL:
+            if not self.config.smtp.enabled:
+                raise Failed("This server has no SMTP server configured (--smtp-host).")
+            loop = asyncio.get_running_loop()
+            await asyncio.wait_for(loop.run_in_executor(
+                self.mail_threads, smtp_send.send, self.config.smtp, delivery.payload, delivery.id, timeout),
+                timeout + 1)
+            return None
+        if hook is None:
+            raise Failed("The webhook subscription was removed.")
+        body, headers = webhook_request(delivery, hook, time.time())
+        status = await http_post.post(hook.url, body, headers, timeout)
+        if not 200 <= status < 300:
+            raise Failed(f"The receiver answered {status}.", status)
+        return status
+
+    async def _record(self, delivery: Any, started: float, *, ok: bool, status: int | None, error: str) -> None:
+        now = time.time()
+        attempts = delivery.attempts + 1
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error[:ERROR_MAX]}
+        if ok:
+            values.update(state="delivered", delivered_at=now)
+        else:
+            delay = next_delay(attempts, self.config.retry_base, self.config.retry_cap)
+            gone = delivery.webhook_id is not None and error == "The webhook subscription was removed."
+            if gone or now + delay > delivery.give_up_at:
+                values.update(state="dead")
+            else:
+                values.update(next_at=now + delay)
+            log.info("delivery %s (%s) failed: %s", delivery.id, delivery.event, error)
+        async with self.store.db.write() as conn:
+            await conn.execute(insert(A).values(delivery_id=delivery.id, at=now, ok=ok, status=status,
+                                                error=error[:ERROR_MAX], seconds=now - started))
+            await conn.execute(update(D).where(D.c.id == delivery.id, D.c.state == "pending").values(**values))
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, TimeoutError):
+        return "The receiver did not answer in time."
+    if isinstance(e, ConnectionRefusedError):
+        return "The receiver refused the connection."
+    return f"{type(e).__name__}: {e}"[:ERROR_MAX] or type(e).__name__
+
+
+async def run(worker: DeliveryWorker) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.run()
