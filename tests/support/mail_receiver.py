@@ -47,8 +47,8 @@ class MailReceiver:
 
 
 def parts(msg: EmailMessage) -> tuple[str, str]:
-    """(plain text, HTML) of a multipart/alternative mail."""
+    """(plain text, HTML) of a multipart/alternative mail, with \\n line ends."""
     text = msg.get_body(("plain",))
     page = msg.get_body(("html",))
     assert text is not None and page is not None
-    return text.get_content(), page.get_content()
+    return text.get_content().replace("\r\n", "\n"), page.get_content().replace("\r\n", "\n")
