@@ -51,6 +51,18 @@ def table(r: dict) -> list[dict]:
         rows.append(_row("  of which until its first output", f"{st['desk_first_output_s']:.2f} s"))
         rows.append(_row("start-up: bare Textual label", f"{st['bare_s']:.2f} s"))
         rows.append(_row("start-up ratio", f"{st['ratio']:.1f}x", "<= 2x", st["ratio"] <= 2))
+    wh = r.get("webhooks")
+    if wh:
+        none, hang = wh["none"], wh["hanging"]
+        rows.append(_row("webhooks: event->screen p50/p99, no receiver",
+                         f"{_ms(none['e2e_ms']['p50'])} / {_ms(none['e2e_ms']['p99'])}"))
+        same = hang["e2e_ms"]["p99"] <= max(50.0, 1.5 * none["e2e_ms"]["p99"])
+        rows.append(_row("webhooks: event->screen p50/p99, a receiver that hangs",
+                         f"{_ms(hang['e2e_ms']['p50'])} / {_ms(hang['e2e_ms']['p99'])}",
+                         "p99 <= max(50 ms, 1.5x)", same and hang["messages_seen"] == hang["messages_sent"]))
+        ob = hang["outbox"]
+        rows.append(_row("  the hanging receiver's outbox: pending / attempts timed out",
+                         f"{ob['pending']} / {ob['attempts_timed_out']}"))
     tr = r.get("transcripts")
     if tr:
         prev = None

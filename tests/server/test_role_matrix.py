@@ -42,6 +42,9 @@ async def test_every_staff_only_endpoint_refuses_an_operator(shared_server):
         ("GET", f"/transcripts?operator_id={ben.id}", None),
         ("POST", f"/transcripts/{bens_closed}/review", {"mark": "best", "note": "x"}),
         ("GET", "/reports/summary", None),
+        ("GET", "/admin/webhooks", None),                                # admins only (supervisors too are refused)
+        ("POST", "/admin/webhooks", {"url": "https://example.com/h", "events": ["*"]}),
+        ("GET", "/admin/deliveries?state=dead", None),
     ]
     refused = []
     for method, path, body in matrix:
@@ -60,3 +63,4 @@ async def test_every_staff_only_endpoint_refuses_an_operator(shared_server):
     # and staff may do the same (a sample: the table is not refusing everyone)
     assert (await tina.get("/board")).status_code == 200
     assert (await tina.get(f"/transcripts/{bens_closed}")).status_code == 200
+    assert (await tina.get("/admin/webhooks")).status_code == 403       # a trainer is no admin
