@@ -89,6 +89,9 @@ async def test_a_receiver_failing_five_times_gets_the_same_delivery_id_the_sixth
         verify(made["secret"], t.body, t.headers["x-chatdesk-signature"], t.headers["x-chatdesk-timestamp"])
     [done] = await deliveries(admin, "delivered")
     assert done["id"] == tries[0].delivery and done["attempts"] == 6 and done["last_error"] == ""
+    record = await admin.ok("GET", f"/admin/deliveries/{done['id']}")       # every attempt, as admins see it
+    assert [(a["ok"], a["status"]) for a in record["attempts"]] == [(False, 503)] * 5 + [(True, 200)]
+    assert {a["error"] for a in record["attempts"][:5]} == {"The receiver answered 503."}
     await visitor.close()
 
 

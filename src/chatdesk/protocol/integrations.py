@@ -51,5 +51,18 @@ class DeliveryList(Wire):
     deliveries: list[Delivery] = Field(default_factory=list)
 
 
+class DeliveryAttempt(Wire):
+    at: float
+    ok: bool
+    status: int | None = None                 # the receiver's HTTP status, if it answered
+    error: str = ""                           # why it failed, in a sentence
+    seconds: float
+
+
+class DeliveryAttempts(Wire):
+    delivery: Delivery
+    attempts: list[DeliveryAttempt] = Field(default_factory=list)
+
+
 class TranscriptMailRequest(Wire):
     email: str = Field(min_length=3, max_length=254)

@@ -6,7 +6,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from chatdesk.protocol.integrations import Delivery, DeliveryList, WebhookList, WebhookRequest, WebhookSecret
+from chatdesk.protocol.integrations import (
+    Delivery,
+    DeliveryAttempts,
+    DeliveryList,
+    WebhookList,
+    WebhookRequest,
+    WebhookSecret,
+)
 from chatdesk.protocol.limits import MAX_ID
 
 from ..deps import Ctx, current_operator
@@ -56,6 +63,12 @@ async def rotate_secret(ctx: Ctx, hook_id: int = ID):
 async def list_deliveries(ctx: Ctx, state: Literal["pending", "delivered", "dead"] = Query("dead")):
     async with ctx.store.read() as conn:
         return {"deliveries": await dead_letters.deliveries(conn, state)}
+
+
+@router.get("/deliveries/{delivery_id}", response_model=DeliveryAttempts)
+async def delivery_attempts(ctx: Ctx, delivery_id: str = DELIVERY_ID):
+    async with ctx.store.read() as conn:
+        return await dead_letters.with_attempts(conn, delivery_id)
 
 
 @router.post("/deliveries/{delivery_id}/redeliver", response_model=Delivery)

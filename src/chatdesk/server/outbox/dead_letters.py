@@ -11,7 +11,7 @@ from ..services.errors import conflict, not_found
 from ..storage import schema
 from ..storage.db import AnyConn
 
-D, W = schema.deliveries, schema.webhooks
+D, W, A = schema.deliveries, schema.webhooks, schema.delivery_attempts
 LIST_LIMIT = 500
 
 
@@ -31,6 +31,17 @@ async def deliveries(conn: AnyConn, state: str | None = "dead", limit: int = LIS
     if state is not None:
         q = q.where(D.c.state == state)
     return [delivery_dict(r) for r in (await conn.execute(q)).all()]
+
+
+async def with_attempts(conn: AnyConn, delivery_id: str) -> dict[str, Any]:
+    """One delivery and every attempt at it, oldest first."""
+    row = (await conn.execute(_with_url().where(D.c.id == delivery_id))).first()
+    if row is None:
+        raise not_found(f"delivery {delivery_id}")
+    tries = (await conn.execute(select(A).where(A.c.delivery_id == delivery_id).order_by(A.c.id))).all()
+    return {"delivery": delivery_dict(row),
+            "attempts": [{"at": t.at, "ok": t.ok, "status": t.status, "error": t.error, "seconds": t.seconds}
+                         for t in tries]}
 
 
 async def redeliver(conn: AnyConn, delivery_id: str, give_up_after: float) -> dict[str, Any]:
