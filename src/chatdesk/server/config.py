@@ -33,6 +33,8 @@ class ServerConfig:
     chats_per_address: int = 200     # open (queued or active) chats from one client address
     new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
+    # The widget's texts (widget_texts.py): "auto" follows the page's lang.
+    widget_language: str = "auto"
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -52,6 +54,7 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            widget_language=str(getattr(args, "widget_language", "auto")),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

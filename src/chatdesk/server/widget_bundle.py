@@ -5,7 +5,10 @@ The joined script is rebuilt whenever a part changes on disk, so an edited widge
 page load while the demo runs."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+from .services.widget_texts import FALLBACK, TEXTS_DIR, catalogue
 
 PARTS_DIR = Path(__file__).parent / "static" / "widget" / "src"
 
@@ -33,8 +36,11 @@ def part_names(parts_dir: Path = PARTS_DIR) -> list[str]:
 
 
 def join_parts(parts_dir: Path = PARTS_DIR) -> str:
+    """The parts in order, after the English texts (`DEFAULT_TEXTS`: what the widget says before
+    the session answer brings the page's language)."""
     body = "\n".join((parts_dir / name).read_text(encoding="utf-8") for name in part_names(parts_dir))
-    return PREAMBLE + body + CLOSING
+    defaults = json.dumps(catalogue(FALLBACK), ensure_ascii=False, sort_keys=True)
+    return PREAMBLE + f"var DEFAULT_TEXTS = {defaults};\n" + body + CLOSING
 
 
 class WidgetScript:
@@ -46,7 +52,8 @@ class WidgetScript:
         self._text = ""
 
     def text(self) -> str:
-        files = [self.parts_dir / "ORDER", *(self.parts_dir / n for n in part_names(self.parts_dir))]
+        files = [self.parts_dir / "ORDER", *(self.parts_dir / n for n in part_names(self.parts_dir)),
+                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json"))]
         stamp = tuple(f.stat().st_mtime_ns for f in files)
         if stamp != self._stamp:
             self._text, self._stamp = join_parts(self.parts_dir), stamp

@@ -19,7 +19,7 @@ function boot(tries) {
     .then(function (s) { availability(s); return loadTranscript(); })
     .then(function () { if (tries) setStatus(""); connect(); })
     .catch(function () {
-      setStatus("The chat is not available right now. We keep trying\u2026");
+      setStatus(t("status.unavailable"));
       setTimeout(function () { boot(tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
     });
 }

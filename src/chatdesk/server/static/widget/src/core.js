@@ -7,7 +7,30 @@ var WS_URL = BASE.replace(/^http/, "ws") + "/api/v1/visitor/stream";
 var COOKIE = "chatdesk_vid";
 var K = { token: "chatdesk.token", conv: "chatdesk.conversation", last: "chatdesk.lastEvent",
           draft: "chatdesk.draft", open: "chatdesk.open", vid: "chatdesk.visitor" };
-var MSG_WAIT = "Thanks! We will answer as soon as someone is free.";
+// --- texts: every visitor-facing text comes from the server's catalogue (widget_texts.py) ----
+// DEFAULT_TEXTS (English) is joined in by the server; the session answer brings the page's language.
+var texts = DEFAULT_TEXTS, lang = "en";
+(function restoreTexts() {    // later pages of the visit reuse the session's language
+  try { var saved = JSON.parse(sget("chatdesk.texts") || "null"); if (saved && saved.texts) { texts = saved.texts; lang = saved.lang; } } catch (e) { /* ignore */ }
+})();
+var relabelers = [];          // functions re-applying fixed labels when the language arrives
+function fill(s, vars) {
+  return String(s).replace(/\{(\w+)\}/g, function (m, k) { return vars && vars[k] !== undefined ? String(vars[k]) : m; });
+}
+/* t("status.chatting", {operator: "Olga"}); tn("queue.ahead", 3) for a plural text */
+function t(key, vars) { var s = texts[key] !== undefined ? texts[key] : DEFAULT_TEXTS[key]; return fill(s === undefined ? key : s, vars); }
+function tn(key, n, vars) {
+  var forms = texts[key] || DEFAULT_TEXTS[key] || {}, cat = "other";
+  try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { /* old browser: "other" */ }
+  var v = { n: n }; for (var k in vars || {}) v[k] = vars[k];
+  return fill(forms[cat] !== undefined ? forms[cat] : (forms.other !== undefined ? forms.other : key), v);
+}
+function useTexts(s) {
+  if (!s || !s.texts) return;
+  texts = s.texts; lang = s.lang || "en";
+  sset("chatdesk.texts", JSON.stringify({ lang: lang, texts: texts }));
+  relabelers.forEach(function (f) { f(); });
+}
 
 // Extension points: a part handles its own stream frames and reads the session answer by
 // registering here, instead of editing stream.js or session.js.

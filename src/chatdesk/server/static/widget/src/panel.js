@@ -9,23 +9,29 @@ function el(tag, cls, text) {
 var css = el("link"); css.rel = "stylesheet"; css.href = BASE + "/widget/widget.css";
 var root = el("div"); root.id = "chatdesk";
 var panel = el("section", "cd-panel"); panel.hidden = true;
-panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", "Chat with us");
-var head = el("div", "cd-head"); head.appendChild(el("span", "cd-title", "Chat with us"));
-var closeBtn = el("button", "cd-close", "\u00d7"); closeBtn.type = "button"; closeBtn.setAttribute("aria-label", "Minimise chat");
-var endBtn = el("button", "cd-end", "End chat"); endBtn.type = "button"; endBtn.hidden = true;
+panel.setAttribute("role", "dialog");
+var head = el("div", "cd-head"); var title = el("span", "cd-title"); head.appendChild(title);
+var closeBtn = el("button", "cd-close", "\u00d7"); closeBtn.type = "button"; 
+var endBtn = el("button", "cd-end"); endBtn.type = "button"; endBtn.hidden = true;
 head.appendChild(endBtn); head.appendChild(closeBtn);
 var status = el("div", "cd-status"); status.setAttribute("aria-live", "polite");
 var log = el("div", "cd-log"); log.setAttribute("aria-live", "polite");
 var typingLine = el("div", "cd-typing");
 var form = el("form", "cd-form");
-var input = el("textarea", "cd-input"); input.placeholder = "Write a message\u2026"; input.maxLength = 8000;
-input.setAttribute("aria-label", "Your message");
-var send = el("button", "cd-send", "Send"); send.type = "submit";
+var input = el("textarea", "cd-input"); input.maxLength = 8000;
+var send = el("button", "cd-send"); send.type = "submit";
 form.appendChild(input); form.appendChild(send);
 panel.appendChild(head); panel.appendChild(status); panel.appendChild(log); panel.appendChild(typingLine); panel.appendChild(form);
-var bubble = el("button", "cd-bubble", "Chat"); bubble.type = "button"; bubble.setAttribute("aria-label", "Open chat");
+var bubble = el("button", "cd-bubble"); bubble.type = "button";
 var badge = el("span", "cd-badge"); badge.hidden = true;
 root.appendChild(panel); root.appendChild(bubble); root.appendChild(badge);
+function labelPanel() {
+  panel.setAttribute("aria-label", t("panel.title")); title.textContent = t("panel.title");
+  closeBtn.setAttribute("aria-label", t("panel.minimise")); endBtn.textContent = t("panel.end");
+  input.placeholder = t("panel.input"); input.setAttribute("aria-label", t("panel.input_label"));
+  send.textContent = t("panel.send"); bubble.textContent = t("bubble.text"); bubble.setAttribute("aria-label", t("bubble.label"));
+}
+labelPanel(); relabelers.push(labelPanel);
 
 function setStatus(text) { status.textContent = text || ""; }
 function setOpen(open) {

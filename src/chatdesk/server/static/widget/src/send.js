@@ -14,7 +14,7 @@ function attempt(cid, text, node, tries) {
       var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
       if (!state.conv) {
         setConversation((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id) || (j.visitor_id && j.id));
-        setStatus(MSG_WAIT);
+        setStatus(t("status.waiting"));
       }
       node.classList.remove("cd-pending");
       if (msg && msg.id !== undefined && !state.seen[msg.id]) {
@@ -30,9 +30,9 @@ function attempt(cid, text, node, tries) {
       return startSession().then(function () { reconnect(); attempt(cid, text, node, tries + 1); });
     }
     if (r.status >= 500 && tries < 5) return retryLater(cid, text, node, tries);
-    fail(node, r.json.message || "This message could not be sent.");
+    fail(node, r.json.message || t("error.send_failed"));
   }, function () {
-    if (tries < 6) retryLater(cid, text, node, tries); else fail(node, "No connection: this message was not sent.");
+    if (tries < 6) retryLater(cid, text, node, tries); else fail(node, t("error.send_offline"));
   });
 }
 function retryLater(cid, text, node, tries) {

@@ -23,21 +23,22 @@ function startSession() {
       state.token = null; return startSession();
     });
   }
-  p.visitor_id = state.visitorId;
+  p.visitor_id = state.visitorId; p.lang = (document.documentElement.lang || "").slice(0, 35);
   return api("POST", "/visitor/sessions", p).then(function (r) {
-    if (!r.ok) throw new Error(r.json.message || "The chat is not available right now.");
+    if (!r.ok) throw new Error(r.json.message || t("status.unavailable"));
     var s = r.json;
     state.visitorId = s.visitor_id; state.token = s.visitor_token;
     writeCookie(s.visitor_id); sset(K.vid, s.visitor_id); sset(K.token, s.visitor_token);
     if (s.conversation_id) setConversation(s.conversation_id);
+    useTexts(s);
     sessionHandlers.forEach(function (h) { h(s); });
     return s;
   });
 }
 function availability(s) {
   if (!s || state.conv) return;
-  if (s.operators_online === 0 || s.online === false) setStatus("Nobody is online right now. Leave a message and we will answer as soon as someone is back.");
-  else if (s.operators_available === false || s.available === false) setStatus("Everyone is busy at the moment. " + MSG_WAIT.slice(8));
+  if (s.operators_online === 0 || s.online === false) setStatus(t("status.nobody"));
+  else if (s.operators_available === false || s.available === false) setStatus(t("status.busy"));
 }
 function setConversation(id) {
   if (id !== state.conv) { state.conv = id; sset(K.conv, id); }
@@ -50,8 +51,8 @@ function loadTranscript() {
     var c = r.json.conversation || {};
     if (c.state === "closed" || c.state === "missed") { forgetConversation(); return; }
     (r.json.messages || []).forEach(showMessage);
-    if (c.state === "queued") setStatus(MSG_WAIT);
-    else if (c.operator_name) setStatus("You are chatting with " + c.operator_name + ".");
+    if (c.state === "queued") setStatus(t("status.waiting"));
+    else if (c.operator_name) setStatus(t("status.chatting", { operator: c.operator_name }));
   });
 }
 function forgetConversation() { state.conv = null; sset(K.conv, null); endBtn.hidden = true; }
@@ -59,9 +60,9 @@ function endChat() {
   var id = state.conv;
   if (!id) return;
   forgetConversation();     // first, so the stream's closed event for it is not announced twice
-  systemLine("You ended the chat. Write again any time to start a new one.");
+  systemLine(t("chat.you_ended"));
   setStatus(""); showOperatorTyping(false);
   api("POST", "/visitor/conversations/" + id + "/close", {}).then(function (r) {
-    if (!r.ok && r.status !== 409) setStatus(r.json.message || "The chat could not be ended.");
-  }, function () { setStatus("No connection: the chat could not be ended."); });
+    if (!r.ok && r.status !== 409) setStatus(r.json.message || t("error.end_failed"));
+  }, function () { setStatus(t("error.end_offline")); });
 }

@@ -13,7 +13,7 @@ function connect() {
     if (state.ws !== ws) return;
     state.ws = null; state.ready = false;
     if (ev.code === 4401) { state.token = null; sset(K.token, null); }
-    if (state.conv && state.retries > 1) setStatus("Connection lost, reconnecting\u2026");
+    if (state.conv && state.retries > 1) setStatus(t("status.reconnecting"));
     // Gentle linear backoff with jitter: quick after a blip, at most ~10 s, and a restarted server
     // is not hit by every open page at the same instant.
     var delay = Math.min(10000, 500 * (1 + state.retries++)) * (0.75 + Math.random() / 2);
@@ -27,7 +27,7 @@ function onFrame(ws, f) {
     case "ready": ws.send(JSON.stringify({ type: "resume", after: state.lastEvent })); return;
     case "resumed":
       state.ready = true; state.retries = 0; remember(f.event_id);
-      if (status.textContent.indexOf("reconnecting") >= 0) setStatus("");
+      if (status.textContent === t("status.reconnecting")) setStatus("");
       return;
     case "reset": remember(f.event_id); loadTranscript(); return;   // REST fills the gap; ids dedupe
     case "ping": ws.send(JSON.stringify({ type: "pong" })); return;
@@ -46,14 +46,14 @@ function onFrame(ws, f) {
     if (!state.conv) return;
     showMessage(d);
   } else if (f.type === "conversation.assigned") {
-    setStatus("You are chatting with " + (conv.operator_name || "us") + ".");
+    setStatus(conv.operator_name ? t("status.chatting", { operator: conv.operator_name }) : t("status.chatting_us"));
   } else if (f.type === "conversation.transferred") {
-    setStatus("Passing you to a colleague\u2026");
+    setStatus(t("status.transferred"));
   } else if (f.type === "conversation.requeued" || f.type === "conversation.queued") {
-    if (state.conv) setStatus(MSG_WAIT);
+    if (state.conv) setStatus(t("status.waiting"));
   } else if (f.type === "conversation.closed" || f.type === "conversation.missed") {
     if (state.conv && (!f.conversation_id || f.conversation_id === state.conv)) {
-      systemLine("This chat has ended. Write again any time to start a new one.");
+      systemLine(t("chat.ended"));
       setStatus(""); forgetConversation(); showOperatorTyping(false);
     }
   }
@@ -63,6 +63,6 @@ function remember(id) {
 }
 function showOperatorTyping(on) {
   clearTimeout(state.operatorTyping);
-  typingLine.textContent = on ? "Typing\u2026" : "";
+  typingLine.textContent = on ? t("status.typing") : "";
   if (on) state.operatorTyping = setTimeout(function () { typingLine.textContent = ""; }, 8000);
 }
