@@ -33,6 +33,12 @@ class ServerConfig:
     chats_per_address: int = 200     # open (queued or active) chats from one client address
     new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
+    # Work items from visitors: security/request_limits.py.
+    requests_per_visitor: int = 3    # open or claimed requests one visitor may have
+    new_requests_per_address: int = 30   # new requests per minute from one client address
+    # A request with no time the server can read is due this many seconds after it came
+    # (services/work_due.py).
+    request_due: float = 3600.0
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -52,10 +58,12 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            request_due=float(getattr(args, "request_due", 3600.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
-                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor",
+                "requests_per_visitor", "new_requests_per_address")
