@@ -10,7 +10,18 @@ from fastapi import FastAPI
 
 from chatdesk.protocol.limits import API_PREFIX
 
-from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api import (
+    canned,
+    conversations,
+    desk,
+    errors,
+    operators,
+    review,
+    supervision,
+    visitor_side,
+    visitors,
+    work_items,
+)
 from .api.answers import Ok
 from .config import ServerConfig
 from .context import ServerContext
@@ -52,8 +63,10 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams,
+                   work_items):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(work_items.visitor_router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.
     mount_static(app)

@@ -35,6 +35,12 @@ class ServerConfig:
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
     # The widget's texts (widget_texts.py): "auto" follows the page's lang.
     widget_language: str = "auto"
+    # Work items from visitors: security/request_limits.py.
+    requests_per_visitor: int = 3    # open or claimed requests one visitor may have
+    new_requests_per_address: int = 30   # new requests per minute from one client address
+    # A request with no time the server can read is due this many seconds after it came
+    # (services/work_due.py).
+    request_due: float = 3600.0
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -55,10 +61,12 @@ class ServerConfig:
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
+            request_due=float(getattr(args, "request_due", 3600.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
-                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor",
+                "requests_per_visitor", "new_requests_per_address")
