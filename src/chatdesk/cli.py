@@ -93,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds after which a queued chat whose visitor has gone becomes missed")
     s.add_argument("--visit-gap", type=float, default=1800.0,
                    help="seconds of quiet after which a page view starts a new visit")
+    s.add_argument("--widget-language", choices=("auto", "en", "pl", "fi"), default="auto",
+                   help="language of the visitor widget's texts; auto follows the page's lang (default)")
     s.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                    help="a web origin (https://shop.example) whose pages may open the visitor stream, "
                         "besides the server's own; may be given more than once")
@@ -100,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="requests and stream frames per minute one visitor may send (0: no limit)")
     s.add_argument("--address-rate", type=int, default=6000,
                    help="visitor-side requests per minute from one client address (0: no limit)")
+    s.add_argument("--request-due", type=float, default=3600.0,
+                   help="seconds after which a callback request or offline message with no time in it is overdue")
     for flag, kind, default, text in CONNECTION_OPTIONS:
         s.add_argument(flag, type=kind, default=default, help=text)
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
@@ -110,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
             ("--login-per-account", 3, "logins being checked at once for one e-mail"),
             ("--chats-per-address", 200, "open (queued or active) chats from one client address"),
             ("--new-chats-per-address", 120, "new chats per minute from one client address"),
-            ("--new-chats-per-visitor", 10, "new chats per minute from one visitor")):
+            ("--new-chats-per-visitor", 10, "new chats per minute from one visitor"),
+            ("--requests-per-visitor", 3, "open callback requests and offline messages one visitor may have"),
+            ("--new-requests-per-address", 30, "new callback requests and offline messages per minute from one client address")):
         s.add_argument(flag, type=int, default=None, metavar="N", help=f"{what} (default {default})")
     _outbox_arguments(s)
 

@@ -1,5 +1,5 @@
 """Mail over real SMTP: aiosmtpd on loopback receives the transcript a visitor asks for, the sales
-follow-up at close and (while the SMTP server is away) keeps its deliveries retried and visible to
+follow-up at close, an offline message to the team, and (while the SMTP server is away) keeps its deliveries retried and visible to
 admins. Untrusted text is escaped in the HTML part and kept to one line in subjects."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MAIL_ARGS = ("--mail-from", "desk@shop.test", "--sales-address", "sales@shop.tes
              "--team-address", "team@shop.test", "--public-url", "https://chat.shop.test")
 
 
-async def test_the_transcript_and_the_sales_follow_up_arrive_escaped(server_factory, mailbox):
+async def test_the_transcript_the_sales_follow_up_and_an_offline_message_arrive_escaped(server_factory, mailbox):
     srv = server_factory(*QUICK_RETRIES, *mailbox.server_args(), *MAIL_ARGS)
     ana = await Operator.create(srv, "ana@example.com", name="Ana")
     await ana.status("online")
@@ -52,7 +52,16 @@ async def test_the_transcript_and_the_sales_follow_up_arrive_escaped(server_fact
     assert f"Contact: {NAME}" in text and "Tags: shipping" in text and f"Transcript: {link}" in text
     assert "Send a quote for 40 &lt;b&gt;chairs&lt;/b&gt;" in page and "Maria &lt;b&gt;&amp;amp;&lt;/b&gt;" in page
     assert "<b>chairs" not in page and "<b>&amp;" not in page
-    assert not mailbox.to("team@shop.test")      # no offline message or callback in this chat
+    assert not mailbox.to("team@shop.test")      # no offline message or callback yet
+
+    await visitor.ok("POST", "/visitor/requests", {"kind": "offline", "channel": "email", "name": NAME,
+                                                   "email": "maria@example.com",
+                                                   "message": "Still there? <img src=x onerror=alert(1)>"})
+    [offline] = await wait_for(lambda: mailbox.to("team@shop.test"), timeout=30, what="the offline message")
+    assert offline["Subject"] == f"Offline message: {NAME}"
+    text, page = parts(offline)
+    assert "Message: Still there? <img src=x onerror=alert(1)>" in text and "E-mail: maria@example.com" in text
+    assert "Still there? &lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
     await asyncio.gather(visitor.close(), ana.close())
 
 

@@ -16,7 +16,8 @@ from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import WebhookReceiver
 
 EVERY_EVENT_OF_A_CHAT = Counter({"conversation.opened": 1, "message.created": 2, "conversation.assigned": 1,
-                                 "conversation.transferred": 1, "conversation.closed": 1, "rating.given": 1})
+                                 "conversation.transferred": 1, "conversation.closed": 1, "rating.given": 1,
+                                 "callback.requested": 1, "offline.message": 1})
 
 
 async def deliveries(admin: Operator, state: str) -> list[dict]:
@@ -39,13 +40,18 @@ async def test_each_event_of_a_chat_arrives_once_signed_and_a_tampered_body_is_r
     await bo.ok("POST", f"/conversations/{cid}/close",
                 {"summary": "Asked about shipping", "tags": ["shipping"], "follow_up": "Send a quote"})
     await visitor.ok("POST", f"/visitor/conversations/{cid}/rating", {"rating": 4, "comment": "quick"})
+    await visitor.ok("POST", "/visitor/requests", {"kind": "callback", "channel": "phone", "name": "Maria",
+                                                   "phone": "+47 555 0101", "preferred_time": "after 5",
+                                                   "conversation_id": cid})
+    await visitor.ok("POST", "/visitor/requests", {"kind": "offline", "channel": "email", "email": "m@example.com",
+                                                   "message": "Do you ship to Svalbard?"})
 
     await wait_for(lambda: Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT, timeout=30,
                    what=f"every event once, got {receiver.events()}")
     assert await deliveries(admin, "pending") == [] and await deliveries(admin, "dead") == []
-    assert len(await deliveries(admin, "delivered")) == 7          # nothing more is on its way
+    assert len(await deliveries(admin, "delivered")) == 9          # nothing more is on its way
     got = receiver.ok()
-    assert len({r.delivery for r in got}) == 7 and Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT
+    assert len({r.delivery for r in got}) == 9 and Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT
 
     for r in got:
         verify(secret, r.body, r.headers["x-chatdesk-signature"], r.headers["x-chatdesk-timestamp"])
@@ -71,6 +77,9 @@ async def test_each_event_of_a_chat_arrives_once_signed_and_a_tampered_body_is_r
     assert by_event["rating.given"]["rating"] == {"rating": 4, "comment": "quick"}
     assert by_event["conversation.transferred"]["conversation"]["operator_id"] == bo.id
     assert by_event["conversation.assigned"]["conversation"]["operator_id"] == ana.id
+    callback = by_event["callback.requested"]["request"]
+    assert callback["phone"] == "+47 555 0101" and callback["conversation_id"] == cid and callback["kind"] == "callback"
+    assert by_event["offline.message"]["request"]["message"] == "Do you ship to Svalbard?"
     await visitor.close()
 
 

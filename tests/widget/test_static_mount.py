@@ -30,3 +30,13 @@ def test_widget_files_are_served_and_nothing_outside_the_folders(shared_server):
     for path in ("/shop/%2e%2e/static_files.py", "/widget/%2e%2e/%2e%2e/server/app.py"):
         r = httpx.get(shared_server.url + path)
         assert r.status_code == 404 and "def " not in r.text, path
+
+
+def test_widget_script_is_every_part_joined_in_order(shared_server):
+    from chatdesk.server.widget_bundle import PARTS_DIR, join_parts, part_names
+    names = part_names()
+    assert sorted(names) == sorted(p.name for p in PARTS_DIR.glob("*.js")), "a part missing from ORDER"
+    served = httpx.get(shared_server.url + "/widget/widget.js").text
+    assert served == join_parts()
+    positions = [served.index(f"/* widget part: {n.removesuffix('.js')} ") for n in names]
+    assert positions == sorted(positions)

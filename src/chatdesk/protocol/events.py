@@ -24,7 +24,8 @@ CONVERSATION_WATCHERS = "conversation.watchers"    # staff started/stopped monit
 CONVERSATION_JOINED = "conversation.joined"        # staff joined (writes to the visitor): data.joined
 APPROVAL_REQUESTED = "approval.requested"          # a novice's message waits for a trainer
 APPROVAL_RESOLVED = "approval.resolved"            # approved (message.created follows) or rejected
-REQUEST_CREATED = "request.created"                # a callback or offline request: data.request.kind
+REQUEST_CREATED = "request.created"                # a callback or offline message became a work item
+REQUEST_UPDATED = "request.updated"                # claimed, called, released or done
 ORDER_ATTRIBUTED = "order.attributed"              # an order credited to a chat
 
 DURABLE = frozenset({
@@ -32,7 +33,7 @@ DURABLE = frozenset({
     CONVERSATION_CLOSED, CONVERSATION_MISSED, CONVERSATION_UPDATED, MESSAGE_CREATED,
     VISITOR_PAGEVIEW, VISITOR_UPDATED, VISITOR_NOTE, OPERATOR_STATUS, OPERATOR_UPDATED,
     CONVERSATION_WATCHERS, CONVERSATION_JOINED, APPROVAL_REQUESTED, APPROVAL_RESOLVED,
-    REQUEST_CREATED, ORDER_ATTRIBUTED,
+    REQUEST_CREATED, REQUEST_UPDATED, ORDER_ATTRIBUTED,
 })
 
 # --- ephemeral signals (never logged) ------------------------------------------------------------

@@ -74,6 +74,10 @@ class VisitorSessionRequest(Wire):
     url: str = Field(default="", max_length=MAX_URL)
     title: str = Field(default="", max_length=MAX_TITLE)
     referrer: str = Field(default="", max_length=MAX_URL)
+    lang: str = Field(default="", max_length=35)   # the page's <html lang>, e.g. "fi-FI"
+
+
+WidgetText = str | dict[str, str]   # a plural text is keyed by Intl.PluralRules category
 
 
 class VisitorSessionResponse(Wire):
@@ -83,6 +87,8 @@ class VisitorSessionResponse(Wire):
     visit_count: int = 1
     name: str = ""
     conversation_id: int | None = None   # an open conversation to resume, if any
+    lang: str = "en"                     # the language of `texts`
+    texts: dict[str, WidgetText] = Field(default_factory=dict)   # every visitor-facing text
 
 
 class PageViewRequest(Wire):

@@ -21,6 +21,7 @@ from .api import (
     supervision,
     visitor_side,
     visitors,
+    work_items,
 )
 from .api.answers import Ok
 from .config import ServerConfig
@@ -71,8 +72,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         return {"ok": True}
 
     for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, admin,
-                   streams):
+                   streams, work_items):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(work_items.visitor_router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.
     mount_static(app)

@@ -66,6 +66,14 @@ class ServerConfig:
     chats_per_address: int = 200     # open (queued or active) chats from one client address
     new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
+    # The widget's texts (widget_texts.py): "auto" follows the page's lang.
+    widget_language: str = "auto"
+    # Work items from visitors: security/request_limits.py.
+    requests_per_visitor: int = 3    # open or claimed requests one visitor may have
+    new_requests_per_address: int = 30   # new requests per minute from one client address
+    # A request with no time the server can read is due this many seconds after it came
+    # (services/work_due.py).
+    request_due: float = 3600.0
     # The outbox (docs/integrations.md): webhook and mail deliveries, retried with backoff.
     public_url: str = ""             # how the outside reaches this server: transcript links
     delivery_concurrency: int = 8    # deliveries in flight at once; a hanging receiver holds one
@@ -95,6 +103,8 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            widget_language=str(getattr(args, "widget_language", "auto")),
+            request_due=float(getattr(args, "request_due", 3600.0)),
             public_url=(getattr(args, "public_url", "") or "").rstrip("/"),
             **{name: kind(value) for name, kind in OUTBOX_OPTIONS
                if (value := getattr(args, name, None)) is not None},
@@ -105,7 +115,8 @@ class ServerConfig:
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
-                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor",
+                "requests_per_visitor", "new_requests_per_address")
 
 # `chatdesk server`'s outbox options (cli.py): attribute name, type.
 OUTBOX_OPTIONS: tuple[tuple[str, type], ...] = (

@@ -35,7 +35,7 @@ class TypingRequest(Wire):
 @router.post("/sessions", response_model=VisitorSessionResponse, status_code=201)
 async def start_session(body: VisitorSessionRequest, ctx: Ctx):
     return await visitor_side.start_session(ctx, visitor_id=body.visitor_id, url=body.url, title=body.title,
-                                            referrer=body.referrer)
+                                            referrer=body.referrer, lang=body.lang)
 
 
 @router.post("/pageviews", response_model=Ok, status_code=201)

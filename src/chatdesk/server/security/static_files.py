@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from ..widget_bundle import WidgetScript
 
 STATIC_DIR = Path(__file__).parents[1] / "static"
 
@@ -26,6 +30,16 @@ SHOP_CSP = "; ".join([
 ])
 
 
+def _harden(response: Response, csp: str | None = None) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    # The demo is edited while it runs; do not let a browser keep a stale widget.
+    response.headers["Cache-Control"] = "no-cache"
+    if csp:
+        response.headers["Content-Security-Policy"] = csp
+    return response
+
+
 class _HardenedFiles(StaticFiles):
     """StaticFiles plus security headers on every answer."""
 
@@ -34,19 +48,19 @@ class _HardenedFiles(StaticFiles):
         self.csp = csp
 
     async def get_response(self, path: str, scope: Scope):
-        response = await super().get_response(path, scope)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        # The demo is edited while it runs; do not let a browser keep a stale widget.
-        response.headers["Cache-Control"] = "no-cache"
-        if self.csp:
-            response.headers["Content-Security-Policy"] = self.csp
-        return response
+        return _harden(await super().get_response(path, scope), self.csp)
 
 
 def mount_static(app) -> None:
     """Mount /widget/ (widget.js, widget.css) and /shop/ (demo pages) on a FastAPI/Starlette app.
-    Mount it after the API routes so /api/v1/... always wins."""
+    Mount it after the API routes so /api/v1/... always wins. widget.js is joined from its parts
+    (widget_bundle.py) rather than read from one file."""
+    script = WidgetScript()
+
+    async def widget_js(request: Request) -> Response:
+        return _harden(Response(script.text(), media_type="application/javascript"))
+
+    app.add_route("/widget/widget.js", widget_js, methods=["GET", "HEAD"], include_in_schema=False)
     app.mount("/widget", _HardenedFiles(directory=STATIC_DIR / "widget"), name="widget")
     app.mount("/shop", _HardenedFiles(directory=STATIC_DIR / "shop", html=True, csp=SHOP_CSP),
               name="shop")

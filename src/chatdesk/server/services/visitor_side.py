@@ -23,6 +23,7 @@ from . import conversations as convs
 from .errors import conflict, not_found
 from .transcripts import rate as store_rating
 from .visitors import event_audience
+from .widget_texts import catalogue, choose_language
 
 
 async def _new_visit_needed(tx: Tx, vid: str, now: float, gap: float) -> bool:
@@ -48,8 +49,9 @@ async def record_pageview(ctx: ServerContext, tx: Tx, vid: str, url: str, title:
 
 
 async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str, title: str,
-                        referrer: str) -> dict[str, Any]:
-    """A token for a known visitor id, or a new visitor (ids are never chosen by the client)."""
+                        referrer: str, lang: str = "") -> dict[str, Any]:
+    """A token for a known visitor id, or a new visitor (ids are never chosen by the client), with
+    the widget's texts in the language the shop or the page asks for."""
     now, token = time.time(), new_token()
     async with ctx.store.tx() as tx:
         row = await rows.visitor_row(tx.conn, visitor_id) if visitor_id else None
@@ -65,7 +67,13 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         cid = await rows.open_conversation_id(tx.conn, vid)
     ctx.visitor_activity[vid] = now
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
-            "visit_count": v.visit_count, "name": v.name, "conversation_id": cid}
+            "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
+            **widget_texts(lang, ctx.config.widget_language)}
+
+
+def widget_texts(page_lang: str, shop_setting: str) -> dict[str, Any]:
+    chosen = choose_language(page_lang, shop_setting)
+    return {"lang": chosen, "texts": catalogue(chosen)}
 
 
 async def pageview(ctx: ServerContext, vid: str, url: str, title: str, referrer: str) -> None:

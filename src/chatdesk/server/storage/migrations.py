@@ -49,13 +49,19 @@ def _m2_supervision(conn: Connection) -> None:
     conn.execute(text("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')"))
 
 
+def _m3_work_items(conn: Connection) -> None:
+    """Callbacks and offline messages as work items (services/work_items.py). Idempotent: a
+    database created by _m1 from a newer schema.py already has the table."""
+    schema.metadata.create_all(conn, tables=[schema.work_items])
+
+
 def _m4_outbox(conn: Connection) -> None:
     """The durable outbox: webhook subscriptions, deliveries (webhook and mail) and their attempts.
     Idempotent (create_all skips tables that exist), so its place in the list does not matter."""
     schema.metadata.create_all(conn, tables=[schema.webhooks, schema.deliveries, schema.delivery_attempts])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m4_outbox]
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

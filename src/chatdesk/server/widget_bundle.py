@@ -1,0 +1,60 @@
+"""The visitor widget is kept as small parts (static/widget/src/, joined in the order ORDER lists)
+and served as one script, /widget/widget.js, inside one strict-mode function scope.
+
+The joined script is rebuilt whenever a part changes on disk, so an edited widget shows on the next
+page load while the demo runs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .services.widget_texts import FALLBACK, TEXTS_DIR, catalogue
+
+PARTS_DIR = Path(__file__).parent / "static" / "widget" / "src"
+
+PREAMBLE = """/* chatdesk visitor widget: a chat bubble for any page. Vanilla JS, no build step.
+ *
+ * Embed:  <script src="https://chat.example/widget/widget.js" defer></script>
+ *         (optional data-server="https://chat.example" when the script is served elsewhere)
+ *
+ * Rules this script keeps: text from the server is only ever set with textContent (never innerHTML);
+ * the visitor token travels in a header or the websocket auth frame, never in a URL; after a drop
+ * the stream resumes from the last event_id and messages are deduplicated by id.
+ * Joined from the parts in static/widget/src/ (see ORDER there).
+ */
+(function () {
+"use strict";
+if (window.__chatdeskLoaded) return;
+window.__chatdeskLoaded = true;
+"""
+CLOSING = "})();\n"
+
+
+def part_names(parts_dir: Path = PARTS_DIR) -> list[str]:
+    lines = (parts_dir / "ORDER").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def join_parts(parts_dir: Path = PARTS_DIR) -> str:
+    """The parts in order, after the English texts (`DEFAULT_TEXTS`: what the widget says before
+    the session answer brings the page's language)."""
+    body = "\n".join((parts_dir / name).read_text(encoding="utf-8") for name in part_names(parts_dir))
+    defaults = json.dumps(catalogue(FALLBACK), ensure_ascii=False, sort_keys=True)
+    return PREAMBLE + f"var DEFAULT_TEXTS = {defaults};\n" + body + CLOSING
+
+
+class WidgetScript:
+    """The joined widget script, rebuilt when any part's modification time changes."""
+
+    def __init__(self, parts_dir: Path = PARTS_DIR):
+        self.parts_dir = parts_dir
+        self._stamp: tuple[int, ...] = ()
+        self._text = ""
+
+    def text(self) -> str:
+        files = [self.parts_dir / "ORDER", *(self.parts_dir / n for n in part_names(self.parts_dir)),
+                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json"))]
+        stamp = tuple(f.stat().st_mtime_ns for f in files)
+        if stamp != self._stamp:
+            self._text, self._stamp = join_parts(self.parts_dir), stamp
+        return self._text
