@@ -38,6 +38,10 @@ class Failed(Exception):
         self.status = status
 
 
+class Undeliverable(Failed):
+    """No later attempt can succeed (the subscription is gone): a dead letter at once."""
+
+
 def webhook_secrets(hook: Any, now: float) -> list[str]:
     """The secrets that sign now: the current one, and the previous one during a rotation."""
     secrets = [hook.secret]
@@ -72,6 +76,8 @@ class DeliveryWorker:
     async def run(self) -> None:
         try:
             while True:
+                self.outbox.announced.clear()    # before the look: an announcement during it counts
+                self.freed.clear()
                 try:
                     wait = await self.start_due()
                 except asyncio.CancelledError:
@@ -87,8 +93,6 @@ class DeliveryWorker:
             self.mail_threads.shutdown(wait=False, cancel_futures=True)
 
     async def _sleep(self, seconds: float) -> None:
-        self.outbox.announced.clear()
-        self.freed.clear()
         waits = [asyncio.ensure_future(self.outbox.announced.wait()), asyncio.ensure_future(self.freed.wait())]
         try:
             await asyncio.wait(waits, timeout=max(0.0, seconds), return_when=asyncio.FIRST_COMPLETED)
@@ -143,7 +147,8 @@ class DeliveryWorker:
             except asyncio.CancelledError:
                 raise
             except Failed as e:
-                await self._record(delivery, started, ok=False, status=e.status, error=str(e))
+                await self._record(delivery, started, ok=False, status=e.status, error=str(e),
+                                   final=isinstance(e, Undeliverable))
             except Exception as e:  # the receiver's or the network's fault, in a sentence
                 await self._record(delivery, started, ok=False, status=None, error=_describe(e))
             else:
@@ -163,14 +168,15 @@ class DeliveryWorker:
                 timeout + 1)
             return None
         if hook is None:
-            raise Failed("The webhook subscription was removed.")
+            raise Undeliverable("The webhook subscription was removed.")
         body, headers = webhook_request(delivery, hook, time.time())
         status = await http_post.post(hook.url, body, headers, timeout)
         if not 200 <= status < 300:
             raise Failed(f"The receiver answered {status}.", status)
         return status
 
-    async def _record(self, delivery: Any, started: float, *, ok: bool, status: int | None, error: str) -> None:
+    async def _record(self, delivery: Any, started: float, *, ok: bool, status: int | None, error: str,
+                      final: bool = False) -> None:
         now = time.time()
         attempts = delivery.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "last_error": error[:ERROR_MAX]}
@@ -178,11 +184,10 @@ class DeliveryWorker:
             values.update(state="delivered", delivered_at=now)
         else:
             delay = next_delay(attempts, self.config.retry_base, self.config.retry_cap)
-            gone = delivery.webhook_id is not None and error == "The webhook subscription was removed."
-            if gone or now + delay > delivery.give_up_at:
+            if final or now >= delivery.give_up_at:
                 values.update(state="dead")
-            else:
-                values.update(next_at=now + delay)
+            else:                        # the last try comes at the give-up time, not before it
+                values.update(next_at=min(now + delay, delivery.give_up_at))
             log.info("delivery %s (%s) failed: %s", delivery.id, delivery.event, error)
         async with self.store.db.write() as conn:
             await conn.execute(insert(A).values(delivery_id=delivery.id, at=now, ok=ok, status=status,
