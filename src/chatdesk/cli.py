@@ -65,8 +65,10 @@ def _webhook_parser(sub) -> None:
     wsub.add_parser("list", help="the subscriptions")
     wr = wsub.add_parser("remove", help="remove a subscription")
     wr.add_argument("id", type=int)
-    wt = wsub.add_parser("rotate", help="a new secret; the old one still signs for --rotation-overlap")
+    wt = wsub.add_parser("rotate", help="a new secret; the old one still signs for --overlap seconds")
     wt.add_argument("id", type=int)
+    wt.add_argument("--overlap", type=float, default=86400.0,
+                    help="seconds the previous secret still signs (default 86400: a day)")
     wsub.add_parser("dead", help="dead-lettered deliveries (webhook and mail)")
     wd = wsub.add_parser("redeliver", help="send a dead letter again (same delivery id)")
     wd.add_argument("id")

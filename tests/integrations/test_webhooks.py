@@ -145,6 +145,15 @@ async def test_during_a_rotation_either_secret_verifies_a_delivery(server_factor
     verify(old, r.body, signature, stamp)
     with pytest.raises(Rejected):
         verify("whsec_" + "0" * 64, r.body, signature, stamp)
+
+    _, newest = added_secret(await asyncio.to_thread(webhook_cli, srv, "rotate", str(hook_id), "--overlap", "0"))
+    await visitor.say("after a rotation without overlap")
+    [_, r] = await wait_for(lambda: len(receiver.ok()) == 2 and receiver.ok(), timeout=30, what="the next delivery")
+    signature, stamp = r.headers["x-chatdesk-signature"], r.headers["x-chatdesk-timestamp"]
+    assert signature.count("sha256=") == 1
+    verify(newest, r.body, signature, stamp)
+    with pytest.raises(Rejected):
+        verify(new, r.body, signature, stamp)
     await visitor.close()
 
 

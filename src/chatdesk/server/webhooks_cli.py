@@ -46,7 +46,7 @@ async def _do(args: Any, conn: Any, subscriptions: Any, dead_letters: Any, defau
         await subscriptions.remove(conn, args.id)
         return args.id
     if command == "rotate":
-        return await subscriptions.rotate(conn, args.id, defaults.rotation_overlap)
+        return await subscriptions.rotate(conn, args.id, args.overlap)
     if command == "dead":
         return await dead_letters.deliveries(conn, "dead")
     return await dead_letters.redeliver(conn, args.id, defaults.give_up_after)

@@ -17,8 +17,9 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadUrl(f"'{url[:200]}' is not an http:// or https:// address with a host.")
-    if any(c in url for c in "\r\n\t ") or len(url) > 2000:
-        raise BadUrl("A webhook address has no spaces or line breaks and at most 2000 characters.")
+    if not url.isascii() or any(c in url for c in "\r\n\t ") or len(url) > 2000:
+        raise BadUrl("A webhook address is ASCII (punycode, %-escapes), without spaces or line breaks, "
+                     "at most 2000 characters.")
     return url
 
 

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from chatdesk.integrations.verify import signature_header
 
@@ -107,18 +107,25 @@ class DeliveryWorker:
         poll = self.config.delivery_poll
         if free <= 0:
             return poll
-        async with self.store.read() as conn:
-            due = (await conn.execute(
-                select(D.c.id, D.c.channel, D.c.webhook_id).where(D.c.state == "pending", D.c.next_at <= now)
-                .order_by(D.c.next_at).limit(free * 4 + len(self.in_flight)))).all()
-            upcoming = (await conn.execute(select(func.min(D.c.next_at)).where(
-                D.c.state == "pending", D.c.next_at > now))).scalar()
         busy: dict[str, int] = {}
         for target in self.in_flight.values():
             busy[target] = busy.get(target, 0) + 1
+        full = {t for t, n in busy.items() if n >= self.per_target}     # a hanging receiver's slots
+        query = select(D.c.id, D.c.channel, D.c.webhook_id).where(
+            D.c.state == "pending", D.c.next_at <= now, D.c.id.not_in(list(self.in_flight)))
+        if MAIL in full:
+            query = query.where(D.c.channel != MAIL)
+        if full_hooks := [int(t.split(":")[1]) for t in full if t != MAIL]:
+            query = query.where(or_(D.c.webhook_id.is_(None), D.c.webhook_id.not_in(full_hooks)))
+        async with self.store.read() as conn:
+            due = (await conn.execute(query.order_by(D.c.next_at).limit(free * 4))).all()
+            upcoming = (await conn.execute(select(func.min(D.c.next_at)).where(
+                D.c.state == "pending", D.c.next_at > now))).scalar()
+        capped = False
         for row in due:
             target = MAIL if row.channel == MAIL else f"webhook:{row.webhook_id}"
-            if row.id in self.in_flight or busy.get(target, 0) >= self.per_target:
+            if busy.get(target, 0) >= self.per_target:
+                capped = True            # the next look leaves that target out in SQL
                 continue
             if free <= 0:
                 break
@@ -128,6 +135,8 @@ class DeliveryWorker:
             task = asyncio.create_task(self._deliver(row.id))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+        if capped and free > 0:
+            return 0.0
         if upcoming is not None:
             poll = min(poll, max(0.0, upcoming - now))
         return poll
