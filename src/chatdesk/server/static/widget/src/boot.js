@@ -33,7 +33,7 @@ function boot(tries) {
       booting = false;
       setStatus(t("status.unavailable"));
       outbox.forEach(function (item) { mark(item, "cd-waiting", t("send.offline")); });
-      bootTimer = setTimeout(function () { boot(tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
+      bootTimer = setTimeout(function () { boot(tries + 1); }, Math.min(10000, 1000 * Math.pow(2, tries)));
     });
 }
 /* Back online before the next try is due: try now. */
