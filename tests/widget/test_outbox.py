@@ -5,6 +5,8 @@ and started again on its port while the shop's own web server (another loopback 
 copy of the widget's script) stays up."""
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -27,7 +29,8 @@ def own_server(tmp_path, shop):
     """The chat server, and the shop's two pages on the shop's own port with their copy of the
     widget's script, which names the chat server (data-server)."""
     for srv in serving(tmp_path, extra_args=["--allowed-origin", shop.url]):
-        script = httpx.get(srv.url + "/widget/widget.js")
+        loader = httpx.get(srv.url + "/widget/widget.js").text
+        script = httpx.get(srv.url + "/widget/" + re.search(r'"(widget\.[0-9a-f]+\.js)"', loader).group(1))
         shop.put("/widget.js", script.content, "application/javascript")
         for path, title in (("/", "Home"), ("/other.html", "Other")):
             shop.put(path, shop_page(srv.url, title, script_src="/widget.js", data_server=srv.url))

@@ -4,7 +4,7 @@ var BASE = (script && script.getAttribute("data-server")) ||
            (script && script.src ? new URL(script.src).origin : location.origin);
 var API = BASE + "/api/v1";
 var WS_URL = BASE.replace(/^http/, "ws") + "/api/v1/visitor/stream";
-var WIDGET_CSS = BASE + "/widget/widget.css";
+var WIDGET_CSS = BASE + WIDGET_CSS_PATH;   // versioned: widget.<hash>.css (widget_bundle.py)
 var COOKIE = "chatdesk_vid";
 var K = { token: "chatdesk.token", conv: "chatdesk.conversation", last: "chatdesk.lastEvent",
           draft: "chatdesk.draft", open: "chatdesk.open", vid: "chatdesk.visitor",
