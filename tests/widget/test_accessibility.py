@@ -48,3 +48,23 @@ async def test_no_serious_or_critical_violation_on_a_phone(shared_server, browse
     await page.locator("#chatdesk .cd-greeting").wait_for()
     assert await grave_violations(page) == [], "phone, open"
     await context.close()
+
+
+async def test_keyboard_focus_is_visible_on_the_widgets_controls(shared_server, browser):
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    await page.goto(shared_server.url + "/shop/")
+    await page.locator("#chatdesk .cd-bubble").wait_for()
+    active = "document.activeElement.className"
+    for _ in range(30):                                  # Tab through the shop to the bubble
+        await page.keyboard.press("Tab")
+        if await page.evaluate(active) == "cd-bubble":
+            break
+    else:
+        raise AssertionError("Tab never reached the chat bubble")
+    ring = "e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]"
+    assert await page.eval_on_selector("#chatdesk .cd-bubble", ring) == ["solid", 3]
+    await page.keyboard.press("Enter")
+    assert await page.evaluate(active) == "cd-input"     # opening moves focus into the panel
+    await page.keyboard.press("Tab")
+    assert await page.evaluate(active) == "cd-send"
+    assert await page.eval_on_selector("#chatdesk .cd-send", ring) == ["solid", 3]
