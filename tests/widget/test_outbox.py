@@ -97,3 +97,24 @@ async def test_a_refused_message_says_why_in_the_panel_and_can_be_sent_again(sha
     await failed.locator(".cd-retry").click()
     await page.locator("#chatdesk .cd-pending").wait_for(state="detached", timeout=10_000)
     assert await page.locator("#chatdesk .cd-visitor").count() == 1
+
+
+async def test_a_message_written_while_the_browser_is_offline_goes_once_it_is_online(shared_server, browser):
+    desk = Desk(shared_server.url, shared_server.operator("offline@example.com", role="supervisor"))
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(shared_server.url + "/shop/")
+    vid = await visitor_id_of(page)
+    await page.click("#chatdesk .cd-bubble")
+    await write(page, "First, online")
+    conv_id = await desk.queued_chat_of(vid)
+    await context.set_offline(True)
+    await write(page, "Second, offline")
+    await page.locator("#chatdesk .cd-waiting .cd-note", has_text="Not sent yet").wait_for(timeout=10_000)
+    await context.set_offline(False)
+    await page.locator("#chatdesk .cd-pending").wait_for(state="detached", timeout=15_000)
+
+    async def both():
+        lines = await desk.visitor_lines(conv_id)
+        return len(lines) >= 2 and lines
+    assert await wait_for(both, "the offline line", timeout=10) == ["First, online", "Second, offline"]
