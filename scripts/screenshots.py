@@ -90,8 +90,14 @@ async def main() -> None:
                 await shoot(floor_desk(srv, token, now, work / f"state{n}"), size, name, keys)
             trainer, _novice = build_staff(srv)       # after the desk shots: they stay as they were
             await shoot_staff(srv, trainer, now, work, conversation_of(srv, token, "Tom Becker"))
-            from scripts.widget_phone import shoot_widget_phone
-            await shoot_widget_phone(srv.url, trainer, OUT / "widget-phone.png")
+            # The widget on the shop in the demo's own look (its widget config), four shots.
+            from scripts.widget_phone import shoot_widgets
+
+            from chatdesk.demo.run import DEMO_WIDGET
+            srv.stop()
+            srv.extra_args = ["--widget-config", str(DEMO_WIDGET)]
+            srv.start()
+            await shoot_widgets(srv.url, trainer, OUT)
         finally:
             srv.stop()
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-import uuid
-
-import httpx
-import pytest
 
 from chatdesk.server.security.static_files import SHOP_CSP
 from tests.support.hostile import text_payloads
+from tests.support.waiting import wait_for
+from tests.support.widget_page import Desk, operator_texts, operators_shown, visitor_id_of
 
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>",
            *(text for name, text in text_payloads() if name.startswith("html-"))]
@@ -19,51 +16,7 @@ HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</
 
 
 async def poll(fetch, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await fetch()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
-class Desk:
-    def __init__(self, url: str, token: str):
-        self.http = httpx.AsyncClient(base_url=url + "/api/v1", timeout=10,
-                                      headers={"Authorization": f"Bearer {token}"})
-
-    async def get(self, path: str):
-        r = await self.http.get(path)
-        return r.json() if r.status_code == 200 else None
-
-    async def post(self, path: str, body: dict | None = None):
-        r = await self.http.post(path, json=body or {})
-        r.raise_for_status()
-        return r.json()
-
-    async def reply(self, conv_id: int, body: str):
-        return await self.post(f"/conversations/{conv_id}/messages",
-                               {"client_msg_id": uuid.uuid4().hex, "body": body, "kind": "text"})
-
-
-async def visitor_id_of(page) -> str:
-    async def cookie():
-        found = [c["value"] for c in await page.context.cookies() if c["name"] == "chatdesk_vid"]
-        return found[0] if found else None
-    return await poll(cookie, "the widget's visitor cookie")
-
-
-async def operators_shown(page, count: int, timeout: float = 10_000) -> None:
-    """Wait until `count` operator lines are in the widget (a locator: the shop's CSP forbids the
-    eval that wait_for_function would need, which is the point of the CSP)."""
-    await page.locator("#chatdesk .cd-operator").nth(count - 1).wait_for(timeout=timeout)
-
-
-async def operator_texts(page) -> list[str]:
-    return await page.eval_on_selector_all(
-        "#chatdesk .cd-operator", "els => els.map(e => e.lastChild.textContent)")
+    return await wait_for(fetch, what, timeout=timeout)
 
 
 async def test_visitor_chats_from_the_shop_and_operator_text_stays_text(shared_server, browser):
@@ -180,8 +133,9 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
     assert await page.input_value("#chatdesk .cd-input") == "and for Aust"
     assert await operator_texts(page) == ["Before the restart.", "After the restart."]
 
-    # The visitor ends the chat from the widget; the operator sees it closed.
+    # The visitor ends the chat from the widget (it asks first); the operator sees it closed.
     await page.click("#chatdesk .cd-end")
+    await page.click("#chatdesk .cd-confirm-yes")
 
     async def closed():
         d = await desk.get(f"/conversations/{conv_id}")

@@ -17,6 +17,8 @@ from pathlib import Path
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 from chatdesk.protocol.limits import API_PREFIX
 
+DEMO_WIDGET = Path(__file__).with_name("widget.toml")    # the demo shop's green (server/widget_config.py)
+
 
 class _Children:
     """The demo's child processes, stopped in reverse order however the desk ends."""
@@ -102,7 +104,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print("chatdesk demo: visitors arriving, colleagues at work; F1 shows this again.", flush=True)
         # Simulated visitors come back a minute or two after leaving; a short visit gap lets the
         # desk mark them as returning, as it would a customer coming back the next day.
-        server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45")
+        server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45",
+                                "--widget-config", str(DEMO_WIDGET))
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
                        "--duration", "86400")

@@ -80,6 +80,15 @@ class VisitorSessionRequest(Wire):
 WidgetText = str | dict[str, str]   # a plural text is keyed by Intl.PluralRules category
 
 
+class WidgetBranding(Wire):
+    """The shop's look (server/widget_config.py checks it: colours #rrggbb, the logo http(s))."""
+    title: str = ""
+    primary_colour: str = "#1f6feb"
+    text_colour: str = "#ffffff"
+    logo_url: str = ""
+    position: Literal["right", "left"] = "right"
+
+
 class VisitorSessionResponse(Wire):
     visitor_id: str
     visitor_token: str
@@ -89,6 +98,10 @@ class VisitorSessionResponse(Wire):
     conversation_id: int | None = None   # an open conversation to resume, if any
     lang: str = "en"                     # the language of `texts`
     texts: dict[str, WidgetText] = Field(default_factory=dict)   # every visitor-facing text
+    branding: WidgetBranding = Field(default_factory=WidgetBranding)
+    # The newest event id when the session was answered: a new tab resumes its stream after it
+    # (the open chat, `conversation_id`, comes back over REST), never replaying from 0.
+    last_event_id: int = 0
 
 
 class PageViewRequest(Wire):

@@ -1,8 +1,10 @@
-"""Server settings, filled from the `chatdesk server` arguments (see cli.py)."""
+"""Server settings, filled from the `chatdesk server` arguments (see cli.py). A widget config file\nthat cannot be used raises WidgetConfigError (its message says why) while they are read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .widget_config import WidgetConfig, load
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class ServerConfig:
     delivery_poll: float = 1.0       # how often the worker looks for due rows nobody announced
     rotation_overlap: float = 86400.0  # seconds the previous secret still signs after a rotation
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    # The shop's widget settings, `--widget-config FILE` (widget_config.py): branding, texts, ...
+    widget: WidgetConfig = field(default_factory=WidgetConfig)
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -109,6 +113,7 @@ class ServerConfig:
             **{name: kind(value) for name, kind in OUTBOX_OPTIONS
                if (value := getattr(args, name, None)) is not None},
             smtp=SmtpSettings.from_args(args),
+            widget=load(getattr(args, "widget_config", None)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 
 def serve(args) -> int:
@@ -14,8 +15,13 @@ def serve(args) -> int:
     from .security.connections import ConnectionGuard
     from .security.guarded_server import GuardedServer
     from .security.limits import WS_MAX_BYTES
+    from .widget_config import WidgetConfigError
 
-    config = ServerConfig.from_args(args)
+    try:
+        config = ServerConfig.from_args(args)
+    except WidgetConfigError as e:
+        print(f"chatdesk server: {e}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     soft, hard = raise_open_file_limit()
     limits = connection_limits(config, soft)

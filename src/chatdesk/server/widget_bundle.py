@@ -2,9 +2,11 @@
 and served as one script, /widget/widget.js, inside one strict-mode function scope.
 
 The joined script is rebuilt whenever a part changes on disk, so an edited widget shows on the next
-page load while the demo runs."""
+page load while the demo runs. How it is served (a small loader, versioned names, gzip, caching):
+widget_assets.py."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -37,10 +39,22 @@ def part_names(parts_dir: Path = PARTS_DIR) -> list[str]:
 
 def join_parts(parts_dir: Path = PARTS_DIR) -> str:
     """The parts in order, after the English texts (`DEFAULT_TEXTS`: what the widget says before
-    the session answer brings the page's language)."""
+    the session answer brings the page's language) and the versioned stylesheet's path."""
     body = "\n".join((parts_dir / name).read_text(encoding="utf-8") for name in part_names(parts_dir))
     defaults = json.dumps(catalogue(FALLBACK), ensure_ascii=False, sort_keys=True)
-    return PREAMBLE + f"var DEFAULT_TEXTS = {defaults};\n" + body + CLOSING
+    css_path = "/widget/" + versioned_name("widget", ".css", stylesheet(parts_dir).encode())
+    return (PREAMBLE + f"var DEFAULT_TEXTS = {defaults};\nvar WIDGET_CSS_PATH = {json.dumps(css_path)};\n"
+            + body + CLOSING)
+
+
+def stylesheet(parts_dir: Path = PARTS_DIR) -> str:
+    return (parts_dir.parent / "widget.css").read_text(encoding="utf-8")
+
+
+def versioned_name(stem: str, suffix: str, content: bytes) -> str:
+    """widget.<first 16 hex digits of the content's SHA-256>.js: a new name for every change, so
+    the file itself may be cached for a year."""
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:16]}{suffix}"
 
 
 class WidgetScript:
@@ -53,7 +67,7 @@ class WidgetScript:
 
     def text(self) -> str:
         files = [self.parts_dir / "ORDER", *(self.parts_dir / n for n in part_names(self.parts_dir)),
-                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json"))]
+                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json")), self.parts_dir.parent / "widget.css"]
         stamp = tuple(f.stat().st_mtime_ns for f in files)
         if stamp != self._stamp:
             self._text, self._stamp = join_parts(self.parts_dir), stamp

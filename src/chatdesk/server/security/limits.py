@@ -5,6 +5,7 @@
 - Rate limits, token buckets: per client address on the visitor side (`--address-rate`, requests per
   minute) and per visitor (`--visitor-rate`, REST calls and stream frames). Over the limit a request
   gets 429 `{"error": "rate_limited", ...}` with Retry-After. 0 turns a limit off.
+- CORS for the visitor API to pages of an origin given with `--allowed-origin` (cors.py).
 - The visitor websocket only talks to pages of an allowed origin: the server's own, any given with
   `--allowed-origin`, or no Origin at all (non-browser clients; browsers always send one).
 """
@@ -21,6 +22,7 @@ from chatdesk.protocol.limits import API_PREFIX
 
 from ..api import errors
 from . import priority
+from .cors import VisitorCors
 from .quiet_log import OncePer
 
 MAX_BODY_BYTES = 1_000_000
@@ -188,3 +190,5 @@ def install(app: FastAPI, limits: Limits) -> None:
         return exc.response()
 
     app.add_middleware(RequestLimits)
+    # Outside the limits, so a 413 or 429 reaches a page of an allowed origin readable (cors.py).
+    app.add_middleware(VisitorCors, prefix=VISITOR_PATHS, allowed=limits.allowed_origins)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from ..widget_bundle import WidgetScript
+from ..widget_assets import WidgetAssets
 
 STATIC_DIR = Path(__file__).parents[1] / "static"
 
@@ -52,15 +52,26 @@ class _HardenedFiles(StaticFiles):
 
 
 def mount_static(app) -> None:
-    """Mount /widget/ (widget.js, widget.css) and /shop/ (demo pages) on a FastAPI/Starlette app.
-    Mount it after the API routes so /api/v1/... always wins. widget.js is joined from its parts
-    (widget_bundle.py) rather than read from one file."""
-    script = WidgetScript()
+    """Mount /widget/ (the loader widget.js, the versioned script and style: widget_assets.py;
+    widget.css and texts as plain files) and /shop/ (demo pages) on a FastAPI/Starlette app.
+    Mount it after the API routes so /api/v1/... always wins."""
+    assets = WidgetAssets()
 
-    async def widget_js(request: Request) -> Response:
-        return _harden(Response(script.text(), media_type="application/javascript"))
+    async def widget_asset(request: Request) -> Response:
+        name = request.url.path.rsplit("/", 1)[-1]
+        asset = assets.current().get(name)
+        if asset is None:
+            return _harden(Response("Not Found", status_code=404, media_type="text/plain"))
+        gzipped = "gzip" in request.headers.get("accept-encoding", "")
+        response = _harden(Response(asset.gzipped if gzipped else asset.body, media_type=asset.media_type))
+        if gzipped:
+            response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        response.headers["Cache-Control"] = asset.cache
+        return response
 
-    app.add_route("/widget/widget.js", widget_js, methods=["GET", "HEAD"], include_in_schema=False)
+    for path in ("/widget/widget.js", "/widget/widget.{version}.js", "/widget/widget.{version}.css"):
+        app.add_route(path, widget_asset, methods=["GET", "HEAD"], include_in_schema=False)
     app.mount("/widget", _HardenedFiles(directory=STATIC_DIR / "widget"), name="widget")
     app.mount("/shop", _HardenedFiles(directory=STATIC_DIR / "shop", html=True, csp=SHOP_CSP),
               name="shop")

@@ -11,8 +11,9 @@ from sqlalchemy import func, insert, select, update
 
 from chatdesk.protocol import events as ev
 
+from ..config import ServerConfig
 from ..context import ServerContext
-from ..eventlog.log import Tx
+from ..eventlog.log import E, Tx
 from ..security.passwords import new_token, token_hash
 from ..storage import rows
 from ..storage.db import AnyConn
@@ -65,15 +66,20 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         v = await rows.visitor_row(tx.conn, vid)
         assert v is not None
         cid = await rows.open_conversation_id(tx.conn, vid)
+        # Read in the same transaction as the open chat: every event up to it is either in the
+        # chat the widget loads over REST or no longer matters to a new tab.
+        last_event = (await tx.conn.execute(select(func.max(E.c.event_id)))).scalar() or 0
     ctx.visitor_activity[vid] = now
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
             "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
-            **widget_texts(lang, ctx.config.widget_language)}
+            "last_event_id": last_event, **widget_look(lang, ctx.config)}
 
 
-def widget_texts(page_lang: str, shop_setting: str) -> dict[str, Any]:
-    chosen = choose_language(page_lang, shop_setting)
-    return {"lang": chosen, "texts": catalogue(chosen)}
+def widget_look(page_lang: str, config: ServerConfig) -> dict[str, Any]:
+    """The texts in the chosen language (the shop's overrides on top) and the shop's branding."""
+    chosen = choose_language(page_lang, config.widget_language)
+    texts = catalogue(chosen, config.widget.texts)
+    return {"lang": chosen, "texts": texts, "branding": config.widget.branding.answer(texts)}
 
 
 async def pageview(ctx: ServerContext, vid: str, url: str, title: str, referrer: str) -> None:

@@ -4,9 +4,11 @@ var BASE = (script && script.getAttribute("data-server")) ||
            (script && script.src ? new URL(script.src).origin : location.origin);
 var API = BASE + "/api/v1";
 var WS_URL = BASE.replace(/^http/, "ws") + "/api/v1/visitor/stream";
+var WIDGET_CSS = BASE + WIDGET_CSS_PATH;   // versioned: widget.<hash>.css (widget_bundle.py)
 var COOKIE = "chatdesk_vid";
 var K = { token: "chatdesk.token", conv: "chatdesk.conversation", last: "chatdesk.lastEvent",
-          draft: "chatdesk.draft", open: "chatdesk.open", vid: "chatdesk.visitor" };
+          draft: "chatdesk.draft", open: "chatdesk.open", vid: "chatdesk.visitor",
+          outbox: "chatdesk.outbox", read: "chatdesk.read" };
 // --- texts: every visitor-facing text comes from the server's catalogue (widget_texts.py) ----
 // DEFAULT_TEXTS (English) is joined in by the server; the session answer brings the page's language.
 var texts = DEFAULT_TEXTS, lang = "en";
@@ -36,10 +38,14 @@ function useTexts(s) {
 // registering here, instead of editing stream.js or session.js.
 var frameHandlers = {};      // frame type -> function (frame), after event-id bookkeeping
 var sessionHandlers = [];    // functions (session answer), after every new session
+var chatStartFields = [];    // functions () -> {name, email, department}: sent with a chat's first message
 
 // --- storage ------------------------------------------------------------------------------
 function sget(k) { try { return sessionStorage.getItem(k); } catch (e) { return null; } }
 function sset(k, v) { try { if (v === null || v === undefined) sessionStorage.removeItem(k); else sessionStorage.setItem(k, String(v)); } catch (e) { /* private mode */ } }
+// localStorage: what every tab of this visitor shares (the last operator message read)
+function lget(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+function lset(k, v) { try { if (v === null || v === undefined) localStorage.removeItem(k); else localStorage.setItem(k, String(v)); } catch (e) { /* private mode */ } }
 function readCookie() {
   var m = document.cookie.match(/(?:^|;\s*)chatdesk_vid=([A-Za-z0-9_-]{1,64})(?:;|$)/);
   return m ? m[1] : null;

@@ -1,41 +1,86 @@
-/* widget part: send — sending the visitor's messages, with retries */
+/* widget part: send — the visitor's messages go through an outbox kept in sessionStorage: written
+   while offline they wait (shown "sending…", with a retry) and go once, in order, when the server
+   answers again, also after a page change; client_msg_id makes a repeated send harmless. */
+var outbox = (function () {
+  try { var saved = JSON.parse(sget(K.outbox) || "[]"); return Array.isArray(saved) ? saved : []; } catch (e) { return []; }
+})();
+var sending = null, retryTimer = null, sendTries = 0;
+function saveOutbox() { sset(K.outbox, outbox.length ? JSON.stringify(outbox) : null); }
+
 function sendMessage(text) {
-  var cid = newId();
-  var node = render({ author_type: "visitor", body: text });
-  node.classList.add("cd-pending"); state.pending[cid] = node; place(node);
-  attempt(cid, text, node, 0);
+  var item = { cid: newId(), text: text };
+  outbox.push(item); saveOutbox(); showPending(item); drain();
 }
-function attempt(cid, text, node, tries) {
-  var req = state.conv
-    ? api("POST", "/visitor/conversations/" + state.conv + "/messages", { client_msg_id: cid, body: text })
-    : api("POST", "/visitor/conversations", { client_msg_id: cid, body: text });
-  req.then(function (r) {
-    if (r.ok) {
-      var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
-      if (!state.conv) {
-        setConversation((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id) || (j.visitor_id && j.id));
-        setStatus(t("status.waiting"));
-      }
-      node.classList.remove("cd-pending");
-      if (msg && msg.id !== undefined && !state.seen[msg.id]) {
-        delete state.pending[cid]; node.remove(); showMessage(msg);
-      }
-      return;
+function showPending(item) {
+  var node = render({ author_type: "visitor", body: item.text });
+  node.classList.add("cd-pending");
+  var note = el("span", "cd-note", t("send.sending"));
+  node.appendChild(note);
+  state.pending[item.cid] = node; place(node);
+}
+/* Shows the messages an earlier page left in the outbox (at start, before the session is back). */
+function showOutbox() { outbox.forEach(function (item) { if (!state.pending[item.cid]) showPending(item); }); }
+
+/* The message with this client_msg_id is on the server: out of the outbox, its pending line gone. */
+function delivered(cid) {
+  var node = state.pending[cid];
+  if (node) { delete state.pending[cid]; node.remove(); }
+  var before = outbox.length;
+  outbox = outbox.filter(function (i) { return i.cid !== cid; });
+  if (outbox.length !== before) saveOutbox();
+}
+
+function drain() {
+  if (sending || !outbox.length || !state.token) return;
+  clearTimeout(retryTimer);
+  var item = sending = outbox[0];
+  var body = { client_msg_id: item.cid, body: item.text };
+  if (!state.conv) chatStartFields.forEach(function (f) { var x = f() || {}; for (var k in x) body[k] = x[k]; });
+  var req = state.conv ? api("POST", "/visitor/conversations/" + state.conv + "/messages", body)
+                       : api("POST", "/visitor/conversations", body);
+  req.then(function (r) { sending = null; answered(item, r); },
+           function () { sending = null; notYet(item); });
+}
+function answered(item, r) {
+  if (r.ok) {
+    var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
+    if (!state.conv) {
+      setConversation((conv && conv.id) || (msg && msg.conversation_id));
+      setStatus(t("status.waiting"));
     }
-    if ((r.status === 409 || r.status === 404) && state.conv && tries < 1) {
-      forgetConversation(); return attempt(cid, text, node, tries + 1);   // the chat ended: open a new one
-    }
-    if (r.status === 401 && tries < 2) {
-      state.token = null; sset(K.token, null);
-      return startSession().then(function () { reconnect(); attempt(cid, text, node, tries + 1); });
-    }
-    if (r.status >= 500 && tries < 5) return retryLater(cid, text, node, tries);
-    fail(node, r.json.message || t("error.send_failed"));
-  }, function () {
-    if (tries < 6) retryLater(cid, text, node, tries); else fail(node, t("error.send_offline"));
+    sendTries = 0;
+    if (msg && msg.id !== undefined && !state.seen[msg.id]) showMessage(msg); else delivered(item.cid);
+    return drain();
+  }
+  if ((r.status === 409 || r.status === 404) && state.conv) {
+    forgetConversation(); return drain();          // the chat ended meanwhile: this opens a new one
+  }
+  if (r.status === 401) {
+    state.token = null; sset(K.token, null);
+    return startSession().then(function () { reconnect(); drain(); }, function () { notYet(item); });
+  }
+  if (r.status === 429 || r.status >= 500 || r.status === 0) return notYet(item);
+  // Refused for good (the server says why): out of the outbox, the reason shown, a retry offered.
+  outbox = outbox.filter(function (i) { return i !== item; }); saveOutbox();
+  mark(item, "cd-failed", r.json.message || t("error.send_failed"));
+  drain();
+}
+/* No answer (offline, server down, busy): keep it, say so, try again; there is no last attempt. */
+function notYet(item) {
+  mark(item, "cd-waiting", t("send.offline"));
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(drain, Math.min(10000, 500 * Math.pow(2, sendTries++)));
+}
+function mark(item, cls, why) {
+  var node = state.pending[item.cid];
+  if (!node) return;
+  node.classList.remove("cd-waiting", "cd-failed"); node.classList.add(cls);
+  var note = node.querySelector(".cd-note"); note.textContent = why + " ";
+  var again = button("cd-retry", t("send.retry"));
+  again.addEventListener("click", function () {
+    if (outbox.indexOf(item) < 0) { outbox.push(item); saveOutbox(); }
+    node.classList.remove("cd-failed", "cd-waiting"); note.textContent = t("send.sending");
+    sendTries = 0; drain();
   });
+  note.appendChild(again);
 }
-function retryLater(cid, text, node, tries) {
-  setTimeout(function () { attempt(cid, text, node, tries + 1); }, Math.min(8000, 500 * Math.pow(2, tries)));
-}
-function fail(node, why) { node.classList.remove("cd-pending"); node.classList.add("cd-failed"); node.title = why; setStatus(why); }

@@ -29,8 +29,11 @@ function startSession() {
     var s = r.json;
     state.visitorId = s.visitor_id; state.token = s.visitor_token;
     writeCookie(s.visitor_id); sset(K.vid, s.visitor_id); sset(K.token, s.visitor_token);
-    if (s.conversation_id) setConversation(s.conversation_id);
-    useTexts(s);
+    // A new tab resumes after the session's newest event (never from 0: old chats' status lines
+    // would replay); the open chat, if any, comes back over REST (loadTranscript).
+    remember(s.last_event_id);
+    if (s.conversation_id) setConversation(s.conversation_id); else forgetConversation();
+    useTexts(s); useBranding(s.branding);
     sessionHandlers.forEach(function (h) { h(s); });
     return s;
   });
@@ -43,6 +46,7 @@ function availability(s) {
 function setConversation(id) {
   if (id !== state.conv) { state.conv = id; sset(K.conv, id); }
   endBtn.hidden = !id;
+  if (id) needStream();
 }
 function loadTranscript() {
   if (!state.conv) return Promise.resolve();
@@ -55,7 +59,12 @@ function loadTranscript() {
     else if (c.operator_name) setStatus(t("status.chatting", { operator: c.operator_name }));
   });
 }
-function forgetConversation() { state.conv = null; sset(K.conv, null); endBtn.hidden = true; }
+function forgetConversation() { state.conv = null; sset(K.conv, null); endBtn.hidden = true; askEnd(false); }
+/* "End chat" asks first, in the panel: the question with "yes" and "no" (no: the default focus). */
+function askEnd(ask) {
+  confirmBox.hidden = !ask;
+  if (ask) confirmNo.focus();
+}
 function endChat() {
   var id = state.conv;
   if (!id) return;

@@ -1,7 +1,11 @@
 /* widget part: stream — the websocket: resume after the last event, frames, typing */
 // --- stream -------------------------------------------------------------------------------
+// At most one websocket per tab, and none until needed: the panel is open, a chat is open or a
+// message waits to go. Page views go over REST.
+function wantStream() { return !!(state.conv || !panel.hidden || outbox.length); }
+function needStream() { if (wantStream()) connect(); }
 function connect() {
-  if (!state.token || state.ws) return;
+  if (!state.token || state.ws || !wantStream()) return;
   var ws = new WebSocket(WS_URL);
   state.ws = ws; state.ready = false;
   ws.onopen = function () { ws.send(JSON.stringify({ type: "auth", visitor_token: state.token })); };
@@ -40,10 +44,12 @@ function onFrame(ws, f) {
   }
   if (frameHandlers[f.type]) { frameHandlers[f.type](f); return; }
   var d = f.data || {}, conv = d.conversation || {};
-  if (f.conversation_id && state.conv && f.conversation_id !== state.conv) return;
+  if (f.type === "message.created" && !state.conv && d.client_msg_id && state.pending[d.client_msg_id]) {
+    setConversation(d.conversation_id);      // our first message: its chat is the open one now
+  }
+  // Only the open chat's events speak: an old chat's "assigned" must not say who we chat with.
+  if (!state.conv || (f.conversation_id && f.conversation_id !== state.conv)) return;
   if (f.type === "message.created") {
-    if (!state.conv && d.client_msg_id && state.pending[d.client_msg_id]) setConversation(d.conversation_id);
-    if (!state.conv) return;
     showMessage(d);
   } else if (f.type === "conversation.assigned") {
     setStatus(conv.operator_name ? t("status.chatting", { operator: conv.operator_name }) : t("status.chatting_us"));
