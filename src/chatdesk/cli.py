@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="visitor-side requests per minute from one client address (0: no limit)")
     for flag, kind, default, text in CONNECTION_OPTIONS:
         s.add_argument(flag, type=kind, default=default, help=text)
+    s.add_argument("--browsing-idle", type=float, default=60.0,
+                   help="seconds without a page view or heartbeat after which a visitor has left the site")
+    s.add_argument("--attribution-days", type=float, default=7.0,
+                   help="days after a chat or an opener within which an order counts for it")
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
     for flag, default, what in (
             ("--login-hashers", 1, "threads that check passwords, off the event loop"),

@@ -24,18 +24,23 @@ CONVERSATION_WATCHERS = "conversation.watchers"    # staff started/stopped monit
 CONVERSATION_JOINED = "conversation.joined"        # staff joined (writes to the visitor): data.joined
 APPROVAL_REQUESTED = "approval.requested"          # a novice's message waits for a trainer
 APPROVAL_RESOLVED = "approval.resolved"            # approved (message.created follows) or rejected
+ORDER_ATTRIBUTED = "order.attributed"              # a shop order credited to a chat and its operator
 
 DURABLE = frozenset({
     CONVERSATION_QUEUED, CONVERSATION_ASSIGNED, CONVERSATION_TRANSFERRED, CONVERSATION_REQUEUED,
     CONVERSATION_CLOSED, CONVERSATION_MISSED, CONVERSATION_UPDATED, MESSAGE_CREATED,
     VISITOR_PAGEVIEW, VISITOR_UPDATED, VISITOR_NOTE, OPERATOR_STATUS, OPERATOR_UPDATED,
     CONVERSATION_WATCHERS, CONVERSATION_JOINED, APPROVAL_REQUESTED, APPROVAL_RESOLVED,
+    ORDER_ATTRIBUTED,
 })
 
 # --- ephemeral signals (never logged) ------------------------------------------------------------
 TYPING = "typing"          # {conversation_id, actor: "visitor"|"operator", is_typing, text?}
                            # `text` is the visitor's unsent draft (sneak peek); operators never get
                            # their own draft echoed and visitors never see a sneak peek.
+INVITE = "invite"          # to a visitor: {"invite": Invite}, an opener to show (also in the heartbeat answer)
+BROWSING = "visitors.browsing"   # to operators, at most one a second: {"visitors": [BrowsingVisitor],
+                                 # "gone": [ids], "online": N} or {"reload": true, "online": N}
 
 # --- stream control frames -----------------------------------------------------------------------
 AUTH = "auth"              # client -> server, first frame: {"token": T} or {"visitor_token": T}

@@ -10,7 +10,20 @@ from fastapi import FastAPI
 
 from chatdesk.protocol.limits import API_PREFIX
 
-from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api import (
+    browsing,
+    canned,
+    conversations,
+    desk,
+    errors,
+    openers,
+    operators,
+    page_api,
+    review,
+    supervision,
+    visitor_side,
+    visitors,
+)
 from .api.answers import Ok
 from .config import ServerConfig
 from .context import ServerContext
@@ -22,6 +35,7 @@ from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
 from .security.static_files import mount_static
 from .services import background
+from .services import browsing as browsing_feed
 from .storage.db import Database
 from .storage.migrations import migrate_async
 
@@ -34,13 +48,14 @@ def create_app(config: ServerConfig) -> FastAPI:
         hub = Hub()
         ctx = ServerContext(config=config, store=Store(db, hub, config.keep_events), hub=hub)
         app.state.ctx = ctx
-        task = asyncio.create_task(background.run(ctx))
+        tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(browsing_feed.run(ctx))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await db.close()
             ctx.logins.close()
 
@@ -52,7 +67,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, page_api, supervision, review,
+                   browsing, openers, streams):
         app.include_router(module.router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.

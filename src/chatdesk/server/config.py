@@ -33,6 +33,14 @@ class ServerConfig:
     chats_per_address: int = 200     # open (queued or active) chats from one client address
     new_chats_per_address: int = 120 # new chats per minute from one client address
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
+    # Visitors on the site and openers (docs/protocol.md, "Visitors on the site").
+    browsing_idle: float = 60.0      # seconds without a page view, heartbeat or stream frame: gone
+    browsing_batch: float = 1.0      # desks get the changes at most once per this many seconds
+    attribution_days: float = 7.0    # an order this long after a chat or opener counts for it
+
+    @property
+    def attribution_window(self) -> float:
+        return self.attribution_days * 86_400.0
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -52,6 +60,8 @@ class ServerConfig:
             header_timeout=float(getattr(args, "header_timeout", 10.0)),
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
+            browsing_idle=float(getattr(args, "browsing_idle", 60.0)),
+            attribution_days=float(getattr(args, "attribution_days", 7.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

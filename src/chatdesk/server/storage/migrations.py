@@ -49,7 +49,14 @@ def _m2_supervision(conn: Connection) -> None:
     conn.execute(text("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision]
+def _m5_openers(conn: Connection) -> None:
+    """Visitors on the site (visitor_browsing), opener rules, invitations and orders (issue 12).
+    Idempotent: a database created by _m1 from a newer schema.py already has them."""
+    schema.metadata.create_all(conn, tables=[schema.visitor_browsing, schema.opener_rules,
+                                             schema.invitations, schema.orders])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m5_openers]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 
