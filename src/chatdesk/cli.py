@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--visitors", type=int, default=5)
     sim.add_argument("--duration", type=float, default=60.0, help="seconds")
     sim.add_argument("--seed", type=int, default=None)
+    sim.add_argument("--shoppers", type=int, default=0,
+                     help="instead: N shopping visits (carts, openers, orders), --visitors at a time")
+    sim.add_argument("--baseline", type=float, default=0.10, help="shoppers: chance a visit ends in an order")
+    sim.add_argument("--true-effect", type=float, default=0.05,
+                     help="shoppers: added to that chance when an opener was shown (hidden from the server)")
+    sim.add_argument("--pace", type=float, default=1.0,
+                     help="shoppers: every pause on a page times this (0.01 for a quick run)")
 
     lg = sub.add_parser("login", help="log in and keep the token in the system keyring")
     lg.add_argument("--url", dest="login_url", required=True)
@@ -133,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         from chatdesk.server.accounts_cli import add_user
         return add_user(args)
     if args.command == "simulate":
+        if args.shoppers:
+            from chatdesk.simulator.shop_site import run_shoppers_command
+            return run_shoppers_command(args)
         from chatdesk.simulator.run import run_simulator
         return run_simulator(args)
     if args.command == "login":

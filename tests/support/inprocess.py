@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from chatdesk.server.context import ServerContext
 from chatdesk.server.eventlog.hub import Hub
 from chatdesk.server.eventlog.log import Store
 from chatdesk.server.security.tokens import Actor
-from chatdesk.server.services import accounts
+from chatdesk.server.services import accounts, browsing, openers, orders, visitor_side
 from chatdesk.server.storage.db import Database
 from chatdesk.server.storage.migrations import migrate_async
 
@@ -62,3 +63,49 @@ class Site:
         if online:
             await accounts.set_status(self.ctx, oid, "online")
         return Actor(oid, name, role)
+
+
+class InProcessShopSite:
+    """A simulated shopper's connection (simulator.shopper.ShopSite) calling the services the
+    visitor routes call, with the site's clock: `wait` moves it instead of sleeping."""
+
+    def __init__(self, site: Site, address: str = "127.0.0.1") -> None:
+        self.site, self.ctx, self.address = site, site.ctx, address
+        self.vid = ""
+        self.conversation_id: int | None = None
+
+    async def arrive(self, url: str, title: str, referrer: str) -> None:
+        s = await visitor_side.start_session(self.ctx, visitor_id=None, url=url, title=title, referrer=referrer)
+        self.vid = s["visitor_id"]
+
+    async def view(self, url: str, title: str) -> dict[str, Any]:
+        await visitor_side.pageview(self.ctx, self.vid, url, title, "")
+        return await self.heartbeat()
+
+    async def heartbeat(self) -> dict[str, Any]:
+        browsing.touched(self.ctx, self.vid)
+        invite, check_in = await openers.decide(self.ctx, self.vid)
+        return {"ok": True, "invite": invite, "check_in": check_in}
+
+    async def event(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body["type"] == "cart":
+            await orders.cart(self.ctx, self.vid, body["value"], body.get("currency", ""), body.get("items", 0))
+            return {"ok": True}
+        return {"ok": True, "order": await orders.order(self.ctx, self.vid, body["id"], body["value"],
+                                                        body.get("currency", ""))}
+
+    async def invite_seen(self, invite_id: int, action: str) -> None:
+        await openers.report(self.ctx, self.vid, invite_id, action)
+
+    async def reply(self, invite_id: int, body: str) -> None:
+        started = await openers.reply(self.ctx, self.vid, invite_id, client_msg_id=uuid.uuid4().hex, body=body,
+                                      name=None, address=self.address)
+        self.conversation_id = started["conversation"]["id"]
+
+    async def leave(self) -> None:
+        if self.conversation_id is not None:
+            async with self.ctx.store.tx() as tx:
+                await visitor_side.close(tx, self.vid, self.conversation_id)
+
+    async def wait(self, seconds: float) -> None:
+        self.site.clock.advance(seconds)
