@@ -22,6 +22,7 @@ from chatdesk.protocol.models import (
     VisitorNote,
 )
 
+from .browsing_api import BrowsingApi
 from .http import ApiError, ApiUnavailable, Transport, build_body
 from .staff_api import StaffApi
 
@@ -41,6 +42,7 @@ class ApiClient:
                  transport: httpx.AsyncBaseTransport | None = None):
         self.http = Transport(base_url, token, timeout, transport)
         self.staff = StaffApi(self.http)
+        self.browsing = BrowsingApi(self.http)
 
     @property
     def base_url(self) -> str:
