@@ -218,6 +218,11 @@ class DeskApp(App[None]):
         from chatdesk.tui.screens.visitors import VisitorsScreen  # every operator may invite
         self._open_once(VisitorsScreen, lambda: VisitorsScreen(self.session, self.clock))
 
+    def action_openers(self) -> None:
+        if self._staff_only("The openers"):
+            from chatdesk.tui.screens.openers import OpenersScreen
+            self._open_once(OpenersScreen, lambda: OpenersScreen(self.session, self.clock))
+
     def action_report(self) -> None:
         if self._staff_only("The report"):
             from chatdesk.tui.screens.report import ReportScreen

@@ -89,6 +89,7 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("a", "approvals", "Approvals", id="board.approvals", tooltip="Board: the approval queue"),
     Binding("t", "transcripts", "Transcripts", id="board.transcripts", tooltip="Board: transcript review"),
     Binding("p", "report", "Report", id="board.report", tooltip="Board: the report screen"),
+    Binding("o", "app.openers", "Openers", id="board.openers", tooltip="Board: opener rules and their figures"),
 ]
 MONITOR_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
@@ -138,8 +139,18 @@ VISITORS_BINDINGS: list[Binding] = [
     Binding("r", "reload", "Reload", id="visitors.reload", tooltip="Visitors: fetch the list now"),
 ]
 
+OPENERS_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="openers.close", tooltip="Openers: back"),
+    Binding("p", "pause_rule", "Pause/resume", id="openers.pause", tooltip="Openers: pause or resume the rule"),
+    Binding("plus", "move(-1)", "Up", id="openers.up", tooltip="Openers: raise the rule's priority"),
+    Binding("minus", "move(1)", "Down", id="openers.down", tooltip="Openers: lower the rule's priority"),
+    Binding("n", "new_rule", "New rule", id="openers.new", tooltip="Openers: make a rule"),
+    Binding("d", "focus_days", "Days", id="openers.days", tooltip="Openers: the period, in days"),
+    Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
+]
 STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
-                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS, *VISITORS_BINDINGS]
+                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS, *VISITORS_BINDINGS,
+                         *OPENERS_BINDINGS]
 
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [

@@ -14,7 +14,6 @@ from ..services.reports import period
 router = APIRouter(prefix="/openers", tags=["openers"],
                    dependencies=[Depends(staff_only("manage openers or see their figures"))])
 ID = Path(ge=1, le=MAX_ID)
-SINCE = Query(None, ge=0, le=MAX_TIMESTAMP)
 
 
 @router.get("/rules", response_model=RuleList)
@@ -42,7 +41,8 @@ async def order_rules(body: RuleOrder, ctx: Ctx):
 
 
 @router.get("/stats", response_model=RuleStatsList)
-async def all_stats(ctx: Ctx, since: float | None = SINCE, until: float | None = SINCE):
+async def all_stats(ctx: Ctx, since: float | None = Query(None, ge=0, le=MAX_TIMESTAMP),
+                    until: float | None = Query(None, ge=0, le=MAX_TIMESTAMP)):
     start, end = period(since, until)
     async with ctx.store.read_offloaded() as conn:
         rules = await opener_rules.listed(conn)
@@ -51,7 +51,8 @@ async def all_stats(ctx: Ctx, since: float | None = SINCE, until: float | None =
 
 
 @router.get("/rules/{rule_id}/stats", response_model=RuleStats)
-async def rule_stats(ctx: Ctx, rule_id: int = ID, since: float | None = SINCE, until: float | None = SINCE):
+async def rule_stats(ctx: Ctx, rule_id: int = ID, since: float | None = Query(None, ge=0, le=MAX_TIMESTAMP),
+                    until: float | None = Query(None, ge=0, le=MAX_TIMESTAMP)):
     start, end = period(since, until)
     async with ctx.store.read_offloaded() as conn:
         rule = await opener_rules.one(conn, rule_id)
