@@ -111,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds after which a callback request or offline message with no time in it is overdue")
     for flag, kind, default, text in CONNECTION_OPTIONS:
         s.add_argument(flag, type=kind, default=default, help=text)
+    s.add_argument("--browsing-idle", type=float, default=60.0,
+                   help="seconds without a page view or heartbeat after which a visitor has left the site")
+    s.add_argument("--attribution-days", type=float, default=7.0,
+                   help="days after a chat or an opener within which an order counts for it")
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
     for flag, default, what in (
             ("--login-hashers", 1, "threads that check passwords, off the event loop"),
@@ -144,6 +148,13 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--visitors", type=int, default=5)
     sim.add_argument("--duration", type=float, default=60.0, help="seconds")
     sim.add_argument("--seed", type=int, default=None)
+    sim.add_argument("--shoppers", type=int, default=0,
+                     help="instead: N shopping visits (carts, openers, orders), --visitors at a time")
+    sim.add_argument("--baseline", type=float, default=0.10, help="shoppers: chance a visit ends in an order")
+    sim.add_argument("--true-effect", type=float, default=0.05,
+                     help="shoppers: added to that chance when an opener was shown (hidden from the server)")
+    sim.add_argument("--pace", type=float, default=1.0,
+                     help="shoppers: every pause on a page times this (0.01 for a quick run)")
 
     lg = sub.add_parser("login", help="log in and keep the token in the system keyring")
     lg.add_argument("--url", dest="login_url", required=True)
@@ -198,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         from chatdesk.server.webhooks_cli import webhook_command
         return webhook_command(args)
     if args.command == "simulate":
+        if args.shoppers:
+            from chatdesk.simulator.shop_site import run_shoppers_command
+            return run_shoppers_command(args)
         from chatdesk.simulator.run import run_simulator
         return run_simulator(args)
     if args.command == "login":

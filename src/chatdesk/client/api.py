@@ -22,7 +22,9 @@ from chatdesk.protocol.models import (
     VisitorNote,
 )
 
+from .browsing_api import BrowsingApi
 from .http import ApiError, ApiUnavailable, Transport, build_body
+from .openers_api import OpenersApi
 from .staff_api import StaffApi
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class ApiClient:
                  transport: httpx.AsyncBaseTransport | None = None):
         self.http = Transport(base_url, token, timeout, transport)
         self.staff = StaffApi(self.http)
+        self.browsing = BrowsingApi(self.http)
+        self.openers = OpenersApi(self.http)
 
     @property
     def base_url(self) -> str:

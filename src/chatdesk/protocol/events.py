@@ -40,6 +40,9 @@ DURABLE = frozenset({
 TYPING = "typing"          # {conversation_id, actor: "visitor"|"operator", is_typing, text?}
                            # `text` is the visitor's unsent draft (sneak peek); operators never get
                            # their own draft echoed and visitors never see a sneak peek.
+INVITE = "invite"          # to a visitor: {"invite": Invite}, an opener to show (also in the heartbeat answer)
+BROWSING = "visitors.browsing"   # to operators, at most one a second: {"visitors": [BrowsingVisitor],
+                                 # "gone": [ids], "online": N} or {"reload": true, "online": N}
 
 # --- stream control frames -----------------------------------------------------------------------
 AUTH = "auth"              # client -> server, first frame: {"token": T} or {"visitor_token": T}

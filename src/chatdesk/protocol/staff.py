@@ -126,6 +126,11 @@ class ReportFigures(Wire):
 class OperatorReport(ReportFigures):
     operator_id: int
     name: str = ""
+    # Orders credited to this operator's chats (last touch, within the attribution window).
+    converted: int = 0                  # chats with an order
+    orders: int = 0
+    revenue: float = 0.0
+    conversion: float | None = None     # converted / chats
 
 
 class HourReport(ReportFigures):

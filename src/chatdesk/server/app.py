@@ -12,11 +12,14 @@ from chatdesk.protocol.limits import API_PREFIX
 
 from .api import (
     admin,
+    browsing,
     canned,
     conversations,
     desk,
     errors,
+    openers,
     operators,
+    page_api,
     review,
     supervision,
     visitor_side,
@@ -37,6 +40,7 @@ from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
 from .security.static_files import mount_static
 from .services import background
+from .services import browsing as browsing_feed
 from .storage.db import Database
 from .storage.migrations import migrate_async
 
@@ -51,7 +55,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         store = Store(db, hub, config.keep_events, outbox)
         ctx = ServerContext(config=config, store=store, hub=hub, outbox=outbox)
         app.state.ctx = ctx
-        tasks = [asyncio.create_task(background.run(ctx)),
+        tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(browsing_feed.run(ctx)),
                  asyncio.create_task(delivery_worker.run(DeliveryWorker(config, store, outbox)))]
         try:
             yield
@@ -71,8 +75,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, admin,
-                   streams, work_items):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, page_api, supervision, review,
+                   admin, browsing, openers, streams, work_items):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(work_items.visitor_router, prefix=API_PREFIX)
 

@@ -88,6 +88,14 @@ class ServerConfig:
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     # The shop's widget settings, `--widget-config FILE` (widget_config.py): branding, texts, ...
     widget: WidgetConfig = field(default_factory=WidgetConfig)
+    # Visitors on the site and openers (docs/protocol.md, "Visitors on the site").
+    browsing_idle: float = 60.0      # seconds without a page view, heartbeat or stream frame: gone
+    browsing_batch: float = 1.0      # desks get the changes at most once per this many seconds
+    attribution_days: float = 7.0    # an order this long after a chat or opener counts for it
+
+    @property
+    def attribution_window(self) -> float:
+        return self.attribution_days * 86_400.0
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -114,6 +122,8 @@ class ServerConfig:
                if (value := getattr(args, name, None)) is not None},
             smtp=SmtpSettings.from_args(args),
             widget=load(getattr(args, "widget_config", None)),
+            browsing_idle=float(getattr(args, "browsing_idle", 60.0)),
+            attribution_days=float(getattr(args, "attribution_days", 7.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

@@ -3,6 +3,7 @@ flood limits (logins, new chats, visitors' requests)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import ServerConfig
@@ -26,6 +27,10 @@ class ServerContext:
     visitor_activity: dict[str, float] = field(default_factory=dict)  # stream frames, not stored
     # After a restart every widget needs a moment to reconnect: nobody is "gone" before this.
     started_at: float = field(default_factory=time.time)
+    # The clock of visitors on the site, openers and orders: tests move it instead of sleeping.
+    clock: Callable[[], float] = time.time
+    # Visitors whose row on the desks' Visitors list changed since the last batch (services/browsing.py).
+    browsing_changed: set[str] = field(default_factory=set)
     # Flood limits, built from the config: logins and new chats (docs/security.md).
     logins: LoginGate = field(init=False)
     chats: ChatLimits = field(init=False)

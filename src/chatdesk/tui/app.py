@@ -214,6 +214,15 @@ class DeskApp(App[None]):
         from chatdesk.tui.screens.review import TranscriptReviewScreen  # operators: their own
         self._open_once(TranscriptReviewScreen, lambda: TranscriptReviewScreen(self.session, self.clock))
 
+    def action_visitors(self) -> None:
+        from chatdesk.tui.screens.visitors import VisitorsScreen  # every operator may invite
+        self._open_once(VisitorsScreen, lambda: VisitorsScreen(self.session, self.clock))
+
+    def action_openers(self) -> None:
+        if self._staff_only("The openers"):
+            from chatdesk.tui.screens.openers import OpenersScreen
+            self._open_once(OpenersScreen, lambda: OpenersScreen(self.session, self.clock))
+
     def action_report(self) -> None:
         if self._staff_only("The report"):
             from chatdesk.tui.screens.report import ReportScreen

@@ -19,6 +19,8 @@ from textual.binding import Binding
 # Desk-wide bindings live on the desk screen. They are priority bindings because the composer
 # (a TextArea) has focus nearly all the time and would otherwise swallow them.
 DESK_BINDINGS: list[Binding] = [
+    Binding("ctrl+l", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
+            tooltip="Everyone on the site now; invite one (i)"),
     Binding("f1", "help", "Help", id="desk.help", priority=True, tooltip="List every key"),
     Binding("f2", "focus_queue", "Queue", id="queue.focus", priority=True,
             tooltip="Move to the queue (Enter accepts, Esc returns to the reply)"),
@@ -65,6 +67,8 @@ FOOTER_NARROW_EXTRA = {"desk.sidebar"}
 # the desk. Hidden from the footer (an operator's desk shows only what an operator uses); F1 and
 # the palette list them, and for an operator they say why they are refused.
 STAFF_DESK_BINDINGS: list[Binding] = [
+    Binding("ctrl+l", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
+            tooltip="Everyone on the site now; invite one (i)"),
     Binding("ctrl+b", "app.board", "Board", id="staff.board", priority=True, show=False,
             tooltip="The floor: operators, live chats, queue, missed (staff only)"),
     Binding("f10", "app.approvals", "Approvals", id="staff.approvals", priority=True, show=False,
@@ -85,6 +89,7 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("a", "approvals", "Approvals", id="board.approvals", tooltip="Board: the approval queue"),
     Binding("t", "transcripts", "Transcripts", id="board.transcripts", tooltip="Board: transcript review"),
     Binding("p", "report", "Report", id="board.report", tooltip="Board: the report screen"),
+    Binding("o", "app.openers", "Openers", id="board.openers", tooltip="Board: opener rules and their figures"),
 ]
 MONITOR_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
@@ -125,8 +130,27 @@ EXPORT_BINDINGS: list[Binding] = [
     Binding("ctrl+j", "toggle_format", "Markdown/JSON", id="export.format",
             tooltip="Export dialog: switch between Markdown and JSON"),
 ]
+VISITORS_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="visitors.close", tooltip="Visitors: back to the desk"),
+    Binding("i", "invite", "Invite", id="visitors.invite",
+            tooltip="Visitors: invite the visitor under the cursor (their reply is your chat)"),
+    Binding("s", "next_sort", "Sort", id="visitors.sort", tooltip="Visitors: sort by the next figure"),
+    Binding("slash", "focus_filter", "Filter", id="visitors.filter", tooltip="Visitors: filter by name, page, campaign"),
+    Binding("r", "reload", "Reload", id="visitors.reload", tooltip="Visitors: fetch the list now"),
+]
+
+OPENERS_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="openers.close", tooltip="Openers: back"),
+    Binding("p", "pause_rule", "Pause/resume", id="openers.pause", tooltip="Openers: pause or resume the rule"),
+    Binding("plus", "move(-1)", "Up", id="openers.up", tooltip="Openers: raise the rule's priority"),
+    Binding("minus", "move(1)", "Down", id="openers.down", tooltip="Openers: lower the rule's priority"),
+    Binding("n", "new_rule", "New rule", id="openers.new", tooltip="Openers: make a rule"),
+    Binding("d", "focus_days", "Days", id="openers.days", tooltip="Openers: the period, in days"),
+    Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
+]
 STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
-                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS]
+                         *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS, *VISITORS_BINDINGS,
+                         *OPENERS_BINDINGS]
 
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [

@@ -8,6 +8,7 @@ from pydantic import Field
 from chatdesk.protocol.integrations import TranscriptMailRequest
 from chatdesk.protocol.limits import MAX_BODY, MAX_ID
 from chatdesk.protocol.models import Conversation, Message, Wire
+from chatdesk.protocol.openers import HeartbeatAnswer
 from chatdesk.protocol.requests import (
     PageViewRequest,
     RatingRequest,
@@ -22,6 +23,7 @@ from ..outbox.transcript_mail import send_transcript
 from ..security.limits import client_address
 from ..services import typing, visitor_side
 from .answers import Ok, VisitorChat, VisitorChatStarted, VisitorConversation
+from .page_api import heartbeat_answer
 
 router = APIRouter(prefix="/visitor", tags=["visitor side"])
 ID = Path(ge=1, le=MAX_ID)
@@ -38,10 +40,11 @@ async def start_session(body: VisitorSessionRequest, ctx: Ctx):
                                             referrer=body.referrer, lang=body.lang)
 
 
-@router.post("/pageviews", response_model=Ok, status_code=201)
+@router.post("/pageviews", response_model=HeartbeatAnswer, status_code=201)
 async def pageview(body: PageViewRequest, ctx: Ctx, vid: CurrentVisitor):
+    """A page opened; the answer is the heartbeat's (an opener may invite now)."""
     await visitor_side.pageview(ctx, vid, body.url, body.title, body.referrer)
-    return {"ok": True}
+    return await heartbeat_answer(ctx, vid)
 
 
 @router.post("/conversations", response_model=VisitorChatStarted, status_code=201)

@@ -4,7 +4,6 @@ ids cannot be probed) and sees a conversation only as `rows.visitor_view` shows 
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -20,6 +19,7 @@ from ..storage.db import AnyConn
 from ..storage.schema import pageviews as PV
 from ..storage.schema import visitor_tokens as VT
 from ..storage.schema import visitors as V
+from . import browsing
 from . import conversations as convs
 from .errors import conflict, not_found
 from .transcripts import rate as store_rating
@@ -33,7 +33,7 @@ async def _new_visit_needed(tx: Tx, vid: str, now: float, gap: float) -> bool:
 
 
 async def record_pageview(ctx: ServerContext, tx: Tx, vid: str, url: str, title: str, referrer: str) -> None:
-    now = time.time()
+    now = ctx.clock()
     if await _new_visit_needed(tx, vid, now, ctx.config.visit_gap):
         await tx.conn.execute(update(V).where(V.c.id == vid).values(
             visit_count=V.c.visit_count + 1, visit_started_at=now, referrer=referrer))
@@ -43,6 +43,7 @@ async def record_pageview(ctx: ServerContext, tx: Tx, vid: str, url: str, title:
     assert v is not None
     await tx.conn.execute(insert(PV).values(visitor_id=vid, visit_no=v.visit_count, url=url, title=title,
                                             referrer=referrer, ts=now))
+    await browsing.on_pageview(ctx, tx, vid, v.visit_count, url, now)
     pageview = {"url": url, "title": title, "referrer": referrer, "ts": now}
     await tx.emit(ev.VISITOR_PAGEVIEW, {"visitor_id": vid, "pageview": pageview,
                                         "visitor": rows.visitor_dict(v, ctx.hub.visitor_connected(vid))},
@@ -53,7 +54,7 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
                         referrer: str, lang: str = "") -> dict[str, Any]:
     """A token for a known visitor id, or a new visitor (ids are never chosen by the client), with
     the widget's texts in the language the shop or the page asks for."""
-    now, token = time.time(), new_token()
+    now, token = ctx.clock(), new_token()
     async with ctx.store.tx() as tx:
         row = await rows.visitor_row(tx.conn, visitor_id) if visitor_id else None
         vid = row.id if row else secrets.token_urlsafe(16)
@@ -69,7 +70,7 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         # Read in the same transaction as the open chat: every event up to it is either in the
         # chat the widget loads over REST or no longer matters to a new tab.
         last_event = (await tx.conn.execute(select(func.max(E.c.event_id)))).scalar() or 0
-    ctx.visitor_activity[vid] = now
+    browsing.touched(ctx, vid)
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
             "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
             "last_event_id": last_event, **widget_look(lang, ctx.config)}
@@ -85,7 +86,7 @@ def widget_look(page_lang: str, config: ServerConfig) -> dict[str, Any]:
 async def pageview(ctx: ServerContext, vid: str, url: str, title: str, referrer: str) -> None:
     async with ctx.store.tx() as tx:
         await record_pageview(ctx, tx, vid, url, title, referrer)
-    ctx.visitor_activity[vid] = time.time()
+    browsing.touched(ctx, vid)
 
 
 async def start_conversation(ctx: ServerContext, vid: str, *, client_msg_id: str, body: str,
@@ -99,7 +100,7 @@ async def start_conversation(ctx: ServerContext, vid: str, *, client_msg_id: str
         conv, msg, _created = await convs.start_by_visitor(
             tx, vid, client_msg_id=client_msg_id, body=body, name=name,
             department=department, connected=ctx.hub.visitor_connected(vid), gate=ctx.chats.gate(address, vid))
-    ctx.visitor_activity[vid] = time.time()
+    browsing.touched(ctx, vid)
     return {"conversation": rows.visitor_view(conv), "message": msg}
 
 
@@ -118,7 +119,7 @@ async def conversation(conn: AnyConn, vid: str, cid: int) -> dict[str, Any]:
 async def send(ctx: ServerContext, vid: str, cid: int, *, client_msg_id: str, body: str) -> dict[str, Any]:
     async with ctx.store.tx() as tx:
         msg, _created = await convs.visitor_message(tx, vid, cid, client_msg_id=client_msg_id, body=body)
-    ctx.visitor_activity[vid] = time.time()
+    browsing.touched(ctx, vid)
     return msg
 
 

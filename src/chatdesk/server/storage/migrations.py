@@ -61,7 +61,15 @@ def _m4_outbox(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.webhooks, schema.deliveries, schema.delivery_attempts])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox]
+def _m5_openers(conn: Connection) -> None:
+    """Visitors on the site (visitor_browsing), opener rules, invitations and orders (issue 12).
+    Idempotent: a database created by _m1 from a newer schema.py already has them."""
+    schema.metadata.create_all(conn, tables=[schema.visitor_browsing, schema.opener_rules,
+                                             schema.invitations, schema.orders])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,
+                                                   _m5_openers]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

@@ -301,3 +301,74 @@ delivery_attempts = Table(
     Column("seconds", Float, nullable=False),
     Index("ix_delivery_attempts_delivery", "delivery_id", "id"),
 )
+
+
+# --- schema 5: visitors on the site, openers, orders ---------------------------------------------
+
+# What the page and the widget report about a visitor's current visit, one row per visitor (kept
+# apart from `visitors` so the hot heartbeat path never rewrites the contact row).
+visitor_browsing = Table(
+    "visitor_browsing", metadata,
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), primary_key=True),
+    Column("visit_no", Integer, nullable=False, default=1),
+    Column("page_started_at", Float, nullable=False),        # the current page opened
+    Column("utm_source", String(120), nullable=False, default=""),
+    Column("utm_medium", String(120), nullable=False, default=""),
+    Column("utm_campaign", String(120), nullable=False, default=""),
+    Column("language", String(20), nullable=False, default=""),
+    Column("cart_value", Float),                              # NULL: the page never reported a cart
+    Column("cart_currency", String(3), nullable=False, default=""),
+    Column("cart_items", Integer, nullable=False, default=0),
+)
+
+# Opener rules: conditions and texts as JSON (protocol.openers.RuleConditions / texts by language).
+opener_rules = Table(
+    "opener_rules", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("priority", Integer, nullable=False),              # lower first
+    Column("conditions", JSON, nullable=False, default=dict),
+    Column("texts", JSON, nullable=False, default=dict),      # language -> message
+    Column("default_language", String(20), nullable=False, default="en"),
+    Column("control_percent", Float, nullable=False, default=10.0),
+    Column("department", String(120)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+# One opener decision per visit: a rule's treatment ("sent" ... "accepted") or control ("control",
+# recorded, never shown), or an operator's manual invite (grp "manual").
+invitations = Table(
+    "invitations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("visit_no", Integer, nullable=False),
+    Column("rule_id", Integer, ForeignKey("opener_rules.id")),
+    Column("operator_id", Integer, ForeignKey("operators.id")),
+    Column("grp", String(10), nullable=False),                # treatment | control | manual
+    Column("state", String(10), nullable=False),              # control | sent | shown | dismissed | accepted
+    Column("body", Text, nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    Column("shown_at", Float),
+    Column("resolved_at", Float),
+    Column("conversation_id", Integer, ForeignKey("conversations.id")),
+    Index("ix_invitations_visit", "visitor_id", "visit_no"),
+    Index("ix_invitations_rule", "rule_id", "created_at"),
+)
+
+# Orders the shop's thank-you page reported, with the chat (and its operator) they are credited to.
+orders = Table(
+    "orders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("visitor_id", String(64), ForeignKey("visitors.id"), nullable=False),
+    Column("order_ref", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("currency", String(3), nullable=False, default=""),
+    Column("ts", Float, nullable=False),
+    Column("conversation_id", Integer, ForeignKey("conversations.id")),
+    Column("operator_id", Integer, ForeignKey("operators.id")),
+    UniqueConstraint("visitor_id", "order_ref", name="uq_orders_visitor_ref"),
+    Index("ix_orders_visitor", "visitor_id", "ts"),
+    Index("ix_orders_ts", "ts"),
+)

@@ -1,6 +1,7 @@
 """The report: chats, answered, missed, first response (median, p90), handle time and ratings for
 a range of days (today by default), by operator, and by hour of day as a small bar chart for
-planning who works the peak hours. Figures are short ('3m05') and columns fixed, so nothing
+planning who works the peak hours; when orders were credited to chats, each operator's
+conversion (chats followed by an order). Figures are short ('3m05') and columns fixed, so nothing
 wraps or is cut at 80 columns; the operator table comes first, the hours below it."""
 from __future__ import annotations
 
@@ -64,6 +65,20 @@ def hour_chart(hours: list[Any]) -> Content:
     return Content.assemble(*parts[:-1])
 
 
+def conversion_line(operators: list[Any]) -> list[Any]:
+    """Orders credited to chats (last touch, within the attribution window), by operator: a line
+    of its own, only when there are any."""
+    sold = sorted((o for o in operators if o.orders), key=lambda o: -(o.conversion or 0.0))
+    if not sold:
+        return []
+    parts: list[Any] = ["\n", ("orders after chats ", "$text-muted"), (str(sum(o.orders for o in sold)), "bold"),
+                        (f" ({sum(o.revenue for o in sold):.2f})", "$text-muted"), ("  conversion ", "$text-muted")]
+    for i, o in enumerate(sold):
+        share = f"{round(100 * o.conversion)} %" if o.conversion is not None else "—"
+        parts += [" · " if i else "", fit(o.name or f"#{o.operator_id}", 14), " ", (share, "bold")]
+    return parts
+
+
 class ReportScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*REPORT_BINDINGS]
 
@@ -122,7 +137,8 @@ class ReportScreen(StaffScreen):
             ("  missed ", "$text-muted"), (str(t.missed), "bold $error" if t.missed else "bold"),
             ("  rating ", "$text-muted"), rating, "\n",
             ("first response ", "$text-muted"), f"median {secs(t.first_response_median)} · p90 {secs(t.first_response_p90)}",
-            ("   handle ", "$text-muted"), f"median {secs(t.handle_median)} · p90 {secs(t.handle_p90)}"))
+            ("   handle ", "$text-muted"), f"median {secs(t.handle_median)} · p90 {secs(t.handle_p90)}",
+            *conversion_line(r.by_operator)))
         table = self.query_one(DataTable)
         table.clear()
         for o in sorted(r.by_operator, key=lambda o: -o.chats):
