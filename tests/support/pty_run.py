@@ -17,6 +17,7 @@ class PtyProgram:
     def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (120, 34)) -> None:
         self.master, slave = pty.openpty()
         cols, rows = size
+        self.size = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
                                      env={**os.environ, "TERM": "xterm-256color", **env},
@@ -58,8 +59,16 @@ class PtyProgram:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        tail = self.written()[-2000:].decode("utf-8", "replace")
-        raise AssertionError(f"{needle!r} never reached the terminal within {timeout}s; last output:\n{tail}")
+        raise AssertionError(f"{needle!r} never reached the terminal within {timeout}s; the screen:\n{self.screen()}")
+
+    def screen(self) -> str:
+        """What a terminal shows after every byte written so far (pyte plays them on a screen of
+        this size)."""
+        import pyte
+        cols, rows = self.size
+        screen = pyte.Screen(cols, rows)
+        pyte.ByteStream(screen).feed(self.written())
+        return "\n".join(line.rstrip() for line in screen.display)
 
     def close(self) -> None:
         if self.proc.poll() is None:
