@@ -19,8 +19,12 @@ class PtyProgram:
         cols, rows = size
         self.size = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        # Without COLUMNS and LINES: a pytest-xdist worker's environment holds COLUMNS=80 and
+        # LINES=24, and a program that asks shutil.get_terminal_size (Textual does) would take
+        # them over the pty's real size.
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         self.proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                                     env={**os.environ, "TERM": "xterm-256color", **env},
+                                     env={**inherited, "TERM": "xterm-256color", **env},
                                      start_new_session=True)
         os.close(slave)
         self.output = bytearray()
