@@ -76,18 +76,20 @@ async def test_every_documented_key_in_a_real_terminal(server, tmp_path, termina
         # F6 by Tab, type, Tab, Enter: the dialog says why it cannot save yet, never cancels quietly
         term.keys("F6")
         term.wait(r"Offer a callback")
-        # Textual moves the focus after keys already read in the same burst: tmux would deliver
-        # Tab and the text in one read, faster than anyone types. Leave a typist's gap after Tab.
+        # tmux delivers keys in one read, faster than anyone types, and Textual moves the focus
+        # after keys already read: wait until the focus has moved (the cursor is in the next field,
+        # the button is drawn focused) before the next keys, as a typist's eyes would.
         term.keys("Tab")
-        time.sleep(0.3)
+        term.wait_cursor_on(r"e\.g\. after 5 pm")
         term.type("after 5 pm")
         term.keys("Tab")
-        time.sleep(0.3)
+        term.wait_reversed("Record callback")
         term.keys("Enter")
         term.wait(r"Not recorded yet: give the phone number")
+        term.wait_cursor_on(r"e\.g\. \+44 20 7946 0000")
         term.type("+44 20 7946 0000")
         term.keys("Enter")                 # the number: on to the note
-        time.sleep(0.3)
+        term.wait_cursor_on(r"after 5 pm")
         term.keys("Enter")                 # the last field: saves
         term.gone(r"Offer a callback")
         term.wait(r"Callback recorded for Ada")

@@ -57,7 +57,12 @@ def message(i: int, author: str = "visitor", body: str | None = None, author_id:
 
 
 def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines (the same render as a screenshot)."""
+    """What the terminal shows, as plain text lines (the same render as a screenshot).
+
+    Private API on purpose: Textual (8.2) has no public call that gives a screen's text. Its public
+    `App.export_screenshot()` makes exactly this render (`screen._compositor.render_update(full=True,
+    screen_stack=app._background_screens)`) but returns SVG, and reading text back out of Rich's SVG
+    (text placed by pixel, runs of spaces left out) would lean on a private layout as well."""
     import io
 
     from rich.console import Console

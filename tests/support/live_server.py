@@ -17,6 +17,10 @@ import httpx
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 
 
+class PortTaken(RuntimeError):
+    """Something else bound the server's port between free_port() and the server's own bind."""
+
+
 @dataclass
 class LiveServer:
     db_path: Path
@@ -40,17 +44,35 @@ class LiveServer:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> "LiveServer":
+    def start(self, timeout: float = 60.0) -> "LiveServer":
+        """Start the server and wait for its health check. The timeout only guards against a hang:
+        on two cores shared with other test workers, the server's imports alone can take 15 s.
+        A first start whose port was taken meanwhile (free_port only says it was free when asked)
+        moves to another port; a restart keeps its port, since clients know the address."""
+        first_start = self.proc is None
+        while True:
+            try:
+                return self._start_once(timeout)
+            except PortTaken:
+                if not first_start:
+                    raise
+                self.port = free_port()
+
+    def _start_once(self, timeout: float) -> "LiveServer":
         self.log_path = self.db_path.with_suffix(".log")
-        log = open(self.log_path, "ab")
+        log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         cmd = [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db_path),
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **self.env}, preexec_fn=self._limit_files)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                         env={**os.environ, **self.env}, preexec_fn=self._limit_files)
         try:
             wait_until_healthy(health_url(self.url), timeout, self.proc)
         except NotHealthy as e:
+            self.kill()                    # never leave a half-started server behind
             if e.returncode is not None:
+                if b"address already in use" in self.log_path.read_bytes()[log_from:].lower():
+                    raise PortTaken(self.port) from None
                 raise RuntimeError(f"server exited with {e.returncode}:\n{self.log()}") from None
             raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log()}") from None
         return self
@@ -87,7 +109,8 @@ class LiveServer:
         subprocess.run(cmd, input=password + "\n", text=True, check=True, capture_output=True)
 
     def login(self, email: str, password: str = "secret-pass-1") -> str:
-        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"email": email, "password": password})
+        # the same 20 s as tests/support/api.py: under load a login (scrypt) can take seconds
+        r = httpx.post(f"{self.url}/api/v1/auth/login", json={"email": email, "password": password}, timeout=20)
         r.raise_for_status()
         return r.json()["token"]
 

@@ -17,9 +17,14 @@ class PtyProgram:
     def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (120, 34)) -> None:
         self.master, slave = pty.openpty()
         cols, rows = size
+        self.size = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        # Without COLUMNS and LINES: a pytest-xdist worker's environment holds COLUMNS=80 and
+        # LINES=24, and a program that asks shutil.get_terminal_size (Textual does) would take
+        # them over the pty's real size.
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
         self.proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                                     env={**os.environ, "TERM": "xterm-256color", **env},
+                                     env={**inherited, "TERM": "xterm-256color", **env},
                                      start_new_session=True)
         os.close(slave)
         self.output = bytearray()
@@ -58,8 +63,16 @@ class PtyProgram:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        tail = self.written()[-2000:].decode("utf-8", "replace")
-        raise AssertionError(f"{needle!r} never reached the terminal within {timeout}s; last output:\n{tail}")
+        raise AssertionError(f"{needle!r} never reached the terminal within {timeout}s; the screen:\n{self.screen()}")
+
+    def screen(self) -> str:
+        """What a terminal shows after every byte written so far (pyte plays them on a screen of
+        this size)."""
+        import pyte
+        cols, rows = self.size
+        screen = pyte.Screen(cols, rows)
+        pyte.ByteStream(screen).feed(self.written())
+        return "\n".join(line.rstrip() for line in screen.display)
 
     def close(self) -> None:
         if self.proc.poll() is None:

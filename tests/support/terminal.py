@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 
 
 class Terminal:
@@ -44,15 +45,37 @@ class Terminal:
 
     def wait(self, pattern: str, timeout: float = 20.0) -> str:
         rx = re.compile(pattern, re.M)
+        return self._until(self.screen, rx.search, repr(pattern), timeout)
+
+    def cursor(self) -> tuple[int, int]:
+        x, y = self._tmux("display-message", "-p", "-t", self.name, "#{cursor_x} #{cursor_y}").split()
+        return int(x), int(y)
+
+    def wait_cursor_on(self, pattern: str, timeout: float = 20.0) -> str:
+        """Until the terminal's cursor is on a row that matches `pattern`. Textual puts the cursor
+        in the text field that has the focus, so keys typed after this go to that field."""
+        rx = re.compile(pattern)
+
+        def cursor_row() -> str:
+            text = self.screen()            # the cursor after the screen: a row it has reached
+            return text.splitlines()[self.cursor()[1]] if text else ""
+        return self._until(cursor_row, rx.search, f"the cursor on a row with {pattern!r}", timeout)
+
+    def wait_reversed(self, text: str, timeout: float = 20.0) -> str:
+        """Until `text` is drawn in reverse video (SGR 7), as Textual draws the focused button."""
+        rx = re.compile(r"\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m(?:\x1b\[[0-9;]*m)*\s*" + re.escape(text))
+        return self._until(lambda: self._tmux("capture-pane", "-p", "-e", "-t", self.name), rx.search,
+                           f"{text!r} in reverse video (focused)", timeout)
+
+    def _until(self, read: Callable[[], str], test: Callable[[str], object], what: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
-        text = ""
         while time.monotonic() < deadline:
-            text = self.screen()
-            if rx.search(text):
+            text = read()
+            if test(text):
                 return text
             time.sleep(0.1)
         size = self._tmux("display-message", "-p", "-t", self.name, "#{window_width}x#{window_height}").strip()
-        raise AssertionError(f"timed out after {timeout}s waiting for {pattern!r}; the screen ({size}):\n{text}")
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}; the screen ({size}):\n{self.screen()}")
 
     def gone(self, pattern: str, timeout: float = 20.0) -> None:
         rx = re.compile(pattern, re.M)

@@ -26,3 +26,13 @@ async def wait_for(condition: Callable[[], Any], what: str = "", *, timeout: flo
             await pilot.pause(interval)
         else:
             await asyncio.sleep(interval)
+
+
+async def focus_on(pilot: Any, widget_id: str, timeout: float = 30.0) -> Any:
+    """Until the widget with this id has the focus, and return it. Type into a field only after
+    this: Pilot leaves a key's effects to settle only until the app looks idle (Textual compares
+    its CPU time with the clock), which a loaded machine fools, so keys pressed right after an
+    Enter or Tab that moves the focus could reach the field before."""
+    app = pilot.app
+    return await wait_for(lambda: app.focused is not None and app.focused.id == widget_id and app.focused,
+                          f"the focus on #{widget_id}", timeout=timeout, pilot=pilot)

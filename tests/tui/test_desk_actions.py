@@ -13,7 +13,7 @@ from tests.support.api import Api
 from tests.support.desk import accept_by_keys, make_desk, transcript_text, until_live
 from tests.support.harness import screen_text
 from tests.support.visitor import Visitor
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 SIZE = (120, 34)
 PEOPLE = {"kai": ("Kai Transfer",), "lou": ("Lou Callback",), "mo": ("Mo Phone",)}
@@ -87,13 +87,21 @@ async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_serve
 
         await pilot.press("f6")
         dialog = await wait_for(dialog_named(app, "CallbackDialog"), what="callback dialog", pilot=pilot)
-        await pilot.press("shift+tab", "down", "enter")     # Phone -> E-mail
+        await focus_on(pilot, "callback-value")
+        await pilot.press("shift+tab")
+        await focus_on(pilot, "callback-channel")
+        await pilot.press("down", "enter")                  # Phone -> E-mail
         await wait_for(lambda: dialog.channel == "email", what="e-mail chosen", pilot=pilot)
-        await pilot.press("tab", *"kim")
+        await pilot.press("tab")
+        await focus_on(pilot, "callback-value")
+        await pilot.press(*"kim")
         await pilot.press("ctrl+s")                         # no @: refused in the dialog, nothing sent
+        await wait_for(lambda: "does not look like an e-mail" in str(dialog.query_one("#dialog-error").render()),
+                       what="the refusal", pilot=pilot)
         assert app.screen is dialog
-        assert "does not look like an e-mail" in str(dialog.query_one("#dialog-error").render())
-        await pilot.press(*"@ex.test", "enter", *"pm", "enter")
+        await pilot.press(*"@ex.test", "enter")
+        await focus_on(pilot, "callback-note")
+        await pilot.press(*"pm", "enter")
         line = "Callback requested by email: kim@ex.test (pm)"
         await wait_for(lambda: any(m.body == line and m.kind == "system"
                                           for m in app.desk.store.conversations[cid].messages), what="callback line", pilot=pilot)
@@ -106,7 +114,11 @@ async def test_email_callback_then_close_with_a_follow_up_for_sales(shared_serve
 
         await pilot.press("f7")
         await wait_for(dialog_named(app, "CloseDialog"), what="close dialog", pilot=pilot)
-        await pilot.press(*"Resent", "enter", *"bill", "enter")
+        await focus_on(pilot, "close-summary")
+        await pilot.press(*"Resent", "enter")
+        await focus_on(pilot, "close-tags")
+        await pilot.press(*"bill", "enter")
+        await focus_on(pilot, "close-follow-up")
         await pilot.press(*"Quote 20 desks", "enter")
         await wait_for(lambda: cid not in app.desk.tab_order, what="closed", pilot=pilot)
         conv = (await api.ok("GET", f"/conversations/{cid}"))["conversation"]

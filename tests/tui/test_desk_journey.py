@@ -12,7 +12,7 @@ from chatdesk.tui.widgets.queue_panel import QueuePanel
 from tests.support.desk import make_desk, transcript_text
 from tests.support.harness import screen_text
 from tests.support.visitor import Visitor
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 
 async def test_alerts_journey_callback_notes_and_contact(shared_server, operators, tmp_path):
@@ -53,7 +53,10 @@ async def test_alerts_journey_callback_notes_and_contact(shared_server, operator
         # Callback by phone (f6): recorded on the visitor and as a system line.
         await pilot.press("f6")
         await wait_for(lambda: app.screen.__class__.__name__ == "CallbackDialog", what="callback dialog", pilot=pilot)
-        await pilot.press(*"+4471", "enter", *"pm", "enter")
+        await focus_on(pilot, "callback-value")
+        await pilot.press(*"+4471", "enter")
+        await focus_on(pilot, "callback-note")
+        await pilot.press(*"pm", "enter")
         await wait_for(lambda: "Callback requested by phone: +4471 (pm)" in transcript_text(app, cid),
                        what="callback line", pilot=pilot)
         await wait_for(lambda: sidebar.query_one("#journey-phone").value == "+4471", what="phone shown", pilot=pilot)

@@ -10,7 +10,7 @@ from chatdesk.tui.widgets.status_bar import StatusBar
 from tests.support.desk import make_desk, transcript_text, until_live
 from tests.support.harness import screen_text
 from tests.support.visitor import Visitor
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 SIZE = (120, 34)
 
@@ -182,8 +182,11 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, oper
         assert "summary" in str(app.screen.query_one("#dialog-error").render())
         await pilot.press(*"Late")
         await pilot.press("enter")
+        await focus_on(pilot, "close-tags")
         await pilot.press(*"ship, eta")
-        await pilot.press("enter", "enter")              # tags -> follow-up (empty) -> submit
+        await pilot.press("enter")                       # tags -> follow-up (empty) -> submit
+        await focus_on(pilot, "close-follow-up")
+        await pilot.press("enter")
         await wait_for(lambda: c2 not in app.desk.tab_order, what="tab gone after close", pilot=pilot)
         async with httpx.AsyncClient(base_url=srv.url + "/api/v1",
                                      headers={"Authorization": f"Bearer {token}"}) as api:

@@ -12,7 +12,7 @@ from chatdesk.tui.dialogs.callback import CallbackChoice, CallbackDialog
 from chatdesk.tui.dialogs.confirm import ConfirmDialog
 from chatdesk.tui.dialogs.transfer import TransferChoice, TransferDialog
 from tests.support.harness import screen_text
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 
 class DialogHost(App[None]):
@@ -40,11 +40,18 @@ async def test_callback_by_tab_type_tab_enter_says_why_then_saves():
     async with app.run_test(size=(80, 24)) as pilot:
         app.ask(CallbackDialog())
         await wait_for(lambda: "ctrl+s record · Esc" in screen_text(app), what="the dialog and its keys", pilot=pilot)
-        await pilot.press("tab", *"after 5 pm", "tab", "enter")
+        await focus_on(pilot, "callback-value")
+        await pilot.press("tab")
+        await focus_on(pilot, "callback-note")
+        await pilot.press(*"after 5 pm", "tab")
+        await focus_on(pilot, "dialog-ok")
+        await pilot.press("enter")
         await wait_for(lambda: "Not recorded yet: give the phone number" in error_of(app), what="why", pilot=pilot)
         assert isinstance(app.screen, CallbackDialog) and app.answers == []
-        assert app.screen.focused is app.screen.query_one("#callback-value", Input)
-        await pilot.press(*"after six", "enter", "enter")
+        await focus_on(pilot, "callback-value")                # back on the missing number
+        await pilot.press(*"after six", "enter")
+        await focus_on(pilot, "callback-note")
+        await pilot.press("enter")
         await wait_for(lambda: "a phone number has digits" in error_of(app), what="not a number", pilot=pilot)
         app.screen.query_one("#callback-value", Input).value = ""
         await pilot.press(*"+44 20 7946 0000", "ctrl+s")
@@ -83,7 +90,9 @@ async def test_transfer_offers_signed_in_colleagues_by_role_and_warns_about_an_e
         assert [t.to for t in dialog.targets] == ["Sam Super", "Ann Away", "the sales queue", "the billing queue"]
         for _ in range(3):
             await pilot.press("down")                   # billing
-        await pilot.press("enter", *"refund", "enter")
+        await pilot.press("enter")
+        await focus_on(pilot, "transfer-note")
+        await pilot.press(*"refund", "enter")
         await wait_for(lambda: "Nobody else in billing is online" in error_of(app), what="asked", pilot=pilot)
         assert app.answers == []
         await pilot.press("enter")                      # anyway

@@ -23,7 +23,7 @@ from tests.support.desk import (
 from tests.support.harness import screen_text
 from tests.support.live_server import serving
 from tests.support.visitor import Visitor
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 SIZE = (120, 34)
 PEOPLE = {"sam": ("Sam Super", "supervisor"), "tina": ("Tina Trainer", "trainer"), "dana": ("Dana Park",),
@@ -104,7 +104,10 @@ async def test_a_missed_chat_is_followed_up_with_a_callback(shared_server, staff
         await sp.press("i")                                        # nothing to invite with: said so
         await wait_for(lambda: any(m == NO_INVITE for m, _ in sam.notes), what="the honest answer", pilot=sp)
         await sp.press("c")
-        await sp.press(*"+44 20 7946 0000", "enter", *"about shoe sizes", "enter")
+        await focus_on(sp, "callback-value")
+        await sp.press(*"+44 20 7946 0000", "enter")
+        await focus_on(sp, "callback-note")
+        await sp.press(*"about shoe sizes", "enter")
         await wait_for(lambda: screen.callbacks == 1, what="callback recorded", pilot=sp)
         await wait_for(lambda: any("Callback requested by phone: +44 20 7946 0000 (about shoe sizes)" in line
                                    for line in screen.query_one(Transcript).plain_lines()),

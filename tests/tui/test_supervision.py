@@ -17,7 +17,7 @@ from tests.support.desk import make_desk, on_board, operator_row, put_cursor, tr
 from tests.support.harness import screen_text
 from tests.support.live_server import serving
 from tests.support.visitor import Visitor
-from tests.support.waiting import wait_for
+from tests.support.waiting import focus_on, wait_for
 
 SIZE = (120, 34)
 PEOPLE = {"sam": ("Sam Super", "supervisor"), "tina": ("Tina Trainer", "trainer"),
@@ -91,7 +91,9 @@ async def test_board_live_monitor_watcher_whisper_and_take_over(shared_server, s
         await wait_for(lambda: getattr(dialog, "targets", None), what="reassign dialog", pilot=sp)
         while dialog.targets[dialog.query_one("#reassign-target").highlighted].name != "Tina Trainer":
             await sp.press("down")
-        await sp.press("enter", *"Tina knows parcels", "enter")
+        await sp.press("enter")
+        await focus_on(sp, "reassign-note")
+        await sp.press(*"Tina knows parcels", "enter")
         await wait_for(lambda: cid not in op.desk.tab_order, what="the operator's tab is gone", pilot=opl)
         await wait_for(lambda: any("Tina Trainer" in m and "moved" in m for m, _ in op.notes), what="told", pilot=opl)
         await wait_for(lambda: "with Tina Trainer" in screen_text(sup), what="the monitor follows the move", pilot=sp)
@@ -230,7 +232,11 @@ async def test_review_mark_export_report_and_an_operator_is_kept_off_the_board(s
         await opl.press(*"A quokka answer")
         await opl.press("enter")
         await wait_for(lambda: len(op.desk.store.conversations[cid].messages) == 2, what="answer sent", pilot=opl)
-        await opl.press("f7", *"Quokka facts", "tab", *"animals", "ctrl+s")   # close with a summary
+        await opl.press("f7")                                      # close with a summary
+        await focus_on(opl, "close-summary")
+        await opl.press(*"Quokka facts", "tab")
+        await focus_on(opl, "close-tags")
+        await opl.press(*"animals", "ctrl+s")
         await wait_for(lambda: cid not in op.desk.tab_order, what="closed", pilot=opl)
 
         await opl.press("ctrl+b")                                  # an operator: refused, with the reason
