@@ -1,5 +1,5 @@
 """ApiClient: the operator's REST calls over one Transport (chatdesk.client.http). `api.staff` holds
-the calls for supervisors and trainers (StaffApi). Every failure becomes a sentence a person can
+the calls for supervisors and trainers (StaffApi), `api.work` those for work items (WorkApi). Every failure becomes a sentence a person can
 read: `ApiError` (the server refused) or `ApiUnavailable` (no answer).
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from chatdesk.protocol.models import (
 
 from .http import ApiError, ApiUnavailable, Transport, build_body
 from .staff_api import StaffApi
+from .work_api import WorkApi
 
 if TYPE_CHECKING:
     import httpx
@@ -41,6 +42,7 @@ class ApiClient:
                  transport: httpx.AsyncBaseTransport | None = None):
         self.http = Transport(base_url, token, timeout, transport)
         self.staff = StaffApi(self.http)
+        self.work = WorkApi(self.http)
 
     @property
     def base_url(self) -> str:
