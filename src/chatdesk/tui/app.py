@@ -214,6 +214,10 @@ class DeskApp(App[None]):
         from chatdesk.tui.screens.review import TranscriptReviewScreen  # operators: their own
         self._open_once(TranscriptReviewScreen, lambda: TranscriptReviewScreen(self.session, self.clock))
 
+    def action_work_list(self) -> None:
+        from chatdesk.tui.screens.work_list import WorkListScreen
+        self._open_once(WorkListScreen, lambda: WorkListScreen(self.session, self.clock))
+
     def action_report(self) -> None:
         if self._staff_only("The report"):
             from chatdesk.tui.screens.report import ReportScreen
