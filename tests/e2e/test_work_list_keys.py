@@ -1,7 +1,7 @@
 """The work list in a real terminal (tmux, the real `chatdesk` command): a callback a visitor asks
 for over the real API appears under ctrl+l (byte 0x0c), c claims it, p calls (refused with the
 server's sentence while the operator holds a chat, then "on the phone"), d marks it done with a
-note and the operator is back online. At 120x34 and at 80x24."""
+note and the operator is back online; a new request shows up live. At 120x34 and at 80x24."""
 from __future__ import annotations
 
 import pytest
@@ -48,6 +48,9 @@ async def test_a_visitors_callback_is_claimed_called_and_done_from_the_work_list
         term.keys("Enter")
         term.wait(r"Done: the request left the work list")
         term.wait(r"Nothing waiting")
+        await caller.call("POST", "/visitor/requests", {"kind": "offline", "channel": "email",
+                                                        "email": "kari@x.no", "message": "And the invoice?"})
+        term.wait(r"kari@x\.no")                         # live: request.created, no reload
     finally:
         term.close()
     item = await wes.ok("GET", f"/requests/{made['id']}")

@@ -234,6 +234,8 @@ class DeskSession:
     async def reload_all(self) -> None:
         await self._loader.reload_all()
         self.staff.board_stale()                     # events were missed: the board too
+        if self._store.work.loaded:                  # ... and the work list, once it was shown
+            await self.work.load()
 
     # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
     async def accept(self, conversation_id: int) -> ConversationView | None:
