@@ -1,14 +1,21 @@
 """The work list's and the board's pieces that need no server: a row says kind, channel, contact,
 preferred time, the visitor, the age and who holds it, marks an overdue one and fits 80 columns;
-the board's requests line counts open and overdue ones and names the most overdue."""
+the board's requests line counts open and overdue ones and names the most overdue; the close
+dialog opens with its draft and the done dialog wants a note."""
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.app import App
+from textual.widgets import Input, Label
 
 from chatdesk.protocol.staff import Board
 from chatdesk.protocol.work_items import WorkItem
+from chatdesk.tui.app import DeskApp
+from chatdesk.tui.dialogs.close import CloseChoice, CloseDialog
+from chatdesk.tui.dialogs.work_done import WorkDoneDialog
 from chatdesk.tui.screens.board import requests_line
 from chatdesk.tui.screens.work_list import work_row
+from tests.support.waiting import wait_for
 
 NOW = 1_770_000_000.0
 
@@ -41,3 +48,46 @@ def test_the_boards_requests_line_counts_and_names_the_overdue_ones():
     text = requests_line(board, 120).plain
     assert text.startswith("Requests open 3 · overdue 1: +47 912 34 567 (Kari, due ")
     assert text.endswith("ctrl+l: the work list")
+
+
+class DialogHost(App[None]):
+    CSS_PATH = DeskApp.CSS_PATH
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[object] = []
+
+    def ask(self, dialog) -> None:
+        self.push_screen(dialog, self.answers.append)
+
+
+async def test_the_close_dialog_opens_with_the_draft_selected_and_keeps_it_on_submit():
+    app = DialogHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(CloseDialog("My parcel hasn't arrived yet. I booked a new delivery.", ("shipping", "parcel")))
+        await wait_for(lambda: isinstance(app.screen, CloseDialog) and app.screen.query("#close-tags"),
+                       what="dialog", pilot=pilot)
+        assert app.screen.query_one("#close-tags", Input).value == "shipping, parcel"
+        await pilot.press("ctrl+s")
+        await wait_for(lambda: app.answers, what="answer", pilot=pilot)
+        assert app.answers[-1] == CloseChoice("My parcel hasn't arrived yet. I booked a new delivery.",
+                                              ["shipping", "parcel"], None)
+        app.ask(CloseDialog("Drafted.", ("a",)))
+        await wait_for(lambda: isinstance(app.screen, CloseDialog) and app.screen.query("#close-tags"),
+                       what="dialog again", pilot=pilot)
+        await pilot.press(*"Mine", "enter", *"b, c", "enter", "enter")   # typing replaces each draft
+        await wait_for(lambda: len(app.answers) == 2, what="second answer", pilot=pilot)
+        assert app.answers[-1] == CloseChoice("Mine", ["b", "c"], None)
+
+
+async def test_done_needs_a_note():
+    app = DialogHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(WorkDoneDialog("+47 912 34 567"))
+        await wait_for(lambda: isinstance(app.screen, WorkDoneDialog) and app.screen.query("#work-done-note"),
+                       what="dialog", pilot=pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, WorkDoneDialog)
+        assert "write what was done" in str(app.screen.query_one("#dialog-error", Label).render())
+        await pilot.press(*"Called", "enter")
+        await wait_for(lambda: app.answers == ["Called"], what="the note", pilot=pilot)
