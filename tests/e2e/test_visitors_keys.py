@@ -1,4 +1,4 @@
-"""The Visitors list in a real terminal (tmux, the real `chatdesk` command): ctrl+l (byte 0x0c)
+"""The Visitors list in a real terminal (tmux, the real `chatdesk` command): alt+v (ESC v)
 opens it with the visitor who is browsing, s sorts, i and Enter invite; the visitor's reply is a
 chat already assigned to the inviting operator."""
 from __future__ import annotations
@@ -21,7 +21,7 @@ async def test_ctrl_l_lists_visitors_and_i_invites_into_a_chat_of_mine(server, t
     term = Terminal(desk_command(server.url), env=desk_env(tmp_path, token))
     try:
         term.wait(r"live")
-        term.send_bytes(b"\x0c")                        # ctrl+l as the terminal sends it
+        term.send_bytes(b"\x1bv")                       # alt+v as the terminal sends it: ESC v
         term.wait(r"Visitors on the site")
         screen = term.wait(r"Ola Nordmann")
         assert "Storm tent" in screen and "249 EUR" in screen

@@ -161,3 +161,19 @@ async def test_the_board_counts_open_and_overdue_requests(server_factory):
     await sam.ok("POST", f"/requests/{late['id']}/done", {"note": "Answered by mail"})
     board = await sam.ok("GET", "/board")
     assert (board["requests_open"], board["requests_overdue"], board["overdue_requests"]) == (1, 0, [])
+
+
+async def test_whoever_claims_a_request_reads_the_chat_it_came_from(shared_server):
+    ana, bo = await operators(shared_server, "ana", "bo")
+    visitor = await Visitor(shared_server).arrive()
+    cid = await visitor.start_chat("Please call me about the sofa delivery")
+    await ana.accept(cid)
+    await ana.ok("POST", f"/conversations/{cid}/callback", {"channel": "phone", "value": "+44 1", "note": ""})
+    await ana.ok("POST", f"/conversations/{cid}/close", {"summary": "Wants a call"})
+    rid = next(i["id"] for i in (await bo.ok("GET", "/requests?state=open&limit=1000"))["items"]
+               if i["conversation_id"] == cid)
+    r = await bo.get(f"/transcripts/{cid}")
+    assert r.status_code == 403 and "another operator" in r.json()["message"]
+    await bo.ok("POST", f"/requests/{rid}/claim")
+    transcript = await bo.ok("GET", f"/transcripts/{cid}")
+    assert transcript["messages"][0]["body"] == "Please call me about the sofa delivery"

@@ -177,7 +177,10 @@ async def test_internal_note_transfer_and_close_with_summary(shared_server, oper
         assert app.desk.active_id == c2
         await pilot.press("f7")
         await wait_for(lambda: app.screen.__class__.__name__ == "CloseDialog", what="close dialog", pilot=pilot)
-        await pilot.press("ctrl+s")                      # no summary yet: refused with a sentence
+        summary = app.screen.query_one("#close-summary")
+        assert summary.value == "Where is my parcel?"    # drafted from the chat, selected
+        await pilot.press("backspace")                   # typing replaces it; here it goes
+        await pilot.press("ctrl+s")                      # no summary now: refused with a sentence
         assert app.screen.__class__.__name__ == "CloseDialog"
         assert "summary" in str(app.screen.query_one("#dialog-error").render())
         await pilot.press(*"Late")

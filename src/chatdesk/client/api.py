@@ -1,5 +1,5 @@
 """ApiClient: the operator's REST calls over one Transport (chatdesk.client.http). `api.staff` holds
-the calls for supervisors and trainers (StaffApi). Every failure becomes a sentence a person can
+the calls for supervisors and trainers (StaffApi), `api.work` those for work items (WorkApi). Every failure becomes a sentence a person can
 read: `ApiError` (the server refused) or `ApiUnavailable` (no answer).
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .browsing_api import BrowsingApi
 from .http import ApiError, ApiUnavailable, Transport, build_body
 from .openers_api import OpenersApi
 from .staff_api import StaffApi
+from .work_api import WorkApi
 
 if TYPE_CHECKING:
     import httpx
@@ -45,6 +46,7 @@ class ApiClient:
         self.staff = StaffApi(self.http)
         self.browsing = BrowsingApi(self.http)
         self.openers = OpenersApi(self.http)
+        self.work = WorkApi(self.http)
 
     @property
     def base_url(self) -> str:

@@ -75,9 +75,10 @@ def clean_line(text: object, limit: int = 300) -> str:
 # --- whole wire models --------------------------------------------------------------------------
 
 # Fields that may hold several lines; every other string is a one-line field.
-MULTILINE_FIELDS = frozenset({"body", "summary", "note", "first_message", "follow_up", "text"})
+MULTILINE_FIELDS = frozenset({"body", "summary", "note", "first_message", "follow_up", "text", "message",
+                              "done_note"})
 LIMITS = {"body": 8000, "summary": 4000, "note": 4000, "follow_up": 4000, "first_message": 500,
-          "text": 500, "url": 2048, "current_url": 2048, "referrer": 2048}
+          "text": 500, "url": 2048, "current_url": 2048, "referrer": 2048, "message": 8000, "done_note": 4000}
 
 
 def clean_value(value: T, field: str = "") -> T:

@@ -28,6 +28,7 @@ from .staff_session import StaffSession
 from .store import DeskStore
 from .stream import EventStream
 from .view import ConversationView
+from .work_session import WorkSession
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 15.0
@@ -78,6 +79,7 @@ class DeskSession:
         self._store.on_echo = self._on_echo
         self._store.oversight.on_approval = self._on_approval
         self.staff = StaffSession(self._api.staff, self._store, self._loader, self.send)
+        self.work = WorkSession(self._api, self._store)
 
     # --- what the TUI holds --------------------------------------------------------------------
     @property
@@ -232,6 +234,8 @@ class DeskSession:
     async def reload_all(self) -> None:
         await self._loader.reload_all()
         self.staff.board_stale()                     # events were missed: the board too
+        if self._store.work.loaded:                  # ... and the work list, once it was shown
+            await self.work.load()
 
     # --- actions (REST; failures raise ApiError / ApiUnavailable with a sentence) --------------
     async def accept(self, conversation_id: int) -> ConversationView | None:

@@ -36,12 +36,13 @@ Send = Callable[[int, str, str], OutgoingMessage]     # (conversation_id, body, 
 log = logging.getLogger(__name__)
 BOARD_COALESCE = 0.3
 # Which events change which board figure (docs/protocol.md, "Board"): status and caps; chats held,
-# queue, missed; waits and first-response times; pending approvals.
+# queue, missed; waits and first-response times; pending approvals; open and overdue requests.
 BOARD_EVENTS = frozenset({
     ev.OPERATOR_STATUS, ev.OPERATOR_UPDATED,
     ev.CONVERSATION_QUEUED, ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_TRANSFERRED,
     ev.CONVERSATION_REQUEUED, ev.CONVERSATION_CLOSED, ev.CONVERSATION_MISSED,
     ev.MESSAGE_CREATED, ev.APPROVAL_REQUESTED, ev.APPROVAL_RESOLVED,
+    ev.REQUEST_CREATED, ev.REQUEST_UPDATED,
 })
 
 

@@ -27,6 +27,7 @@ from chatdesk.protocol.models import (
     VisitorDetail,
     VisitorNote,
 )
+from chatdesk.protocol.work_items import WorkItem
 
 from .merge import moved_sentence, new_view, transferred_sentence, view_from_detail
 from .outgoing import OutgoingMessage
@@ -34,6 +35,7 @@ from .oversight import Oversight
 from .queue_state import QueueState
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView, placeholder_visitor
+from .work_list import WorkList
 
 log = logging.getLogger(__name__)
 Subscriber = Callable[[Change], None]
@@ -58,6 +60,7 @@ class DeskStore:
         self._subscribers: list[Subscriber] = []
         self._held: list[dict[str, Any]] | None = None
         self.oversight = Oversight(self._emit, self._merge_detail, self.view, self._untrack)
+        self.work = WorkList(self._emit)         # callback requests and offline messages
 
     # --- subscribers ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -280,6 +283,8 @@ class DeskStore:
             self._set_operator(Operator.model_validate(data["operator"]))
         elif kind in (ev.APPROVAL_REQUESTED, ev.APPROVAL_RESOLVED):
             self.oversight.add_approval(Approval.model_validate(data["approval"]))
+        elif kind in (ev.REQUEST_CREATED, ev.REQUEST_UPDATED):
+            self.work.apply(WorkItem.model_validate(data["request"]))
         if self.on_applied is not None:
             self.on_applied(kind, event)
 

@@ -20,7 +20,7 @@ from chatdesk.protocol.models import (
 from .outgoing import OutgoingMessage
 
 ChangeKind = Literal["queue", "conversation", "messages", "visitor", "typing", "operator", "me",
-                     "connection", "canned", "notice", "monitor", "watchers", "approval", "board"]
+                     "connection", "canned", "notice", "monitor", "watchers", "approval", "board", "work"]
 
 # How the desk names an approval's state next to the novice's held message.
 APPROVAL_LABELS = {"pending": "awaiting approval", "approved": "approved", "rejected": "rejected"}

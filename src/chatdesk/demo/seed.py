@@ -68,6 +68,16 @@ def _id() -> str:
     return uuid.uuid4().hex
 
 
+# Requests left on the site's forms, waiting in the work list (ctrl+l): kind, channel, name,
+# contact, preferred time, message.
+WORK = [
+    ("callback", "phone", "Tom Becker", "+49 30 1234 5678", "after 5 pm",
+     "The replacement parcel for order 10432: can someone call me about the delivery day?"),
+    ("offline", "email", "Ada Lind", "ada.lind@example.com", "",
+     "Do you make the Trail Jacket in a tall fit? Nobody was on chat when I asked."),
+]
+
+
 def seed(base_url: str) -> dict[str, str]:
     """Seed a running server. Returns visitor ids by name (for the returning-visitor opener)."""
     with httpx.Client(base_url=base_url + API_PREFIX, timeout=10) as http:
@@ -99,7 +109,18 @@ def seed(base_url: str) -> dict[str, str]:
             visitors[name] = s["visitor_id"]
         http.post("/auth/logout", headers=op)
         _make_novice(http)
+        _leave_requests(http, base_url)
         return visitors
+
+
+def _leave_requests(http: httpx.Client, base_url: str) -> None:
+    for kind, channel, name, contact, when, message in WORK:
+        s = http.post("/visitor/sessions", json={"url": base_url + "/shop/", "title": "Home — Northwind Outfitters",
+                                                 "referrer": ""}).json()
+        body = {"kind": kind, "channel": channel, "name": name, channel if channel == "phone" else "email": contact,
+                "preferred_time": when, "message": message}
+        http.post("/visitor/requests", json=body,
+                  headers={"Authorization": f"Bearer {s['visitor_token']}"}).raise_for_status()
 
 
 def _make_novice(http: httpx.Client) -> None:

@@ -222,6 +222,9 @@ class DeskApp(App[None]):
         if self._staff_only("The openers"):
             from chatdesk.tui.screens.openers import OpenersScreen
             self._open_once(OpenersScreen, lambda: OpenersScreen(self.session, self.clock))
+    def action_work_list(self) -> None:
+        from chatdesk.tui.screens.work_list import WorkListScreen
+        self._open_once(WorkListScreen, lambda: WorkListScreen(self.session, self.clock))
 
     def action_report(self) -> None:
         if self._staff_only("The report"):

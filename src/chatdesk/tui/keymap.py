@@ -19,7 +19,7 @@ from textual.binding import Binding
 # Desk-wide bindings live on the desk screen. They are priority bindings because the composer
 # (a TextArea) has focus nearly all the time and would otherwise swallow them.
 DESK_BINDINGS: list[Binding] = [
-    Binding("ctrl+l", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
+    Binding("alt+v", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
             tooltip="Everyone on the site now; invite one (i)"),
     Binding("f1", "help", "Help", id="desk.help", priority=True, tooltip="List every key"),
     Binding("f2", "focus_queue", "Queue", id="queue.focus", priority=True,
@@ -40,6 +40,8 @@ DESK_BINDINGS: list[Binding] = [
             tooltip="Online, away or on the phone"),
     Binding("f9", "toggle_sidebar", "Sidebar", id="desk.sidebar", priority=True, show=False,
             tooltip="Show or hide the visitor journey"),
+    Binding("ctrl+l", "app.work_list", "Work list", id="desk.work", priority=True, show=False,
+            tooltip="Work list: callback requests and offline messages to claim, call and finish"),
     Binding("ctrl+r", "send_parts", "Send in parts", id="composer.send_parts", priority=True,
             show=False, tooltip="Send a long reply as several messages, split at sentence ends"),
     Binding("ctrl+g", "send_checking", "One moment…", id="composer.send_checking", priority=True,
@@ -67,7 +69,7 @@ FOOTER_NARROW_EXTRA = {"desk.sidebar"}
 # the desk. Hidden from the footer (an operator's desk shows only what an operator uses); F1 and
 # the palette list them, and for an operator they say why they are refused.
 STAFF_DESK_BINDINGS: list[Binding] = [
-    Binding("ctrl+l", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
+    Binding("alt+v", "app.visitors", "Visitors", id="desk.visitors", priority=True, show=False,
             tooltip="Everyone on the site now; invite one (i)"),
     Binding("ctrl+b", "app.board", "Board", id="staff.board", priority=True, show=False,
             tooltip="The floor: operators, live chats, queue, missed (staff only)"),
@@ -90,6 +92,8 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("t", "transcripts", "Transcripts", id="board.transcripts", tooltip="Board: transcript review"),
     Binding("p", "report", "Report", id="board.report", tooltip="Board: the report screen"),
     Binding("o", "app.openers", "Openers", id="board.openers", tooltip="Board: opener rules and their figures"),
+    Binding("ctrl+l", "app.work_list", "Work list", id="board.work",
+            tooltip="Board: the work list (callbacks and offline messages)"),
 ]
 MONITOR_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
@@ -148,6 +152,19 @@ OPENERS_BINDINGS: list[Binding] = [
     Binding("d", "focus_days", "Days", id="openers.days", tooltip="Openers: the period, in days"),
     Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
 ]
+
+# The work list (ctrl+l): callbacks and offline messages, for every operator.
+WORK_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="work.close", tooltip="Work list: back to the desk"),
+    Binding("c", "claim", "Claim", id="work.claim", tooltip="Work list: claim the request under the cursor"),
+    Binding("p", "call", "Call", id="work.call",
+            tooltip="Work list: call back (claims it; you are on the phone until it is done)"),
+    Binding("d", "done", "Done", id="work.done", tooltip="Work list: mark it done, with a note"),
+    Binding("u", "release", "Release", id="work.release", tooltip="Work list: give it back to the open list"),
+    Binding("t", "transcript", "Transcript", id="work.transcript",
+            tooltip="Work list: read the chat the request came from (claim it first)"),
+    Binding("r", "reload", "Reload", id="work.reload", tooltip="Work list: fetch it again"),
+]
 STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
                          *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS, *VISITORS_BINDINGS,
                          *OPENERS_BINDINGS]
@@ -179,7 +196,7 @@ PALETTE_ONLY: list[tuple[str, str, str]] = [
 
 
 def all_bindings() -> list[Binding]:
-    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *STAFF_SCREEN_BINDINGS]
+    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *WORK_BINDINGS, *STAFF_SCREEN_BINDINGS]
 
 
 def keymap_path(config_dir: Path | None = None) -> Path:

@@ -12,6 +12,7 @@ from ..security.tokens import Actor
 from ..storage import rows as queries
 from ..storage import schema
 from ..storage.db import AnyConn, Conn
+from . import work_items
 from .errors import Invalid, forbidden, not_found
 
 C, M, V, PV, R = (schema.conversations, schema.messages, schema.visitors, schema.pageviews,
@@ -87,10 +88,13 @@ def searchable_operator(actor: Actor, operator_id: int | None) -> int | None:
 
 
 async def readable_transcript(conn, cid: int, actor) -> dict[str, Any]:
+    """A closed chat, for staff and the operator who held it; and for whoever claimed a work item
+    that came from it, also a missed one (they call the visitor back and need the context)."""
     conv = await queries.conversation(conn, cid)
-    if conv is None or conv["state"] != "closed":
+    follows_up = conv is not None and await work_items.follows_up(conn, actor.id, cid)
+    if conv is None or not (conv["state"] == "closed" or (conv["state"] == "missed" and follows_up)):
         raise not_found(f"closed conversation {cid}")
-    if not actor.is_staff and conv["operator_id"] != actor.id:
+    if not actor.is_staff and conv["operator_id"] != actor.id and not follows_up:
         raise forbidden("This transcript belongs to another operator; you can read only your own.")
     return conv
 

@@ -195,6 +195,13 @@ async def release(tx: Tx, item_id: int, actor: Actor) -> Json:
     return await _changed(tx, item_id, state="open", claimed_by=None, claimed_at=None, calling_since=None)
 
 
+async def follows_up(conn: AnyConn, oid: int, cid: int) -> bool:
+    """True if this operator has claimed (or finished) a work item that came from this chat."""
+    found = (await conn.execute(select(W.c.id).where(W.c.conversation_id == cid, W.c.claimed_by == oid)
+                                .limit(1))).first()
+    return found is not None
+
+
 async def board_figures(conn: AnyConn, now: float) -> Json:
     """The board's work-item figures: open (not done) and overdue counts, the overdue ones listed."""
     pending = W.c.state.in_(PENDING)

@@ -1,4 +1,6 @@
-"""Close a chat with a summary, tags, and an optional follow-up for sales."""
+"""Close a chat with a summary, tags, and an optional follow-up for sales. The summary and tags
+open with a draft (client/summary.py: two sentences from the chat, tags from the canned replies
+used and its words), selected, so typing replaces it and End or an arrow key edits it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,11 +23,17 @@ class CloseDialog(Dialog[CloseChoice]):
     SUBMIT_LABEL = "Close chat"
     CANCEL_TEXT = "The chat stays open."
 
+    def __init__(self, summary: str = "", tags: tuple[str, ...] | list[str] = ()) -> None:
+        super().__init__()
+        self.drafted_summary, self.drafted_tags = summary, ", ".join(tags)
+
     def fields(self) -> ComposeResult:
-        yield Label("Summary")
-        yield Input(placeholder="e.g. asked about delivery, sent the tracking link", id="close-summary")
-        yield Label("Tags (comma separated)")
-        yield Input(placeholder="e.g. shipping, refund", id="close-tags")
+        yield Label("Summary (drafted from the chat: type to replace, End to edit)" if self.drafted_summary
+                    else "Summary")
+        yield Input(self.drafted_summary, placeholder="e.g. asked about delivery, sent the tracking link",
+                    id="close-summary")
+        yield Label("Tags (comma separated)" + (", suggested" if self.drafted_tags else ""))
+        yield Input(self.drafted_tags, placeholder="e.g. shipping, refund", id="close-tags")
         yield Label("Follow-up for sales (optional)")
         yield Input(placeholder="e.g. wants a quote for 20 units — call back Tuesday", id="close-follow-up")
 

@@ -50,6 +50,7 @@ class BoardScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-summary")
+        yield Static(id="board-requests")      # shown while callbacks or offline messages wait
         yield Static("Operators", classes="board-title")
         yield DataTable(id="board-operators", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="board-middle"):
@@ -105,6 +106,9 @@ class BoardScreen(StaffScreen):
                  (str(board.pending_approvals), "bold $warning" if board.pending_approvals else "bold"),
                  (f"   updated {time_of(board.generated_at)}", "$text-muted")]
         update_if_changed(self.query_one("#board-summary", Static), Content.assemble(*bits), layout=False)
+        requests = self.query_one("#board-requests", Static)
+        requests.display = board.requests_open > 0
+        update_if_changed(requests, requests_line(board, self.size.width), layout=False)
 
         self.operator_rows = sorted(board.operators, key=lambda o: (o.status != "online", o.name.lower()))
         rows: list[tuple[Text, ...]] = []
@@ -273,6 +277,20 @@ class BoardScreen(StaffScreen):
     def action_report(self) -> None:
         from chatdesk.tui.screens.report import ReportScreen
         self.app.push_screen(ReportScreen(self.session, self.clock))
+
+
+def requests_line(board: Board, width: int) -> Content:
+    """Work items: how many wait, how many are overdue, and the most overdue ones (contact and
+    name are the visitor's: plain text), cut to the screen's width."""
+    bits: list[Any] = [("Requests open ", "$text-muted"), (str(board.requests_open), "bold"),
+                       (" · overdue ", "$text-muted"),
+                       (str(board.requests_overdue), "bold $error" if board.requests_overdue else "bold")]
+    late = [f"{i.phone if i.channel == 'phone' else i.email} ({i.name or 'no name'}, due {fmt_clock(i.due_at)})"
+            for i in board.overdue_requests[:5]]
+    if late:
+        bits += [(": ", "$text-muted"), fit(" · ".join(late), max(20, width - 40))]
+    bits.append(("   ctrl+l: the work list", "$text-muted"))
+    return Content.assemble(*bits)
 
 
 def missed_row(c: Any, width: int) -> tuple[Text, ...]:

@@ -334,8 +334,12 @@ class DeskScreen(Screen[None]):
                 self.call_api("Close", lambda: self.session.close(
                     cid, choice.summary, choice.tags, follow_up=choice.follow_up),
                     lambda _: self.notify("Chat closed."))
+        from chatdesk.client.summary import draft
         from chatdesk.tui.dialogs.close import CloseDialog
-        self.app.push_screen(CloseDialog(), chosen)
+        view = self.store.conversations[cid]
+        past = getattr(view.visitor, "past_conversations", [])
+        drafted = draft(view.messages, self.store.canned, [t for p in past for t in p.tags])
+        self.app.push_screen(CloseDialog(drafted.summary, drafted.tags), chosen)
 
     def action_note(self) -> None:
         cid = self.chat.need_chat()

@@ -8,13 +8,20 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from chatdesk.tui.keymap import COMPOSER_KEYS, DESK_BINDINGS, QUEUE_BINDINGS, STAFF_DESK_BINDINGS, STAFF_SCREEN_BINDINGS
+from chatdesk.tui.keymap import (
+    COMPOSER_KEYS,
+    DESK_BINDINGS,
+    QUEUE_BINDINGS,
+    STAFF_DESK_BINDINGS,
+    STAFF_SCREEN_BINDINGS,
+    WORK_BINDINGS,
+)
 
 
 def key_rows(keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """(keys, what it does, binding id) for every binding, user keymap applied."""
     rows: list[tuple[str, str, str]] = []
-    for group in (DESK_BINDINGS, QUEUE_BINDINGS, STAFF_DESK_BINDINGS, STAFF_SCREEN_BINDINGS):
+    for group in (DESK_BINDINGS, QUEUE_BINDINGS, WORK_BINDINGS, STAFF_DESK_BINDINGS, STAFF_SCREEN_BINDINGS):
         for b in group:
             rows.append((keymap.get(b.id or "", b.key), b.tooltip or b.description, b.id or ""))
     rows += [(key, text, binding_id) for binding_id, key, text in COMPOSER_KEYS]
