@@ -63,6 +63,7 @@ class DeskScreen(Screen[None]):
         self.queue_panel = QueuePanel(clock=clock, id="queue")
         self.sidebar = JourneySidebar(clock=clock, id="sidebar")
         self.chat = ChatPane(session, clock, split_len=split_len, checking_text=checking_text, id="chat-column")
+        self.key_footer = KeyFooter()   # held, not queried: a batch may flush while the screen unmounts
         self.alerts = AlertCenter(self, session.store, self.status_bar, clock, alert_every,
                                   lambda: self.chat.active_id)
         # a message in the chat on screen is shown at once, everything else once per frame
@@ -108,7 +109,7 @@ class DeskScreen(Screen[None]):
                 yield self.queue_panel
             yield self.chat
             yield self.sidebar
-        yield KeyFooter()
+        yield self.key_footer
 
     def on_mount(self) -> None:
         self._unsubscribe = self.store.subscribe(self._on_change)
@@ -194,7 +195,7 @@ class DeskScreen(Screen[None]):
         self.sync_queue_header()
         if bool(self.store.queue) != self._queue_waiting:
             self._queue_waiting = bool(self.store.queue)
-            self.query_one(KeyFooter).update_keys()
+            self.key_footer.update_keys()
 
     def footer_idle(self) -> set[str]:
         """What the 80-column footer leaves out now (F1 lists it): F6 always, ctrl+o while nobody
