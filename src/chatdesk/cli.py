@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds of quiet after which a page view starts a new visit")
     s.add_argument("--widget-language", choices=("auto", "en", "pl", "fi"), default="auto",
                    help="language of the visitor widget's texts; auto follows the page's lang (default)")
+    s.add_argument("--flows-config", metavar="FILE",
+                   help="TOML file with the visitor's pre-chat, opening hours, queue and rating settings "
+                        "(docs/visitor-flows.md)")
     s.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                    help="a web origin (https://shop.example) whose pages may open the visitor stream, "
                         "besides the server's own; may be given more than once")

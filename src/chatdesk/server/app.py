@@ -10,13 +10,24 @@ from fastapi import FastAPI
 
 from chatdesk.protocol.limits import API_PREFIX
 
-from .api import canned, conversations, desk, errors, operators, review, supervision, visitor_side, visitors
+from .api import (
+    canned,
+    conversations,
+    desk,
+    errors,
+    operators,
+    review,
+    supervision,
+    visitor_flows,
+    visitor_side,
+    visitors,
+)
 from .api.answers import Ok
 from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
 from .eventlog.log import Store
-from .realtime import streams
+from .realtime import queue_watch, streams
 from .security import limits
 from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
@@ -34,13 +45,15 @@ def create_app(config: ServerConfig) -> FastAPI:
         hub = Hub()
         ctx = ServerContext(config=config, store=Store(db, hub, config.keep_events), hub=hub)
         app.state.ctx = ctx
-        task = asyncio.create_task(background.run(ctx))
+        tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await db.close()
             ctx.logins.close()
 
@@ -52,7 +65,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, supervision, review, streams):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, visitor_flows, supervision,
+                   review, streams):
         app.include_router(module.router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.

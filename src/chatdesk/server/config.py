@@ -1,8 +1,10 @@
 """Server settings, filled from the `chatdesk server` arguments (see cli.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .visitor_flows_config import FlowsConfig, load_flows
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class ServerConfig:
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
     # The widget's texts (widget_texts.py): "auto" follows the page's lang.
     widget_language: str = "auto"
+    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py, --flows-config FILE).
+    flows: FlowsConfig = field(default_factory=FlowsConfig)
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -55,6 +59,7 @@ class ServerConfig:
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
+            flows=load_flows(getattr(args, "flows_config", None)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

@@ -3,7 +3,9 @@ flood limits."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from .config import ServerConfig
 from .eventlog.hub import Hub
@@ -23,6 +25,8 @@ class ServerContext:
     visitor_activity: dict[str, float] = field(default_factory=dict)  # stream frames, not stored
     # After a restart every widget needs a moment to reconnect: nobody is "gone" before this.
     started_at: float = field(default_factory=time.time)
+    # The wall clock for opening hours; a test gives its own instead of waiting until 8:00.
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Flood limits, built from the config: logins and new chats (docs/security.md).
     logins: LoginGate = field(init=False)
     chats: ChatLimits = field(init=False)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 
 def serve(args) -> int:
@@ -14,8 +15,13 @@ def serve(args) -> int:
     from .security.connections import ConnectionGuard
     from .security.guarded_server import GuardedServer
     from .security.limits import WS_MAX_BYTES
+    from .visitor_flows_config import FlowsConfigError
 
-    config = ServerConfig.from_args(args)
+    try:
+        config = ServerConfig.from_args(args)
+    except FlowsConfigError as e:
+        print(f"chatdesk server: the flows config is wrong: {e}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     soft, hard = raise_open_file_limit()
     limits = connection_limits(config, soft)

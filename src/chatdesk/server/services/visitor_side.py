@@ -20,8 +20,10 @@ from ..storage.schema import pageviews as PV
 from ..storage.schema import visitor_tokens as VT
 from ..storage.schema import visitors as V
 from . import conversations as convs
+from .availability import refuse_when_closed
 from .errors import conflict, not_found
 from .transcripts import rate as store_rating
+from .visitor_flows import session_extras, text_overrides
 from .visitors import event_audience
 from .widget_texts import catalogue, choose_language
 
@@ -65,15 +67,17 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         v = await rows.visitor_row(tx.conn, vid)
         assert v is not None
         cid = await rows.open_conversation_id(tx.conn, vid)
+        extras = await session_extras(ctx, tx.conn, v.last_operator_id)
     ctx.visitor_activity[vid] = now
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
             "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
-            **widget_texts(lang, ctx.config.widget_language)}
+            **widget_texts(lang, ctx.config.widget_language, text_overrides(ctx.config.flows)), **extras}
 
 
-def widget_texts(page_lang: str, shop_setting: str) -> dict[str, Any]:
+def widget_texts(page_lang: str, shop_setting: str,
+                 overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     chosen = choose_language(page_lang, shop_setting)
-    return {"lang": chosen, "texts": catalogue(chosen)}
+    return {"lang": chosen, "texts": catalogue(chosen, overrides)}
 
 
 async def pageview(ctx: ServerContext, vid: str, url: str, title: str, referrer: str) -> None:
@@ -88,6 +92,8 @@ async def start_conversation(ctx: ServerContext, vid: str, *, client_msg_id: str
     """The visitor's first message: a new queued chat (within the flood limits, 429 past them) or
     a message in their open one."""
     async with ctx.store.tx() as tx:
+        if await rows.open_conversation_id(tx.conn, vid) is None:
+            refuse_when_closed(ctx.config.flows, department, ctx.now())
         if email:   # the pre-chat form's e-mail: a contact field, like the name (free text)
             await tx.conn.execute(update(V).where(V.c.id == vid).values(email=email))
         conv, msg, _created = await convs.start_by_visitor(
