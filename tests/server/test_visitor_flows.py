@@ -74,6 +74,7 @@ async def test_the_availability_route_checks_its_department_name(shared_server):
 QUEUE = '''
 [queue]
 max_length = 2
+max_queued = 3
 assumed_chat_s = 240
 busy_message = {en = "All of us are helping other shoppers.", pl = "Wszyscy pomagamy innym."}
 '''
@@ -88,6 +89,9 @@ async def test_queue_position_estimate_and_offer_move_live(server_factory, tmp_p
     waiting = [await Visitor(srv).arrive() for _ in range(3)]
     cids = [await v.start_chat(f"waiting {n}") for n, v in enumerate(waiting)]
     assert waiting[0].session["texts"]["queue.busy"] == "All of us are helping other shoppers."
+    # three waiting is max_queued: a new visitor is offered the offline form, not a fourth place
+    late = (await Visitor(srv).arrive()).session["availability"]
+    assert (late["open"], late["online"], late["busy"], late["accepting"]) == (True, True, True, False)
 
     standings = [await v.ok("GET", f"/visitor/conversations/{cid}/queue") for v, cid in zip(waiting, cids, strict=True)]
     # one slot (ana's cap), no measured chats yet: each place waits one more assumed 240 s chat

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 async def test_on_a_phone_the_bubble_is_on_screen_and_a_tap_opens_the_chat(shared_server, browser):
+    shared_server.operator("phone-desk@example.com")    # someone online: the chat, not the offline form
     context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
                                         is_mobile=True, has_touch=True)
     page = await context.new_page()

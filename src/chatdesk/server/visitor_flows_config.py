@@ -19,6 +19,7 @@ the file the widget asks nothing, chat is always open, the queue has no cap and 
     [queue]
     max_length = 10              # past this many waiting: offer a message or a callback (0: no cap)
     max_wait_s = 900             # ... or past this estimated wait (0: no cap)
+    max_queued = 30              # this many waiting: new visitors get the offline form (0: no cap)
     recent_chats = 50            # how many recent chats the wait estimate is measured on
     assumed_chat_s = 300         # the length of a chat while fewer than 3 were measured
     busy_message = {en = "All our staff are helping others.", pl = "..."}
@@ -84,6 +85,7 @@ class HoursConfig:
 class QueueConfig:
     max_length: int = 0
     max_wait_s: int = 0
+    max_queued: int = 0
     recent_chats: int = 50
     assumed_chat_s: int = 300
     busy_message: dict[str, str] = field(default_factory=dict)   # lang -> text
@@ -177,7 +179,8 @@ def _hours(d: dict[str, Any]) -> HoursConfig:
 
 def _queue(d: dict[str, Any]) -> QueueConfig:
     numbers = {k: int(d.get(k, default)) for k, default in
-               (("max_length", 0), ("max_wait_s", 0), ("recent_chats", 50), ("assumed_chat_s", 300))}
+               (("max_length", 0), ("max_wait_s", 0), ("max_queued", 0), ("recent_chats", 50),
+                ("assumed_chat_s", 300))}
     if any(v < 0 for v in numbers.values()):
         raise FlowsConfigError("[queue] numbers must be 0 or more.")
     return QueueConfig(**numbers, busy_message={str(k): str(v) for k, v in d.get("busy_message", {}).items()})

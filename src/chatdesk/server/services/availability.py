@@ -16,7 +16,7 @@ from .waiting_line import floor, queued_ids
 async def availability(conn: AnyConn, flows: FlowsConfig, department: str | None, now: datetime) -> dict[str, Any]:
     hours = opening(flows.hours, department, now)
     fl = await floor(conn)
-    cap = flows.queue.max_length
+    cap = flows.queue.max_queued
     room = not cap or len(await queued_ids(conn)) < cap
     return {"open": hours.open, "online": fl.online > 0, "busy": fl.busy,
             "opens_at": hours.opens_at.isoformat().replace("+00:00", "Z") if hours.opens_at else None,

@@ -36,6 +36,11 @@ function useTexts(s) {
 // registering here, instead of editing stream.js or session.js.
 var frameHandlers = {};      // frame type -> function (frame), after event-id bookkeeping
 var sessionHandlers = [];    // functions (session answer), after every new session
+var frameWatchers = [];      // functions (frame) seeing every new event frame; the default handling still runs
+var conversationHandlers = [];  // functions (id), when the widget learns its open chat (new or restored)
+var chatEndHandlers = [];    // functions (id), when a chat ends, by either side
+var startFields = [];        // functions (request body) adding fields to a new chat's first message
+var sendGuards = [];         // functions () -> a sentence that holds the send ("" lets it go)
 
 // --- storage ------------------------------------------------------------------------------
 function sget(k) { try { return sessionStorage.getItem(k); } catch (e) { return null; } }

@@ -8,14 +8,11 @@ function sendMessage(text) {
 function attempt(cid, text, node, tries) {
   var req = state.conv
     ? api("POST", "/visitor/conversations/" + state.conv + "/messages", { client_msg_id: cid, body: text })
-    : api("POST", "/visitor/conversations", { client_msg_id: cid, body: text });
+    : api("POST", "/visitor/conversations", firstMessage(cid, text));
   req.then(function (r) {
     if (r.ok) {
       var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
-      if (!state.conv) {
-        setConversation((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id) || (j.visitor_id && j.id));
-        setStatus(t("status.waiting"));
-      }
+      if (!state.conv) chatStarted((conv && conv.id) || j.conversation_id || (msg && msg.conversation_id) || (j.visitor_id && j.id));
       node.classList.remove("cd-pending");
       if (msg && msg.id !== undefined && !state.seen[msg.id]) {
         delete state.pending[cid]; node.remove(); showMessage(msg);
@@ -34,6 +31,18 @@ function attempt(cid, text, node, tries) {
   }, function () {
     if (tries < 6) retryLater(cid, text, node, tries); else fail(node, t("error.send_offline"));
   });
+}
+function firstMessage(cid, text) {
+  var body = { client_msg_id: cid, body: text };
+  startFields.forEach(function (f) { f(body); });
+  return body;
+}
+/* The chat is known from whichever comes first, the REST answer or the stream's message.created:
+   the "thanks, we will answer" line is set there, so it never depends on who wins that race. */
+function chatStarted(id) {
+  if (!id || state.conv) return;
+  setConversation(id);
+  setStatus(t("status.waiting"));
 }
 function retryLater(cid, text, node, tries) {
   setTimeout(function () { attempt(cid, text, node, tries + 1); }, Math.min(8000, 500 * Math.pow(2, tries)));
