@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="requests and stream frames per minute one visitor may send (0: no limit)")
     s.add_argument("--address-rate", type=int, default=6000,
                    help="visitor-side requests per minute from one client address (0: no limit)")
+    s.add_argument("--request-due", type=float, default=3600.0,
+                   help="seconds after which a callback request or offline message with no time in it is overdue")
     for flag, kind, default, text in CONNECTION_OPTIONS:
         s.add_argument(flag, type=kind, default=default, help=text)
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
@@ -63,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
             ("--login-per-account", 3, "logins being checked at once for one e-mail"),
             ("--chats-per-address", 200, "open (queued or active) chats from one client address"),
             ("--new-chats-per-address", 120, "new chats per minute from one client address"),
-            ("--new-chats-per-visitor", 10, "new chats per minute from one visitor")):
+            ("--new-chats-per-visitor", 10, "new chats per minute from one visitor"),
+            ("--requests-per-visitor", 3, "open callback requests and offline messages one visitor may have"),
+            ("--new-requests-per-address", 30, "new callback requests and offline messages per minute from one client address")):
         s.add_argument(flag, type=int, default=None, metavar="N", help=f"{what} (default {default})")
 
     u = sub.add_parser("user", help="manage operator accounts")

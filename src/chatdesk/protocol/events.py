@@ -24,12 +24,15 @@ CONVERSATION_WATCHERS = "conversation.watchers"    # staff started/stopped monit
 CONVERSATION_JOINED = "conversation.joined"        # staff joined (writes to the visitor): data.joined
 APPROVAL_REQUESTED = "approval.requested"          # a novice's message waits for a trainer
 APPROVAL_RESOLVED = "approval.resolved"            # approved (message.created follows) or rejected
+REQUEST_CREATED = "request.created"                # a callback or offline message became a work item
+REQUEST_UPDATED = "request.updated"                # claimed, called, released or done
 
 DURABLE = frozenset({
     CONVERSATION_QUEUED, CONVERSATION_ASSIGNED, CONVERSATION_TRANSFERRED, CONVERSATION_REQUEUED,
     CONVERSATION_CLOSED, CONVERSATION_MISSED, CONVERSATION_UPDATED, MESSAGE_CREATED,
     VISITOR_PAGEVIEW, VISITOR_UPDATED, VISITOR_NOTE, OPERATOR_STATUS, OPERATOR_UPDATED,
     CONVERSATION_WATCHERS, CONVERSATION_JOINED, APPROVAL_REQUESTED, APPROVAL_RESOLVED,
+    REQUEST_CREATED, REQUEST_UPDATED,
 })
 
 # --- ephemeral signals (never logged) ------------------------------------------------------------

@@ -17,6 +17,7 @@ from .models import (
     Visitor,
     Wire,
 )
+from .work_items import WorkItem
 
 ReviewMark = Literal["best", "worst"]
 
@@ -78,6 +79,9 @@ class Board(Wire):
     missed_today: int = 0
     missed: list[MissedChat] = Field(default_factory=list)      # newest first, at most 100
     pending_approvals: int = 0
+    requests_open: int = 0              # work items not done yet (open or claimed)
+    requests_overdue: int = 0           # ... of them past their due time
+    overdue_requests: list[WorkItem] = Field(default_factory=list)   # the most overdue first, at most 50
 
 
 class Review(Wire):

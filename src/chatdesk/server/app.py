@@ -21,6 +21,7 @@ from .api import (
     visitor_flows,
     visitor_side,
     visitors,
+    work_items,
 )
 from .api.answers import Ok
 from .config import ServerConfig
@@ -66,8 +67,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         return {"ok": True}
 
     for module in (operators, conversations, visitors, canned, desk, visitor_side, visitor_flows, supervision,
-                   review, streams):
+                   review, streams, work_items):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(work_items.visitor_router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.
     mount_static(app)

@@ -39,6 +39,12 @@ class ServerConfig:
     widget_language: str = "auto"
     # Pre-chat, opening hours, queue and rating (visitor_flows_config.py, --flows-config FILE).
     flows: FlowsConfig = field(default_factory=FlowsConfig)
+    # Work items from visitors: security/request_limits.py.
+    requests_per_visitor: int = 3    # open or claimed requests one visitor may have
+    new_requests_per_address: int = 30   # new requests per minute from one client address
+    # A request with no time the server can read is due this many seconds after it came
+    # (services/work_due.py).
+    request_due: float = 3600.0
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
@@ -60,10 +66,12 @@ class ServerConfig:
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
             flows=load_flows(getattr(args, "flows_config", None)),
+            request_due=float(getattr(args, "request_due", 3600.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",
-                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor")
+                "chats_per_address", "new_chats_per_address", "new_chats_per_visitor",
+                "requests_per_visitor", "new_requests_per_address")

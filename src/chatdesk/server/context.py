@@ -1,5 +1,5 @@
 """What every route, stream and sweep shares: settings, the store, the hub, the login throttle and the
-flood limits."""
+flood limits (logins, new chats, visitors' requests)."""
 from __future__ import annotations
 
 import time
@@ -12,6 +12,7 @@ from .eventlog.hub import Hub
 from .eventlog.log import Store
 from .security.chat_limits import ChatLimits
 from .security.login_gate import LoginGate
+from .security.request_limits import RequestLimits
 from .security.throttle import LoginThrottle
 from .storage.db import Database
 
@@ -30,11 +31,13 @@ class ServerContext:
     # Flood limits, built from the config: logins and new chats (docs/security.md).
     logins: LoginGate = field(init=False)
     chats: ChatLimits = field(init=False)
+    requests: RequestLimits = field(init=False)
 
     def __post_init__(self) -> None:
         c = self.config
         self.logins = LoginGate(c.login_hashers, c.login_waiting, c.login_per_address, c.login_per_account)
         self.chats = ChatLimits(c.chats_per_address, c.new_chats_per_address, c.new_chats_per_visitor)
+        self.requests = RequestLimits(c.requests_per_visitor, c.new_requests_per_address)
 
     @property
     def db(self) -> Database:

@@ -101,4 +101,5 @@ async def send(body: SendMessageRequest, ctx: Ctx, actor: CurrentOperator, cid: 
 @router.post("/conversations/{cid}/callback", response_model=Message)
 async def callback(body: CallbackRequest, ctx: Ctx, actor: CurrentOperator, cid: int = ID):
     async with ctx.store.tx() as tx:
-        return await messaging.callback(tx, cid, actor, channel=body.channel, value=body.value, note=body.note)
+        return await messaging.callback(tx, cid, actor, channel=body.channel, value=body.value, note=body.note,
+                                        due_after=ctx.config.request_due)

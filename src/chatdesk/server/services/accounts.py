@@ -28,15 +28,21 @@ async def _emit_operator(tx: Tx, type_: str, oid: int) -> dict[str, Any] | None:
 
 async def set_status(ctx: ServerContext, oid: int, status: str) -> dict[str, Any] | None:
     async with ctx.store.tx() as tx:
-        row = await rows.operator_row(tx.conn, oid)
-        if row is None:
-            raise not_found(f"operator {oid}")
-        if row.status == status:
-            return await rows.operator(tx.conn, oid)
-        if status == "on_phone":
-            await _refuse_phone_while_chatting(tx.conn, oid)
-        await tx.conn.execute(update(OP).where(OP.c.id == oid).values(status=status))
-        return await _emit_operator(tx, ev.OPERATOR_STATUS, oid)
+        return await change_status(tx, oid, status)
+
+
+async def change_status(tx: Tx, oid: int, status: str) -> dict[str, Any] | None:
+    """The status change inside the caller's transaction (a callback's call puts its operator on
+    the phone in the same one); operator.status is emitted only when it changed."""
+    row = await rows.operator_row(tx.conn, oid)
+    if row is None:
+        raise not_found(f"operator {oid}")
+    if row.status == status:
+        return await rows.operator(tx.conn, oid)
+    if status == "on_phone":
+        await _refuse_phone_while_chatting(tx.conn, oid)
+    await tx.conn.execute(update(OP).where(OP.c.id == oid).values(status=status))
+    return await _emit_operator(tx, ev.OPERATOR_STATUS, oid)
 
 
 async def _refuse_phone_while_chatting(conn: AnyConn, oid: int) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from ..storage import rows as queries
 from ..storage import schema
 from ..storage.db import AnyConn
+from . import work_items
 from .operator_views import queue_entries
 from .stats import first_reply_message, median, today_start
 
@@ -70,7 +71,8 @@ async def board(conn: AnyConn, *, since: float | None, connected: Callable[[str]
         conn, missed_q, order_by=(C.c.closed_at.desc(),), limit=MISSED_LIMIT), connected)
     return {"generated_at": time.time(), "since": since, "operators": rows, "queue": queue,
             "live": [{**c, "visitor_name": names.get(c["visitor_id"], "")} for c in live],
-            "missed_today": missed_n, "missed": missed, "pending_approvals": sum(pending.values())}
+            "missed_today": missed_n, "missed": missed, "pending_approvals": sum(pending.values()),
+            **await work_items.board_figures(conn, time.time())}
 
 
 async def missed_chats(conn: AnyConn, convs: list[dict[str, Any]],

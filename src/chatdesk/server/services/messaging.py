@@ -14,7 +14,7 @@ from ..eventlog.log import Tx
 from ..security.tokens import Actor
 from ..storage import rows
 from ..storage.schema import visitors as V
-from . import approvals, supervision
+from . import approvals, supervision, work_items
 from . import conversations as convs
 from .errors import conflict, forbidden
 from .operator_views import require_readable
@@ -73,15 +73,18 @@ async def close(tx: Tx, cid: int, actor: Actor, *, summary: str, tags: list[str]
     return await convs.close(tx, cid, summary=summary, tags=kept, follow_up=follow_up)
 
 
-async def callback(tx: Tx, cid: int, actor: Actor, *, channel: str, value: str, note: str) -> dict[str, Any]:
+async def callback(tx: Tx, cid: int, actor: Actor, *, channel: str, value: str, note: str,
+                   due_after: float) -> dict[str, Any]:
     """The visitor wants a call or an e-mail: the contact goes on the visitor, a system message
-    into the chat."""
+    into the chat, and a work item into the work list (services/work_items.py)."""
     conv = await convs.load_for_update(tx, cid)
     require_readable(actor, conv)
     field = "phone" if channel == "phone" else "email"
     await tx.conn.execute(update(V).where(V.c.id == conv["visitor_id"]).values(**{field: value}))
     visitor = await rows.visitor(tx.conn, conv["visitor_id"])
     await tx.emit(ev.VISITOR_UPDATED, {"visitor": visitor}, conversation_id=cid, **convs.audience(conv))
+    await work_items.from_operator(tx, conv, actor, channel=channel, value=value, note=note,
+                                   name=(visitor or {}).get("name", ""), due_after=due_after)
     text = f"Callback requested by {channel}: {value}"
     if note:
         text += f" ({note})"

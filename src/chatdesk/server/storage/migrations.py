@@ -49,7 +49,13 @@ def _m2_supervision(conn: Connection) -> None:
     conn.execute(text("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision]
+def _m3_work_items(conn: Connection) -> None:
+    """Callbacks and offline messages as work items (services/work_items.py). Idempotent: a
+    database created by _m1 from a newer schema.py already has the table."""
+    schema.metadata.create_all(conn, tables=[schema.work_items])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

@@ -222,3 +222,34 @@ reviews = Table(
     Column("ts", Float, nullable=False),
     Index("ix_reviews_conversation", "conversation_id", "id"),
 )
+
+
+# --- schema 3: work items -------------------------------------------------------------------------
+
+# A callback request or an offline message, to be claimed and done by an operator
+# (services/work_items.py). state: open -> claimed -> done (release: claimed -> open).
+work_items = Table(
+    "work_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),          # callback | offline
+    Column("channel", String(20), nullable=False),       # phone | email
+    Column("state", String(20), nullable=False, default="open"),
+    Column("name", String(120), nullable=False, default=""),
+    Column("email", String(254), nullable=False, default=""),
+    Column("phone", String(40), nullable=False, default=""),
+    Column("preferred_time", String(80), nullable=False, default=""),
+    Column("message", Text, nullable=False, default=""),
+    Column("visitor_id", String(64), ForeignKey("visitors.id")),
+    Column("department", String(120)),
+    Column("conversation_id", Integer, ForeignKey("conversations.id")),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(120), nullable=False, default="visitor"),
+    Column("due_at", Float, nullable=False),
+    Column("claimed_by", Integer, ForeignKey("operators.id")),
+    Column("claimed_at", Float),
+    Column("calling_since", Float),
+    Column("done_at", Float),
+    Column("done_note", Text, nullable=False, default=""),
+    Index("ix_work_items_state", "state", "due_at"),
+    Index("ix_work_items_visitor", "visitor_id", "state"),
+)
