@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--widget-config", metavar="FILE", default=None,
                    help="the widget's branding and text overrides, a TOML or JSON file "
                         "(see server/widget_config.py)")
+    s.add_argument("--flows-config", metavar="FILE",
+                   help="TOML file with the visitor's pre-chat, opening hours, queue and rating settings "
+                        "(docs/visitor-flows.md)")
     s.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                    help="a web origin (https://shop.example) whose pages may open the visitor stream, "
                         "besides the server's own; may be given more than once")

@@ -44,6 +44,7 @@ def page_in(lang: str) -> str:
 @pytest.mark.parametrize(("lang", "send", "title"), [("pl", "Wyślij", "Porozmawiaj z nami"),
                                                      ("fi", "Lähetä", "Keskustele kanssamme")])
 async def test_browser_shows_the_widget_in_the_page_language(shared_server, browser, lang, send, title):
+    shared_server.operator("languages-desk@example.com")    # someone online: the chat, not the offline form
     page = await browser.new_page()
     url = f"{shared_server.url}/shop/page-{lang}.html"
     await page.route(url, lambda route: route.fulfill(body=page_in(lang), content_type="text/html"))

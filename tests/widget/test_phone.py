@@ -4,6 +4,8 @@ the panel follows the visual viewport (what the on-screen keyboard leaves), Tab 
 panel and Escape closes it, giving focus back to the bubble."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.support.waiting import wait_for
@@ -25,6 +27,7 @@ def inside(box, width: int, height: int) -> bool:
 @pytest.mark.parametrize(("width", "height"), PHONES)
 async def test_on_a_phone_the_bubble_is_on_screen_and_a_tap_opens_the_chat_full_screen(shared_server, browser,
                                                                                        width, height):
+    shared_server.operator(f"phone-desk-{uuid.uuid4().hex[:8]}@example.com")   # someone online: the chat, not the offline form
     context, page = await phone(browser, width, height)
     for path in ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html"):
         await page.goto(shared_server.url + path)
@@ -42,6 +45,7 @@ async def test_on_a_phone_the_bubble_is_on_screen_and_a_tap_opens_the_chat_full_
 
 
 async def test_the_panel_follows_the_visual_viewport_so_the_keyboard_never_covers_the_input(shared_server, browser):
+    shared_server.operator(f"phone-desk-{uuid.uuid4().hex[:8]}@example.com")   # someone online: the chat, not the offline form
     context, page = await phone(browser, 390, 844)
     await page.goto(shared_server.url + "/shop/")
     await page.tap("#chatdesk .cd-bubble")
@@ -65,6 +69,7 @@ async def test_the_panel_follows_the_visual_viewport_so_the_keyboard_never_cover
 
 
 async def test_focus_stays_in_the_open_panel_on_a_phone_and_escape_closes_it(shared_server, browser):
+    shared_server.operator(f"phone-desk-{uuid.uuid4().hex[:8]}@example.com")   # someone online: the chat, not the offline form
     context, page = await phone(browser, 360, 640)
     await page.goto(shared_server.url + "/shop/")
     await page.tap("#chatdesk .cd-bubble")

@@ -8,6 +8,7 @@ from pydantic import Field
 from .limits import MAX_BODY, MAX_ID, MAX_NAME, MAX_NOTE, MAX_TAGS, MAX_TITLE, MAX_URL
 from .models import Operator, OperatorStatus, Wire
 from .staff import ReviewMark
+from .visitor_flows import Availability, Prechat, RatingSettings
 
 
 class LoginRequest(Wire):
@@ -99,9 +100,11 @@ class VisitorSessionResponse(Wire):
     lang: str = "en"                     # the language of `texts`
     texts: dict[str, WidgetText] = Field(default_factory=dict)   # every visitor-facing text
     branding: WidgetBranding = Field(default_factory=WidgetBranding)
-    # The newest event id when the session was answered: a new tab resumes its stream after it
-    # (the open chat, `conversation_id`, comes back over REST), never replaying from 0.
-    last_event_id: int = 0
+    prechat: Prechat = Field(default_factory=Prechat)
+    rating: RatingSettings = Field(default_factory=RatingSettings)
+    availability: Availability = Field(default_factory=Availability)
+    last_operator: str = ""     # the last chat's operator, when sticky routing sends the next chat there
+    last_event_id: int = 0      # the visitor stream's newest event: a new tab resumes after it
 
 
 class PageViewRequest(Wire):

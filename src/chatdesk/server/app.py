@@ -22,6 +22,7 @@ from .api import (
     page_api,
     review,
     supervision,
+    visitor_flows,
     visitor_side,
     visitors,
     work_items,
@@ -34,7 +35,7 @@ from .eventlog.log import Store
 from .outbox import worker as delivery_worker
 from .outbox.enqueue import Outbox
 from .outbox.worker import DeliveryWorker
-from .realtime import streams
+from .realtime import queue_watch, streams
 from .security import limits
 from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
@@ -56,12 +57,14 @@ def create_app(config: ServerConfig) -> FastAPI:
         ctx = ServerContext(config=config, store=store, hub=hub, outbox=outbox)
         app.state.ctx = ctx
         tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(browsing_feed.run(ctx)),
+                 asyncio.create_task(queue_watch.run(ctx)),
                  asyncio.create_task(delivery_worker.run(DeliveryWorker(config, store, outbox)))]
         try:
             yield
         finally:
             for task in tasks:
                 task.cancel()
+            for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await db.close()
@@ -75,8 +78,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def health() -> dict[str, bool]:
         return {"ok": True}
 
-    for module in (operators, conversations, visitors, canned, desk, visitor_side, page_api, supervision, review,
-                   admin, browsing, openers, streams, work_items):
+    for module in (operators, conversations, visitors, canned, desk, visitor_side, visitor_flows, page_api,
+                   supervision, review, admin, browsing, openers, streams, work_items):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(work_items.visitor_router, prefix=API_PREFIX)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .visitor_flows_config import FlowsConfig, load_flows
 from .widget_config import WidgetConfig, load
 
 
@@ -70,6 +71,8 @@ class ServerConfig:
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
     # The widget's texts (widget_texts.py): "auto" follows the page's lang.
     widget_language: str = "auto"
+    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py, --flows-config FILE).
+    flows: FlowsConfig = field(default_factory=FlowsConfig)
     # Work items from visitors: security/request_limits.py.
     requests_per_visitor: int = 3    # open or claimed requests one visitor may have
     new_requests_per_address: int = 30   # new requests per minute from one client address
@@ -116,6 +119,7 @@ class ServerConfig:
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
+            flows=load_flows(getattr(args, "flows_config", None)),
             request_due=float(getattr(args, "request_due", 3600.0)),
             public_url=(getattr(args, "public_url", "") or "").rstrip("/"),
             **{name: kind(value) for name, kind in OUTBOX_OPTIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from .config import ServerConfig
 from .eventlog.hub import Hub
@@ -31,6 +32,8 @@ class ServerContext:
     clock: Callable[[], float] = time.time
     # Visitors whose row on the desks' Visitors list changed since the last batch (services/browsing.py).
     browsing_changed: set[str] = field(default_factory=set)
+    # The wall clock for opening hours; a test gives its own instead of waiting until 8:00.
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Flood limits, built from the config: logins and new chats (docs/security.md).
     logins: LoginGate = field(init=False)
     chats: ChatLimits = field(init=False)

@@ -47,8 +47,11 @@ def join_parts(parts_dir: Path = PARTS_DIR) -> str:
             + body + CLOSING)
 
 
+STYLESHEETS = ("widget.css", "flows.css")   # joined in this order into widget.<hash>.css
+
+
 def stylesheet(parts_dir: Path = PARTS_DIR) -> str:
-    return (parts_dir.parent / "widget.css").read_text(encoding="utf-8")
+    return "\n".join((parts_dir.parent / name).read_text(encoding="utf-8") for name in STYLESHEETS)
 
 
 def versioned_name(stem: str, suffix: str, content: bytes) -> str:

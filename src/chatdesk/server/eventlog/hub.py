@@ -11,6 +11,7 @@ from ..security.tokens import Actor
 if TYPE_CHECKING:
     from .log import EventRow
 
+QUEUE_EVENT_PREFIXES = ("conversation.", "operator.")   # events that can move the queue
 MAX_BUFFER = 20_000   # events queued for one slow stream before we drop it (it resumes on reconnect)
 
 
@@ -44,6 +45,7 @@ class Hub:
         self.subscribers: set[Subscriber] = set()
         self.visitor_streams: dict[str, int] = {}
         self.changed = asyncio.Event()   # pokes the router after any write
+        self.queue_moved = asyncio.Event()   # pokes realtime/queue_watch.py: a chat or operator changed
 
     def subscribe(self, sub: Subscriber) -> None:
         self.subscribers.add(sub)
@@ -73,6 +75,8 @@ class Hub:
                     sub.offer(row)
         if rows:
             self.changed.set()
+        if any(row.type.startswith(QUEUE_EVENT_PREFIXES) for row in rows):
+            self.queue_moved.set()
 
     def send(self, frame: dict, to: Callable[[Subscriber], bool]) -> None:
         """An ephemeral frame (typing): never logged, no event_id."""

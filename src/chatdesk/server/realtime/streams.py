@@ -33,6 +33,7 @@ from ..security.passwords import token_hash
 from ..security.tokens import actor_for_token, visitor_for_token
 from ..services import typing
 from ..storage import rows as queries
+from . import queue_watch
 
 log = logging.getLogger("chatdesk.server.stream")
 router = APIRouter()
@@ -223,6 +224,7 @@ async def visitor_stream(ws: WebSocket) -> None:
     ctx.visitor_activity[vid] = time.time()
     try:
         await ws.send_json({"type": "ready", "visitor_id": vid})
+        queue_watch.offer_on_connect(sub, await queue_watch.frame_for(ctx, vid))   # sent after the resume
 
         async def on_frame(frame: dict) -> None:
             ctx.visitor_activity[vid] = time.time()

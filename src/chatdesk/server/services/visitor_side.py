@@ -12,7 +12,7 @@ from chatdesk.protocol import events as ev
 
 from ..config import ServerConfig
 from ..context import ServerContext
-from ..eventlog.log import E, Tx
+from ..eventlog.log import Tx
 from ..security.passwords import new_token, token_hash
 from ..storage import rows
 from ..storage.db import AnyConn
@@ -21,8 +21,10 @@ from ..storage.schema import visitor_tokens as VT
 from ..storage.schema import visitors as V
 from . import browsing
 from . import conversations as convs
+from .availability import refuse_when_closed
 from .errors import conflict, not_found
 from .transcripts import rate as store_rating
+from .visitor_flows import session_extras, text_overrides
 from .visitors import event_audience
 from .widget_texts import catalogue, choose_language
 
@@ -67,19 +69,21 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         v = await rows.visitor_row(tx.conn, vid)
         assert v is not None
         cid = await rows.open_conversation_id(tx.conn, vid)
-        # Read in the same transaction as the open chat: every event up to it is either in the
-        # chat the widget loads over REST or no longer matters to a new tab.
-        last_event = (await tx.conn.execute(select(func.max(E.c.event_id)))).scalar() or 0
+        extras = await session_extras(ctx, tx.conn, v.last_operator_id)
     browsing.touched(ctx, vid)
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
             "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
-            "last_event_id": last_event, **widget_look(lang, ctx.config)}
+            **widget_look(lang, ctx.config), **extras}
 
 
 def widget_look(page_lang: str, config: ServerConfig) -> dict[str, Any]:
-    """The texts in the chosen language (the shop's overrides on top) and the shop's branding."""
+    """The texts in the chosen language (the shop's overrides on top: the widget file's, then the
+    flows file's busy message) and the shop's branding."""
     chosen = choose_language(page_lang, config.widget_language)
-    texts = catalogue(chosen, config.widget.texts)
+    overrides = {lang: dict(texts) for lang, texts in config.widget.texts.items()}
+    for lang, texts in text_overrides(config.flows).items():
+        overrides.setdefault(lang, {}).update(texts)
+    texts = catalogue(chosen, overrides)
     return {"lang": chosen, "texts": texts, "branding": config.widget.branding.answer(texts)}
 
 
@@ -95,6 +99,8 @@ async def start_conversation(ctx: ServerContext, vid: str, *, client_msg_id: str
     """The visitor's first message: a new queued chat (within the flood limits, 429 past them) or
     a message in their open one."""
     async with ctx.store.tx() as tx:
+        if await rows.open_conversation_id(tx.conn, vid) is None:
+            refuse_when_closed(ctx.config.flows, department, ctx.now())
         if email:   # the pre-chat form's e-mail: a contact field, like the name (free text)
             await tx.conn.execute(update(V).where(V.c.id == vid).values(email=email))
         conv, msg, _created = await convs.start_by_visitor(

@@ -20,6 +20,8 @@ form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
 function submit() {
   var text = input.value.trim();
   if (!text) return;
+  var held = sendGuards.map(function (g) { return g(); }).filter(Boolean)[0];
+  if (held) { setStatus(held); return; }
   input.value = ""; sset(K.draft, null);
   clearTimeout(state.typingIdle); clearTimeout(state.typingTrail); sendTyping(false);
   sendMessage(text);

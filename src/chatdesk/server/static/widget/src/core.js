@@ -39,6 +39,11 @@ function useTexts(s) {
 var frameHandlers = {};      // frame type -> function (frame), after event-id bookkeeping
 var sessionHandlers = [];    // functions (session answer), after every new session
 var chatStartFields = [];    // functions () -> {name, email, department}: sent with a chat's first message
+var frameWatchers = [];      // functions (frame) seeing every new event frame; the default handling still runs
+var conversationHandlers = [];  // functions (id), when the widget learns its open chat (new or restored)
+var chatEndHandlers = [];    // functions (id), when a chat ends, by either side
+var startFields = [];        // functions (request body) adding fields to a new chat's first message
+var sendGuards = [];         // functions () -> a sentence that holds the send ("" lets it go)
 
 // --- storage ------------------------------------------------------------------------------
 function sget(k) { try { return sessionStorage.getItem(k); } catch (e) { return null; } }

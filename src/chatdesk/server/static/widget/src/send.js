@@ -34,8 +34,7 @@ function drain() {
   if (sending || !outbox.length || !state.token) return;
   clearTimeout(retryTimer);
   var item = sending = outbox[0];
-  var body = { client_msg_id: item.cid, body: item.text };
-  if (!state.conv) chatStartFields.forEach(function (f) { var x = f() || {}; for (var k in x) body[k] = x[k]; });
+  var body = state.conv ? { client_msg_id: item.cid, body: item.text } : firstMessage(item.cid, item.text);
   var req = state.conv ? api("POST", "/visitor/conversations/" + state.conv + "/messages", body)
                        : api("POST", "/visitor/conversations", body);
   req.then(function (r) { sending = null; answered(item, r); },
@@ -45,8 +44,7 @@ function answered(item, r) {
   if (r.ok) {
     var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
     if (!state.conv) {
-      setConversation((conv && conv.id) || (msg && msg.conversation_id));
-      setStatus(t("status.waiting"));
+      chatStarted((conv && conv.id) || (msg && msg.conversation_id));
     }
     sendTries = 0;
     if (msg && msg.id !== undefined && !state.seen[msg.id]) showMessage(msg); else delivered(item.cid);
@@ -83,4 +81,18 @@ function mark(item, cls, why) {
     sendTries = 0; drain();
   });
   note.appendChild(again);
+}
+/* A new chat's first message carries what the parts add: the pre-chat form's fields. */
+function firstMessage(cid, text) {
+  var body = { client_msg_id: cid, body: text };
+  chatStartFields.forEach(function (f) { var x = f() || {}; for (var k in x) body[k] = x[k]; });
+  startFields.forEach(function (f) { f(body); });
+  return body;
+}
+/* The chat is known from whichever comes first, the REST answer or the stream's message.created:
+   the "thanks, we will answer" line is set there, so it never depends on who wins that race. */
+function chatStarted(id) {
+  if (!id || state.conv) return;
+  setConversation(id);
+  setStatus(t("status.waiting"));
 }

@@ -44,7 +44,10 @@ function availability(s) {
   else if (s.operators_available === false || s.available === false) setStatus(t("status.busy"));
 }
 function setConversation(id) {
-  if (id !== state.conv) { state.conv = id; sset(K.conv, id); }
+  if (id !== state.conv) {
+    state.conv = id; sset(K.conv, id);
+    if (id) conversationHandlers.forEach(function (h) { h(id); });
+  }
   endBtn.hidden = !id;
   if (id) needStream();
 }
@@ -69,6 +72,7 @@ function endChat() {
   var id = state.conv;
   if (!id) return;
   forgetConversation();     // first, so the stream's closed event for it is not announced twice
+  chatEndHandlers.forEach(function (h) { h(id); });
   systemLine(t("chat.you_ended"));
   setStatus(""); showOperatorTyping(false);
   api("POST", "/visitor/conversations/" + id + "/close", {}).then(function (r) {

@@ -42,10 +42,11 @@ function onFrame(ws, f) {
     if (f.event_id <= state.lastEvent) return;     // replayed again: already applied
     remember(f.event_id);
   }
+  frameWatchers.forEach(function (w) { w(f); });
   if (frameHandlers[f.type]) { frameHandlers[f.type](f); return; }
   var d = f.data || {}, conv = d.conversation || {};
   if (f.type === "message.created" && !state.conv && d.client_msg_id && state.pending[d.client_msg_id]) {
-    setConversation(d.conversation_id);      // our first message: its chat is the open one now
+    chatStarted(d.conversation_id);          // our first message: its chat is the open one now
   }
   // Only the open chat's events speak: an old chat's "assigned" must not say who we chat with.
   if (!state.conv || (f.conversation_id && f.conversation_id !== state.conv)) return;
@@ -59,8 +60,10 @@ function onFrame(ws, f) {
     if (state.conv) setStatus(t("status.waiting"));
   } else if (f.type === "conversation.closed" || f.type === "conversation.missed") {
     if (state.conv && (!f.conversation_id || f.conversation_id === state.conv)) {
+      var ended = state.conv;
       systemLine(t("chat.ended"));
       setStatus(""); forgetConversation(); showOperatorTyping(false);
+      chatEndHandlers.forEach(function (h) { h(ended); });
     }
   }
 }
