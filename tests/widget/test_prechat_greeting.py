@@ -90,7 +90,7 @@ async def test_a_returning_visitor_is_greeted_by_name_with_their_operator(server
     olga = await Operator.create(srv, "olga@example.com", name="Olga")
     page = await new_page(browser, VIEWPORTS[viewport])
     await open_shop(page, srv)
-    assert await text_of(page, ".cd-greet-line") == "Hi! Ask us anything, we usually answer within minutes."
+    assert await text_of(page, ".cd-greet-line") == "Hi! Ask us anything: we usually answer within a few minutes."
     await page.fill(".cd-pre-name input", "Ines")
     await write_first(page, "Where is my parcel?")
     await page.locator(".cd-status:text-is('You are chatting with Olga.')").wait_for(timeout=10_000)

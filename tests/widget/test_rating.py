@@ -53,6 +53,7 @@ async def test_thumbs_after_the_visitor_ends_the_chat(server_factory, tmp_path, 
     page = await new_page(browser, VIEWPORTS["phone"])
     cid = await answered_chat(srv, page, ana)
     await page.click(".cd-end")
+    await page.click(".cd-confirm-yes")                   # "End chat" asks first
     await page.locator(".cd-rating").wait_for(timeout=10_000)
     labels = await page.eval_on_selector_all(".cd-rate", "bs => bs.map(b => b.getAttribute('aria-label'))")
     assert labels == ["Good", "Not good"]
@@ -73,6 +74,7 @@ async def test_a_chat_nobody_answered_asks_no_rating(server_factory, browser):
     # the widget asks the server whether anyone answered; wait for that answer, then look
     async with page.expect_response(lambda r: r.request.method == "GET" and "/visitor/conversations/" in r.url) as asked:
         await page.click(".cd-end")
+        await page.click(".cd-confirm-yes")
     await (await asked.value).finished()
     await page.evaluate("new Promise(done => setTimeout(done, 0))")    # the widget's handler has run
     await page.locator(".cd-system:text-is('You ended the chat. Write again any time to start a new one.')").wait_for()
