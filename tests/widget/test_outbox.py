@@ -6,6 +6,7 @@ copy of the widget's script) stays up."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
 import pytest
@@ -79,6 +80,7 @@ async def test_a_message_written_during_an_outage_is_delivered_once_after_it(sho
 
 
 async def test_a_refused_message_says_why_in_the_panel_and_can_be_sent_again(shared_server, browser):
+    shared_server.operator(f"outbox-desk-{uuid.uuid4().hex[:8]}@example.com")   # someone online: the composer shows
     page = await (await browser.new_context()).new_page()
     refusals = []
 
