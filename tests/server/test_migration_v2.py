@@ -5,20 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 import httpx
-from sqlalchemy import create_engine
 
-from chatdesk.server.storage.db import install_sqlite_hooks
-from chatdesk.server.storage.migrations import LATEST, migrate
+from chatdesk.server.storage.migrations import LATEST
 from tests.support.live_server import LiveServer
-
-
-def _migrate(path) -> int:
-    engine = create_engine(f"sqlite:///{path}")
-    install_sqlite_hooks(engine, "BEGIN IMMEDIATE")
-    with engine.begin() as conn:
-        found = migrate(conn)
-    engine.dispose()
-    return found
+from tests.support.migration import migrate_file
 
 
 def _as_schema_1(path) -> None:
@@ -45,9 +35,9 @@ def _as_schema_1(path) -> None:
 
 async def test_a_schema_1_database_is_migrated_and_searchable(tmp_path):
     path = tmp_path / "old.db"
-    assert _migrate(path) == 0
+    assert migrate_file(path) == 0
     _as_schema_1(path)
-    assert _migrate(path) == 1
+    assert migrate_file(path) == 1
     db = sqlite3.connect(path)
     assert db.execute("SELECT version FROM schema_version").fetchone() == (LATEST,)
     cols = {r[1] for r in db.execute("PRAGMA table_info(conversations)")}
@@ -55,7 +45,7 @@ async def test_a_schema_1_database_is_migrated_and_searchable(tmp_path):
     hits = db.execute("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'archaeo*'").fetchall()
     assert len(hits) == 1
     db.close()
-    assert _migrate(path) == LATEST                      # running again changes nothing
+    assert migrate_file(path) == LATEST                      # running again changes nothing
     srv = LiveServer(path).start()
     try:
         srv.add_user("lead@example.com", "Lead", role="supervisor")

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import create_engine
-
-from chatdesk.server.storage.db import install_sqlite_hooks
-from chatdesk.server.storage.migrations import LATEST, migrate
+from chatdesk.server.storage.migrations import LATEST
 from tests.support.live_server import LiveServer
+from tests.support.migration import migrate_file
 from tests.support.visitor import Visitor
-
-
-def _migrate(path) -> int:
-    engine = create_engine(f"sqlite:///{path}")
-    install_sqlite_hooks(engine, "BEGIN IMMEDIATE")
-    with engine.begin() as conn:
-        found = migrate(conn)
-    engine.dispose()
-    return found
 
 
 async def test_a_schema_2_database_gets_work_items(tmp_path):
     path = tmp_path / "old.db"
-    assert _migrate(path) == 0
+    assert migrate_file(path) == 0
     db = sqlite3.connect(path)
     db.executescript("DROP TABLE work_items; UPDATE schema_version SET version = 2;")
     db.commit()
-    assert _migrate(path) == 2
+    assert migrate_file(path) == 2
     assert db.execute("SELECT version FROM schema_version").fetchone() == (LATEST,)
     assert {r[1] for r in db.execute("PRAGMA table_info(work_items)")} >= {"kind", "channel", "state", "due_at"}
     db.close()

@@ -4,7 +4,9 @@ import os
 
 import pytest
 
+from chatdesk.demo.local_server import free_port
 from tests.support.live_server import LiveServer
+from tests.support.shop_origin import ShopOrigin, serving_shop
 
 
 @pytest.fixture(scope="package")
@@ -31,3 +33,11 @@ async def browser():
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         yield b
         await b.close()
+
+
+@pytest.fixture
+def shop():
+    """The shop's own web server on a second loopback port (another origin than the chat server)."""
+    shop = ShopOrigin(free_port())
+    with serving_shop(shop):
+        yield shop

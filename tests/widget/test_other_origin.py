@@ -6,17 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from chatdesk.demo.local_server import free_port
 from tests.support.live_server import serving
-from tests.support.shop_origin import ShopOrigin, serving_shop, shop_csp, shop_page
+from tests.support.shop_origin import shop_csp, shop_page
 from tests.support.widget_page import Desk, operator_texts, operators_shown, visitor_id_of, write
-
-
-@pytest.fixture
-def shop():
-    shop = ShopOrigin(free_port())
-    with serving_shop(shop):
-        yield shop
 
 
 @pytest.fixture

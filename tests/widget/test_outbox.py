@@ -11,18 +11,10 @@ import uuid
 import httpx
 import pytest
 
-from chatdesk.demo.local_server import free_port
 from tests.support.live_server import serving
-from tests.support.shop_origin import ShopOrigin, serving_shop, shop_page
+from tests.support.shop_origin import shop_page
 from tests.support.waiting import wait_for
 from tests.support.widget_page import Desk, operators_shown, visitor_id_of, write
-
-
-@pytest.fixture
-def shop():
-    shop = ShopOrigin(free_port())
-    with serving_shop(shop):
-        yield shop
 
 
 @pytest.fixture
