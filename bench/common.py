@@ -59,6 +59,7 @@ class Server:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="chatdesk-bench-")))
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    module: str = "chatdesk"          # "bench.stall_probe": the same server, watched for stalls
 
     @property
     def db(self) -> Path:
@@ -75,7 +76,7 @@ class Server:
     def start(self, *extra: str, timeout: float = 30.0) -> "Server":
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db), "--port", str(self.port),
+            [sys.executable, "-m", self.module, "server", "--db", str(self.db), "--port", str(self.port),
              "--visitor-timeout", "3600",
              # all simulated browsers share one loopback address: no per-address or per-visitor limits
              "--visitor-rate", "0", "--address-rate", "0", "--connections-per-address", "0",

@@ -60,9 +60,10 @@ def _backlog(db: str) -> dict:
             "attempts_timed_out": attempts}
 
 
-def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, hanging: bool) -> dict:
+def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, hanging: bool,
+         probe: bool = False) -> dict:
     receiver = HangingReceiver().start() if hanging else None
-    srv = Server()
+    srv = Server(module="bench.stall_probe") if probe else Server()
     try:
         srv.start("--delivery-timeout", "5")
         if receiver is not None:
@@ -78,6 +79,8 @@ def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, 
            "messages_sent": r["messages_sent"], "server_cpu_share": r["server_cpu_share"]}
     if hanging:
         out["outbox"] = _backlog(str(srv.db))
+    if probe:
+        out["server_log"] = str(srv.workdir / "server.log")
     return out
 
 
@@ -104,4 +107,7 @@ def run(messages: int, keys: int, visitors: int = 100, open_chats: int = 10, que
 if __name__ == "__main__":
     import json
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    print(json.dumps(run(n, keys=10), indent=1))
+    if "--probe" in sys.argv:            # a hanging run, then one without, under bench.stall_probe
+        print(json.dumps([_one(n, 10, 100, 10, 20, hanging=h, probe=True) for h in (True, False)], indent=1))
+    else:
+        print(json.dumps(run(n, keys=10), indent=1))

@@ -3,7 +3,8 @@
 - `server`: a fresh real server with its own SQLite file, for one test;
 - `server_factory`: fresh servers with extra arguments, for one test;
 - `shared_server`: one real server per test package (each package's conftest makes its own),
-  for tests that need nothing special and leave nothing behind.
+  for tests that need nothing special and leave nothing behind;
+- `mailbox`: a real SMTP server on loopback (aiosmtpd) that keeps what it receives.
 
 Helpers live in tests/support/, never in a conftest."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.live_server import LiveServer
+from tests.support.mail_receiver import MailReceiver
 
 
 def pytest_addoption(parser):
@@ -47,3 +49,11 @@ def server_factory(tmp_path):
     yield make
     for srv in started:
         srv.stop()
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server on loopback; `mailbox.server_args()` points a server at it."""
+    box = MailReceiver().start()
+    yield box
+    box.stop()

@@ -1,10 +1,10 @@
-"""Fixtures for the outbox tests: a webhook receiver and an SMTP server, both real, on loopback."""
+"""Fixtures for the outbox tests: a real webhook receiver on loopback (the SMTP server, `mailbox`,
+is in tests/conftest.py: the widget tests use it too)."""
 from __future__ import annotations
 
 import pytest
 
 from tests.support.live_server import LiveServer
-from tests.support.mail_receiver import MailReceiver
 from tests.support.webhook_receiver import WebhookReceiver
 
 
@@ -13,13 +13,6 @@ def receiver():
     r = WebhookReceiver().start()
     yield r
     r.stop()
-
-
-@pytest.fixture
-def mailbox():
-    box = MailReceiver().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,13 @@ import asyncio
 
 from chatdesk.server.outbox.mails import request_mail, transcript_mail
 from tests.support.api import Operator
-from tests.support.mail_receiver import MailReceiver, parts
+from tests.support.mail_receiver import SHOP_MAIL_ARGS, MailReceiver, parts
 from tests.support.outbox import QUICK_RETRIES
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
 NAME = "Maria <b>&amp;</b>"
-MAIL_ARGS = ("--mail-from", "desk@shop.test", "--sales-address", "sales@shop.test",
-             "--team-address", "team@shop.test", "--public-url", "https://chat.shop.test")
+MAIL_ARGS = SHOP_MAIL_ARGS
 
 
 async def test_the_transcript_the_sales_follow_up_and_an_offline_message_arrive_escaped(server_factory, mailbox):

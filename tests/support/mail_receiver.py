@@ -12,6 +12,12 @@ from aiosmtpd.controller import Controller
 from chatdesk.demo.local_server import free_port
 
 
+# A server's mail settings for tests: who sends, who gets sales follow-ups and team requests, and
+# the address transcript links start with.
+SHOP_MAIL_ARGS = ("--mail-from", "desk@shop.test", "--sales-address", "sales@shop.test",
+                  "--team-address", "team@shop.test", "--public-url", "https://chat.shop.test")
+
+
 class _Keep:
     def __init__(self, box: MailReceiver) -> None:
         self.box = box

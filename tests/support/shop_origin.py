@@ -11,11 +11,11 @@ from chatdesk.demo.local_server import free_port
 
 
 def shop_page(chat_url: str, title: str = "Other Shop", script_src: str | None = None,
-              data_server: str = "") -> bytes:
+              data_server: str = "", lang: str = "en") -> bytes:
     """A page embedding the widget: its script from the chat server unless `script_src` says
-    otherwise (then `data_server` names the chat server)."""
+    otherwise (then `data_server` names the chat server); `lang` is the page's <html lang>."""
     extra = f' data-server="{data_server}"' if data_server else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
             f'<body><header><h1>{title}</h1><nav><a href="/">Home</a> <a href="/other.html">Other</a></nav></header>'
             f'<main><p>Boots and tents.</p></main>'
             f'<script src="{script_src or chat_url + "/widget/widget.js"}"{extra} defer></script>'

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from .limits import MAX_URL
 from .models import Wire
+from .openers import Language
 
 DeliveryState = Literal["pending", "delivered", "dead"]
 
@@ -66,3 +67,4 @@ class DeliveryAttempts(Wire):
 
 class TranscriptMailRequest(Wire):
     email: str = Field(min_length=3, max_length=254)
+    lang: Language | None = None            # the language the widget shows: the mail's language

@@ -80,7 +80,7 @@ async def rate(body: RatingRequest, ctx: Ctx, vid: CurrentVisitor, cid: int = ID
 
 @router.post("/conversations/{cid}/transcript-mail", response_model=Ok, status_code=202)
 async def transcript_mail(body: TranscriptMailRequest, ctx: Ctx, vid: CurrentVisitor, cid: int = ID):
-    await send_transcript(ctx, vid, cid, body.email)     # queued in the outbox, sent by its worker
+    await send_transcript(ctx, vid, cid, body.email, body.lang)     # queued in the outbox, sent by its worker
     return {"ok": True}
 
 

@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .mail_texts import transcript_texts
+from .mail_texts import language, transcript_texts
 
 Json = dict[str, Any]
 SUBJECT_MAX = 160
@@ -29,11 +29,11 @@ def one_line(value: Any, limit: int = SUBJECT_MAX) -> str:
     return " ".join(str(value or "").split())[:limit]
 
 
-def _page(title: str, paragraphs: list[str], rows: list[tuple[str, str]]) -> str:
+def _page(title: str, paragraphs: list[str], rows: list[tuple[str, str]], lang: str = "en") -> str:
     """HTML from already escaped parts."""
     table = "".join(f"<tr><th align=\"left\">{k}</th><td>{v}</td></tr>" for k, v in rows)
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>"
+    return (f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>"
             f"<body>{body}{f'<table>{table}</table>' if rows else ''}</body></html>")
 
 
@@ -47,19 +47,28 @@ def _clock(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts))
 
 
+def _speaker(m: Json, t: dict[str, str]) -> str:
+    """Who said it, as the visitor reads it: "You", the operator's name, none for a system line."""
+    if m["author_type"] == "visitor":
+        return t["visitor"]
+    if m["author_type"] == "system":
+        return ""
+    return m.get("author_name") or t["operator"]
+
+
 def transcript_mail(to: str, lang: str | None, conversation: Json, messages: list[Json]) -> Mail:
     """The visitor's copy of their chat, in their language."""
-    t = transcript_texts(lang)
-    lines = []
-    for m in messages:
-        who = t["visitor"] if m["author_type"] == "visitor" else (m.get("author_name") or "")
-        lines.append((_clock(m["ts"]), who, m["body"]))
-    text = "\n".join([t["intro"], "", *(f"[{ts}] {who}: {body}" for ts, who, body in lines), "",
-                      t["closing"]])
-    items = "".join(f"<li><small>{html.escape(ts)}</small> <b>{html.escape(who)}</b>: "
+    code = language(lang)
+    t = transcript_texts(code)
+    lines = [(_clock(m["ts"]), _speaker(m, t), m["body"]) for m in messages]
+    text = "\n".join([t["intro"], "", *(f"[{ts}] {who}: {body}" if who else f"[{ts}] {body}"
+                                         for ts, who, body in lines), "", t["closing"], "", t["why"]])
+    items = "".join(f"<li><small>{html.escape(ts)}</small> "
+                    f"{f'<b>{html.escape(who)}</b>: ' if who else ''}"
                     f"{html.escape(body).replace(chr(10), '<br>')}</li>" for ts, who, body in lines)
     page = _page(html.escape(t["subject"]), [html.escape(t["intro"]), f"<ul>{items}</ul>",
-                                             html.escape(t["closing"])], [])
+                                             html.escape(t["closing"]), f"<small>{html.escape(t['why'])}</small>"],
+                 [], lang=code)
     return Mail(to, one_line(f"{t['subject']} ({conversation['id']})"), text, page)
 
 

@@ -1,0 +1,135 @@
+"""`python -m bench.stall_probe server ARGS…`: the real `chatdesk server`, watched for stalls.
+
+An instrument for the benches, never used in production. It reports to stderr (the bench server's
+log) two kinds of stall, each with where the time went:
+- the event loop blocked: a watchdog thread asks the loop for a callback every 20 ms; when one has
+  not run for STALL seconds it samples the loop thread's stack until the loop answers again, then
+  prints the stall's length and the stacks it saw most;
+- the write lock held or waited for: `Database.write` and `Store.tx` are wrapped to time the
+  wait for the lock and the hold, and print any over STALL with the stack that took it;
+- SQLite commits: each is timed (a commit that checkpoints the WAL writes and syncs the file, on
+  the thread that commits); the slow ones are printed, and every 30 s how many, their total and
+  the slowest.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import sys
+import threading
+import time
+import traceback
+from contextlib import asynccontextmanager
+
+STALL = 0.5            # seconds: anything longer is reported
+TICK = 0.02
+_loop: list[asyncio.AbstractEventLoop] = []
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(f"[stall-probe {time.strftime('%H:%M:%S')}] {text}\n")
+    sys.stderr.flush()
+
+
+def _stack_of(thread_id: int) -> str:
+    frame = sys._current_frames().get(thread_id)
+    if frame is None:
+        return "(no frame)"
+    return "".join(traceback.format_stack(frame, limit=14))
+
+
+def _watch(loop_thread: int) -> None:
+    beat = [time.monotonic()]
+
+    def mark() -> None:
+        beat[0] = time.monotonic()
+    while not _loop:
+        time.sleep(TICK)
+    loop = _loop[0]
+    while not loop.is_closed():
+        try:
+            loop.call_soon_threadsafe(mark)
+        except RuntimeError:
+            return
+        time.sleep(TICK)
+        late = time.monotonic() - beat[0]
+        if late < STALL:
+            continue
+        seen: collections.Counter[str] = collections.Counter()
+        started = beat[0]
+        while time.monotonic() - beat[0] >= STALL and not loop.is_closed():
+            seen[_stack_of(loop_thread)] += 1
+            time.sleep(TICK)
+        lasted = beat[0] - started
+        top = "\n".join(f"--- {n} samples ---\n{stack}" for stack, n in seen.most_common(3))
+        _say(f"event loop blocked {lasted:.2f} s; the loop thread was in:\n{top}")
+
+
+def _wrap_locks() -> None:
+    from chatdesk.server.eventlog.log import Store
+    from chatdesk.server.storage.db import Database
+
+    def timed(original, name: str):
+        @asynccontextmanager
+        async def wrapper(self, *args, **kwargs):
+            asked = time.monotonic()
+            where = "".join(traceback.format_stack(limit=8)[:-2])
+            async with original(self, *args, **kwargs) as value:
+                got = time.monotonic()
+                try:
+                    yield value
+                finally:
+                    held = time.monotonic() - got
+                    if got - asked > STALL or held > STALL:
+                        _say(f"{name}: waited {got - asked:.2f} s for the write lock, held it {held:.2f} s; "
+                             f"taken by:\n{where}")
+        return wrapper
+    Database.write = timed(Database.write, "Database.write")          # type: ignore[method-assign]
+    Store.tx = timed(Store.tx, "Store.tx")                             # type: ignore[method-assign]
+
+
+_commits = {"n": 0, "seconds": 0.0, "max": 0.0}
+
+
+def _time_commits() -> None:
+    from sqlalchemy.engine.default import DefaultDialect
+    original = DefaultDialect.do_commit
+
+    def do_commit(self, dbapi_connection):  # noqa: ANN001
+        t = time.monotonic()
+        try:
+            return original(self, dbapi_connection)
+        finally:
+            took = time.monotonic() - t
+            _commits["n"] += 1
+            _commits["seconds"] += took
+            _commits["max"] = max(_commits["max"], took)
+            if took > STALL / 2:
+                _say(f"a commit took {took:.2f} s (on thread {threading.current_thread().name})")
+    DefaultDialect.do_commit = do_commit                               # type: ignore[method-assign]
+
+    def report() -> None:
+        while True:
+            time.sleep(30)
+            _say(f"commits so far: {_commits['n']}, {_commits['seconds']:.2f} s in all, "
+                 f"slowest {_commits['max'] * 1000:.0f} ms")
+    threading.Thread(target=report, daemon=True).start()
+
+
+def main() -> int:
+    original = asyncio.BaseEventLoop.run_forever
+
+    def run_forever(self):  # noqa: ANN001
+        _loop.append(self)
+        return original(self)
+    asyncio.BaseEventLoop.run_forever = run_forever                    # type: ignore[method-assign]
+    _wrap_locks()
+    _time_commits()
+    threading.Thread(target=_watch, args=(threading.get_ident(),), daemon=True).start()
+    from chatdesk.cli import main as chatdesk_main
+    _say(f"watching for stalls over {STALL} s")
+    return chatdesk_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
