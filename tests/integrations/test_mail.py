@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from chatdesk.server.outbox.mail_texts import TRANSCRIPT_TEXTS
 from chatdesk.server.outbox.mails import request_mail, transcript_mail
 from tests.support.api import Operator
 from tests.support.mail_receiver import SHOP_MAIL_ARGS, MailReceiver, parts
@@ -99,12 +102,52 @@ async def test_a_transcript_mail_needs_an_address_and_a_server_that_sends_mail(s
     await visitor.close()
 
 
+async def test_without_a_language_in_the_request_the_shops_then_the_browsing_language_counts(server_factory, mailbox):
+    """The widget sends the language it shows (tests/widget/test_transcript_mail.py); a request
+    without one gets the shop's fixed --widget-language, else the language the heartbeat reported."""
+    fixed = server_factory(*QUICK_RETRIES, *mailbox.server_args(), *MAIL_ARGS, "--widget-language", "pl", name="pl")
+    browsing = server_factory(*QUICK_RETRIES, *mailbox.server_args(), *MAIL_ARGS, name="auto")
+    for srv, address, language in ((fixed, "ola@example.pl", None), (browsing, "aino@example.fi", "fi-FI"),
+                                   (browsing, "eve@example.com", None)):
+        visitor = await Visitor(srv).arrive()
+        if language:
+            await visitor.ok("POST", "/visitor/heartbeat", {"language": language})
+        cid = await visitor.start_chat("hello")
+        r = await visitor.post(f"/visitor/conversations/{cid}/transcript-mail", {"email": address})
+        assert r.status_code == 202
+        await visitor.close()
+    [pl] = await wait_for(lambda: mailbox.to("ola@example.pl"), timeout=30, what="the Polish mail")
+    [fi] = await wait_for(lambda: mailbox.to("aino@example.fi"), timeout=30, what="the Finnish mail")
+    [en] = await wait_for(lambda: mailbox.to("eve@example.com"), timeout=30, what="the English mail")
+    assert pl["Subject"].startswith("Zapis Twojej rozmowy (") and "Ty: hello" in parts(pl)[0]
+    assert fi["Subject"].startswith("Kopio keskustelustasi (") and "Sinä: hello" in parts(fi)[0]
+    assert en["Subject"].startswith("Your chat transcript (") and "You: hello" in parts(en)[0]
+
+
+async def test_a_language_the_widget_sends_must_be_a_language_tag(shared_server):
+    visitor = await Visitor(shared_server).arrive()
+    cid = await visitor.start_chat("hello")
+    r = await visitor.post(f"/visitor/conversations/{cid}/transcript-mail",
+                           {"email": "maria@example.com", "lang": "fi\r\nBcc: x@evil.test"})
+    assert r.status_code == 422 and "lang" in r.json()["message"]
+    await visitor.close()
+
+
+@pytest.mark.parametrize("lang", [lang for lang in TRANSCRIPT_TEXTS if lang != "en"])
+def test_the_transcript_mail_is_translated_whole(lang):
+    english, own = TRANSCRIPT_TEXTS["en"], TRANSCRIPT_TEXTS[lang]
+    assert set(own) == set(english)
+    assert all(own[key] != english[key] for key in english), [k for k in english if own[k] == english[k]]
+
+
 def test_the_visitors_mail_speaks_their_language_and_falls_back_to_english():
     conv = {"id": 7}
-    msgs = [{"author_type": "visitor", "author_name": "Maria", "body": "hei", "ts": 0.0}]
+    msgs = [{"author_type": "visitor", "author_name": "Maria", "body": "hei", "ts": 0.0},
+            {"author_type": "operator", "author_name": "", "body": "moi", "ts": 1.0}]
     assert transcript_mail("m@example.com", "pl", conv, msgs).subject == "Zapis Twojej rozmowy (7)"
     fi = transcript_mail("m@example.com", "fi-FI", conv, msgs)
-    assert fi.subject == "Keskustelusi tallenne (7)" and "Sinä: hei" in fi.text
+    assert fi.subject == "Kopio keskustelustasi (7)" and "Sinä: hei" in fi.text
+    assert "Asiakaspalvelumme: moi" in fi.text and '<html lang="fi">' in fi.html
     assert transcript_mail("m@example.com", "de", conv, msgs).subject == "Your chat transcript (7)"
     assert transcript_mail("m@example.com", None, conv, msgs).subject == "Your chat transcript (7)"
 
