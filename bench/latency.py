@@ -43,6 +43,9 @@ def run(srv: Server, count: int, keys: int, rate: float = 25.0, pageviews: float
         summary["widget_renders"] = r["widget_renders"]
     for name in ("e2e_ms", "server_ms", "wire_ms", "desk_ms", "keys_ms"):
         summary[name] = {"p50": pct(r[name], 50), "p99": pct(r[name], 99), "max": max(r[name], default=None)}
+    # the ten slowest measured messages as (n, ms): one stall delays a run of consecutive n, a
+    # request stuck on its own shows alone
+    summary["slowest_server_ms"] = sorted(enumerate(r["server_ms"]), key=lambda p: -p[1])[:10]
     return summary
 
 

@@ -38,7 +38,19 @@ def _stack_of(thread_id: int) -> str:
     return "".join(traceback.format_stack(frame, limit=14))
 
 
-def _watch(loop_thread: int) -> None:
+def _thread_stat(native_id: int) -> tuple[str, float]:
+    """(state, CPU seconds) of one of our threads (Linux /proc): R runs or waits for a core, S or D
+    sleeps in a system call (a lock, the disk)."""
+    import os
+    try:
+        with open(f"/proc/self/task/{native_id}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return "?", 0.0
+    return fields[0], (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _watch(loop_thread: int, native_id: int) -> None:
     beat = [time.monotonic()]
 
     def mark() -> None:
@@ -56,13 +68,17 @@ def _watch(loop_thread: int) -> None:
         if late < STALL:
             continue
         seen: collections.Counter[str] = collections.Counter()
-        started = beat[0]
+        states: collections.Counter[str] = collections.Counter()
+        started, cpu_before = beat[0], _thread_stat(native_id)[1]
         while time.monotonic() - beat[0] >= STALL and not loop.is_closed():
             seen[_stack_of(loop_thread)] += 1
+            states[_thread_stat(native_id)[0]] += 1
             time.sleep(TICK)
         lasted = beat[0] - started
+        cpu = _thread_stat(native_id)[1] - cpu_before
         top = "\n".join(f"--- {n} samples ---\n{stack}" for stack, n in seen.most_common(3))
-        _say(f"event loop blocked {lasted:.2f} s; the loop thread was in:\n{top}")
+        _say(f"event loop blocked {lasted:.2f} s, its thread on a CPU {cpu:.2f} s of it, states "
+             f"{dict(states)}; the loop thread was in:\n{top}")
 
 
 def _wrap_locks() -> None:
@@ -125,7 +141,7 @@ def main() -> int:
     asyncio.BaseEventLoop.run_forever = run_forever                    # type: ignore[method-assign]
     _wrap_locks()
     _time_commits()
-    threading.Thread(target=_watch, args=(threading.get_ident(),), daemon=True).start()
+    threading.Thread(target=_watch, args=(threading.get_ident(), threading.get_native_id()), daemon=True).start()
     from chatdesk.cli import main as chatdesk_main
     _say(f"watching for stalls over {STALL} s")
     return chatdesk_main(sys.argv[1:])

@@ -81,6 +81,7 @@ def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, 
         out["outbox"] = _backlog(str(srv.db))
     if probe:
         out["server_log"] = str(srv.workdir / "server.log")
+        out["slowest_server_ms"] = r["slowest_server_ms"]
     return out
 
 

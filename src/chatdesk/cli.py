@@ -31,6 +31,7 @@ OUTBOX_OPTIONS: tuple[tuple[str, type, str], ...] = (
     ("--give-up-after", float, "seconds after which an undelivered delivery is dead-lettered (default 86400)"),
     ("--delivery-poll", float, "seconds between looks for due deliveries nobody announced (default 1)"),
     ("--rotation-overlap", float, "seconds the previous webhook secret still signs after a rotation (default 86400)"),
+    ("--transcript-link-days", float, "days a signed transcript link in a webhook or mail can be opened (default 30)"),
 )
 SMTP_OPTIONS: tuple[tuple[str, str], ...] = (
     ("--smtp-host", "SMTP server for mail (unset: no mail is sent)"),

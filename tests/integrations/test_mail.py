@@ -4,6 +4,7 @@ admins. Untrusted text is escaped in the HTML part and kept to one line in subje
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -49,9 +50,9 @@ async def test_the_transcript_the_sales_follow_up_and_an_offline_message_arrive_
     [sales] = await wait_for(lambda: mailbox.to("sales@shop.test"), timeout=30, what="the sales follow-up")
     assert sales["Subject"] == f"Sales follow-up: {NAME} (chat {cid})"
     text, page = parts(sales)
-    link = f"https://chat.shop.test/api/v1/transcripts/{cid}/export?format=md"
+    link = rf"https://chat\.shop\.test/api/v1/transcript-links/{cid}\?expires=\d+&sig=[0-9a-f]{{64}}"
     assert "Follow-up: Send a quote for 40 <b>chairs</b>" in text and "Summary: Shipping to <Oslo>" in text
-    assert f"Contact: {NAME}" in text and "Tags: shipping" in text and f"Transcript: {link}" in text
+    assert f"Contact: {NAME}" in text and "Tags: shipping" in text and re.search(f"Transcript: {link}\n", text)
     assert "Send a quote for 40 &lt;b&gt;chairs&lt;/b&gt;" in page and "Maria &lt;b&gt;&amp;amp;&lt;/b&gt;" in page
     assert "<b>chairs" not in page and "<b>&amp;" not in page
     assert not mailbox.to("team@shop.test")      # no offline message or callback yet

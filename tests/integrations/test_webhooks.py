@@ -4,6 +4,7 @@ receiver would use (chatdesk.integrations.verify)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 
 import pytest
@@ -17,7 +18,7 @@ from tests.support.webhook_receiver import WebhookReceiver
 
 EVERY_EVENT_OF_A_CHAT = Counter({"conversation.opened": 1, "message.created": 2, "conversation.assigned": 1,
                                  "conversation.transferred": 1, "conversation.closed": 1, "rating.given": 1,
-                                 "callback.requested": 1, "offline.message": 1})
+                                 "callback.requested": 1, "offline.message": 1, "order.attributed": 1})
 
 
 async def deliveries(admin: Operator, state: str) -> list[dict]:
@@ -45,13 +46,14 @@ async def test_each_event_of_a_chat_arrives_once_signed_and_a_tampered_body_is_r
                                                    "conversation_id": cid})
     await visitor.ok("POST", "/visitor/requests", {"kind": "offline", "channel": "email", "email": "m@example.com",
                                                    "message": "Do you ship to Svalbard?"})
+    await visitor.ok("POST", "/visitor/events", {"type": "order", "id": "A-1001", "value": 129.5, "currency": "EUR"})
 
     await wait_for(lambda: Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT, timeout=30,
                    what=f"every event once, got {receiver.events()}")
     assert await deliveries(admin, "pending") == [] and await deliveries(admin, "dead") == []
-    assert len(await deliveries(admin, "delivered")) == 9          # nothing more is on its way
+    assert len(await deliveries(admin, "delivered")) == 10         # nothing more is on its way
     got = receiver.ok()
-    assert len({r.delivery for r in got}) == 9 and Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT
+    assert len({r.delivery for r in got}) == 10 and Counter(receiver.events()) == EVERY_EVENT_OF_A_CHAT
 
     for r in got:
         verify(secret, r.body, r.headers["x-chatdesk-signature"], r.headers["x-chatdesk-timestamp"])
@@ -72,7 +74,8 @@ async def test_each_event_of_a_chat_arrives_once_signed_and_a_tampered_body_is_r
     closed = by_event["conversation.closed"]
     assert closed["conversation"]["summary"] == "Asked about shipping"
     assert closed["conversation"]["tags"] == ["shipping"] and closed["conversation"]["follow_up"] == "Send a quote"
-    assert closed["transcript_url"] == f"https://chat.shop.test/api/v1/transcripts/{cid}/export?format=md"
+    assert re.fullmatch(rf"https://chat\.shop\.test/api/v1/transcript-links/{cid}\?expires=\d+&sig=[0-9a-f]{{64}}",
+                        closed["transcript_url"])         # signed (tests/integrations/test_transcript_links.py)
     assert closed["visitor"]["name"] == "Maria"
     assert by_event["rating.given"]["rating"] == {"rating": 4, "comment": "quick"}
     assert by_event["conversation.transferred"]["conversation"]["operator_id"] == bo.id
@@ -80,6 +83,9 @@ async def test_each_event_of_a_chat_arrives_once_signed_and_a_tampered_body_is_r
     callback = by_event["callback.requested"]["request"]
     assert callback["phone"] == "+47 555 0101" and callback["conversation_id"] == cid and callback["kind"] == "callback"
     assert by_event["offline.message"]["request"]["message"] == "Do you ship to Svalbard?"
+    order = by_event["order.attributed"]
+    assert (order["conversation_id"], order["operator_id"], order["tags"]) == (cid, bo.id, ["shipping"])
+    assert (order["order"]["order_ref"], order["order"]["value"], order["order"]["currency"]) == ("A-1001", 129.5, "EUR")
     await visitor.close()
 
 

@@ -11,7 +11,6 @@ from aiosmtpd.controller import Controller
 
 from chatdesk.demo.local_server import free_port
 
-
 # A server's mail settings for tests: who sends, who gets sales follow-ups and team requests, and
 # the address transcript links start with.
 SHOP_MAIL_ARGS = ("--mail-from", "desk@shop.test", "--sales-address", "sales@shop.test",

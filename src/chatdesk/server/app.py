@@ -22,6 +22,7 @@ from .api import (
     page_api,
     review,
     supervision,
+    transcript_links,
     visitor_flows,
     visitor_side,
     visitors,
@@ -82,6 +83,7 @@ def create_app(config: ServerConfig) -> FastAPI:
                    supervision, review, admin, browsing, openers, streams, work_items):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(work_items.visitor_router, prefix=API_PREFIX)
+    app.include_router(transcript_links.router, prefix=API_PREFIX)
 
     # The visitor widget (/widget/) and the demo shop (/shop/), with their CSP: security/static_files.py.
     mount_static(app)

@@ -88,6 +88,7 @@ class ServerConfig:
     give_up_after: float = 86400.0   # then the delivery is dead-lettered (an admin can redeliver)
     delivery_poll: float = 1.0       # how often the worker looks for due rows nobody announced
     rotation_overlap: float = 86400.0  # seconds the previous secret still signs after a rotation
+    transcript_link_days: float = 30.0   # a signed transcript link opens this long (outbox/transcript_links.py)
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     # The shop's widget settings, `--widget-config FILE` (widget_config.py): branding, texts, ...
     widget: WidgetConfig = field(default_factory=WidgetConfig)
@@ -140,4 +141,5 @@ FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_pe
 # `chatdesk server`'s outbox options (cli.py): attribute name, type.
 OUTBOX_OPTIONS: tuple[tuple[str, type], ...] = (
     ("delivery_concurrency", int), ("delivery_timeout", float), ("retry_base", float),
-    ("retry_cap", float), ("give_up_after", float), ("delivery_poll", float), ("rotation_overlap", float))
+    ("retry_cap", float), ("give_up_after", float), ("delivery_poll", float), ("rotation_overlap", float),
+    ("transcript_link_days", float))

@@ -15,6 +15,7 @@ from chatdesk.protocol import events as ev
 from ..storage import schema
 from . import webhook_events as we
 from .mails import Mail, request_mail, sales_mail
+from .transcript_links import TranscriptLinks, link_key
 
 if TYPE_CHECKING:
     from ..config import ServerConfig
@@ -42,6 +43,14 @@ class Outbox:
     def __init__(self, config: ServerConfig):
         self.config = config
         self.announced = asyncio.Event()
+        self._links: TranscriptLinks | None = None
+
+    async def links(self, conn: Any) -> TranscriptLinks:
+        """The transcript link signer; its key is read once (migration 6 made it, it never changes)."""
+        if self._links is None:
+            self._links = TranscriptLinks(self.config.public_url, await link_key(conn),
+                                          self.config.transcript_link_days * 86_400.0)
+        return self._links
 
     def announce(self) -> None:
         self.announced.set()
@@ -50,21 +59,22 @@ class Outbox:
         """The deliveries a logged event causes: one per subscribed webhook, and its mails."""
         rows = []
         name = we.webhook_event(row.type, row.data)
+        links = await self.links(tx.conn)
         if name is not None:
-            body = we.payload(name, row.data, self.config.public_url)
+            body = we.payload(name, row.data, links.url)
             envelope = {"event": name, "created_at": row.ts, "event_id": row.event_id, "data": body}
             for sub in (await tx.conn.execute(select(W.c.id, W.c.events))).all():
                 if subscribed(sub.events, name):
                     rows.append(delivery_row(WEBHOOK, name, envelope, webhook_id=sub.id, event_id=row.event_id,
                                              give_up_after=self.config.give_up_after))
-        for kind, mail in self.mails_for(row):
+        for kind, mail in self.mails_for(row, links):
             rows.append(delivery_row(MAIL, kind, mail.as_payload(), recipient=mail.to, event_id=row.event_id,
                                      give_up_after=self.config.give_up_after))
         if rows:
             await tx.conn.execute(insert(D), rows)
         return len(rows)
 
-    def mails_for(self, row: EventRow) -> list[tuple[str, Mail]]:
+    def mails_for(self, row: EventRow, links: TranscriptLinks) -> list[tuple[str, Mail]]:
         smtp = self.config.smtp
         if not smtp.enabled:
             return []
@@ -73,11 +83,11 @@ class Outbox:
         closing = row.type == ev.CONVERSATION_CLOSED or (
             row.type == ev.CONVERSATION_UPDATED and data.get("change") == we.WRAP_UP)
         if closing and smtp.sales_address and (conv.get("follow_up") or "").strip():
-            link = we.transcript_url(self.config.public_url, conv.get("id"))
+            link = links.url(conv.get("id"))
             return [("sales_follow_up", sales_mail(smtp.sales_address, conv, data.get("visitor") or {}, link))]
         if row.type == ev.REQUEST_CREATED and smtp.team_address:
             request = data.get("request") or {}
-            link = we.transcript_url(self.config.public_url, request.get("conversation_id"))
+            link = links.url(request.get("conversation_id"))
             return [(f"request_{request.get('kind', '')}", request_mail(smtp.team_address, request, link))]
         return []
 

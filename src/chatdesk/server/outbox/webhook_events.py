@@ -6,6 +6,7 @@ read. Operator-only messages (notes, whispers) and system lines are not webhook 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chatdesk.protocol import events as ev
@@ -39,19 +40,13 @@ def webhook_event(type_: str, data: dict[str, Any]) -> str | None:
     return None
 
 
-def transcript_url(public_url: str, cid: int | None) -> str:
-    """Where staff read the transcript (the export needs an operator token)."""
-    if cid is None:
-        return ""
-    return f"{public_url}/api/v1/transcripts/{cid}/export?format=md"
-
-
-def payload(name: str, data: dict[str, Any], public_url: str) -> dict[str, Any]:
-    """The `data` of a delivery: the logged event's data, without what only the desk needs."""
+def payload(name: str, data: dict[str, Any], transcript_url: Callable[[int | None], str]) -> dict[str, Any]:
+    """The `data` of a delivery: the logged event's data, without what only the desk needs;
+    `transcript_url` makes a chat's signed link (transcript_links.py)."""
     body = {k: v for k, v in data.items() if k not in ("by_visitor", "change", "rating_comment")}
     if name == CLOSED:
         conv = data.get("conversation") or {}
-        body["transcript_url"] = transcript_url(public_url, conv.get("id"))
+        body["transcript_url"] = transcript_url(conv.get("id"))
         body["closed_by_visitor"] = bool(data.get("by_visitor"))
     if name == RATING:
         conv = data.get("conversation") or {}

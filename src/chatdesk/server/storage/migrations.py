@@ -2,6 +2,7 @@
 (and by `chatdesk user add`). Never edit a released migration; append a new one."""
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 
@@ -68,8 +69,17 @@ def _m5_openers(conn: Connection) -> None:
                                              schema.invitations, schema.orders])
 
 
+def _m6_server_keys(conn: Connection) -> None:
+    """The server's own secrets, and the key that signs transcript links (made once: a key already
+    there is kept, so links already sent stay valid). Idempotent."""
+    schema.metadata.create_all(conn, tables=[schema.server_keys])
+    keys = schema.server_keys
+    if conn.execute(select(keys.c.name).where(keys.c.name == "transcript_links")).first() is None:
+        conn.execute(insert(keys).values(name="transcript_links", secret=secrets.token_hex(32), created_at=time.time()))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,
-                                                   _m5_openers]
+                                                   _m5_openers, _m6_server_keys]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

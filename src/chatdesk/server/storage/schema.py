@@ -372,3 +372,15 @@ orders = Table(
     Index("ix_orders_visitor", "visitor_id", "ts"),
     Index("ix_orders_ts", "ts"),
 )
+
+
+# --- schema 6: secrets the server makes for itself -------------------------------------------------
+
+# One row per purpose, made by the migration: "transcript_links" signs the transcript links that
+# webhooks and mails carry (server/outbox/transcript_links.py).
+server_keys = Table(
+    "server_keys", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
