@@ -16,10 +16,10 @@ from bench.report import machine, table
 
 FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
-        "hook_messages": 500}
+        "hook_messages": 500, "hook_pairs": 3}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
-         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60}
+         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1}
 SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks")
 
 
@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 done(srv)
         if "webhooks" in args.only:       # two servers of its own: without and with a hanging receiver
-            step(f"webhooks: {cfg['hook_messages']} messages without and with a hanging receiver")
-            results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10)
+            step(f"webhooks: {cfg['hook_pairs']} pairs of runs, {cfg['hook_messages']} messages each, "
+                 "without and with a hanging receiver")
+            results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10, pairs=cfg["hook_pairs"])
     finally:
         if shared is not None:
             shared.stop()

@@ -1,11 +1,15 @@
 """Webhooks: visitor message -> operator screen with a receiver that hangs, against none.
 
-Fresh servers under the latency section's load, in the order none, hanging, hanging, none: one with no webhook, one whose every event
-goes to a receiver that accepts connections and never answers (each attempt holds a delivery
-slot until --delivery-timeout). The desk's event->screen p50/p99 should not move; the outbox's
-backlog shows the hanging receiver was really busy."""
+Fresh servers under the latency section's load, in pairs run back to back: one with no webhook,
+one whose every event goes to a receiver that accepts connections and never answers (each attempt
+holds a delivery slot until --delivery-timeout). The desk's event->screen p50/p99 should not move;
+the outbox's backlog shows the hanging receiver was really busy. Each run reports its own figures,
+the load average around it and the server's CPU seconds (which other programs cannot inflate);
+only pairs on a calm machine are judged. `python -m bench.webhooks N PAIRS --probe` runs every
+server under bench.stall_probe, which names the cause of any stall in the server's log."""
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 import subprocess
@@ -13,7 +17,7 @@ import sys
 import threading
 
 from bench import latency
-from bench.common import Server, child_env
+from bench.common import Server, child_env, cpu_seconds
 
 
 class HangingReceiver:
@@ -64,19 +68,25 @@ def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, 
          probe: bool = False) -> dict:
     receiver = HangingReceiver().start() if hanging else None
     srv = Server(module="bench.stall_probe") if probe else Server()
+    load_before = os.getloadavg()[0]
     try:
         srv.start("--delivery-timeout", "5")
         if receiver is not None:
             subprocess.run([sys.executable, "-m", "chatdesk", "webhook", "add", receiver.url, "--events", "*",
                             "--db", str(srv.db)], check=True, capture_output=True, env=child_env())
         state = latency.setup(srv, visitors, open_chats, queued)
+        assert srv.proc is not None
+        cpu_before = cpu_seconds(srv.proc.pid)
         r = latency.run(srv, messages, keys, state=state)
+        cpu = cpu_seconds(srv.proc.pid) - cpu_before
     finally:
         srv.stop()
         if receiver is not None:
             receiver.stop()
-    out = {"e2e_ms": r["e2e_ms"], "server_ms": r["server_ms"], "messages_seen": r["messages_seen"],
-           "messages_sent": r["messages_sent"], "server_cpu_share": r["server_cpu_share"]}
+    out = {"mode": "hanging" if hanging else "none", "e2e_ms": r["e2e_ms"], "server_ms": r["server_ms"],
+           "messages_seen": r["messages_seen"], "messages_sent": r["messages_sent"],
+           "server_cpu_share": r["server_cpu_share"], "server_cpu_s": cpu,
+           "load_average": [load_before, os.getloadavg()[0]]}
     if hanging:
         out["outbox"] = _backlog(str(srv.db))
     if probe:
@@ -85,30 +95,46 @@ def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, 
     return out
 
 
-def _mean_of(runs: list[dict]) -> dict:
-    """The runs of one mode together: mean p50/p99, worst max, all messages; each run kept."""
-    e2e = {k: sum(r["e2e_ms"][k] for r in runs) / len(runs) for k in ("p50", "p99")}
-    e2e["max"] = max(r["e2e_ms"]["max"] or 0 for r in runs)
-    out = {"e2e_ms": e2e, "messages_seen": sum(r["messages_seen"] for r in runs),
-           "messages_sent": sum(r["messages_sent"] for r in runs), "runs": runs}
-    if "outbox" in runs[-1]:
-        out["outbox"] = runs[-1]["outbox"]
+def calm(run: dict) -> bool:
+    """The machine had a core for everyone during the run (load average at most the cores we may
+    use, at its start and end): only then does a p99 say something about the server."""
+    return max(run["load_average"]) <= len(os.sched_getaffinity(0))
+
+
+def verdict(pairs: list[tuple[dict, dict]]) -> dict:
+    """Hanging against none, pair by pair (each pair ran back to back). The p99 counts as unchanged
+    when, over the calm pairs, the median of hanging/none is at most 1.5 (or the hanging p99 is at
+    most 50 ms); with no calm pair there is no verdict."""
+    ratios = [h["e2e_ms"]["p99"] / max(n["e2e_ms"]["p99"], 1e-9) for n, h in pairs]
+    judged = [(n, h, q) for (n, h), q in zip(pairs, ratios, strict=True) if calm(n) and calm(h)]
+    out: dict = {"ratios": ratios, "calm_pairs": len(judged), "pairs": len(pairs)}
+    if judged:
+        qs = sorted(q for _, _, q in judged)
+        median = qs[len(qs) // 2] if len(qs) % 2 else (qs[len(qs) // 2 - 1] + qs[len(qs) // 2]) / 2
+        worst_hanging = max(h["e2e_ms"]["p99"] for _, h, _ in judged)
+        out["median_ratio"] = median
+        out["unchanged"] = median <= 1.5 or worst_hanging <= 50.0
+    cpu = {mode: [r["server_cpu_s"] for pair in pairs for r in pair if r["mode"] == mode] for mode in ("none", "hanging")}
+    out["server_cpu_s"] = {mode: sum(v) / len(v) for mode, v in cpu.items() if v}
     return out
 
 
-def run(messages: int, keys: int, visitors: int = 100, open_chats: int = 10, queued: int = 20) -> dict:
-    """A B B A (none, hanging, hanging, none): a machine getting busier or quieter during the run
-    weighs on both modes alike."""
-    runs: dict[str, list[dict]] = {"none": [], "hanging": []}
-    for hanging in (False, True, True, False):
-        runs["hanging" if hanging else "none"].append(_one(messages, keys, visitors, open_chats, queued, hanging))
-    return {mode: _mean_of(r) for mode, r in runs.items()}
+def run(messages: int, keys: int, visitors: int = 100, open_chats: int = 10, queued: int = 20,
+        pairs: int = 3, probe: bool = False) -> dict:
+    """Pairs back to back, the order alternating (none then hanging, hanging then none, …): a
+    machine getting busier or quieter weighs on both modes alike. Every run is kept with its own
+    p50/p99, load average and server CPU time; the verdict uses the calm pairs only."""
+    done: list[tuple[dict, dict]] = []
+    for i in range(pairs):
+        first_hanging = i % 2 == 1
+        a = _one(messages, keys, visitors, open_chats, queued, first_hanging, probe)
+        b = _one(messages, keys, visitors, open_chats, queued, not first_hanging, probe)
+        done.append((b, a) if first_hanging else (a, b))          # (none, hanging)
+    return {"runs": [r for pair in done for r in pair], "verdict": verdict(done)}
 
 
 if __name__ == "__main__":
     import json
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    if "--probe" in sys.argv:            # a hanging run, then one without, under bench.stall_probe
-        print(json.dumps([_one(n, 10, 100, 10, 20, hanging=h, probe=True) for h in (True, False)], indent=1))
-    else:
-        print(json.dumps(run(n, keys=10), indent=1))
+    pairs = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 3
+    print(json.dumps(run(n, keys=10, pairs=pairs, probe="--probe" in sys.argv), indent=1))
