@@ -51,6 +51,9 @@ async def redeliver(conn: AnyConn, delivery_id: str, give_up_after: float) -> di
         raise not_found(f"delivery {delivery_id}")
     if row.state != "dead":
         raise conflict("not_dead", f"Delivery {delivery_id} is {row.state}, not a dead letter.")
+    if row.channel == "webhook" and row.url is None:
+        raise conflict("webhook_removed", f"Delivery {delivery_id} was for webhook {row.webhook_id}, which "
+                                          "was removed: there is nowhere to send it.")
     now = time.time()
     await conn.execute(update(D).where(D.c.id == delivery_id).values(
         state="pending", next_at=now, give_up_at=now + give_up_after))

@@ -14,7 +14,7 @@ from ..storage.db import AnyConn
 from .http_post import BadUrl, check_url
 from .webhook_events import WEBHOOK_EVENTS
 
-W = schema.webhooks
+W, D = schema.webhooks, schema.deliveries
 
 
 def new_secret() -> str:
@@ -60,9 +60,12 @@ async def all_webhooks(conn: AnyConn) -> list[dict[str, Any]]:
 
 
 async def remove(conn: AnyConn, hook_id: int) -> None:
-    """Its undelivered deliveries become dead letters when the worker next tries them."""
+    """Its undelivered deliveries become dead letters at once (an attempt in flight ends as it may;
+    its answer changes nothing)."""
     await _row(conn, hook_id)
     await conn.execute(delete(W).where(W.c.id == hook_id))
+    await conn.execute(update(D).where(D.c.webhook_id == hook_id, D.c.state == "pending")
+                       .values(state="dead", last_error=schema.REMOVED_WEBHOOK))
 
 
 async def rotate(conn: AnyConn, hook_id: int, overlap: float) -> dict[str, Any]:

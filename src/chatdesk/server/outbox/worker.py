@@ -11,10 +11,11 @@ import contextlib
 import json
 import logging
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 
 from chatdesk.integrations.verify import signature_header
 
@@ -101,42 +102,39 @@ class DeliveryWorker:
                 w.cancel()
 
     async def start_due(self) -> float:
-        """Start what is due and fits in the free slots; return how long to wait before looking again."""
+        """Start what is due and fits in the free slots; return how long to wait before looking again.
+
+        One query per target that has a free slot (the mail, each webhook), each reading at most
+        its free slots' worth from the index (state, webhook_id, next_at): the look costs the same
+        whatever backlog a target with no free slot has (a receiver that hangs piles up every
+        delivery for it; bench/outbox_look.py)."""
         now = time.time()
         free = self.config.delivery_concurrency - len(self.in_flight)
         poll = self.config.delivery_poll
         if free <= 0:
             return poll
-        busy: dict[str, int] = {}
-        for target in self.in_flight.values():
-            busy[target] = busy.get(target, 0) + 1
-        full = {t for t, n in busy.items() if n >= self.per_target}     # a hanging receiver's slots
-        query = select(D.c.id, D.c.channel, D.c.webhook_id).where(
-            D.c.state == "pending", D.c.next_at <= now, D.c.id.not_in(list(self.in_flight)))
-        if MAIL in full:
-            query = query.where(D.c.channel != MAIL)
-        if full_hooks := [int(t.split(":")[1]) for t in full if t != MAIL]:
-            query = query.where(or_(D.c.webhook_id.is_(None), D.c.webhook_id.not_in(full_hooks)))
+        busy = Counter(self.in_flight.values())
+        flying = list(self.in_flight)
+        due: list[tuple[float, str, str]] = []          # (next_at, delivery id, target)
         async with self.store.read() as conn:
-            due = (await conn.execute(query.order_by(D.c.next_at).limit(free * 4))).all()
+            hooks = (await conn.execute(select(W.c.id))).scalars().all()
+            targets = [(MAIL, D.c.webhook_id.is_(None))] + [(f"webhook:{h}", D.c.webhook_id == h) for h in hooks]
+            for target, which in targets:
+                room = min(free, self.per_target - busy[target])
+                if room <= 0:
+                    continue
+                found = (await conn.execute(
+                    select(D.c.id, D.c.next_at).where(D.c.state == "pending", which, D.c.next_at <= now,
+                                                      D.c.id.not_in(flying))
+                    .order_by(D.c.next_at).limit(room))).all()
+                due.extend((r.next_at, r.id, target) for r in found)
             upcoming = (await conn.execute(select(func.min(D.c.next_at)).where(
                 D.c.state == "pending", D.c.next_at > now))).scalar()
-        capped = False
-        for row in due:
-            target = MAIL if row.channel == MAIL else f"webhook:{row.webhook_id}"
-            if busy.get(target, 0) >= self.per_target:
-                capped = True            # the next look leaves that target out in SQL
-                continue
-            if free <= 0:
-                break
-            free -= 1
-            busy[target] = busy.get(target, 0) + 1
-            self.in_flight[row.id] = target
-            task = asyncio.create_task(self._deliver(row.id))
+        for _, delivery_id, target in sorted(due)[:free]:    # the longest due first, across targets
+            self.in_flight[delivery_id] = target
+            task = asyncio.create_task(self._deliver(delivery_id))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-        if capped and free > 0:
-            return 0.0
         if upcoming is not None:
             poll = min(poll, max(0.0, upcoming - now))
         return poll
@@ -177,7 +175,7 @@ class DeliveryWorker:
                 timeout + 1)
             return None
         if hook is None:
-            raise Undeliverable("The webhook subscription was removed.")
+            raise Undeliverable(schema.REMOVED_WEBHOOK)
         body, headers = webhook_request(delivery, hook, time.time())
         status = await http_post.post(hook.url, body, headers, timeout)
         if not 200 <= status < 300:

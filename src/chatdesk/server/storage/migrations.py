@@ -6,7 +6,7 @@ import secrets
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, inspect, select, text
+from sqlalchemy import Connection, insert, inspect, select, text, update
 
 from . import schema
 from .version import LATEST as DECLARED
@@ -71,11 +71,17 @@ def _m5_openers(conn: Connection) -> None:
 
 def _m6_server_keys(conn: Connection) -> None:
     """The server's own secrets, and the key that signs transcript links (made once: a key already
-    there is kept, so links already sent stay valid). Idempotent."""
+    there is kept, so links already sent stay valid); the outbox's per-target index, and the
+    pending deliveries of webhooks removed before it dead-lettered (the worker now looks per
+    existing target, so it would never see them). Idempotent."""
     schema.metadata.create_all(conn, tables=[schema.server_keys])
-    keys = schema.server_keys
+    keys, d = schema.server_keys, schema.deliveries
     if conn.execute(select(keys.c.name).where(keys.c.name == "transcript_links")).first() is None:
         conn.execute(insert(keys).values(name="transcript_links", secret=secrets.token_hex(32), created_at=time.time()))
+    next(i for i in d.indexes if i.name == "ix_deliveries_target_due").create(conn, checkfirst=True)
+    conn.execute(update(d).where(d.c.channel == "webhook", d.c.state == "pending",
+                                 d.c.webhook_id.not_in(select(schema.webhooks.c.id)))
+                 .values(state="dead", last_error=schema.REMOVED_WEBHOOK))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,

@@ -288,7 +288,11 @@ deliveries = Table(
     Column("delivered_at", Float),
     Column("last_error", Text, nullable=False, default=""),
     Index("ix_deliveries_due", "state", "next_at"),
+    Index("ix_deliveries_target_due", "state", "webhook_id", "next_at"),    # schema 6: one look per target
 )
+
+# Why a delivery is dead when its subscription went away (the worker never sends those).
+REMOVED_WEBHOOK = "The webhook subscription was removed."
 
 delivery_attempts = Table(
     "delivery_attempts", metadata,
