@@ -216,4 +216,7 @@ async def test_only_an_admin_manages_webhooks_and_bad_input_gets_a_sentence(shar
     [dead] = await wait_for(dead_for_good, timeout=30, what="the orphaned delivery dead-lettered")
     assert dead["last_error"] == "The webhook subscription was removed."
     assert dead["target"] == f"(removed webhook {hook['id']})"
+    r = await admin.post(f"/admin/deliveries/{dead['id']}/redeliver")     # nowhere to send it
+    assert r.status_code == 409 and r.json()["message"] == (
+        f"Delivery {dead['id']} was for webhook {hook['id']}, which was removed: there is nowhere to send it.")
     await asyncio.gather(ana.close(), admin.close(), visitor.close())
