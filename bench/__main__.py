@@ -10,16 +10,18 @@ import sys
 import time
 from pathlib import Path
 
-from bench import fanout, latency, startup, transcripts, webhooks
+from bench import fanout, latency, outbox_look, startup, transcripts, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
 FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
-        "hook_messages": 500, "hook_pairs": 3}
+        "hook_messages": 500, "hook_pairs": 3,
+        "look_sizes": [1_000, 10_000, 100_000]}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
-         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1}
+         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1,
+         "look_sizes": [1_000, 10_000]}
 SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks")
 
 
@@ -78,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             step(f"webhooks: {cfg['hook_pairs']} pairs of runs, {cfg['hook_messages']} messages each, "
                  "without and with a hanging receiver")
             results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10, pairs=cfg["hook_pairs"])
+            step("the delivery worker's look against a hanging receiver's backlog")
+            results["outbox_look"] = outbox_look.run(cfg["look_sizes"])
     finally:
         if shared is not None:
             shared.stop()

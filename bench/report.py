@@ -74,6 +74,12 @@ def table(r: dict) -> list[dict]:
             ob = hanging[-1]["outbox"]
             rows.append(_row("  the hanging receiver's outbox: pending / attempts timed out",
                              f"{ob['pending']} / {ob['attempts_timed_out']}"))
+    look = r.get("outbox_look")
+    if look:
+        sizes = sorted(look, key=int)
+        flat = look[sizes[-1]] <= 3 * look[sizes[0]] + 1.0
+        rows.append(_row(f"outbox look with {' / '.join(f'{int(n):,}' for n in sizes)} waiting for a hanging receiver",
+                         " / ".join(_ms(look[n]) for n in sizes), "flat (largest <= 3x smallest + 1 ms)", flat))
     tr = r.get("transcripts")
     if tr:
         prev = None
