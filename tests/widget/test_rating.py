@@ -94,6 +94,6 @@ async def test_the_transcript_control_asks_the_server_to_mail_it(server_factory,
     async with page.expect_request(lambda r: r.url.endswith(f"/visitor/conversations/{cid}/transcript-mail")) as sent:
         await page.click(".cd-transcript-send")
     request = await sent.value
-    assert request.method == "POST" and json.loads(request.post_data or "") == {"email": "ines@example.org"}
+    assert request.method == "POST" and json.loads(request.post_data or "") == {"email": "ines@example.org", "lang": "en"}
     assert (await request.all_headers())["authorization"].startswith("Bearer ")
     await page.locator(".cd-transcript-said").filter(has_text=".").wait_for(timeout=10_000)   # an answer shown
