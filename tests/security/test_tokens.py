@@ -16,7 +16,6 @@ from tests.support.api import Api, Operator, new_id
 from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 
-
 # The one route whose URL is its permission, by design: the signed, expiring, read-only link to one
 # transcript that webhooks and mails carry (docs/security.md, docs/integrations.md).
 SIGNED_LINK = ("/api/v1/transcript-links/{cid}", "sig")
