@@ -60,6 +60,8 @@ async def test_the_link_in_the_webhook_and_the_sales_mail_opens_without_a_login(
         assert r.status_code == 403 and r.json()["error"] == "bad_link"
         later = on(srv, link).replace("expires=", "expires=9")      # a longer life is a changed link
         assert (await browser.get(later)).status_code == 403
+        r = await browser.get(on(srv, link).split("&sig=")[0] + "&sig=" + "é" * 64)
+        assert r.status_code == 422 and "sig" in r.json()["message"]   # not hex: refused before any check
         r = await browser.get(f"{srv.url}/api/v1/transcripts/{cid}/export?format=md")
         assert r.status_code == 401                                 # the staff export still needs a login
 

@@ -22,7 +22,7 @@ PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer
 @router.get("/transcript-links/{cid}", response_class=Response,
             responses={200: {"content": {"text/plain": {}}, "description": "the transcript as Markdown"}})
 async def open_link(ctx: Ctx, cid: int = Path(ge=1, le=MAX_ID), expires: int = Query(ge=0, le=MAX_TIMESTAMP),
-                    sig: str = Query(min_length=64, max_length=64)):
+                    sig: str = Query(pattern=r"^[0-9a-fA-F]{64}$")):
     async with ctx.store.read_offloaded() as conn:
         check(await link_key(conn), cid, expires, sig, ctx.clock())
         conv = await rows.conversation(conn, cid)

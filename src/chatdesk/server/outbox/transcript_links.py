@@ -53,7 +53,7 @@ async def link_key(conn: AnyConn) -> str:
 
 def check(secret: str, cid: int, expires: int, sig: str, now: float) -> None:
     """Refuse, with a sentence, a link this server did not sign or one that has expired."""
-    if not hmac.compare_digest(signature(secret, cid, expires), sig.lower()):
+    if not hmac.compare_digest(signature(secret, cid, expires).encode(), sig.lower().encode()):
         raise Forbidden("This transcript link is not valid: it was changed, or it is not from this server.",
                         "bad_link")
     if now > expires:
