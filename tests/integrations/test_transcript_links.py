@@ -84,3 +84,19 @@ async def test_an_expired_link_says_so(server_factory, receiver):
     assert r.json()["message"].startswith("This transcript link expired on ")
     assert r.json()["message"].endswith("Staff can read the chat in the desk (transcripts, F11).")
     await ana.close()
+
+
+async def test_the_team_mail_for_a_callback_from_a_chat_links_the_chat_so_far(server_factory, mailbox):
+    srv = server_factory(*QUICK_RETRIES, *mailbox.server_args(), *SHOP_MAIL_ARGS)
+    ana = await Operator.create(srv, "ana@example.com", name="Ana")
+    visitor = await Visitor(srv).arrive()
+    cid = await visitor.start_chat("Can someone call me about the sofa?", name="Maria")
+    assert (await ana.accept(cid)).status_code == 200
+    await visitor.ok("POST", "/visitor/requests", {"kind": "callback", "channel": "phone", "name": "Maria",
+                                                   "phone": "+47 555 0101", "conversation_id": cid})
+    [mail] = await wait_for(lambda: mailbox.to("team@shop.test"), timeout=30, what="the callback request mail")
+    [link] = [line.removeprefix("Chat: ") for line in parts(mail)[0].splitlines() if line.startswith("Chat: ")]
+    async with httpx.AsyncClient(timeout=30) as browser:
+        r = await browser.get(on(srv, link))
+    assert r.status_code == 200 and "Can someone call me about the sofa?" in r.text    # still open: so far
+    await asyncio.gather(visitor.close(), ana.close())
