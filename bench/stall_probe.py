@@ -7,6 +7,8 @@ log) two kinds of stall, each with where the time went:
   prints the stall's length and the stacks it saw most;
 - the write lock held or waited for: `Database.write` and `Store.tx` are wrapped to time the
   wait for the lock and the hold, and print any over STALL with the stack that took it;
+- the process itself not run: the watchdog's own 20 ms sleeps that overran by STALL or more
+  (counted with the commits below: then no thread of the server ran, whatever it was doing);
 - SQLite commits: each is timed (a commit that checkpoints the WAL writes and syncs the file, on
   the thread that commits); the slow ones are printed, and every 30 s how many, their total and
   the slowest.
@@ -63,7 +65,12 @@ def _watch(loop_thread: int, native_id: int) -> None:
             loop.call_soon_threadsafe(mark)
         except RuntimeError:
             return
+        asleep = time.monotonic()
         time.sleep(TICK)
+        overslept = time.monotonic() - asleep - TICK
+        if overslept >= STALL:        # this thread was not run either: the machine held the process
+            _paused["n"] += 1
+            _paused["seconds"] += overslept
         late = time.monotonic() - beat[0]
         if late < STALL:
             continue
@@ -105,6 +112,7 @@ def _wrap_locks() -> None:
 
 
 _commits = {"n": 0, "seconds": 0.0, "max": 0.0}
+_paused = {"n": 0, "seconds": 0.0}      # the watchdog's own sleeps that overran by STALL or more
 
 
 def _time_commits() -> None:
@@ -128,7 +136,8 @@ def _time_commits() -> None:
         while True:
             time.sleep(30)
             _say(f"commits so far: {_commits['n']}, {_commits['seconds']:.2f} s in all, "
-                 f"slowest {_commits['max'] * 1000:.0f} ms")
+                 f"slowest {_commits['max'] * 1000:.0f} ms; the whole process held by the machine "
+                 f"{_paused['n']} times, {_paused['seconds']:.2f} s in all")
     threading.Thread(target=report, daemon=True).start()
 
 
