@@ -69,6 +69,8 @@ def table(r: dict) -> list[dict]:
         else:
             rows.append(_row("webhooks: hanging/none p99", "not judged: the machine was busy in every pair",
                              "<= 1.5x", None))
+        rows.append(_row(f"  hanging/none p99, median of all {v['pairs']} pairs (indicative when busy)",
+                         f"{v['median_ratio_all']:.2f}x"))
         hanging = [run for run in wh["runs"] if run["mode"] == "hanging"]
         if hanging:
             ob = hanging[-1]["outbox"]
