@@ -53,7 +53,7 @@ function transcriptControl(id) {
     var to = email.value.trim();
     if (!to) { email.focus(); said.textContent = t("request.need_email"); return; }
     ask.disabled = true;
-    api("POST", "/visitor/conversations/" + id + "/transcript-mail", { email: to, lang: lang }).then(function (r) {
+    api("POST", "/visitor/conversations/" + id + "/transcript-mail", { email: to, lang: lang || undefined }).then(function (r) {
       ask.disabled = false;
       said.textContent = r.ok ? t("transcript.sent", { email: to }) : (r.json.message || t("transcript.failed"));
     }, function () { ask.disabled = false; said.textContent = t("transcript.failed"); });
