@@ -35,6 +35,7 @@ from .oversight import Oversight
 from .queue_state import QueueState
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView, placeholder_visitor
+from .browsing_list import BrowsingList
 from .work_list import WorkList
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class DeskStore:
         self._held: list[dict[str, Any]] | None = None
         self.oversight = Oversight(self._emit, self._merge_detail, self.view, self._untrack)
         self.work = WorkList(self._emit)         # callback requests and offline messages
+        self.browsing = BrowsingList(self._emit)  # visitors on the site (ephemeral frames)
 
     # --- subscribers ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -251,6 +253,9 @@ class DeskStore:
         kind = event.get("type")
         if kind == ev.TYPING:
             self._apply_typing(event)
+            return
+        if kind == ev.BROWSING:
+            self.browsing.apply_frame(event)
             return
         event_id = event.get("event_id")
         if not isinstance(kind, str) or type(event_id) is not int or event_id <= self.last_event_id:

@@ -141,6 +141,7 @@ VISITORS_BINDINGS: list[Binding] = [
     Binding("s", "next_sort", "Sort", id="visitors.sort", tooltip="Visitors: sort by the next figure"),
     Binding("slash", "focus_filter", "Filter", id="visitors.filter", tooltip="Visitors: filter by name, page, campaign"),
     Binding("r", "reload", "Reload", id="visitors.reload", tooltip="Visitors: fetch the list now"),
+    Binding("o", "flip_order", "Order", id="visitors.order", tooltip="Visitors: most first or least first"),
 ]
 
 OPENERS_BINDINGS: list[Binding] = [
