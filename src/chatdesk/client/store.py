@@ -29,13 +29,13 @@ from chatdesk.protocol.models import (
 )
 from chatdesk.protocol.work_items import WorkItem
 
+from .browsing_list import BrowsingList
 from .merge import moved_sentence, new_view, transferred_sentence, view_from_detail
 from .outgoing import OutgoingMessage
 from .oversight import Oversight
 from .queue_state import QueueState
 from .sanitize import clean_line, clean_value
 from .view import Change, ConversationView, placeholder_visitor
-from .browsing_list import BrowsingList
 from .work_list import WorkList
 
 log = logging.getLogger(__name__)
