@@ -150,8 +150,10 @@ OPENERS_BINDINGS: list[Binding] = [
     Binding("plus", "move(-1)", "Up", id="openers.up", tooltip="Openers: raise the rule's priority"),
     Binding("minus", "move(1)", "Down", id="openers.down", tooltip="Openers: lower the rule's priority"),
     Binding("n", "new_rule", "New rule", id="openers.new", tooltip="Openers: make a rule"),
-    Binding("d", "focus_days", "Days", id="openers.days", tooltip="Openers: the period, in days"),
+    Binding("d", "next_period", "Period", id="openers.days",
+            tooltip="Openers: the period: today, 7 days, 30 days, all time"),
     Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
+    Binding("x", "export", "CSV", id="openers.export", tooltip="Openers: write the rules and figures to a CSV file"),
 ]
 
 # The work list (ctrl+l): callbacks and offline messages, for every operator.
