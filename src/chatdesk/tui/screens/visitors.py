@@ -71,8 +71,10 @@ class VisitorsScreen(StaffScreen):
 
     def on_resize(self) -> None:
         # the table's width less its scrollbar: the same widths its rows are cut to
-        update_if_changed(self.query_one("#visitors-columns", Static), Content.styled(
-            header_text(max(1, self.size.width - 1)), "bold $text-muted"))
+        columns = self.query("#visitors-columns").results(Static)
+        for static in columns:
+            update_if_changed(static, Content.styled(
+                header_text(max(1, self.size.width - 1)), "bold $text-muted"))
 
     def _on_change(self, change: Any) -> None:
         if change.kind == "browsing" and not self._draw_pending:
@@ -98,7 +100,7 @@ class VisitorsScreen(StaffScreen):
         shown = f"{len(self.table.rows)} of {b.online}" if b.loaded else "…"
         order = "most first" if self.descending else "least first"
         filtered = f"  filter “{self.query_text}”" if self.query_text else ""
-        update_if_changed(self.query_one("#visitors-header", Static), Content.assemble(
+        update_if_changed(self.query_one("#visitors-header", Static), layout=False, content=Content.assemble(
             ("Visitors on the site ", "bold $accent"), (shown, "bold"),
             ("  sorted by ", "$text-muted"), SORTS[self.sort][1], (f" ({order})", "$text-muted"),
             (filtered, "$text-muted"), (f"  {note}" if note else "", "$text-muted")))

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -25,6 +26,7 @@ CURSOR_MARK = "▌"
 COLUMNS: list[tuple[str, int]] = [("Visitor", 16), ("Page", 0), ("Page t", 6), ("Site t", 6), ("#", 3),
                                   ("From", 12), ("Cart", 10), ("State", 8)]
 MIN_PAGE = 10
+STATE_ROLE = {"chatting": "visitors--active", "queued": "visitors--active", "invited": "visitors--invited"}
 
 
 def source(v: Any) -> str:
@@ -89,6 +91,8 @@ class VisitorTable(ScrollView, can_focus=True):
         self.browsing = browsing
         self.rows: list[Any] = []
         self.empty_text = "Loading…"
+        self._styles: dict[tuple[Any, ...], Style] = {}
+        self._fixed_cells: dict[tuple[int, int], tuple[Any, tuple[str, ...]]] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """New rows (sorted, filtered); the cursor follows the visitor it was on."""
@@ -128,9 +132,14 @@ class VisitorTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self._move(len(self.rows) - 1)
 
-    def watch_cursor(self, _cursor: int) -> None:
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
         self._scroll_cursor()
-        self.refresh()
+        if self.scroll_offset.y == top:      # only the two rows changed: repaint those
+            width = self.size.width
+            self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
+        else:
+            self.refresh()
 
     def _scroll_cursor(self) -> None:
         if self.rows:
@@ -142,39 +151,63 @@ class VisitorTable(ScrollView, can_focus=True):
             self.cursor = index
 
     # --- drawing -------------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, roles: tuple[str, ...]) -> Style:
+        """The base style plus these component classes', cached (a widget's rich_style walks its
+        ancestors: too dear for every line of every frame)."""
+        key = (self.has_focus, *roles)
+        found = self._styles.get(key)
+        if found is None:
+            found = self.rich_style
+            for role in roles:
+                found = found + self.get_component_rich_style(role)
+            self._styles[key] = found
+        return found
+
+    def _fixed(self, v: Any, width: int) -> tuple[str, ...]:
+        """The cells that only a new row changes: label + page, visits, the rest (cached)."""
+        key = (id(v), width)
+        found = self._fixed_cells.get(key)
+        if found is None or found[0] is not v:
+            w = widths(width)
+            found = (v, (pad(label(v), w[0]), pad(v.current_title or v.current_url, w[1]), pad(str(v.visit_count), w[4]),
+                         pad(source(v), w[5]), pad(cart_text(v), w[6]), pad(v.state, w[7])))
+            if len(self._fixed_cells) > 20_000:
+                self._fixed_cells.clear()
+            self._fixed_cells[key] = found
+        return found[1]
+
     def cells(self, v: Any, width: int) -> list[str]:
-        b = self.browsing
-        texts = [label(v), v.current_title or v.current_url, fmt_wait(b.page_seconds(v)), fmt_wait(b.time_on_site(v)),
-                 str(v.visit_count), source(v), cart_text(v), v.state]
-        return [pad(t, w) for t, w in zip(texts, widths(width), strict=True)]
+        name, page, visits, src, cart, state = self._fixed(v, width)
+        b, w = self.browsing, widths(width)
+        return [name, page, pad(fmt_wait(b.page_seconds(v)), w[2]), pad(fmt_wait(b.time_on_site(v)), w[3]),
+                visits, src, cart, state]
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if not self.rows:
+            base = self._style(())
             if y == 0:
-                style = self.get_component_rich_style("visitors--empty")
+                style = self._style(("visitors--empty",))
                 return Strip([Segment(f" {self.empty_text}", style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style(()))
         v = self.rows[index]
-        line_style = base
-        if index % 2:
-            line_style = line_style + self.get_component_rich_style("visitors--odd")
-        if index == self.cursor:
-            line_style = line_style + self.get_component_rich_style("visitors--cursor")
-        state_role = {"chatting": "visitors--active", "queued": "visitors--active",
-                      "invited": "visitors--invited"}.get(v.state)
-        strong = line_style + self.get_component_rich_style(state_role) if state_role else line_style
-        dim = line_style + self.get_component_rich_style("visitors--dim")
+        line: tuple[str, ...] = (("visitors--odd",) if index % 2 else ()) + (
+            ("visitors--cursor",) if index == self.cursor else ())
+        line_style = self._style(line)
+        state_role = STATE_ROLE.get(v.state)
+        strong = self._style((*line, state_role)) if state_role else line_style
+        dim = self._style((*line, "visitors--dim"))
         cells = self.cells(v, width)
         # The cursor shows without colour too (NO_COLOR, monochrome terminals): a bar at its start.
         segments = [Segment(CURSOR_MARK if index == self.cursor else " ", line_style)]
         for i, text in enumerate(cells):
             style = strong if i in (0, 7) else dim if i in (2, 3, 5) else line_style
-            segments.append(Segment(text, style))
-            if i < len(cells) - 1:
-                segments.append(Segment(" ", line_style))
+            segments.append(Segment(text + " " if i < 7 else text, style))
         return Strip(segments).crop_extend(0, width, line_style)
