@@ -67,7 +67,7 @@ class VisitorsScreen(StaffScreen):
             self.redraw()
         else:
             self.header("Loading…")
-            self.action_reload()
+            self.load()
 
     def on_resize(self) -> None:
         # the table's width less its scrollbar: the same widths its rows are cut to
@@ -109,8 +109,16 @@ class VisitorsScreen(StaffScreen):
         return self.table.selected
 
     # --- keys ----------------------------------------------------------------------------------
+    def load(self, done: Callable[[int], None] | None = None) -> None:
+        def shown(count: int) -> None:
+            self.redraw()
+            if done is not None:
+                done(count)
+        self.call_api("Visitors", self.session.browsing.load, shown, replaces="visitors")
+
     def action_reload(self) -> None:
-        self.call_api("Visitors", self.session.browsing.load, lambda _n: self.redraw(), replaces="visitors")
+        """r: the whole list again over REST (the frames keep it current; this is for doubt)."""
+        self.load(lambda n: self.notify(f"Reloaded: {n} visitors on the site.", markup=False))
 
     def action_next_sort(self) -> None:
         self.sort = (self.sort + 1) % len(SORTS)
