@@ -43,15 +43,18 @@ def _cell(x: float, span: float, width: int) -> int:
 
 
 def interval_strip(stats: Any, span: float, width: int) -> str:
-    """`width` cells: · for the axis, │ at zero, ─ over the interval, ● at the difference;
-    blank dots when there is no interval yet."""
+    """`width` cells: · for the axis, │ at zero (┼ inside the interval), ─ over the interval,
+    ● at the difference; only dots and zero when there is no interval yet."""
     cells = ["·"] * width
-    cells[_cell(0.0, span, width)] = "│"
+    zero = _cell(0.0, span, width)
+    cells[zero] = "│"
     u = stats.uplift if stats is not None else None
     if u is not None:
         lo, hi = _cell(u.low, span, width), _cell(u.high, span, width)
         for i in range(lo, hi + 1):
             cells[i] = "─"
+        if lo <= zero <= hi:
+            cells[zero] = "┼"           # zero stays visible inside the interval
         cells[_cell(u.difference, span, width)] = "●"
     return "".join(cells)
 

@@ -202,8 +202,9 @@ class VisitorTable(ScrollView, can_focus=True):
             ("visitors--cursor",) if index == self.cursor else ())
         line_style = self._style(line)
         state_role = STATE_ROLE.get(v.state)
-        strong = self._style((*line, state_role)) if state_role else line_style
-        dim = self._style((*line, "visitors--dim"))
+        # a role first, then the line's own background (a component style carries a background too)
+        strong = self._style((state_role, *line)) if state_role else line_style
+        dim = self._style(("visitors--dim", *line))
         cells = self.cells(v, width)
         # The cursor shows without colour too (NO_COLOR, monochrome terminals): a bar at its start.
         segments = [Segment(CURSOR_MARK if index == self.cursor else " ", line_style)]
