@@ -15,13 +15,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chatdesk.simulator.script import NAMES, REFERRERS, SHOP_PAGES  # noqa: E402
 from tests.support.api import Api  # noqa: E402
 from tests.support.desk import make_desk, on_board  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.opener_figures import seed_opener_figures  # noqa: E402
 from tests.support.visitor import Visitor  # noqa: E402
 from tests.support.waiting import wait_for  # noqa: E402
+
+from chatdesk.simulator.script import NAMES, REFERRERS, SHOP_PAGES  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SHOP = "https://northwind.example"
