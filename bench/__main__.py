@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import fanout, latency, startup, transcripts, visitors, webhooks
+from bench import fanout, latency, startup, transcripts, visitors, visitors_rebuild, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                     results["visitors"][str(crowd)] = visitors.run(srv, crowd, cfg["crowd_keys"])
                 finally:
                     srv.stop()
+            step(f"the same {max(cfg['crowds'])} rows rebuilt in a DataTable and set in the Line-API list")
+            results["visitors_rebuild"] = visitors_rebuild.run(max(cfg["crowds"]))
     finally:
         if shared is not None:
             shared.stop()

@@ -109,4 +109,8 @@ def table(r: dict) -> list[dict]:
         rows.append(_row("  desk CPU time per key p50/p99", f"{_ms(v['key_cpu_ms']['p50'])} / "
                                                               f"{_ms(v['key_cpu_ms']['p99'])}"))
         rows.append(_row("  first load of the list (REST pages + first paint)", _ms(v["first_load_ms"])))
+    rb = r.get("visitors_rebuild")
+    if rb:
+        rows.append(_row(f"{rb['crowd']} rows to a written frame: DataTable rebuilt / Line-API list, p50",
+                         f"{_ms(rb['datatable_ms']['p50'])} / {_ms(rb['line_api_ms']['p50'])}"))
     return rows
