@@ -4,7 +4,8 @@ ago, support/opener_figures.py): on the board o opens the Openers screen with th
 the interval for the last 30 days; d steps the period (all time, today: nothing yet, 7 days:
 the figures again); x writes the CSV (a rule name that a spreadsheet would run is written as
 text); p pauses the rule under the cursor, minus (0x2d) moves it down and plus (0x2b) up again;
-n makes a rule in its dialog; r shows a rule made elsewhere meanwhile; Esc goes back to the
+n makes a rule in its dialog; e edits the rule under the cursor (what the dialog does not show
+is kept); r shows a rule made elsewhere meanwhile; Esc goes back to the
 board; ctrl+l (0x0c) opens the work list from the board and Esc closes it.
 Each effect is read back from the server or the file."""
 from __future__ import annotations
@@ -81,6 +82,16 @@ async def test_board_doors_and_every_opener_key(server_factory, tmp_path):
         term.keys("r")
         term.wait(r"Openers 5 rules")
         term.wait(r"Made elsewhere")
+
+        term.keys("e")                                   # edit the rule under the cursor (the first)
+        term.wait(r"Edit opener rule " + PRODUCT_RULE)
+        term.type(" v2")                                 # the cursor starts after the name
+        term.keys("C-s")
+        term.wait(r"Rule Product pages v2 saved")
+        edited = next(r for r in await rules() if r["id"] == product)
+        assert edited["name"] == PRODUCT_RULE + " v2"
+        assert edited["conditions"]["url_pattern"] == "*/product.html*"      # what the dialog kept
+        assert edited["control_percent"] == 50 and edited["texts"] == {"en": "Questions about {page.title}?"}
 
         term.keys("Escape")
         term.wait(r"Board · online")                     # back on the board

@@ -154,6 +154,7 @@ OPENERS_BINDINGS: list[Binding] = [
             tooltip="Openers: the period: today, 7 days, 30 days, all time"),
     Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
     Binding("x", "export", "CSV", id="openers.export", tooltip="Openers: write the rules and figures to a CSV file"),
+    Binding("e", "edit_rule", "Edit", id="openers.edit", tooltip="Openers: edit the rule under the cursor"),
 ]
 
 # The work list (ctrl+l): callbacks and offline messages, for every operator.

@@ -2,7 +2,7 @@
 conversion of the shown and the control group and the uplift with its 95 % interval ("not enough
 data yet" below the minimum sample), and for the rule under the cursor a small chart of the two
 conversions with the interval; every row has a strip with its interval on one shared axis.
-p pauses or resumes, + and - move a rule up or down, n makes one, d picks the period (today, 7 or
+p pauses or resumes, + and - move a rule up or down, n makes one, e edits one, d picks the period (today, 7 or
 30 days, all time: the stats endpoint's since/until), x writes the table to a CSV file."""
 from __future__ import annotations
 
@@ -179,6 +179,20 @@ class OpenersScreen(StaffScreen):
                               lambda made: self.changed(f"Rule {made.name} created."))
 
         self.app.push_screen(OpenerRuleDialog(), create)
+
+    def action_edit_rule(self) -> None:
+        from chatdesk.tui.dialogs.opener_rule import OpenerRuleDialog
+        r = self.selected()
+        if r is None:
+            self.notify("There is no rule to edit: n makes one.", severity="warning", markup=False)
+            return
+
+        def save(fields: dict[str, Any] | None) -> None:
+            if fields is not None:
+                self.call_api("Edit rule", lambda: self.session.api.openers.edit(r.id, **fields),
+                              lambda done: self.changed(f"Rule {done.name} saved."))
+
+        self.app.push_screen(OpenerRuleDialog(r), save)
 
 
 def _write(path: Path, text: str) -> None:
