@@ -24,8 +24,13 @@ from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.opener_chart import chart, pct, span_of, strip_text, uplift_text
 
 STRIP = 15
-COLUMNS = [("#", 2), ("Rule", 20), ("On", 3), ("Ctrl", 4), ("Visits", 6), ("Shown", 7), ("Control", 7),
-           ("Uplift, 95 % interval", 24), ("−      0      +", STRIP)]
+# (key, header, width); below NARROW columns the table keeps what fits in 80
+COLUMNS = [("priority", "#", 2), ("name", "Rule", 20), ("on", "On", 3), ("control_share", "Ctrl", 4),
+           ("visits", "Visits", 6), ("shown", "Shown", 7), ("control", "Control", 7),
+           ("uplift", "Uplift, 95 % interval", 24), ("strip", "−      0      +", STRIP)]
+NARROW = 100
+NARROW_COLUMNS = [("priority", "#", 2), ("name", "Rule", 14), ("on", "On", 3), ("visits", "Visits", 6),
+                  ("shown", "Shown", 6), ("control", "Ctrl", 6), ("uplift", "Uplift, 95 %", 24)]
 # (label, days back; 0: since the start of today, None: everything the server has)
 PERIODS: list[tuple[str, int | None]] = [("today", 0), ("last 7 days", 7), ("last 30 days", 30), ("all time", None)]
 
@@ -50,6 +55,7 @@ class OpenersScreen(StaffScreen):
         self.period = 2                          # last 30 days
         self.loaded_at: float | None = None
         self.exported: Path | None = None
+        self.columns = COLUMNS
 
     def compose(self) -> ComposeResult:
         yield Static(id="openers-header")
@@ -59,7 +65,8 @@ class OpenersScreen(StaffScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for header, width in COLUMNS:
+        self.columns = NARROW_COLUMNS if self.app.size.width < NARROW else COLUMNS
+        for _key, header, width in self.columns:
             table.add_column(header, width=width)
         self.header("loading…")
         self.action_reload()
@@ -95,11 +102,15 @@ class OpenersScreen(StaffScreen):
         table.clear()
         for r in rules:
             s = self.stats.get(r.id)
-            table.add_row(Text(str(r.priority)), Text(fit(r.name, 20), style="bold" if r.enabled else "dim"),
-                          Text("on" if r.enabled else "off"), Text(f"{r.control_percent:g}%"),
-                          Text(str(s.qualified if s else 0)), Text(pct(s.treatment.conversion if s else None)),
-                          Text(pct(s.control.conversion if s else None)), Text(fit(uplift_text(s), 24)),
-                          strip_text(s, span, STRIP), key=str(r.id))
+            cells = {"priority": Text(str(r.priority)), "on": Text("on" if r.enabled else "off"),
+                     "control_share": Text(f"{r.control_percent:g}%"), "visits": Text(str(s.qualified if s else 0)),
+                     "shown": Text(pct(s.treatment.conversion if s else None)),
+                     "control": Text(pct(s.control.conversion if s else None)),
+                     "strip": strip_text(s, span, STRIP)}
+            widths = {key: width for key, _h, width in self.columns}
+            cells["name"] = Text(fit(r.name, widths["name"]), style="bold" if r.enabled else "dim")
+            cells["uplift"] = Text(fit(uplift_text(s), widths["uplift"]))
+            table.add_row(*(cells[key] for key, _h, _w in self.columns), key=str(r.id))
         if keep is not None:
             for i, r in enumerate(rules):
                 if r.id == keep.id:
@@ -114,7 +125,7 @@ class OpenersScreen(StaffScreen):
     def show_chart(self) -> None:
         r = self.selected()
         self.query_one("#openers-chart", Static).update(
-            chart(r, self.stats.get(r.id)) if r is not None else Content.styled("No rules yet: n makes one.",
+            chart(r, self.stats.get(r.id), self.size.width - 2) if r is not None else Content.styled("No rules yet: n makes one.",
                                                                                  "$text-muted"))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:

@@ -67,20 +67,22 @@ def strip_text(stats: Any, span: float, width: int) -> Text:
     return Text(interval_strip(stats, span, width), style=style)
 
 
-def chart(rule: Any, stats: Any) -> Content:
-    """Two bars on one scale, shown and control conversion, then the uplift's interval on an axis."""
+def chart(rule: Any, stats: Any, width: int = 120) -> Content:
+    """Two bars on one scale, shown and control conversion, then the uplift's interval on an axis;
+    the bars and the axis shrink to keep each line within `width` cells."""
     if stats is None:
         return Content.styled("No figures for this rule yet.", "$text-muted")
     t, c = stats.treatment, stats.control
+    bar, axis = max(8, min(BAR, width - 50)), max(9, min(AXIS, width - 40))
     top = max(t.conversion or 0.0, c.conversion or 0.0, 0.01)
     parts: list[Any] = [(fit(rule.name, 40), "bold"), "\n"]
     for label, g, style in (("shown  ", t, "$accent"), ("control", c, "$text-muted")):
-        n = round(BAR * (g.conversion or 0.0) / top)
-        parts += [f"{label} ", ("█" * n, style), " " * (BAR - n + 1),
-                  f"{pct(g.conversion)} of {g.visits}  ·  {g.orders} orders, {g.revenue:.2f}\n"]
+        n = round(bar * (g.conversion or 0.0) / top)
+        parts += [f"{label} ", ("█" * n, style), " " * (bar - n + 1),
+                  f"{pct(g.conversion)} of {g.visits} · {g.orders} orders, {g.revenue:.2f}\n"]
     span = span_of([stats])
-    parts += [("uplift  ", "bold"), (interval_strip(stats, span, AXIS), "$accent" if stats.uplift else "$text-muted"),
+    parts += [("uplift  ", "bold"), (interval_strip(stats, span, axis), "$accent" if stats.uplift else "$text-muted"),
               f"  {uplift_text(stats)}\n",
-              (f"{'':8}{points(-span)}".ljust(8 + AXIS - len(points(span))) + points(span) + " pts", "$text-muted"),
-              (f"   accepted {t.accepted}, dismissed {t.dismissed}", "$text-muted")]
+              (f"{'':8}{points(-span)}".ljust(8 + axis - len(points(span))) + points(span) + " pts", "$text-muted"),
+              (f"  accepted {t.accepted}, dismissed {t.dismissed}", "$text-muted")]
     return Content.assemble(*parts)

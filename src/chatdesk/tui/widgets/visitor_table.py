@@ -45,10 +45,15 @@ def cart_text(v: Any) -> str:
     return f"{v.cart.value:.0f} {v.cart.currency}".strip() if v.cart is not None else "—"
 
 
+# below NARROW cells the name, the source and the cart give the page some room
+NARROW, NARROW_WIDTHS = 100, {"Visitor": 14, "From": 10, "Cart": 8}
+
+
 def widths(total: int) -> list[int]:
     """Column widths for a line `total` cells wide (one space between columns)."""
-    fixed = sum(w for _h, w in COLUMNS) + len(COLUMNS) - 1
-    return [w or max(MIN_PAGE, total - fixed - 1) for _h, w in COLUMNS]
+    chosen = [NARROW_WIDTHS.get(h, w) if total < NARROW else w for h, w in COLUMNS]
+    fixed = sum(chosen) + len(chosen) - 1
+    return [w or max(MIN_PAGE, total - fixed - 1) for w in chosen]
 
 
 def pad(text: str, width: int) -> str:
