@@ -179,6 +179,16 @@ QUEUE_BINDINGS: list[Binding] = [
     Binding("up,k", "cursor_up", "Up", id="queue.up", show=False, tooltip="Queue: previous visitor"),
     Binding("down,j", "cursor_down", "Down", id="queue.down", show=False, tooltip="Queue: next visitor"),
 ]
+# The Visitors list's rows (widgets/visitor_table.py): the cursor.
+VISITOR_TABLE_BINDINGS: list[Binding] = [
+    Binding("up,k", "cursor_up", "Up", id="visitors.up", show=False, tooltip="Visitors: previous visitor"),
+    Binding("down,j", "cursor_down", "Down", id="visitors.down", show=False, tooltip="Visitors: next visitor"),
+    Binding("pageup", "page_up", "Page up", id="visitors.page_up", show=False, tooltip="Visitors: a page up"),
+    Binding("pagedown", "page_down", "Page down", id="visitors.page_down", show=False,
+            tooltip="Visitors: a page down"),
+    Binding("home", "first", "First", id="visitors.first", show=False, tooltip="Visitors: the first visitor"),
+    Binding("end", "last", "Last", id="visitors.last", show=False, tooltip="Visitors: the last visitor"),
+]
 COMPOSER_KEYS: list[tuple[str, str, str]] = [
     # (id, key, description): handled in Composer._on_key because a TextArea owns these keys.
     ("composer.send", "enter", "Send the message"),
@@ -200,7 +210,8 @@ PALETTE_ONLY: list[tuple[str, str, str]] = [
 
 
 def all_bindings() -> list[Binding]:
-    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *WORK_BINDINGS, *STAFF_SCREEN_BINDINGS]
+    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *WORK_BINDINGS, *STAFF_SCREEN_BINDINGS,
+            *VISITOR_TABLE_BINDINGS]
 
 
 def keymap_path(config_dir: Path | None = None) -> Path:

@@ -13,13 +13,14 @@ from typing import Any, ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from chatdesk.tui.format import fit, fmt_wait
+from chatdesk.tui.keymap import VISITOR_TABLE_BINDINGS
 
 CURSOR_MARK = "▌"
 # (header, width); the page takes what the others leave
@@ -67,14 +68,7 @@ def header_text(total: int) -> str:
 
 
 class VisitorTable(ScrollView, can_focus=True):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*VISITOR_TABLE_BINDINGS]
     COMPONENT_CLASSES = {"visitors--cursor", "visitors--active", "visitors--invited", "visitors--dim",
                          "visitors--empty", "visitors--odd"}
     DEFAULT_CSS = """
