@@ -94,8 +94,11 @@ class VisitorTable(ScrollView, can_focus=True):
         self._fixed_cells: dict[tuple[int, int], tuple[Any, tuple[str, ...]]] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
-        """New rows (sorted, filtered); the cursor follows the visitor it was on."""
-        current = self.selected
+        """New rows (sorted, filtered); the cursor follows the visitor it was on. When the rows on
+        screen are the same objects in the same place (a frame changed only rows out of sight),
+        nothing is repainted: the once-a-second tick moves the clocks."""
+        current, cursor, top = self.selected, self.cursor, self.scroll_offset.y
+        shown = self.rows[top:top + self.size.height]
         self.rows = list(rows)
         index = -1
         if current is not None:
@@ -103,7 +106,11 @@ class VisitorTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, max(1, len(self.rows)))
         self.set_reactive(VisitorTable.cursor, index if index >= 0 else min(self.cursor, max(0, len(self.rows) - 1)))
         self._scroll_cursor()
-        self.refresh()
+        after = self.rows[top:top + self.size.height]
+        same = (self.cursor == cursor and self.scroll_offset.y == top and len(after) == len(shown)
+                and all(a is b for a, b in zip(after, shown, strict=True)))
+        if not same or not self.rows:
+            self.refresh()
 
     @property
     def selected(self) -> Any:
