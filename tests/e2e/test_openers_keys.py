@@ -6,7 +6,8 @@ the figures again); x writes the CSV (a rule name that a spreadsheet would run i
 text); p pauses the rule under the cursor, minus (0x2d) moves it down and plus (0x2b) up again;
 n makes a rule in its dialog; e edits the rule under the cursor (what the dialog does not show
 is kept); r shows a rule made elsewhere meanwhile; Esc goes back to the
-board; ctrl+l (0x0c) opens the work list from the board and Esc closes it.
+board; ctrl+l (0x0c) opens the work list from the board and Esc closes it, and so does alt+v
+(ESC v) with the Visitors list.
 Each effect is read back from the server or the file."""
 from __future__ import annotations
 
@@ -97,6 +98,10 @@ async def test_board_doors_and_every_opener_key(server_factory, tmp_path):
         term.wait(r"Board · online")                     # back on the board
         term.send_bytes(CTRL_L)
         term.wait(r"Work list open")
+        term.keys("Escape")
+        term.wait(r"Board · online")
+        term.send_bytes(b"\x1bv")                       # alt+v as the terminal sends it: ESC v
+        term.wait(r"Visitors on the site")
         term.keys("Escape")
         term.wait(r"Board · online")
     finally:

@@ -94,6 +94,8 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("o", "app.openers", "Openers", id="board.openers", tooltip="Board: opener rules and their figures"),
     Binding("ctrl+l", "app.work_list", "Work list", id="board.work",
             tooltip="Board: the work list (callbacks and offline messages)"),
+    Binding("alt+v", "app.visitors", "Visitors", id="board.visitors", show=False,
+            tooltip="Board: everyone on the site now"),
 ]
 MONITOR_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
