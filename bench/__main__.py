@@ -10,19 +10,19 @@ import sys
 import time
 from pathlib import Path
 
-from bench import fanout, latency, outbox_look, startup, transcripts, webhooks
+from bench import fanout, latency, outbox_look, startup, transcripts, visitors, visitors_rebuild, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
 FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
         "hook_messages": 500, "hook_pairs": 3,
-        "look_sizes": [1_000, 10_000, 100_000]}
+        "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
          "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1,
-         "look_sizes": [1_000, 10_000]}
-SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks")
+         "look_sizes": [1_000, 10_000], "crowds": [200], "crowd_keys": 20}
+SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks", "visitors")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +82,17 @@ def main(argv: list[str] | None = None) -> int:
             results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10, pairs=cfg["hook_pairs"])
             step("the delivery worker's look against a hanging receiver's backlog")
             results["outbox_look"] = outbox_look.run(cfg["look_sizes"])
+        if "visitors" in args.only:       # a server per crowd: visitors stay on its site for an hour
+            results["visitors"] = {}
+            for crowd in cfg["crowds"]:
+                step(f"the Visitors list: {crowd} visitors on the site, {cfg['crowd_keys']} keys")
+                srv = Server().start(*visitors.SERVER_ARGS)
+                try:
+                    results["visitors"][str(crowd)] = visitors.run(srv, crowd, cfg["crowd_keys"])
+                finally:
+                    srv.stop()
+            step(f"the same {max(cfg['crowds'])} rows rebuilt in a DataTable and set in the Line-API list")
+            results["visitors_rebuild"] = visitors_rebuild.run(max(cfg["crowds"]))
     finally:
         if shared is not None:
             shared.stop()

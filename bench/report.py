@@ -117,4 +117,19 @@ def table(r: dict) -> list[dict]:
         res = fo["resume"]
         rows.append(_row(f"resume after {res['missed']} missed events",
                          f"{res['seconds'] * 1000:.0f} ms ({res['replayed']} replayed)"))
+    vis = r.get("visitors")
+    for crowd, v in (vis or {}).items():
+        full = int(crowd) >= 2000
+        k = v["keys_ms"]
+        rows.append(_row(f"Visitors list key->screen p50 ({crowd} on the site, {v['frames_applied']} frames, "
+                         f"{v['keys']} keys, {v['keys_missed']} missed)", _ms(k["p50"])))
+        rows.append(_row(f"Visitors list key->screen p99 ({crowd} on the site)", _ms(k["p99"]),
+                         "<= 50 ms" if full else "", (k["p99"] <= 50 and not v["keys_missed"]) if full else None))
+        rows.append(_row("  desk CPU time per key p50/p99", f"{_ms(v['key_cpu_ms']['p50'])} / "
+                                                              f"{_ms(v['key_cpu_ms']['p99'])}"))
+        rows.append(_row("  first load of the list (REST pages + first paint)", _ms(v["first_load_ms"])))
+    rb = r.get("visitors_rebuild")
+    if rb:
+        rows.append(_row(f"{rb['crowd']} rows to a written frame: DataTable rebuilt / Line-API list, p50",
+                         f"{_ms(rb['datatable_ms']['p50'])} / {_ms(rb['line_api_ms']['p50'])}"))
     return rows

@@ -1,6 +1,7 @@
 """Regenerate screenshots/ from the real desk against the real server, on the reproducible floor
 used by the snapshot tests (tests/support/floor.py), then the supervisor / trainer screens on the
-same floor with a trainer and a novice in approval mode (tests/support/floor_staff.py).
+same floor with a trainer and a novice in approval mode (tests/support/floor_staff.py), the
+widget, and the Visitors list and Openers screen (scripts/visitor_shots.py).
 
     uv run python scripts/screenshots.py
 """
@@ -100,6 +101,9 @@ async def main() -> None:
             await shoot_widgets(srv.url, trainer, OUT)
         finally:
             srv.stop()
+    # The Visitors list and the Openers screen: a shop crowd and opener figures of their own.
+    from scripts.visitor_shots import main as shoot_visitors
+    await shoot_visitors()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = ("event->screen p99", "key->screen p99", "start-up ratio", "first paint", "RSS, 3 tabs",
-           "deliveries/s", "resume after")
+           "deliveries/s", "resume after", "Visitors list key->screen p99", "DataTable rebuilt")
 
 
 @pytest.mark.timeout(600)
@@ -34,6 +34,8 @@ def test_smoke_run_prints_its_table_and_writes_json(tmp_path: Path) -> None:
     lat = results["latency"]
     assert lat["messages_seen"] > 0 and lat["keys"] > 0          # the desk really showed them
     assert results["fanout"]["resume"]["replayed"] == results["config"]["missed"]
+    for crowd in results["visitors"].values():                   # the list held the crowd, keys drawn
+        assert crowd["rows"] == crowd["crowd"] and crowd["keys"] > 0 and crowd["rest_loads"] == 1
     for rd in results["fanout"]["rounds"].values():
         assert rd["chatdesk"]["deliveries"] == rd["chatdesk"]["expected"]
         assert rd["bare"]["deliveries"] == rd["bare"]["expected"]

@@ -1,7 +1,9 @@
 """The work list in a real terminal (tmux, the real `chatdesk` command): a callback a visitor asks
 for over the real API appears under ctrl+l (byte 0x0c), c claims it, p calls (refused with the
 server's sentence while the operator holds a chat, then "on the phone"), d marks it done with a
-note and the operator is back online; a new request shows up live. At 120x34 and at 80x24."""
+note and the operator is back online; a new request shows up live; u releases a claimed one; a
+callback recorded in a chat arrives live, r reloads and says how many are open, t (once claimed)
+reads the chat it came from and Esc comes back. At 120x34 and at 80x24."""
 from __future__ import annotations
 
 import pytest
@@ -51,6 +53,30 @@ async def test_a_visitors_callback_is_claimed_called_and_done_from_the_work_list
         await caller.call("POST", "/visitor/requests", {"kind": "offline", "channel": "email",
                                                         "email": "kari@x.no", "message": "And the invoice?"})
         term.wait(r"kari@x\.no")                         # live: request.created, no reload
+        term.keys("c")
+        term.wait(r"Claimed: kari@x\.no")
+        term.keys("u")
+        term.wait(r"Released: it is open for a colleague again")
+        kari = (await wes.ok("GET", "/requests?state=pending"))["items"]
+        assert [(i["email"], i["state"], i["claimed_by"]) for i in kari] == [("kari@x.no", "open", None)]
+
+        tor = await Visitor(server.url).arrive()
+        chat = await tor.start_chat("Do you ship to Tromso?", name="Tor")
+        await wes.ok("POST", f"/conversations/{chat}/accept")
+        await wes.ok("POST", f"/conversations/{chat}/callback", {"channel": "phone", "value": "+47 222 33 444",
+                                                                  "note": "Shipping north"})
+        await wes.ok("POST", f"/conversations/{chat}/close", {"summary": "Callback promised"})
+        term.wait(r"\+47 222 33 444")                     # live
+        term.keys("r")
+        term.wait(r"Reloaded: 2 open")
+        term.keys("Down")                                # the callback is due after Kari's message
+        term.keys("c")
+        term.wait(r"Claimed: \+47 222 33 444")
+        term.keys("t")
+        term.wait(r"Do you ship to Tromso\?")             # the chat it came from
+        term.keys("Escape")
+        term.wait(r"Work list open")
+        await tor.close()
     finally:
         term.close()
     item = await wes.ok("GET", f"/requests/{made['id']}")

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable
 
 from chatdesk.tui.screens.approvals import ApprovalQueueScreen
-from chatdesk.tui.screens.missed import NO_INVITE, MissedChatScreen
+from chatdesk.tui.screens.missed import MissedChatScreen
 from chatdesk.tui.widgets.transcript import Transcript
 from tests.support.accounts import make_accounts
 from tests.support.api import Api, new_id
@@ -101,8 +101,11 @@ async def test_a_missed_chat_is_followed_up_with_a_callback(shared_server, staff
         text = screen_text(sam)
         assert "Missed chat Mia Missed" in text and "● on the site now" in text and "Size guide" in text
         assert any("Do the trail shoes run small?" in line for line in screen.query_one(Transcript).plain_lines())
-        await sp.press("i")                                        # nothing to invite with: said so
-        await wait_for(lambda: any(m == NO_INVITE for m, _ in sam.notes), what="the honest answer", pilot=sp)
+        await sp.press("i")                                        # on the site: an opener can go
+        await wait_for(lambda: "Invite Mia Missed" in screen_text(sam), what="the invite dialog", pilot=sp)
+        await sp.press("escape")
+        await wait_for(lambda: any(m == "No invitation was sent." for m, _ in sam.notes), what="cancelled",
+                       pilot=sp)
         await sp.press("c")
         await focus_on(sp, "callback-value")
         await sp.press(*"+44 20 7946 0000", "enter")

@@ -17,6 +17,7 @@ from chatdesk.protocol.models import STAFF_ROLES as STAFF
 from chatdesk.protocol.models import Approval, CannedReply, DeskSnapshot, Message, MessagePage, Operator, VisitorDetail
 
 from .api import ApiClient
+from .browsing_session import BrowsingSession
 from .canned import context_for, fill
 from .http import ApiError, ApiUnavailable
 from .loader import DeskLoader
@@ -80,6 +81,7 @@ class DeskSession:
         self._store.oversight.on_approval = self._on_approval
         self.staff = StaffSession(self._api.staff, self._store, self._loader, self.send)
         self.work = WorkSession(self._api, self._store)
+        self.browsing = BrowsingSession(self._api.browsing, self._store)
 
     # --- what the TUI holds --------------------------------------------------------------------
     @property
@@ -164,6 +166,7 @@ class DeskSession:
 
     async def stop(self) -> None:
         await self.staff.stop()
+        await self.browsing.stop()
         await self._loader.stop()
         pending = list(self._older.values())
         for task in pending:
@@ -186,6 +189,7 @@ class DeskSession:
             if self._outbox is not None:
                 self._outbox.wake()
             self._loader.reload_stale()
+            self.browsing.resumed()
 
     async def _on_reset(self, event_id: int) -> None:
         """First connection, or we were away too long: everything again over REST."""

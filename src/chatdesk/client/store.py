@@ -29,6 +29,7 @@ from chatdesk.protocol.models import (
 )
 from chatdesk.protocol.work_items import WorkItem
 
+from .browsing_list import BrowsingList
 from .merge import moved_sentence, new_view, transferred_sentence, view_from_detail
 from .outgoing import OutgoingMessage
 from .oversight import Oversight
@@ -61,6 +62,7 @@ class DeskStore:
         self._held: list[dict[str, Any]] | None = None
         self.oversight = Oversight(self._emit, self._merge_detail, self.view, self._untrack)
         self.work = WorkList(self._emit)         # callback requests and offline messages
+        self.browsing = BrowsingList(self._emit)  # visitors on the site (ephemeral frames)
 
     # --- subscribers ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -251,6 +253,9 @@ class DeskStore:
         kind = event.get("type")
         if kind == ev.TYPING:
             self._apply_typing(event)
+            return
+        if kind == ev.BROWSING:
+            self.browsing.apply_frame(event)
             return
         event_id = event.get("event_id")
         if not isinstance(kind, str) or type(event_id) is not int or event_id <= self.last_event_id:

@@ -20,7 +20,8 @@ from chatdesk.protocol.models import (
 from .outgoing import OutgoingMessage
 
 ChangeKind = Literal["queue", "conversation", "messages", "visitor", "typing", "operator", "me",
-                     "connection", "canned", "notice", "monitor", "watchers", "approval", "board", "work"]
+                     "connection", "canned", "notice", "monitor", "watchers", "approval", "board", "work",
+                     "browsing"]
 
 # How the desk names an approval's state next to the novice's held message.
 APPROVAL_LABELS = {"pending": "awaiting approval", "approved": "approved", "rejected": "rejected"}
@@ -40,7 +41,8 @@ class Change:
     Staff and novices: monitor (id = conversation) "added|updated|closed|removed" for
     store.oversight.monitored; watchers (id = conversation) when its watchers or joined staff
     changed; approval (id = approval id, detail = its state) for store.oversight.approvals; board
-    (id None) when store.oversight.board was refreshed."""
+    (id None) when store.oversight.board was refreshed. browsing (id None): store.browsing
+    changed, detail "loaded" (a REST list) or "frame" (a visitors.browsing frame)."""
     kind: ChangeKind
     id: int | None = None
     detail: str = ""

@@ -94,6 +94,8 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("o", "app.openers", "Openers", id="board.openers", tooltip="Board: opener rules and their figures"),
     Binding("ctrl+l", "app.work_list", "Work list", id="board.work",
             tooltip="Board: the work list (callbacks and offline messages)"),
+    Binding("alt+v", "app.visitors", "Visitors", id="board.visitors", show=False,
+            tooltip="Board: everyone on the site now"),
 ]
 MONITOR_BINDINGS: list[Binding] = [
     Binding("escape", "close", "Back", id="monitor.close", tooltip="Monitor: stop watching, back"),
@@ -141,6 +143,7 @@ VISITORS_BINDINGS: list[Binding] = [
     Binding("s", "next_sort", "Sort", id="visitors.sort", tooltip="Visitors: sort by the next figure"),
     Binding("slash", "focus_filter", "Filter", id="visitors.filter", tooltip="Visitors: filter by name, page, campaign"),
     Binding("r", "reload", "Reload", id="visitors.reload", tooltip="Visitors: fetch the list now"),
+    Binding("o", "flip_order", "Order", id="visitors.order", tooltip="Visitors: most first or least first"),
 ]
 
 OPENERS_BINDINGS: list[Binding] = [
@@ -149,8 +152,11 @@ OPENERS_BINDINGS: list[Binding] = [
     Binding("plus", "move(-1)", "Up", id="openers.up", tooltip="Openers: raise the rule's priority"),
     Binding("minus", "move(1)", "Down", id="openers.down", tooltip="Openers: lower the rule's priority"),
     Binding("n", "new_rule", "New rule", id="openers.new", tooltip="Openers: make a rule"),
-    Binding("d", "focus_days", "Days", id="openers.days", tooltip="Openers: the period, in days"),
+    Binding("d", "next_period", "Period", id="openers.days",
+            tooltip="Openers: the period: today, 7 days, 30 days, all time"),
     Binding("r", "reload", "Reload", id="openers.reload", tooltip="Openers: fetch the figures again"),
+    Binding("x", "export", "CSV", id="openers.export", tooltip="Openers: write the rules and figures to a CSV file"),
+    Binding("e", "edit_rule", "Edit", id="openers.edit", tooltip="Openers: edit the rule under the cursor"),
 ]
 
 # The work list (ctrl+l): callbacks and offline messages, for every operator.
@@ -175,6 +181,16 @@ QUEUE_BINDINGS: list[Binding] = [
     Binding("up,k", "cursor_up", "Up", id="queue.up", show=False, tooltip="Queue: previous visitor"),
     Binding("down,j", "cursor_down", "Down", id="queue.down", show=False, tooltip="Queue: next visitor"),
 ]
+# The Visitors list's rows (widgets/visitor_table.py): the cursor.
+VISITOR_TABLE_BINDINGS: list[Binding] = [
+    Binding("up,k", "cursor_up", "Up", id="visitors.up", show=False, tooltip="Visitors: previous visitor"),
+    Binding("down,j", "cursor_down", "Down", id="visitors.down", show=False, tooltip="Visitors: next visitor"),
+    Binding("pageup", "page_up", "Page up", id="visitors.page_up", show=False, tooltip="Visitors: a page up"),
+    Binding("pagedown", "page_down", "Page down", id="visitors.page_down", show=False,
+            tooltip="Visitors: a page down"),
+    Binding("home", "first", "First", id="visitors.first", show=False, tooltip="Visitors: the first visitor"),
+    Binding("end", "last", "Last", id="visitors.last", show=False, tooltip="Visitors: the last visitor"),
+]
 COMPOSER_KEYS: list[tuple[str, str, str]] = [
     # (id, key, description): handled in Composer._on_key because a TextArea owns these keys.
     ("composer.send", "enter", "Send the message"),
@@ -196,7 +212,8 @@ PALETTE_ONLY: list[tuple[str, str, str]] = [
 
 
 def all_bindings() -> list[Binding]:
-    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *WORK_BINDINGS, *STAFF_SCREEN_BINDINGS]
+    return [*DESK_BINDINGS, *STAFF_DESK_BINDINGS, *QUEUE_BINDINGS, *WORK_BINDINGS, *STAFF_SCREEN_BINDINGS,
+            *VISITOR_TABLE_BINDINGS]
 
 
 def keymap_path(config_dir: Path | None = None) -> Path:

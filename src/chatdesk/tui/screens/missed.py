@@ -1,7 +1,7 @@
 """A missed chat, opened from the board to follow it up: who the visitor is, what they wrote, the
 page they were on, whether they are on the site now, and what can be done: leave a callback (c,
-kept on the visitor and written into the chat) or invite them back (i: the server has no way to
-open a chat towards a visitor yet, and the screen says so instead of pretending).
+kept on the visitor and written into the chat) or, while they are on the site, invite them back
+(i: a typed opener or a canned reply; their reply is a chat already yours, as from the Visitors list).
 
 The visitor's words, name and page are untrusted: cleaned by the client, shown as plain values."""
 from __future__ import annotations
@@ -24,18 +24,10 @@ MISSED_BINDINGS: list[Binding] = [
     Binding("c", "callback", "Leave a callback", id="missed.callback",
             tooltip="Missed chat: record a phone or e-mail callback for the visitor"),
     Binding("i", "invite", "Invite back", id="missed.invite",
-            tooltip="Missed chat: invite the visitor back (says why not when it cannot)"),
+            tooltip="Missed chat: invite the visitor back while they are on the site"),
     Binding("r", "reload", "Reload", id="missed.reload", tooltip="Missed chat: fetch it again"),
 ]
-NO_INVITE = ("Inviting a visitor back into a chat needs proactive openers, which this server does not "
-             "offer yet. Leave a callback (c) instead.")
-
-
-def invite_sentence(online: bool) -> str:
-    """What `i` answers: honest about what the server can do."""
-    if not online:
-        return "The visitor has left the site, so they cannot be invited back. Leave a callback (c) instead."
-    return NO_INVITE
+GONE = "The visitor has left the site, so they cannot be invited back. Leave a callback (c) instead."
 
 
 class MissedChatScreen(StaffScreen):
@@ -87,7 +79,7 @@ class MissedChatScreen(StaffScreen):
             ("  department ", "$text-muted"), m.department or "—",
             ("  contact ", "$text-muted"), ", ".join(contact) or "none given", "\n",
             ("page ", "$text-muted"), title or "—", ("  " if title and url else "", ""), (url, "$text-muted")))
-        hint = ("c leave a callback · i invite back (not offered by this server yet) · Esc back"
+        hint = ("c leave a callback · i invite them back (their reply is your chat) · Esc back"
                 if self.online else "c leave a callback · the visitor has left the site · Esc back")
         update_if_changed(self.query_one("#missed-hint", Static), Content.styled(hint, "$text-muted"))
 
@@ -124,4 +116,19 @@ class MissedChatScreen(StaffScreen):
         self.app.push_screen(CallbackDialog(v.phone if v else "", v.email if v else ""), chosen)
 
     def action_invite(self) -> None:
-        self.notify(invite_sentence(self.online), severity="warning", markup=False)
+        """An opener to the visitor while they are on the site (the server refuses with a sentence
+        when it cannot be sent: they left meanwhile, are chatting, or you could not answer)."""
+        if not self.online:
+            self.notify(GONE, severity="warning", markup=False)
+            return
+        from chatdesk.tui.dialogs.invite import InviteDialog, InviteText
+        m, v = self.missed, self.visitor
+        who = (v.name if v is not None else m.visitor_name) or f"Visitor {m.visitor_id[:6]}"
+
+        def send(answer: InviteText | None) -> None:
+            if answer is None:
+                return
+            self.call_api("Invite", lambda: self.session.api.browsing.invite(
+                m.visitor_id, body=answer.body, canned_id=answer.canned_id),
+                lambda _inv: self.notify(f"Invited {who}; their reply will be your chat.", markup=False))
+        self.app.push_screen(InviteDialog(who, list(self.store.canned)), send)

@@ -1,59 +1,48 @@
 """Opener rules with their figures, for supervisors: by priority, each with its qualified visits,
 conversion of the shown and the control group and the uplift with its 95 % interval ("not enough
 data yet" below the minimum sample), and for the rule under the cursor a small chart of the two
-conversions with the interval. p pauses or resumes, + and - move a rule up or down, n makes one,
-the period is the last N days (d)."""
+conversions with the interval; every row has a strip with its interval on one shared axis.
+p pauses or resumes, + and - move a rule up or down, n makes one, e edits one, d picks the period (today, 7 or
+30 days, all time: the stats endpoint's since/until), x writes the table to a CSV file."""
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from chatdesk.tui.format import fit
 from chatdesk.tui.keymap import OPENERS_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.widgets.key_footer import KeyFooter
+from chatdesk.tui.widgets.opener_chart import chart, pct, span_of, strip_text, uplift_text
 
-BAR = 40
-COLUMNS = [("#", 2), ("Rule", 20), ("On", 3), ("Ctrl", 4), ("Visits", 6), ("Shown", 7), ("Control", 7),
-           ("Uplift, 95 % interval", 24)]
-
-
-def pct(share: float | None) -> str:
-    return "—" if share is None else f"{100 * share:.1f}%"
-
-
-def points(x: float) -> str:
-    return f"{100 * x:+.1f}"
-
-
-def uplift_text(stats: Any) -> str:
-    u = stats.uplift if stats is not None else None
-    if u is None:
-        return stats.verdict if stats is not None and stats.verdict else "not enough data yet"
-    return f"{points(u.difference)} pts [{points(u.low)}, {points(u.high)}]"
+STRIP = 15
+# (key, header, width); below NARROW columns the table keeps what fits in 80
+COLUMNS = [("priority", "#", 2), ("name", "Rule", 20), ("on", "On", 3), ("control_share", "Ctrl", 4),
+           ("visits", "Visits", 6), ("shown", "Shown", 7), ("control", "Control", 7),
+           ("uplift", "Uplift, 95 % interval", 24), ("strip", "−      0      +", STRIP)]
+NARROW = 100
+NARROW_COLUMNS = [("priority", "#", 2), ("name", "Rule", 14), ("on", "On", 3), ("visits", "Visits", 6),
+                  ("shown", "Shown", 6), ("control", "Ctrl", 6), ("uplift", "Uplift, 95 %", 24)]
+# (label, days back; 0: since the start of today, None: everything the server has)
+PERIODS: list[tuple[str, int | None]] = [("today", 0), ("last 7 days", 7), ("last 30 days", 30), ("all time", None)]
 
 
-def chart(rule: Any, stats: Any) -> Content:
-    """Two bars on one scale: shown and control conversion, and the uplift's interval."""
-    if stats is None:
-        return Content.styled("No figures for this rule yet.", "$text-muted")
-    t, c = stats.treatment, stats.control
-    top = max(t.conversion or 0.0, c.conversion or 0.0, 0.01)
-    parts: list[Any] = [(fit(rule.name, 40), "bold"), "\n"]
-    for label, g, style in (("shown  ", t, "$accent"), ("control", c, "$text-muted")):
-        n = round(BAR * (g.conversion or 0.0) / top)
-        parts += [f"{label} ", ("█" * n, style), " " * (BAR - n + 1),
-                  f"{pct(g.conversion)} of {g.visits}  ·  {g.orders} orders, {g.revenue:.2f}\n"]
-    parts += [("uplift  ", "bold"), uplift_text(stats),
-              (f"   accepted {t.accepted}, dismissed {t.dismissed}", "$text-muted")]
-    return Content.assemble(*parts)
+def period_bounds(days: int | None, now: float) -> tuple[float, float]:
+    """[since, until) for the stats endpoint, in wall-clock seconds."""
+    if days is None:
+        return 0.0, now
+    if days == 0:
+        t = time.localtime(now)
+        return time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1)), now
+    return now - days * 86_400, now
 
 
 class OpenersScreen(StaffScreen):
@@ -63,54 +52,70 @@ class OpenersScreen(StaffScreen):
         super().__init__(session, clock, **kwargs)
         self.rules: list[Any] = []
         self.stats: dict[int, Any] = {}
+        self.period = 2                          # last 30 days
+        self.loaded_at: float | None = None
+        self.exported: Path | None = None
+        self.columns = COLUMNS
 
     def compose(self) -> ComposeResult:
         yield Static(id="openers-header")
-        yield Input("30", placeholder="days", id="openers-days", type="integer")
         yield DataTable(id="openers-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="openers-chart")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for header, width in COLUMNS:
+        self.columns = NARROW_COLUMNS if self.app.size.width < NARROW else COLUMNS
+        for _key, header, width in self.columns:
             table.add_column(header, width=width)
+        self.header("loading…")
         self.action_reload()
         table.focus()
 
-    def days(self) -> int:
-        text = self.query_one("#openers-days", Input).value.strip()
-        return max(1, min(int(text), 3650)) if text.isdigit() else 30
+    def header(self, note: str = "") -> None:
+        label = PERIODS[self.period][0]
+        parts: list[Any] = [("Openers ", "bold $accent"), (f"{len(self.rules)} rules", "bold"),
+                            ("  period: ", "$text-muted"), (label, "bold"), (" (d changes it)", "$text-muted")]
+        if self.loaded_at is not None:
+            parts.append((f"  figures of {time.strftime('%d %b %H:%M', time.localtime(self.loaded_at))}",
+                          "$text-muted"))
+        if note:
+            parts.append((f"  {note}", "$text-muted"))
+        self.query_one("#openers-header", Static).update(Content.assemble(*parts))
 
     def action_reload(self) -> None:
-        days, now = self.days(), time.time()      # the server's figures: wall-clock seconds
+        now = time.time()                        # the server's figures: wall-clock seconds
+        since, until = period_bounds(PERIODS[self.period][1], now)
 
-        async def load() -> tuple[list[Any], list[Any]]:
+        async def load() -> tuple[list[Any], list[Any], float]:
             api = self.session.api.openers
-            return await api.rules(), await api.stats(now - days * 86_400, now)
+            return await api.rules(), await api.stats(since, until), now
 
         self.call_api("Openers", load, self.show, replaces="openers")
 
-    def show(self, answer: tuple[list[Any], list[Any]]) -> None:
-        rules, stats = answer
+    def show(self, answer: tuple[list[Any], list[Any], float]) -> None:
+        rules, stats, self.loaded_at = answer
         keep = self.selected()
         self.rules, self.stats = rules, {s.rule_id: s for s in stats}
+        span = span_of(self.stats.values())
         table = self.query_one(DataTable)
         table.clear()
         for r in rules:
             s = self.stats.get(r.id)
-            table.add_row(Text(str(r.priority)), Text(fit(r.name, 20), style="bold" if r.enabled else "dim"),
-                          Text("on" if r.enabled else "off"), Text(f"{r.control_percent:g}%"),
-                          Text(str(s.qualified if s else 0)), Text(pct(s.treatment.conversion if s else None)),
-                          Text(pct(s.control.conversion if s else None)), Text(fit(uplift_text(s), 24)), key=str(r.id))
+            cells = {"priority": Text(str(r.priority)), "on": Text("on" if r.enabled else "off"),
+                     "control_share": Text(f"{r.control_percent:g}%"), "visits": Text(str(s.qualified if s else 0)),
+                     "shown": Text(pct(s.treatment.conversion if s else None)),
+                     "control": Text(pct(s.control.conversion if s else None)),
+                     "strip": strip_text(s, span, STRIP)}
+            widths = {key: width for key, _h, width in self.columns}
+            cells["name"] = Text(fit(r.name, widths["name"]), style="bold" if r.enabled else "dim")
+            cells["uplift"] = Text(fit(uplift_text(s), widths["uplift"]))
+            table.add_row(*(cells[key] for key, _h, _w in self.columns), key=str(r.id))
         if keep is not None:
             for i, r in enumerate(rules):
                 if r.id == keep.id:
                     table.move_cursor(row=i)
-        self.query_one("#openers-header", Static).update(Content.assemble(
-            ("Openers ", "bold $accent"), (f"{len(rules)} rules", "bold"),
-            (f"  last {self.days()} days to {time.strftime('%d %b %H:%M', time.localtime())}",
-             "$text-muted")))
+        self.header()
         self.show_chart()
 
     def selected(self) -> Any:
@@ -120,19 +125,39 @@ class OpenersScreen(StaffScreen):
     def show_chart(self) -> None:
         r = self.selected()
         self.query_one("#openers-chart", Static).update(
-            chart(r, self.stats.get(r.id)) if r is not None else Content.styled("No rules yet: n makes one.",
+            chart(r, self.stats.get(r.id), self.size.width - 2) if r is not None else Content.styled("No rules yet: n makes one.",
                                                                                  "$text-muted"))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.show_chart()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_next_period(self) -> None:
+        self.period = (self.period + 1) % len(PERIODS)
+        self.header("loading…")
         self.action_reload()
-        self.query_one(DataTable).focus()
 
-    def action_focus_days(self) -> None:
-        self.query_one("#openers-days", Input).focus()
+    def action_export(self) -> None:
+        """The table as it stands (these rules, this period's figures) to a CSV file."""
+        if self.loaded_at is None:
+            self.notify("The figures are still loading; export when they are shown.", severity="warning",
+                        markup=False)
+            return
+        from chatdesk.client.config import export_folder
+        from chatdesk.client.openers_csv import rules_csv
+        text = rules_csv(self.rules, self.stats)
+        folder = export_folder(getattr(getattr(self.app, "settings", None), "export_dir", ""))
+        name = PERIODS[self.period][0].replace(" ", "-")
+        path = folder / f"openers-{name}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(self.loaded_at))}.csv"
+
+        async def write() -> Path:
+            import asyncio
+            await asyncio.to_thread(_write, path, text)
+            return path
+
+        def done(written: Path) -> None:
+            self.exported = written
+            self.notify(f"Saved {len(self.rules)} rules to {written}", markup=False)
+        self.call_api("Export", write, done)
 
     def changed(self, sentence: str) -> None:
         if sentence:
@@ -165,3 +190,22 @@ class OpenersScreen(StaffScreen):
                               lambda made: self.changed(f"Rule {made.name} created."))
 
         self.app.push_screen(OpenerRuleDialog(), create)
+
+    def action_edit_rule(self) -> None:
+        from chatdesk.tui.dialogs.opener_rule import OpenerRuleDialog
+        r = self.selected()
+        if r is None:
+            self.notify("There is no rule to edit: n makes one.", severity="warning", markup=False)
+            return
+
+        def save(fields: dict[str, Any] | None) -> None:
+            if fields is not None:
+                self.call_api("Edit rule", lambda: self.session.api.openers.edit(r.id, **fields),
+                              lambda done: self.changed(f"Rule {done.name} saved."))
+
+        self.app.push_screen(OpenerRuleDialog(r), save)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")

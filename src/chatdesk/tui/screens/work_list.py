@@ -72,7 +72,7 @@ class WorkListScreen(StaffScreen):
         self.set_interval(1.0, self.render_list)          # ages and overdue marks move on
         self.render_list()
         self.query_one(DataTable).focus()
-        self.action_reload()
+        self.load()
 
     def _on_change(self, change: Any) -> None:
         if change.kind in ("work", "me"):
@@ -127,8 +127,16 @@ class WorkListScreen(StaffScreen):
         update_if_changed(self.query_one("#work-detail", Static), text)
 
     # --- actions ---------------------------------------------------------------------------------
+    def load(self, done: Callable[[list[WorkItem]], None] | None = None) -> None:
+        def shown(items: list[WorkItem]) -> None:
+            self.render_list()
+            if done is not None:
+                done(items)
+        self.call_api("Work list", self.session.work.load, shown, replaces="work")
+
     def action_reload(self) -> None:
-        self.call_api("Work list", self.session.work.load, lambda _: self.render_list(), replaces="work")
+        """r: the list again from the server (events keep it current; this is for doubt)."""
+        self.load(lambda items: self.notify(f"Reloaded: {len(items)} open.", markup=False))
 
     def _need(self) -> WorkItem | None:
         item = self.selected
