@@ -7,7 +7,8 @@ import httpx
 
 from chatdesk.server.security.static_files import SHOP_CSP
 
-PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html")
+PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/cart.html", "/shop/checkout.html",
+         "/shop/thanks.html")
 
 
 def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_script(shared_server):
@@ -17,7 +18,9 @@ def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_scrip
         assert r.headers["content-security-policy"] == SHOP_CSP
         assert r.headers["x-content-type-options"] == "nosniff"
         assert '<script src="/widget/widget.js" defer></script>' in r.text
-        assert r.text.count("<script") == 1 and " style=" not in r.text
+        scripts = re.findall(r"<script[^>]*>[^<]*</script>", r.text)
+        assert len(scripts) == r.text.count("<script") and " style=" not in r.text
+        assert set(scripts) <= {'<script src="shop.js" defer></script>', '<script src="/widget/widget.js" defer></script>'}
         assert not re.search(r"\son\w+\s*=", r.text), "no inline event handlers"
     assert "script-src 'self'" in SHOP_CSP and "unsafe" not in SHOP_CSP
 
