@@ -66,3 +66,29 @@ async def invite_shown(page: Any, timeout: float = 30_000) -> str:
     """The invite's text once the box by the bubble shows it."""
     await page.locator(INVITE).wait_for(state="visible", timeout=timeout)
     return (await page.locator(f"{INVITE} .cd-invite-text").text_content()) or ""
+
+
+# Headless Chromium keeps every tab visible (bring_to_front and a minimised window change
+# nothing), so a test hides a tab the way a tab switch looks to the page: document.visibilityState
+# turns "hidden" and `visibilitychange` fires; the widget's own handler does the rest.
+VISIBILITY = """(() => {
+  let state = "visible";
+  Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => state });
+  Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => state === "hidden" });
+  window.__setVisibility = (s) => { state = s; document.dispatchEvent(new Event("visibilitychange")); };
+})();"""
+
+
+async def tab_visibility(page: Any) -> None:
+    """Before the first goto: the page's visibility is the test's to switch."""
+    await page.add_init_script(VISIBILITY)
+
+
+async def hide_tab(page: Any) -> float:
+    """The tab goes to the background; returns when (time.monotonic())."""
+    await page.evaluate("window.__setVisibility('hidden')")
+    return time.monotonic()
+
+
+async def show_tab(page: Any) -> None:
+    await page.evaluate("window.__setVisibility('visible')")
