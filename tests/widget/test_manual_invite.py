@@ -1,10 +1,12 @@
 """An operator's invite by hand (POST /browsing/{id}/invite, what the desk's visitors list sends
-with `i`) in the real widget: the message by the bubble with the operator's name, in the panel
+with `i`) in the real widget: the message by the bubble with the operator's name (no serious or
+critical axe-core finding), in the panel
 as the chat's first line, and the visitor's reply starts a chat already assigned to that
 operator; the same in Polish, where the invite's controls speak the page's language."""
 from __future__ import annotations
 
 from tests.support.api import Operator
+from tests.support.axe import grave_violations
 from tests.support.shop_visits import INVITE, Heartbeats, invite_shown
 from tests.support.waiting import wait_for
 from tests.support.widget_page import operator_texts, visitor_id_of
@@ -32,6 +34,7 @@ async def test_a_manual_invite_shows_and_the_reply_is_a_chat_of_the_inviting_ope
 
     assert await invite_shown(page) == hostile                # as text, never markup
     assert await page.locator(f"{INVITE} img, {INVITE} b").count() == 0
+    assert await grave_violations(page) == [], "an invite by the bubble"
     assert await text_of(page, f"{INVITE} .cd-invite-from") == "Ana"
     await page.click(f"{INVITE} .cd-invite-reply")
     await page.locator(INVITE).wait_for(state="hidden")       # the panel shows it now
