@@ -176,3 +176,24 @@ async def test_the_heartbeat_keeps_the_visitor_listed_and_a_hidden_tab_leaves_th
 
 async def _gone(op: Operator, vid: str) -> bool:
     return await on_the_site(op, vid) is None
+
+
+async def test_an_order_the_server_did_not_take_goes_from_the_next_page(server_factory, browser):
+    srv = server_factory()
+    errors: list[str] = []
+    page = await new_page(browser, DESKTOP, errors)
+    await add_to_basket(page, srv)
+    await page.click("text=Go to checkout")
+    await page.route("**/api/v1/visitor/events", lambda route: route.abort("internetdisconnected"))
+    async with page.expect_event("requestfailed", lambda r: r.url.endswith("/visitor/events")):
+        await page.click("text=Place order")                   # the emptied cart first, then the order
+    ref = await page.locator("#order-id").text_content()
+    await page.unroute("**/api/v1/visitor/events")
+    async with page.expect_response(lambda r: r.url.endswith("/visitor/events")
+                                    and '"order"' in (r.request.post_data or ""), timeout=30_000) as answered:
+        await page.click("text=Back to the shop")             # the visitor moves on at once
+    answer = await answered.value
+    assert answer.status == 201 and answer.request.url.startswith(srv.url)
+    order = (await answer.json())["order"]
+    assert (order["order_ref"], order["value"], order["conversation_id"]) == (ref, 129.9, None)
+    assert errors == []

@@ -28,8 +28,8 @@ function pageCall(kind, data) {
   } catch (e) { warn(e); }
 }
 function saveEvents() { sset(EVENTS_KEY, pageEvents.length ? JSON.stringify(pageEvents) : null); }
-function sendEvents() {
-  if (eventSending || !pageEvents.length || !state.token) return;
+function sendEvents() {     // once the session is up (boot), so a stale token never races it
+  if (eventSending || !pageEvents.length || !state.token || !booted) return;
   clearTimeout(eventTimer); eventSending = true;
   var event = pageEvents[0];
   // keepalive: a thank-you page the visitor leaves at once still delivers its order
