@@ -1,7 +1,8 @@
 """Openers in the real widget, in Chromium, against the real server: the rule "product page, at
 least N seconds on it, second visit" (N = 3 here instead of 20) invites a matching visitor once in
 the visit and never a non-matching one, never twice, never while no operator is free; a dismissal
-holds for the rest of the visit. The server counts 5 s of quiet as the end of a visit and 4 s
+holds for the rest of the visit; a reply starts a chat with the opener; the rule's control group
+qualifies but never sees it. The server counts 5 s of quiet as the end of a visit and 4 s
 without a beat as gone (so the widget beats every 2 s, and a beating tab stays in its visit)."""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from tests.support.api import Operator
 from tests.support.shop_visits import INVITE, Heartbeats, invite_shown, no_invite_past, visit_again
 from tests.support.widget_page import visitor_id_of
-from tests.support.widget_pages import DESKTOP, new_page
+from tests.support.widget_pages import DESKTOP, new_page, write_first
 
 GAP, SECONDS, IDLE = 5.0, 3.0, 4.0
 RULE = {"name": "Product, second visit", "control_percent": 0,
@@ -99,6 +100,33 @@ async def test_never_while_no_operator_is_free_and_then_once_someone_is(server_f
     await no_invite_past(page, beats, SECONDS + 1, "nobody free")
     assert (await figures(sam, rule))["qualified"] == 0          # not even counted: nobody could answer
     await ana.status("online")
-    await invite_shown(page)
+    opener = await invite_shown(page)
     assert (await figures(sam, rule))["qualified"] == 1
+    # The reply: a chat that starts with the rule's opener, waiting in the queue for whoever is free.
+    await page.click(f"{INVITE} .cd-invite-reply")
+    async with page.expect_response(lambda r: r.url.endswith("/reply")) as replied:
+        await write_first(page, "Do they come in half sizes?")
+    started = (await (await replied.value).json())["conversation"]
+    assert started["state"] == "queued" and started["id"] in await ana.queue_ids()
+    messages = (await ana.detail(started["id"])).json()["messages"]
+    assert [(m["author_type"], m["body"]) for m in messages if m["kind"] in ("text", "system")][:2] == [
+        ("system", opener), ("visitor", "Do they come in half sizes?")]
+    await page.locator("#chatdesk .cd-system", has_text=opener).wait_for(timeout=20_000)
+    assert (await figures(sam, rule))["treatment"]["accepted"] == 1
+    assert errors == []
+
+
+async def test_the_control_group_qualifies_but_is_never_shown(server_factory, browser):
+    srv, sam, _ana, rule = await opener_server(server_factory)
+    await sam.ok("PATCH", f"/openers/rules/{rule['id']}", {"control_percent": 100})
+    errors: list[str] = []
+    page, beats = await shopper(browser, errors)
+    product = srv.url + "/shop/product.html"
+    await page.goto(product)
+    await visitor_id_of(page)
+    await visit_again(page, product, GAP)
+    await no_invite_past(page, beats, SECONDS + 1, "the control group")
+    stats = await figures(sam, rule)
+    assert (stats["qualified"], stats["control"]["visits"], stats["treatment"]["visits"]) == (1, 1, 0)
+    assert stats["control"]["shown"] == 0
     assert errors == []

@@ -31,6 +31,7 @@ function showInvite(inv) {
   inviteLine = render({ author_type: "operator", author_name: inv.operator_name, body: inv.body });
   inviteLine.classList.add("cd-invite-line"); place(inviteLine);
   tellInvite(inv.id, "shown");
+  refreshAvailability();      // someone is free now (the server invites only then): the composer, not the offline form
 }
 function clearInvite() {
   invite = null; inviteBox.hidden = true;
