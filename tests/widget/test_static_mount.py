@@ -83,3 +83,12 @@ def test_script_and_style_weigh_at_most_20_kb_compressed(shared_server):
     print(f"widget on the wire: {total} bytes gzipped (script, style, loader: {[s for s, _ in sizes]})")
     assert total <= 20 * 1024
     assert len(js.content) > 3 * sizes[0][0], "the gzipped script is the real one, compressed"
+
+
+def test_the_served_parts_lose_their_comments_and_indentation_but_no_code():
+    from chatdesk.server.widget_bundle import compact
+    source = ('/* widget part: demo — what it does,\n   over two lines */\nvar a = 1;   // a trailing comment\n'
+              '  // a comment line\nfunction f() {\n  return "https://x.test/a"; // one space: kept\n'
+              '  try { g(); } catch (e) { /* ignore */ }\n}\n')
+    assert compact(source) == ('var a = 1;\nfunction f() {\nreturn "https://x.test/a"; // one space: kept\n'
+                               'try { g(); } catch (e) { /* ignore */ }\n}\n')
