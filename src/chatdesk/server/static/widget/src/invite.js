@@ -27,8 +27,9 @@ function showInvite(inv) {
   inviteFrom.textContent = inv.operator_name || ""; inviteFrom.hidden = !inv.operator_name;
   inviteText.textContent = inv.body || "";
   inviteBox.hidden = false;
-  // In the panel too (shown once it opens): the line the visitor's first message answers.
-  inviteLine = render({ author_type: "operator", author_name: inv.operator_name, body: inv.body });
+  // In the panel too (shown once it opens): the line the visitor's first message answers, as the
+  // chat will keep it (an operator's line for a manual invite, the shop's system line for a rule's).
+  inviteLine = render({ author_type: inv.manual ? "operator" : "system", author_name: inv.operator_name, body: inv.body });
   inviteLine.classList.add("cd-invite-line"); place(inviteLine);
   tellInvite(inv.id, "shown");
   refreshAvailability();      // someone is free now (the server invites only then): the composer, not the offline form
