@@ -111,7 +111,8 @@ async def test_never_while_no_operator_is_free_and_then_once_someone_is(server_f
     messages = (await ana.detail(started["id"])).json()["messages"]
     assert [(m["author_type"], m["body"]) for m in messages if m["kind"] in ("text", "system")][:2] == [
         ("system", opener), ("visitor", "Do they come in half sizes?")]
-    await page.locator("#chatdesk .cd-system", has_text=opener).wait_for(timeout=20_000)
+    await page.locator("#chatdesk .cd-invite-line").wait_for(state="detached", timeout=20_000)
+    await page.locator("#chatdesk .cd-system[data-id]", has_text=opener).wait_for(timeout=20_000)   # the chat's own
     assert (await figures(sam, rule))["treatment"]["accepted"] == 1
     assert errors == []
 
