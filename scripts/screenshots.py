@@ -99,6 +99,8 @@ async def main() -> None:
             srv.extra_args = ["--widget-config", str(DEMO_WIDGET)]
             srv.start()
             await shoot_widgets(srv.url, trainer, OUT)
+            from scripts.widget_invite import shoot_invite
+            await shoot_invite(srv.url, trainer, OUT)
         finally:
             srv.stop()
     # The Visitors list and the Openers screen: a shop crowd and opener figures of their own.

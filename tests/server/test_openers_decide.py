@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from chatdesk.protocol.openers import RuleCreate
-from chatdesk.server.services import opener_rules, opener_stats, openers, orders, routing, visitor_side
+from chatdesk.server.services import browsing, opener_rules, opener_stats, openers, orders, routing, visitor_side
 from chatdesk.server.services.accounts import set_status
+from chatdesk.server.storage import rows
 from chatdesk.server.storage.schema import events as E
 from chatdesk.server.storage.schema import invitations as I
 from tests.support.inprocess import Site
@@ -134,3 +135,18 @@ async def test_an_order_counts_for_the_chat_within_the_window_and_not_after(tmp_
         async with site.ctx.store.read() as conn:
             credited = (await conn.execute(select(E.c.data).where(E.c.type == "order.attributed"))).scalars().all()
         assert [(d["order"]["order_ref"], d["operator_id"], d["tags"]) for d in credited] == [("A-1", ana.id, ["sizing"])]
+
+
+async def test_a_tab_that_keeps_beating_on_one_page_stays_in_the_same_visit(tmp_path):
+    async with Site(tmp_path / "chat.db") as site:
+        vid = await arrive(site, PRODUCT)
+        for _ in range(4):                              # twice the visit gap on one page, beating
+            site.clock.advance(site.config.visit_gap / 2)
+            browsing.touched(site.ctx, vid)
+        await visitor_side.pageview(site.ctx, vid, HOME, "Home", "")
+        async with site.ctx.store.read() as conn:
+            assert (await rows.visitor_row(conn, vid)).visit_count == 1
+        site.clock.advance(site.config.visit_gap + 1)   # then quiet for longer than the gap
+        await visitor_side.pageview(site.ctx, vid, HOME, "Home", "")
+        async with site.ctx.store.read() as conn:
+            assert (await rows.visitor_row(conn, vid)).visit_count == 2

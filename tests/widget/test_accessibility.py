@@ -2,19 +2,8 @@
 closed, open, mid-chat and open on a phone finds no serious or critical violation (WCAG 2.1 AA)."""
 from __future__ import annotations
 
-from axe_playwright_python.async_playwright import Axe
-
+from tests.support.axe import grave_violations
 from tests.support.widget_page import Desk, operators_shown, visitor_id_of, write
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-
-
-async def grave_violations(page) -> list[str]:
-    results = await Axe().run(page, options=WCAG)
-    checked = [n["target"] for rule in results.response["passes"] for n in rule["nodes"]]
-    assert any("#chatdesk" in str(target) for target in checked), "axe never looked at the widget"
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 async def test_no_serious_or_critical_violation_closed_open_and_mid_chat(shared_server, browser):

@@ -29,7 +29,7 @@ async def test_on_a_phone_the_bubble_is_on_screen_and_a_tap_opens_the_chat_full_
                                                                                        width, height):
     shared_server.operator(f"phone-desk-{uuid.uuid4().hex[:8]}@example.com")   # someone online: the chat, not the offline form
     context, page = await phone(browser, width, height)
-    for path in ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html"):
+    for path in ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/cart.html", "/shop/checkout.html"):
         await page.goto(shared_server.url + path)
         widths = await page.evaluate("[window.innerWidth, document.documentElement.clientWidth]")
         assert widths[0] == widths[1] == width, (path, widths)          # nothing wider than the phone

@@ -7,7 +7,8 @@ import httpx
 
 from chatdesk.server.security.static_files import SHOP_CSP
 
-PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/checkout.html")
+PAGES = ("/shop/", "/shop/product.html", "/shop/shipping.html", "/shop/cart.html", "/shop/checkout.html",
+         "/shop/thanks.html")
 
 
 def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_script(shared_server):
@@ -17,7 +18,9 @@ def test_shop_pages_carry_a_strict_csp_and_embed_the_widget_without_inline_scrip
         assert r.headers["content-security-policy"] == SHOP_CSP
         assert r.headers["x-content-type-options"] == "nosniff"
         assert '<script src="/widget/widget.js" defer></script>' in r.text
-        assert r.text.count("<script") == 1 and " style=" not in r.text
+        scripts = re.findall(r"<script[^>]*>[^<]*</script>", r.text)
+        assert len(scripts) == r.text.count("<script") and " style=" not in r.text
+        assert set(scripts) <= {'<script src="shop.js" defer></script>', '<script src="/widget/widget.js" defer></script>'}
         assert not re.search(r"\son\w+\s*=", r.text), "no inline event handlers"
     assert "script-src 'self'" in SHOP_CSP and "unsafe" not in SHOP_CSP
 
@@ -80,3 +83,12 @@ def test_script_and_style_weigh_at_most_20_kb_compressed(shared_server):
     print(f"widget on the wire: {total} bytes gzipped (script, style, loader: {[s for s, _ in sizes]})")
     assert total <= 20 * 1024
     assert len(js.content) > 3 * sizes[0][0], "the gzipped script is the real one, compressed"
+
+
+def test_the_served_parts_lose_their_comments_and_indentation_but_no_code():
+    from chatdesk.server.widget_bundle import compact
+    source = ('/* widget part: demo — what it does,\n   over two lines */\nvar a = 1;   // a trailing comment\n'
+              '  // a comment line\nfunction f() {\n  return "https://x.test/a"; // one space: kept\n'
+              '  try { g(); } catch (e) { /* ignore */ }\n}\n')
+    assert compact(source) == ('var a = 1;\nfunction f() {\nreturn "https://x.test/a"; // one space: kept\n'
+                               'try { g(); } catch (e) { /* ignore */ }\n}\n')

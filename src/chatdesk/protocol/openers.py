@@ -76,6 +76,7 @@ class HeartbeatAnswer(Wire):
     ok: bool = True
     invite: Invite | None = None
     check_in: float | None = None       # seconds until a rule may match: beat again then
+    idle_after: float | None = None     # the server's --browsing-idle: a tab hidden this long stops beating
 
 
 class CartEvent(Wire):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from .services.widget_texts import FALLBACK, TEXTS_DIR, catalogue
@@ -37,17 +38,36 @@ def part_names(parts_dir: Path = PARTS_DIR) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+# What the visitor's browser need not download: the parts' comments (they stay in the source) and
+# indentation. Only whole comments are taken: a block comment that fills its lines, a line that is
+# a `//` comment, and a `// ` comment after two spaces at the end of a line (no part writes that
+# inside a string); `/* ... */` within a line of code stays.
+BLOCK_COMMENT = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", re.S | re.M)
+LINE_COMMENT = re.compile(r"^[ \t]*//.*\n", re.M)
+TRAILING_COMMENT = re.compile(r"[ \t]{2,}// .*$", re.M)
+INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def compact(source: str) -> str:
+    return INDENT.sub("", TRAILING_COMMENT.sub("", LINE_COMMENT.sub("", BLOCK_COMMENT.sub("", source))))
+
+
+def served_part(parts_dir: Path, name: str) -> str:
+    """One part as served: a one-line header naming it, then its code without comments."""
+    return f"/* widget part: {name.removesuffix('.js')} */\n" + compact((parts_dir / name).read_text(encoding="utf-8"))
+
+
 def join_parts(parts_dir: Path = PARTS_DIR) -> str:
     """The parts in order, after the English texts (`DEFAULT_TEXTS`: what the widget says before
     the session answer brings the page's language) and the versioned stylesheet's path."""
-    body = "\n".join((parts_dir / name).read_text(encoding="utf-8") for name in part_names(parts_dir))
+    body = "\n".join(served_part(parts_dir, name) for name in part_names(parts_dir))
     defaults = json.dumps(catalogue(FALLBACK), ensure_ascii=False, sort_keys=True)
     css_path = "/widget/" + versioned_name("widget", ".css", stylesheet(parts_dir).encode())
     return (PREAMBLE + f"var DEFAULT_TEXTS = {defaults};\nvar WIDGET_CSS_PATH = {json.dumps(css_path)};\n"
             + body + CLOSING)
 
 
-STYLESHEETS = ("widget.css", "flows.css")   # joined in this order into widget.<hash>.css
+STYLESHEETS = ("widget.css", "flows.css", "invite.css")   # joined in this order into widget.<hash>.css
 
 
 def stylesheet(parts_dir: Path = PARTS_DIR) -> str:
@@ -70,7 +90,8 @@ class WidgetScript:
 
     def text(self) -> str:
         files = [self.parts_dir / "ORDER", *(self.parts_dir / n for n in part_names(self.parts_dir)),
-                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json")), self.parts_dir.parent / "widget.css"]
+                 *sorted((TEXTS_DIR / FALLBACK).glob("*.json")),
+                 *(self.parts_dir.parent / name for name in STYLESHEETS)]
         stamp = tuple(f.stat().st_mtime_ns for f in files)
         if stamp != self._stamp:
             self._text, self._stamp = join_parts(self.parts_dir), stamp

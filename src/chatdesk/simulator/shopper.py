@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from chatdesk.simulator import script
 
 PRODUCTS = [page for page in script.SHOP_PAGES if "product.html" in page[0]]
-THANKS = ("/shop/checkout.html?done=1", "Thank you for your order — Northwind Outfitters")
+THANKS = ("/shop/thanks.html", "Thank you for your order — Northwind Outfitters")
 PRICES = (39.0, 59.0, 89.0, 129.0, 149.0)
 REPLIES = ("Yes please, do these run small?", "Is the jacket really waterproof?", "Can I return them?")
 

@@ -26,7 +26,7 @@ ID = Path(ge=1, le=MAX_ID)
 
 async def heartbeat_answer(ctx, vid: str) -> dict:
     invite, check_in = await openers.decide(ctx, vid)
-    return {"ok": True, "invite": invite, "check_in": check_in}
+    return {"ok": True, "invite": invite, "check_in": check_in, "idle_after": ctx.config.browsing_idle}
 
 
 @router.post("/heartbeat", response_model=HeartbeatAnswer)

@@ -29,14 +29,18 @@ from .visitors import event_audience
 from .widget_texts import catalogue, choose_language
 
 
-async def _new_visit_needed(tx: Tx, vid: str, now: float, gap: float) -> bool:
+async def _new_visit_needed(ctx: ServerContext, tx: Tx, vid: str, now: float, gap: float) -> bool:
+    """Quiet for longer than the gap since the last page view, heartbeat or stream frame: a tab
+    that kept beating on one page is still the same visit."""
     last = (await tx.conn.execute(select(func.max(PV.c.ts)).where(PV.c.visitor_id == vid))).scalar()
-    return last is not None and now - last > gap
+    if last is None:
+        return False
+    return now - max(last, ctx.visitor_activity.get(vid, last)) > gap
 
 
 async def record_pageview(ctx: ServerContext, tx: Tx, vid: str, url: str, title: str, referrer: str) -> None:
     now = ctx.clock()
-    if await _new_visit_needed(tx, vid, now, ctx.config.visit_gap):
+    if await _new_visit_needed(ctx, tx, vid, now, ctx.config.visit_gap):
         await tx.conn.execute(update(V).where(V.c.id == vid).values(
             visit_count=V.c.visit_count + 1, visit_started_at=now, referrer=referrer))
     await tx.conn.execute(update(V).where(V.c.id == vid).values(current_url=url, current_title=title,

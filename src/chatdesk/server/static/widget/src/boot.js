@@ -28,7 +28,10 @@ function boot(tries) {
   booting = true;
   startSession()
     .then(function (s) { availability(s); return loadTranscript(); })
-    .then(function () { booting = false; booted = true; if (tries) setStatus(""); needStream(); drain(); })
+    .then(function () {
+      booting = false; booted = true; if (tries) setStatus(""); needStream(); drain();
+      bootHandlers.forEach(function (h) { h(); });
+    })
     .catch(function () {
       booting = false;
       setStatus(t("status.unavailable"));

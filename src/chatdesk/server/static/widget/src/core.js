@@ -44,6 +44,8 @@ var conversationHandlers = [];  // functions (id), when the widget learns its op
 var chatEndHandlers = [];    // functions (id), when a chat ends, by either side
 var startFields = [];        // functions (request body) adding fields to a new chat's first message
 var sendGuards = [];         // functions () -> a sentence that holds the send ("" lets it go)
+var startRoutes = [];        // functions (first message) -> {path, body} to start the chat elsewhere (an invite's reply), or nothing
+var bootHandlers = [];       // functions (), once the session is up and the open chat loaded (again after a failed start)
 
 // --- storage ------------------------------------------------------------------------------
 function sget(k) { try { return sessionStorage.getItem(k); } catch (e) { return null; } }

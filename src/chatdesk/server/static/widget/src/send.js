@@ -35,12 +35,13 @@ function drain() {
   clearTimeout(retryTimer);
   var item = sending = outbox[0];
   var body = state.conv ? { client_msg_id: item.cid, body: item.text } : firstMessage(item.cid, item.text);
+  var route = state.conv ? null : startRoutes.map(function (f) { return f(body); }).filter(Boolean)[0];
   var req = state.conv ? api("POST", "/visitor/conversations/" + state.conv + "/messages", body)
-                       : api("POST", "/visitor/conversations", body);
-  req.then(function (r) { sending = null; answered(item, r); },
+                       : api("POST", route ? route.path : "/visitor/conversations", route ? route.body : body);
+  req.then(function (r) { sending = null; answered(item, r, route); },
            function () { sending = null; notYet(item); });
 }
-function answered(item, r) {
+function answered(item, r, route) {
   if (r.ok) {
     var j = r.json, conv = j.conversation, msg = j.message || (j.body !== undefined ? j : null);
     if (!state.conv) {
@@ -50,8 +51,9 @@ function answered(item, r) {
     if (msg && msg.id !== undefined && !state.seen[msg.id]) showMessage(msg); else delivered(item.cid);
     return drain();
   }
-  if ((r.status === 409 || r.status === 404) && state.conv) {
-    forgetConversation(); return drain();          // the chat ended meanwhile: this opens a new one
+  if ((r.status === 409 || r.status === 404) && (state.conv || route)) {
+    if (route) route.refused(); else forgetConversation();   // the chat (or the invite) ended meanwhile:
+    return drain();                                          // this opens a new one
   }
   if (r.status === 401) {
     state.token = null; sset(K.token, null);
