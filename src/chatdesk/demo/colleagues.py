@@ -136,13 +136,26 @@ async def run(url: str, emails: list[str], password: str, trainer: str | None,
         staff = [Colleague(http, e, password, rng, leave) for e in emails]
         boss = Colleague(http, trainer, password, rng) if trainer else None
         for person in [*staff, *([boss] if boss else [])]:
-            await person.login()
+            await _login_patiently(person)
         tasks: list[asyncio.Task[Any]] = [asyncio.create_task(c.work()) for c in staff]
         if boss is not None:
             tasks.append(asyncio.create_task(approve_held(boss)))
         from chatdesk.simulator.run import follow_up
         tasks += [asyncio.create_task(follow_up(url, vid, name, topic)) for vid, topic, name in visitors]
-        await asyncio.gather(*tasks)
+        # One visitor's failure must not stop the colleagues (nor the other visitors).
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _login_patiently(person: Colleague, tries: int = 10) -> None:
+    """The server has just (re)started and a busy machine can time the first calls out."""
+    for attempt in range(tries):
+        try:
+            await person.login()
+            return
+        except httpx.HTTPError:
+            if attempt == tries - 1:
+                raise
+            await asyncio.sleep(min(5.0, 0.5 * 2 ** attempt))
 
 
 def main() -> None:
