@@ -14,7 +14,7 @@ RECHECK_EVERY_SECOND = "[hours]\nrecheck_s = 1\n"      # always open; the widget
 
 @pytest.fixture
 def quick_server(server_factory, tmp_path):
-    return server_factory("--flows-config", str(flows_file(tmp_path, RECHECK_EVERY_SECOND)))
+    return server_factory("--shop-config", str(flows_file(tmp_path, RECHECK_EVERY_SECOND, "shop.toml")))
 
 
 async def test_an_operator_coming_online_brings_the_composer_back(quick_server, browser):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .shop_config import ShopConfig, ShopConfigError, load_shop
 from .visitor_flows_config import FlowsConfig, load_flows
 from .widget_config import WidgetConfig, load
 
@@ -102,6 +103,7 @@ class ServerConfig:
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
+        shop = shop_settings(args)
         return cls(
             db_path=Path(args.db),
             auto_assign=bool(getattr(args, "auto_assign", False)),
@@ -119,18 +121,32 @@ class ServerConfig:
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
-            flows=load_flows(getattr(args, "flows_config", None)),
+            flows=shop.flows if shop else load_flows(getattr(args, "flows_config", None)),
             request_due=float(getattr(args, "request_due", 3600.0)),
             public_url=(getattr(args, "public_url", "") or "").rstrip("/"),
             **{name: kind(value) for name, kind in OUTBOX_OPTIONS
                if (value := getattr(args, name, None)) is not None},
             smtp=SmtpSettings.from_args(args),
-            widget=load(getattr(args, "widget_config", None)),
+            widget=shop.widget if shop else load(getattr(args, "widget_config", None)),
             browsing_idle=float(getattr(args, "browsing_idle", 60.0)),
             attribution_days=float(getattr(args, "attribution_days", 7.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
+
+
+def shop_settings(args) -> ShopConfig | None:
+    """`--shop-config FILE` (shop_config.py), or None when the shop's settings come from the two
+    older flags (`--widget-config`, `--flows-config`, kept for one release) or from nowhere."""
+    path = getattr(args, "shop_config", None)
+    if not path:
+        return None
+    older = [flag for flag, name in (("--widget-config", "widget_config"), ("--flows-config", "flows_config"))
+             if getattr(args, name, None)]
+    if older:
+        raise ShopConfigError(f"give --shop-config alone: its file holds what {' and '.join(older)} "
+                              "read (move their sections into it).")
+    return load_shop(path)
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",

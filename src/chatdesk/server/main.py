@@ -15,6 +15,7 @@ def serve(args) -> int:
     from .security.connections import ConnectionGuard
     from .security.guarded_server import GuardedServer
     from .security.limits import WS_MAX_BYTES
+    from .shop_config import ShopConfigError
     from .visitor_flows_config import FlowsConfigError
     from .widget_config import WidgetConfigError
 
@@ -25,6 +26,9 @@ def serve(args) -> int:
         return 2
     except FlowsConfigError as e:
         print(f"chatdesk server: the flows config is wrong: {e}", file=sys.stderr)
+        return 2
+    except ShopConfigError as e:
+        print(f"chatdesk server: the shop config is wrong: {e}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     soft, hard = raise_open_file_limit()
