@@ -72,7 +72,7 @@ class ServerConfig:
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
     # The widget's texts (widget_texts.py): "auto" follows the page's lang.
     widget_language: str = "auto"
-    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py, --flows-config FILE).
+    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py): --shop-config FILE.
     flows: FlowsConfig = field(default_factory=FlowsConfig)
     # Work items from visitors: security/request_limits.py.
     requests_per_visitor: int = 3    # open or claimed requests one visitor may have
@@ -90,7 +90,7 @@ class ServerConfig:
     delivery_poll: float = 1.0       # how often the worker looks for due rows nobody announced
     rotation_overlap: float = 86400.0  # seconds the previous secret still signs after a rotation
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
-    # The shop's widget settings, `--widget-config FILE` (widget_config.py): branding, texts, ...
+    # The shop's widget settings (widget_config.py): branding, texts; --shop-config FILE.
     widget: WidgetConfig = field(default_factory=WidgetConfig)
     # Visitors on the site and openers (docs/protocol.md, "Visitors on the site").
     browsing_idle: float = 60.0      # seconds without a page view, heartbeat or stream frame: gone

@@ -1,6 +1,7 @@
-"""The shop's settings for the visitor's flows (pre-chat, opening hours, queue, rating), read from
-the TOML file given with `chatdesk server --flows-config FILE`. Every section is optional; without
-the file the widget asks nothing, chat is always open, the queue has no cap and ratings use 1-5.
+"""The shop's settings for the visitor's flows (pre-chat, opening hours, queue, rating): these
+sections of the shop file (`chatdesk server --shop-config FILE`, shop_config.py), or of the older
+`--flows-config FILE`. Every section is optional; without them the widget asks nothing, chat is
+always open, the queue has no cap and ratings use 1-5.
 
     [prechat]
     name = "required"            # required | optional | hidden
