@@ -180,21 +180,6 @@ async def test_simulate_refuses_servers_off_this_machine():
         await simulate("http://example.com:8765", visitors=1, duration=1)
 
 
-async def test_simulate_stops_by_itself_when_the_server_goes_away(server):
-    """Last in the module: it kills the module's server."""
-    desk = Desk(server.url, server.operator("sim-gone@example.com"))
-    earlier = {e["conversation"]["id"] for e in desk.queue()}
-    run = asyncio.create_task(simulate(server.url, visitors=4, duration=60, seed=1, pace=0.04))
-    deadline = time.monotonic() + 15
-    while not await asyncio.to_thread(new_chats, desk, earlier):
-        assert time.monotonic() < deadline, "no simulated chat appeared"
-        await asyncio.sleep(0.1)
-    server.kill()
-    summary = await asyncio.wait_for(run, timeout=30)   # far before the 60 s deadline
-    assert summary.server_gone and summary.errors >= 10
-    assert "stopped answering" in summary.line()
-
-
 async def test_the_visitor_left_to_the_desk_waits_for_the_first_answer_however_long(server):
     """The demo's returning visitor (follow_up) is left to the person at the desk, whose desk may
     still be starting on a busy machine: she waits for the first answer past any patience (she
@@ -222,3 +207,18 @@ async def test_the_visitor_left_to_the_desk_waits_for_the_first_answer_however_l
         her.cancel()
         await asyncio.gather(her, return_exceptions=True)
         await visitor.close()
+
+
+async def test_simulate_stops_by_itself_when_the_server_goes_away(server):
+    """Last in the module: it kills the module's server."""
+    desk = Desk(server.url, server.operator("sim-gone@example.com"))
+    earlier = {e["conversation"]["id"] for e in desk.queue()}
+    run = asyncio.create_task(simulate(server.url, visitors=4, duration=60, seed=1, pace=0.04))
+    deadline = time.monotonic() + 15
+    while not await asyncio.to_thread(new_chats, desk, earlier):
+        assert time.monotonic() < deadline, "no simulated chat appeared"
+        await asyncio.sleep(0.1)
+    server.kill()
+    summary = await asyncio.wait_for(run, timeout=30)   # far before the 60 s deadline
+    assert summary.server_gone and summary.errors >= 10
+    assert "stopped answering" in summary.line()

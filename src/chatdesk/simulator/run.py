@@ -27,6 +27,7 @@ from chatdesk.protocol.events import CONVERSATION_CLOSED, CONVERSATION_MISSED, M
 from chatdesk.protocol.limits import API_PREFIX
 from chatdesk.simulator import script
 from chatdesk.simulator.visitor import VisitorApiError, VisitorConnection
+from chatdesk.simulator.walk import walk
 
 MAX_VISITORS = 500
 MAX_DURATION = 24 * 3600.0
@@ -225,24 +226,26 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
     conn = VisitorConnection(run.http, run.base_url)
     pages = script.browse_path(run.rng, who, short=always_chat)   # the first chat comes early
     ref, campaign = run.rng.choice(script.REFERRERS) if visitor_id is None else ("", "")
-    try:
-        path, title = pages[0]
-        sep = "&" if "?" in path else "?"
-        landing = run.base_url + path + (sep + campaign[1:] if campaign else "")
-        await conn.start_session(landing, title, ref, visitor_id)
-        run.failures_in_a_row = 0
+    first, *rest = pages
+    sep = "&" if "?" in first[0] else "?"
+    landing = run.base_url + first[0] + (sep + campaign[1:] if campaign else "")
+
+    async def view(url: str, title: str, previous: str) -> None:
+        if not previous:                        # the landing page starts the visit
+            await conn.start_session(landing, title, ref, visitor_id)
+            run.failures_in_a_row = 0
+            if visitor_id is None:
+                run.summary.visitors += 1
+            else:           # same visitor_id as before: the server knows them (history, last operator)
+                run.summary.returning_visits += 1
+        else:
+            await conn.page_view(url, title, previous)
         run.summary.page_views += 1
-        if visitor_id is None:
-            run.summary.visitors += 1
-        else:               # same visitor_id as before: the server knows them (history, last operator)
-            run.summary.returning_visits += 1
-        previous = landing
-        for path, title in pages[1:]:
-            await run.pause(run.rng.uniform(4.0, 14.0))
-            await conn.page_view(run.base_url + path, title, previous)
-            previous = run.base_url + path
-            run.summary.page_views += 1
-        await run.pause(run.rng.uniform(2.0, 6.0))
+
+    try:
+        way = [(landing, first[1])] + [(run.base_url + path, title) for path, title in rest]
+        async for _page in walk(way, view, lambda: run.pause(run.rng.uniform(4.0, 14.0))):
+            pass
         # People who come back mostly come back with a question (that is what makes a demo's
         # sticky routing and visitor history visible).
         chance = max(0.6, who.chatty) if visitor_id else who.chatty * 0.8
