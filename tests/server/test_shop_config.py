@@ -99,6 +99,16 @@ def test_the_older_flags_still_read_their_halves(server_factory, tmp_path):
     assert s["branding"]["title"] == "Old style" and s["rating"] == {"scale": "thumbs"}
 
 
+def test_the_older_flags_say_they_go_in_the_next_release(tmp_path):
+    flows = tmp_path / "flows.toml"
+    flows.write_text('[rating]\nscale = "ten"\n', encoding="utf-8")     # stops right after the notice
+    run = subprocess.run([sys.executable, "-m", "chatdesk", "server", "--db", str(tmp_path / "c.db"),
+                          "--port", "1", "--flows-config", str(flows)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "[rating] scale must be one of five, thumbs" in run.stderr
+    assert ("chatdesk server: --flows-config will go in the next release; put the sections in one file "
+            "for --shop-config FILE (docs/visitor-flows.md).") in run.stderr
+
+
 def test_the_demo_shops_file_is_one_good_shop_file():
     shop = load_shop(DEMO_SHOP)
     assert shop.widget.branding.primary_colour == "#1b7f3b" and shop.flows.queue.max_length == 5
