@@ -112,3 +112,12 @@ def test_the_older_flags_say_they_go_in_the_next_release(tmp_path):
 def test_the_demo_shops_file_is_one_good_shop_file():
     shop = load_shop(DEMO_SHOP)
     assert shop.widget.branding.primary_colour == "#1b7f3b" and shop.flows.queue.max_length == 5
+
+
+def test_the_documented_example_is_a_good_shop_file(tmp_path):
+    from pathlib import Path
+    doc = (Path(__file__).parents[2] / "docs" / "visitor-flows.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    shop = load_shop(write(tmp_path, example))
+    assert shop.widget.branding.title == "Northwind help" and shop.flows.prechat.name == "required"
+    assert shop.flows.hours.recheck_s == 30 and shop.flows.rating.scale == "five"
