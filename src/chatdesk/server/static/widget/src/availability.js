@@ -5,7 +5,8 @@
    change flips the offline form and the composer (offline.js, showAvailability): an operator
    coming online brings the composer back; everyone going offline brings the form for a new chat,
    never over an open one. No timer runs while the panel is closed, hidden or a chat is open.
-   Another part holding an answer with an `availability` field (a heartbeat) calls useAvailability. */
+   Any other REST answer carrying an `availability` field (a heartbeat, when the server adds it
+   there) is taken as the newest word too, and puts the next own check off. */
 var availabilityTimer = null, availabilityAsking = false;
 function availabilityWanted() {
   return !!state.token && !state.conv && !panel.hidden && document.visibilityState !== "hidden";
@@ -53,3 +54,11 @@ conversationHandlers.push(function () { planAvailability(); });   // a chat is o
 // A chat ended: what is offered for the next one is decided again (after forgetConversation).
 chatEndHandlers.push(function () { setTimeout(function () { flowsChanged(); askAvailability(); }, 0); });
 sessionHandlers.push(function () { setTimeout(planAvailability, 0); });
+// Every REST answer passes here first (the session answer has its own handler in flows.js).
+var apiBeforeAvailability = api;
+api = function (method, path, body) {
+  return apiBeforeAvailability(method, path, body).then(function (r) {
+    if (r.ok && r.json && r.json.availability && path !== "/visitor/sessions") useAvailability(r.json.availability);
+    return r;
+  });
+};
