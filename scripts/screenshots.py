@@ -94,9 +94,9 @@ async def main() -> None:
             # The widget on the shop in the demo's own look (its widget config), four shots.
             from scripts.widget_phone import shoot_widgets
 
-            from chatdesk.demo.run import DEMO_WIDGET
+            from chatdesk.demo.run import DEMO_SHOP
             srv.stop()
-            srv.extra_args = ["--widget-config", str(DEMO_WIDGET)]
+            srv.extra_args = ["--shop-config", str(DEMO_SHOP)]
             srv.start()
             await shoot_widgets(srv.url, trainer, OUT)
             from scripts.widget_invite import shoot_invite

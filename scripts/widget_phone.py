@@ -1,4 +1,4 @@
-"""The visitor widget as a visitor meets it on the demo shop (the demo's green, widget.toml): the
+"""The visitor widget as a visitor meets it on the demo shop (the demo's green, shop.toml): the
 chat opened, a question sent, an operator's answer in; on a desktop (1280x800) and a phone (390x844,
 touch), in English and in Polish (the page's lang). Chromium headless (Debian's package) against the
 real server; called by scripts/screenshots.py, or alone against a fresh server:
@@ -77,9 +77,9 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.support.live_server import LiveServer
 
-    from chatdesk.demo.run import DEMO_WIDGET
+    from chatdesk.demo.run import DEMO_SHOP
     with tempfile.TemporaryDirectory() as tmp:
-        srv = LiveServer(Path(tmp) / "shots.db", extra_args=["--widget-config", str(DEMO_WIDGET)]).start()
+        srv = LiveServer(Path(tmp) / "shots.db", extra_args=["--shop-config", str(DEMO_SHOP)]).start()
         try:
             asyncio.run(shoot_widgets(srv.url, srv.operator("olga@demo.chatdesk", name="Olga Berg")))
         finally:

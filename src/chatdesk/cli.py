@@ -98,12 +98,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds of quiet after which a page view starts a new visit")
     s.add_argument("--widget-language", choices=("auto", "en", "pl", "fi"), default="auto",
                    help="language of the visitor widget's texts; auto follows the page's lang (default)")
+    s.add_argument("--shop-config", metavar="FILE", default=None,
+                   help="the shop's settings, one TOML file: [branding], [texts.<lang>], [prechat], [hours], "
+                        "[queue], [rating] (docs/visitor-flows.md)")
     s.add_argument("--widget-config", metavar="FILE", default=None,
-                   help="the widget's branding and text overrides, a TOML or JSON file "
-                        "(see server/widget_config.py)")
+                   help="older name, kept for one release: the [branding] and [texts] half of the shop's "
+                        "settings, a TOML or JSON file (use --shop-config)")
     s.add_argument("--flows-config", metavar="FILE",
-                   help="TOML file with the visitor's pre-chat, opening hours, queue and rating settings "
-                        "(docs/visitor-flows.md)")
+                   help="older name, kept for one release: the [prechat], [hours], [queue] and [rating] "
+                        "half of the shop's settings (use --shop-config)")
     s.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                    help="a web origin (https://shop.example) whose pages may open the visitor stream, "
                         "besides the server's own; may be given more than once")

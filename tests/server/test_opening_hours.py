@@ -76,7 +76,21 @@ def test_without_a_week_chat_is_always_open():
     ({"prechat": {"name": "mandatory"}}, "must be one of required, optional, hidden"),
     ({"rating": {"scale": "ten"}}, "must be one of five, thumbs"),
     ({"prechat": {"privacy_url": "javascript:alert(1)"}}, "http(s) address"),
+    ({"hours": {"recheck_s": 0}}, "recheck_s must be a whole number of seconds from 1 to 3600"),
+    ({"hours": {"recheck_s": "often"}}, "recheck_s must be a whole number of seconds"),
 ])
 def test_a_wrong_flows_file_says_what_is_wrong(section, message):
     with pytest.raises(FlowsConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         flows_from_dict(section)
+
+
+def test_an_open_widget_asks_again_soon_and_outside_the_hours_when_they_open():
+    """availability's recheck_s: every [hours] recheck_s seconds while open (an operator may come
+    or go at any moment); closed by the hours, at the opening time, at most an hour ahead."""
+    from chatdesk.server.services.availability import recheck_after
+    flows = flows_from_dict({"hours": {**HOURS, "recheck_s": 20}})
+    friday_noon, friday_evening, friday_755 = at(2026, 12, 4, 12), at(2026, 12, 4, 20), at(2026, 12, 4, 7, 55)
+    assert recheck_after(flows, opening(flows.hours, None, friday_noon).opens_at, friday_noon) == 20
+    assert recheck_after(flows, opening(flows.hours, None, friday_evening).opens_at, friday_evening) == 3600
+    assert recheck_after(flows, opening(flows.hours, None, friday_755).opens_at, friday_755) == 301
+    assert flows_from_dict({}).hours.recheck_s == 30

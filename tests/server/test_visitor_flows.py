@@ -33,7 +33,7 @@ async def test_session_answer_carries_the_shops_prechat_and_rating(server_factor
     assert s["rating"] == {"scale": "thumbs"}
     # nobody is online: open (no hours set) but not accepting, so the widget offers the form
     assert s["availability"] == {"open": True, "online": False, "busy": False, "opens_at": None,
-                                 "opens_at_local": "", "opens_day": "", "accepting": False}
+                                 "opens_at_local": "", "opens_day": "", "accepting": False, "recheck_s": 30}
     await Operator.create(srv, "ana@example.com")
     assert (await v.ok("GET", "/visitor/availability"))["accepting"] is True
     await v.close()

@@ -180,6 +180,35 @@ async def test_simulate_refuses_servers_off_this_machine():
         await simulate("http://example.com:8765", visitors=1, duration=1)
 
 
+async def test_the_visitor_left_to_the_desk_waits_for_the_first_answer_however_long(server):
+    """The demo's returning visitor (follow_up) is left to the person at the desk, whose desk may
+    still be starting on a busy machine: she waits for the first answer past any patience (she
+    gave up before and the demo test's answer never came), then answers like any visitor."""
+    from chatdesk.simulator.run import follow_up
+    from tests.support.visitor import Visitor
+
+    desk = Desk(server.url, server.operator("sim-late@example.com"))
+    visitor = await Visitor(server.url).arrive(server.url + "/shop/", "Home")
+    cid = await visitor.start_chat("Hi again! Is the trail jacket back in XS?", name="Ines")
+    # pace 0.01: each patience is 0.6-1.5 s; before, two of them ended her chat
+    her = asyncio.create_task(follow_up(server.url, visitor.id, "Ines", "sizes", duration=120, pace=0.01))
+    try:
+        done, _ = await asyncio.wait({her}, timeout=8)
+        assert not done, f"she left after about 8 s: {her.result() if not her.exception() else her.exception()}"
+        said = [m["body"] for m in await asyncio.to_thread(desk.messages, cid)]
+        assert said == ["Hi again! Is the trail jacket back in XS?"]        # no "Hello? anyone there?"
+        await asyncio.to_thread(desk.post, f"/conversations/{cid}/accept")
+        await asyncio.to_thread(desk.reply, cid, "Which size do you need?")
+        deadline = time.monotonic() + 30
+        while (await asyncio.to_thread(desk.messages, cid))[-1]["author_type"] != "visitor":
+            assert time.monotonic() < deadline and not her.done(), "her answer did not come"
+            await asyncio.sleep(0.1)
+    finally:
+        her.cancel()
+        await asyncio.gather(her, return_exceptions=True)
+        await visitor.close()
+
+
 async def test_simulate_stops_by_itself_when_the_server_goes_away(server):
     """Last in the module: it kills the module's server."""
     desk = Desk(server.url, server.operator("sim-gone@example.com"))

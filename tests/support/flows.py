@@ -1,4 +1,5 @@
-"""The shop's flows file (`chatdesk server --flows-config FILE`) for a test's server."""
+"""The shop's settings file for a test's server (`--shop-config FILE`, or the older
+`--flows-config FILE` for its [prechat], [hours], [queue] and [rating] sections)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

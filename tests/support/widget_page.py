@@ -65,6 +65,18 @@ async def write(page, text: str) -> None:
     await page.press("#chatdesk .cd-input", "Enter")
 
 
+async def chat_accepted(page, desk: Desk, url: str, first_line: str) -> tuple[str, int]:
+    """The usual start of a widget test: the visitor opens `url`, opens the panel and writes
+    `first_line`; the operator (`desk`) accepts the chat. Returns (visitor id, chat id)."""
+    await page.goto(url)
+    vid = await visitor_id_of(page)
+    await page.click("#chatdesk .cd-bubble")
+    await write(page, first_line)
+    conv_id = await desk.queued_chat_of(vid)
+    await desk.post(f"/conversations/{conv_id}/accept")
+    return vid, conv_id
+
+
 def resumes_sent(page) -> list[int]:
     """Every `after` the page's visitor streams resumed from, filled in as frames go out."""
     import json

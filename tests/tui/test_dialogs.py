@@ -113,3 +113,28 @@ async def test_confirm_keeps_the_safe_answer_on_enter_and_goes_ahead_on_y():
         await wait_for(lambda: isinstance(app.screen, ConfirmDialog), what="asked again", pilot=pilot)
         await pilot.press("y")
         await wait_for(lambda: app.answers == [None, True], what="confirmed", pilot=pilot)
+
+
+async def test_confirm_answers_an_enter_that_came_before_the_focus_landed():
+    """Keys typed right after the dialog appeared can be read before a button has the focus: that
+    Enter is the safe answer too, never lost (it left "Quit chatdesk?" on screen in tmux)."""
+    app = DialogHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(ConfirmDialog("Quit chatdesk?", "You hold 2 chats.", yes="Quit anyway", no="Stay",
+                              cancelled="Still here."))
+        await wait_for(lambda: "y quit anyway" in screen_text(app), what="asked", pilot=pilot)
+        app.screen.set_focus(None)                      # as before the focus has landed
+        await pilot.press("enter")
+        await wait_for(lambda: app.answers == [None], what="stayed", pilot=pilot)
+        assert "Still here." in app.notes
+
+
+async def test_confirm_goes_ahead_on_enter_when_its_yes_button_has_the_focus():
+    app = DialogHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(ConfirmDialog("Quit chatdesk?", "You hold 2 chats.", yes="Quit anyway", no="Stay"))
+        await focus_on(pilot, "dialog-cancel")
+        await pilot.press("tab")
+        await focus_on(pilot, "dialog-ok")
+        await pilot.press("enter")
+        await wait_for(lambda: app.answers == [True], what="confirmed", pilot=pilot)

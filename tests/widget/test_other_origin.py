@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.live_server import serving
 from tests.support.shop_origin import shop_csp, shop_page
-from tests.support.widget_page import Desk, operator_texts, operators_shown, visitor_id_of, write
+from tests.support.widget_page import Desk, chat_accepted, operator_texts, operators_shown
 
 
 @pytest.fixture
@@ -23,14 +23,9 @@ async def test_a_shop_on_another_origin_embeds_the_widget_and_chats(shop, chat, 
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(shop.url + "/")
-    vid = await visitor_id_of(page)           # the cookie is the shop's own (first party)
-    await page.click("#chatdesk .cd-bubble")
-    await write(page, "Hello from the other shop")
-    conv_id = await desk.queued_chat_of(vid)
-    visitor = await desk.get(f"/visitors/{vid}")
+    vid, conv_id = await chat_accepted(page, desk, shop.url + "/", "Hello from the other shop")
+    visitor = await desk.get(f"/visitors/{vid}")     # the cookie is the shop's own (first party)
     assert visitor["pageviews"][0]["url"] == shop.url + "/"
-    await desk.post(f"/conversations/{conv_id}/accept")
     await desk.reply(conv_id, "Hello, other shop!")
     await operators_shown(page, 1)
     assert await operator_texts(page) == ["Hello, other shop!"]

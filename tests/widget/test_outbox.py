@@ -14,7 +14,7 @@ import pytest
 from tests.support.live_server import serving
 from tests.support.shop_origin import shop_page
 from tests.support.waiting import wait_for
-from tests.support.widget_page import Desk, operators_shown, visitor_id_of, write
+from tests.support.widget_page import Desk, chat_accepted, operators_shown, visitor_id_of, write
 
 
 @pytest.fixture
@@ -36,12 +36,7 @@ async def test_a_message_written_during_an_outage_is_delivered_once_after_it(sho
     srv = own_server
     desk = Desk(srv.url, srv.operator("olga@example.com", name="Olga", role="supervisor"))
     page = await (await browser.new_context()).new_page()
-    await page.goto(shop.url + "/")
-    vid = await visitor_id_of(page)
-    await page.click("#chatdesk .cd-bubble")
-    await write(page, "Before the outage")
-    conv_id = await desk.queued_chat_of(vid)
-    await desk.post(f"/conversations/{conv_id}/accept")
+    _, conv_id = await chat_accepted(page, desk, shop.url + "/", "Before the outage")
     await desk.reply(conv_id, "Hello!")
     await operators_shown(page, 1)
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 import httpx
 
 from tests.support.waiting import wait_for
-from tests.support.widget_page import Desk, operator_texts, operators_shown, resumes_sent, visitor_id_of, write
+from tests.support.widget_page import (
+    Desk,
+    chat_accepted,
+    operator_texts,
+    operators_shown,
+    resumes_sent,
+    visitor_id_of,
+    write,
+)
 
 
 async def chat_answered(shared_server, browser, operator: str, name: str):
     """A visitor in a first tab whose chat `name` accepted and answered."""
     desk = Desk(shared_server.url, shared_server.operator(operator, name=name, role="supervisor"))
     first = await (await browser.new_context()).new_page()
-    await first.goto(shared_server.url + "/shop/")
-    vid = await visitor_id_of(first)
-    await first.click("#chatdesk .cd-bubble")
-    await write(first, "Where is my parcel?")
-    conv_id = await desk.queued_chat_of(vid)
-    await desk.post(f"/conversations/{conv_id}/accept")
+    vid, conv_id = await chat_accepted(first, desk, shared_server.url + "/shop/", "Where is my parcel?")
     await desk.reply(conv_id, "It left the warehouse today.")
     await operators_shown(first, 1)
     await first.locator("#chatdesk .cd-status", has_text=f"You are chatting with {name}.").wait_for()

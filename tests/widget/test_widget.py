@@ -8,7 +8,7 @@ import json
 from chatdesk.server.security.static_files import SHOP_CSP
 from tests.support.hostile import text_payloads
 from tests.support.waiting import wait_for
-from tests.support.widget_page import Desk, operator_texts, operators_shown, visitor_id_of
+from tests.support.widget_page import Desk, chat_accepted, operator_texts, operators_shown, visitor_id_of
 
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script><b>bold?</b>",
            *(text for name, text in text_payloads() if name.startswith("html-"))]
@@ -91,17 +91,8 @@ async def test_widget_sends_the_draft_as_a_sneak_peek_and_resumes_after_a_drop(s
     token = shared_server.operator("watch@example.com", role="supervisor")
     desk = Desk(shared_server.url, token)
     page = await (await browser.new_context()).new_page()
-    await page.goto(shared_server.url + "/shop/shipping.html")
-    vid = await visitor_id_of(page)
-    await page.click("#chatdesk .cd-bubble")
-    await page.fill("#chatdesk .cd-input", "Is the return label free?")
-    await page.press("#chatdesk .cd-input", "Enter")
-
-    async def queued():
-        q = await desk.get("/queue")
-        return q and [e for e in q["queue"] if e["visitor"]["id"] == vid]
-    conv_id = (await poll(queued, "the chat in the queue"))[0]["conversation"]["id"]
-    await desk.post(f"/conversations/{conv_id}/accept")
+    _, conv_id = await chat_accepted(page, desk, shared_server.url + "/shop/shipping.html",
+                                     "Is the return label free?")
 
     async with connect(shared_server.ws_url + "/api/v1/stream", proxy=None) as ws:
         await ws.send(json.dumps({"type": "auth", "token": token}))

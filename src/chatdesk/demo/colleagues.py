@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import sys
 import time
 import uuid
 from typing import Any
@@ -61,13 +62,16 @@ class Colleague:
         self.name, self.cap = str(me.get("name") or self.email), max(1, min(int(me.get("max_chats", 2)), 3))
 
     async def work(self) -> None:
+        """Signs in (again and again while the busy server times it out), then works for good:
+        a refused or odd answer is tried again later, never the end of this colleague."""
+        await _login_patiently(self)
         while True:
             try:
                 await self._take_one()
                 for cid in list(self.turns):
                     await self._answer(cid)
-            except httpx.HTTPError:
-                pass                                # the server restarts or refuses: try again later
+            except (httpx.HTTPError, ValueError, KeyError, TypeError) as e:
+                print(f"{self.email}: {e.__class__.__name__}: {e}", file=sys.stderr, flush=True)
             await asyncio.sleep(POLL + self.rng.uniform(0, 1))
 
     async def _take_one(self) -> None:
@@ -116,6 +120,7 @@ class Colleague:
 
 async def approve_held(trainer: Colleague) -> None:
     """A trainer who approves each held message after a moment."""
+    await _login_patiently(trainer)
     while True:
         try:
             held = (await trainer.http.get("/approvals", headers=trainer.headers)).json().get("approvals", [])
@@ -135,14 +140,30 @@ async def run(url: str, emails: list[str], password: str, trainer: str | None,
         leave = frozenset(vid for vid, _, _ in visitors[:1])
         staff = [Colleague(http, e, password, rng, leave) for e in emails]
         boss = Colleague(http, trainer, password, rng) if trainer else None
-        for person in [*staff, *([boss] if boss else [])]:
-            await person.login()
-        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(c.work()) for c in staff]
+        from chatdesk.simulator.run import follow_up
+        # The visitors first: they need no sign-in, and the chat left to the desk must not wait
+        # for the colleagues' (each colleague signs in in its own task).
+        tasks: list[asyncio.Task[Any]] = [asyncio.create_task(follow_up(url, vid, name, topic))
+                                          for vid, topic, name in visitors]
+        tasks += [asyncio.create_task(c.work()) for c in staff]
         if boss is not None:
             tasks.append(asyncio.create_task(approve_held(boss)))
-        from chatdesk.simulator.run import follow_up
-        tasks += [asyncio.create_task(follow_up(url, vid, name, topic)) for vid, topic, name in visitors]
-        await asyncio.gather(*tasks)
+        # One visitor's failure must not stop the colleagues (nor the other visitors).
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                print(f"stopped: {outcome.__class__.__name__}: {outcome}", file=sys.stderr, flush=True)
+
+
+async def _login_patiently(person: Colleague, tries: int = 10) -> None:
+    """The server has just (re)started and a busy machine can time the first calls out."""
+    for attempt in range(tries):
+        try:
+            await person.login()
+            return
+        except httpx.HTTPError:
+            if attempt == tries - 1:
+                raise
+            await asyncio.sleep(min(5.0, 0.5 * 2 ** attempt))
 
 
 def main() -> None:

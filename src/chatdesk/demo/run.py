@@ -17,7 +17,7 @@ from pathlib import Path
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
 from chatdesk.protocol.limits import API_PREFIX
 
-DEMO_WIDGET = Path(__file__).with_name("widget.toml")    # the demo shop's green (server/widget_config.py)
+DEMO_SHOP = Path(__file__).with_name("shop.toml")    # the demo shop's settings (server/shop_config.py)
 
 
 class _Children:
@@ -105,7 +105,7 @@ def run_demo(args: argparse.Namespace) -> int:
         # Simulated visitors come back a minute or two after leaving; a short visit gap lets the
         # desk mark them as returning, as it would a customer coming back the next day.
         server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45",
-                                "--widget-config", str(DEMO_WIDGET))
+                                "--shop-config", str(DEMO_SHOP))
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
                        "--duration", "86400")

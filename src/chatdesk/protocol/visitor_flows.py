@@ -36,6 +36,7 @@ class Availability(Wire):
     opens_at_local: str = ""          # "08:00" in the shop's time zone
     opens_day: str = ""               # "today" | "tomorrow" | "monday" ...
     accepting: bool = True            # open, online and the queue below its cap: offer chat
+    recheck_s: int = 30               # an open widget with no chat asks again after this many seconds
 
 
 class QueueStanding(Wire):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .shop_config import ShopConfig, ShopConfigError, load_shop
 from .visitor_flows_config import FlowsConfig, load_flows
 from .widget_config import WidgetConfig, load
 
@@ -71,7 +72,7 @@ class ServerConfig:
     new_chats_per_visitor: int = 10  # new chats per minute from one visitor
     # The widget's texts (widget_texts.py): "auto" follows the page's lang.
     widget_language: str = "auto"
-    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py, --flows-config FILE).
+    # Pre-chat, opening hours, queue and rating (visitor_flows_config.py): --shop-config FILE.
     flows: FlowsConfig = field(default_factory=FlowsConfig)
     # Work items from visitors: security/request_limits.py.
     requests_per_visitor: int = 3    # open or claimed requests one visitor may have
@@ -90,7 +91,7 @@ class ServerConfig:
     rotation_overlap: float = 86400.0  # seconds the previous secret still signs after a rotation
     transcript_link_days: float = 30.0   # a signed transcript link opens this long (outbox/transcript_links.py)
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
-    # The shop's widget settings, `--widget-config FILE` (widget_config.py): branding, texts, ...
+    # The shop's widget settings (widget_config.py): branding, texts; --shop-config FILE.
     widget: WidgetConfig = field(default_factory=WidgetConfig)
     # Visitors on the site and openers (docs/protocol.md, "Visitors on the site").
     browsing_idle: float = 60.0      # seconds without a page view, heartbeat or stream frame: gone
@@ -103,6 +104,7 @@ class ServerConfig:
 
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
+        shop = shop_settings(args)
         return cls(
             db_path=Path(args.db),
             auto_assign=bool(getattr(args, "auto_assign", False)),
@@ -120,18 +122,32 @@ class ServerConfig:
             idle_timeout=float(getattr(args, "idle_timeout", 5.0)),
             auth_timeout=float(getattr(args, "auth_timeout", 10.0)),
             widget_language=str(getattr(args, "widget_language", "auto")),
-            flows=load_flows(getattr(args, "flows_config", None)),
+            flows=shop.flows if shop else load_flows(getattr(args, "flows_config", None)),
             request_due=float(getattr(args, "request_due", 3600.0)),
             public_url=(getattr(args, "public_url", "") or "").rstrip("/"),
             **{name: kind(value) for name, kind in OUTBOX_OPTIONS
                if (value := getattr(args, name, None)) is not None},
             smtp=SmtpSettings.from_args(args),
-            widget=load(getattr(args, "widget_config", None)),
+            widget=shop.widget if shop else load(getattr(args, "widget_config", None)),
             browsing_idle=float(getattr(args, "browsing_idle", 60.0)),
             attribution_days=float(getattr(args, "attribution_days", 7.0)),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )
+
+
+def shop_settings(args) -> ShopConfig | None:
+    """`--shop-config FILE` (shop_config.py), or None when the shop's settings come from the two
+    older flags (`--widget-config`, `--flows-config`, kept for one release) or from nowhere."""
+    path = getattr(args, "shop_config", None)
+    if not path:
+        return None
+    older = [flag for flag, name in (("--widget-config", "widget_config"), ("--flows-config", "flows_config"))
+             if getattr(args, name, None)]
+    if older:
+        raise ShopConfigError(f"give --shop-config alone: its file holds what {' and '.join(older)} "
+                              "read (move their sections into it).")
+    return load_shop(path)
 
 
 FLOOD_LIMITS = ("login_hashers", "login_waiting", "login_per_address", "login_per_account",

@@ -1,6 +1,7 @@
-"""The shop's settings for the visitor's flows (pre-chat, opening hours, queue, rating), read from
-the TOML file given with `chatdesk server --flows-config FILE`. Every section is optional; without
-the file the widget asks nothing, chat is always open, the queue has no cap and ratings use 1-5.
+"""The shop's settings for the visitor's flows (pre-chat, opening hours, queue, rating): these
+sections of the shop file (`chatdesk server --shop-config FILE`, shop_config.py), or of the older
+`--flows-config FILE`. Every section is optional; without them the widget asks nothing, chat is
+always open, the queue has no cap and ratings use 1-5.
 
     [prechat]
     name = "required"            # required | optional | hidden
@@ -15,6 +16,7 @@ the file the widget asks nothing, chat is always open, the queue has no cap and 
     departments = {Sales = {monday = "09:00-17:00"}}              # a department's own week
     exceptions = [{date = "2026-12-24", hours = "closed"},
                   {date = "2026-12-31", hours = "08:00-12:00", department = "Sales"}]
+    recheck_s = 30               # an open widget with no chat asks again whether chat is open
 
     [queue]
     max_length = 10              # past this many waiting: offer a message or a callback (0: no cap)
@@ -71,6 +73,7 @@ class HoursConfig:
     week: Week | None = None        # None: always open
     departments: dict[str, Week] = field(default_factory=dict)
     exceptions: tuple[HoursException, ...] = ()
+    recheck_s: int = 30             # seconds between an open widget's availability checks
 
     @property
     def zone(self) -> ZoneInfo:
@@ -171,10 +174,13 @@ def _hours(d: dict[str, Any]) -> HoursConfig:
             raise FlowsConfigError(f"[hours] exceptions[{i}].date must be YYYY-MM-DD, not {date!r}.")
         exceptions.append(HoursException(date, parse_spans(str(e.get("hours", "closed")), f"[hours] exceptions[{i}]"),
                                      e.get("department")))
+    recheck = d.get("recheck_s", 30)
+    if not isinstance(recheck, int) or isinstance(recheck, bool) or not 1 <= recheck <= 3600:
+        raise FlowsConfigError(f"[hours] recheck_s must be a whole number of seconds from 1 to 3600, not {recheck!r}.")
     return HoursConfig(time_zone=zone, week=_week(d["week"], "[hours] week") if "week" in d else None,
                        departments={name: _week(w, f"[hours] departments.{name}")
                                     for name, w in d.get("departments", {}).items()},
-                       exceptions=tuple(exceptions))
+                       exceptions=tuple(exceptions), recheck_s=recheck)
 
 
 def _queue(d: dict[str, Any]) -> QueueConfig:

@@ -1,5 +1,6 @@
-"""The shop's widget settings: `chatdesk server --widget-config FILE` (TOML or JSON, by the file's
-ending; anything but .json is read as TOML).
+"""The shop's widget settings: the [branding] and [texts.*] sections of the shop file
+(`chatdesk server --shop-config FILE`, shop_config.py), or the older `--widget-config FILE` (TOML
+or JSON, by the file's ending; anything but .json is read as TOML).
 
 One dataclass per section of the file, each checked where it is read, so a mistake stops the server
 at start-up with a sentence instead of reaching a visitor's page:

@@ -27,6 +27,7 @@ from chatdesk.protocol.events import CONVERSATION_CLOSED, CONVERSATION_MISSED, M
 from chatdesk.protocol.limits import API_PREFIX
 from chatdesk.simulator import script
 from chatdesk.simulator.visitor import VisitorApiError, VisitorConnection
+from chatdesk.simulator.walk import walk
 
 MAX_VISITORS = 500
 MAX_DURATION = 24 * 3600.0
@@ -141,14 +142,20 @@ async def _chat(run: _Run, conn: VisitorConnection, who: script.VisitorPersona,
 
 
 async def _converse(run: _Run, conn: VisitorConnection, who: script.VisitorPersona, conv_id: int,
-                    since: float, always: bool) -> None:
-    """Answer the operator's lines in this chat until the visitor is done or it closes."""
+                    since: float, always: bool, waits_for_first_answer: bool = False) -> None:
+    """Answer the operator's lines in this chat until the visitor is done or it closes.
+    `waits_for_first_answer`: until an operator has written, patience never runs out (the chat
+    the demo leaves to the person at the desk, whose desk may still be starting on a busy
+    machine); after that, patience as usual."""
     nudged = False
+    answered = False
     while True:
         patience = run.rng.uniform(60, 150) * run.pace
         try:
             frame = await _next_event(run, conn, patience)
         except TimeoutError:
+            if waits_for_first_answer and not answered:
+                continue                               # still waiting for the desk: stays
             if nudged or run.rng.random() < 0.3:
                 return                                 # gives up and leaves
             nudged = True
@@ -163,6 +170,7 @@ async def _converse(run: _Run, conn: VisitorConnection, who: script.VisitorPerso
                 or data.get("kind", "text") != "text" or data.get("ts", since) < since - 1:
             continue            # (an old answer in a chat left open last time is not news)
         run.summary.messages_received += 1
+        answered = True
         await run.pause(run.rng.uniform(2.0, 6.0))     # reads the answer, thinks
         line = who.reply_to(str(data.get("body", "")), run.rng)
         if line is None:
@@ -218,24 +226,26 @@ async def _visit(run: _Run, who: script.VisitorPersona, visitor_id: str | None,
     conn = VisitorConnection(run.http, run.base_url)
     pages = script.browse_path(run.rng, who, short=always_chat)   # the first chat comes early
     ref, campaign = run.rng.choice(script.REFERRERS) if visitor_id is None else ("", "")
-    try:
-        path, title = pages[0]
-        sep = "&" if "?" in path else "?"
-        landing = run.base_url + path + (sep + campaign[1:] if campaign else "")
-        await conn.start_session(landing, title, ref, visitor_id)
-        run.failures_in_a_row = 0
+    first, *rest = pages
+    sep = "&" if "?" in first[0] else "?"
+    landing = run.base_url + first[0] + (sep + campaign[1:] if campaign else "")
+
+    async def view(url: str, title: str, previous: str) -> None:
+        if not previous:                        # the landing page starts the visit
+            await conn.start_session(landing, title, ref, visitor_id)
+            run.failures_in_a_row = 0
+            if visitor_id is None:
+                run.summary.visitors += 1
+            else:           # same visitor_id as before: the server knows them (history, last operator)
+                run.summary.returning_visits += 1
+        else:
+            await conn.page_view(url, title, previous)
         run.summary.page_views += 1
-        if visitor_id is None:
-            run.summary.visitors += 1
-        else:               # same visitor_id as before: the server knows them (history, last operator)
-            run.summary.returning_visits += 1
-        previous = landing
-        for path, title in pages[1:]:
-            await run.pause(run.rng.uniform(4.0, 14.0))
-            await conn.page_view(run.base_url + path, title, previous)
-            previous = run.base_url + path
-            run.summary.page_views += 1
-        await run.pause(run.rng.uniform(2.0, 6.0))
+
+    try:
+        way = [(landing, first[1])] + [(run.base_url + path, title) for path, title in rest]
+        async for _page in walk(way, view, lambda: run.pause(run.rng.uniform(4.0, 14.0))):
+            pass
         # People who come back mostly come back with a question (that is what makes a demo's
         # sticky routing and visitor history visible).
         chance = max(0.6, who.chatty) if visitor_id else who.chatty * 0.8
@@ -304,26 +314,42 @@ async def simulate(url: str, visitors: int, duration: float, seed: int | None = 
 
 
 async def follow_up(url: str, visitor_id: str, name: str, topic: str = "sizes",
-                    duration: float = MAX_DURATION) -> bool:
+                    duration: float = MAX_DURATION, pace: float = 1.0) -> bool:
     """A known visitor whose chat is open already (the demo's returning visitor) comes back to
-    the page and answers the operator like any simulated visitor. False when no chat is open."""
+    the page and answers the operator like any simulated visitor, waiting for the first answer
+    however long the desk takes. False when no chat is open. `pace` scales every pause."""
     base_url = check_loopback(url)
     async with httpx.AsyncClient(timeout=10.0, trust_env=False) as http:
-        run = _Run(base_url=base_url, http=http, rng=random.Random(), pace=1.0,
+        run = _Run(base_url=base_url, http=http, rng=random.Random(), pace=pace,
                    deadline=time.monotonic() + duration, stop=asyncio.Event(), max_people=1)
         conn = VisitorConnection(http, base_url)
         who = script.VisitorPersona(name=name, topic=next((t for t in script.TOPICS if t.name == topic), script.TOPICS[0]), gives_name=True, chatty=1.0,
                                     turns_left=run.rng.randint(3, 5))
         try:
             path, title = who.topic.page
-            await conn.start_session(base_url + path, title, "", visitor_id)
+            await _start_session_patiently(run, conn, base_url + path, title, visitor_id)
             if conn.conversation_id is None:
                 return False
             conn.open_stream()
-            await _guard(run, _converse(run, conn, who, conn.conversation_id, time.time(), always=True))
+            await _guard(run, _converse(run, conn, who, conn.conversation_id, time.time(), always=True,
+                                        waits_for_first_answer=True))
             return True
         finally:
             await conn.close()
+
+
+async def _start_session_patiently(run: _Run, conn: VisitorConnection, url: str, title: str,
+                                   visitor_id: str, tries: int = 10) -> None:
+    """The first call after the server (re)started can time out on a busy machine: try again a
+    few times, a little later each time, before giving up."""
+    for attempt in range(tries):
+        try:
+            await conn.start_session(url, title, "", visitor_id)
+            return
+        except VisitorApiError:
+            if attempt == tries - 1:
+                raise
+            await run.pause(min(5.0, 0.5 * 2 ** attempt))
 
 
 async def _guard(run: _Run, work: Awaitable[None]) -> None:

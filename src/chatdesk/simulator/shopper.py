@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from chatdesk.simulator import script
+from chatdesk.simulator.walk import walk
 
 PRODUCTS = [page for page in script.SHOP_PAGES if "product.html" in page[0]]
 THANKS = ("/shop/thanks.html", "Thank you for your order — Northwind Outfitters")
@@ -63,10 +64,12 @@ async def shop_visit(site: ShopSite, rng: random.Random, model: ShopperModel, ta
     tally.visits += 1
     invite: dict[str, Any] | None = None
     cart = 0.0
-    for _ in range(rng.randint(*model.pages)):
-        url, title = rng.choice(PRODUCTS)
-        answer = await site.view(url, title)
-        await site.wait(rng.uniform(*model.dwell))
+    products = [rng.choice(PRODUCTS) for _ in range(rng.randint(*model.pages))]
+
+    async def view(url: str, title: str, _referrer: str) -> dict[str, Any]:
+        return await site.view(url, title)
+
+    async for _url, _title, answer in walk(products, view, lambda: site.wait(rng.uniform(*model.dwell))):
         answer = answer if answer.get("invite") else await site.heartbeat()
         if invite is None and answer.get("invite"):
             invite = answer["invite"]

@@ -13,7 +13,11 @@ def call_api(node: Any, what: str, call: Callable[[], Any],
     """Run `call()` (sync or async) in a worker of `node`; `done(result)` on success.
 
     With `replaces`, a newer call of that name cancels one still running, so only the answer to
-    the last question is shown."""
+    the last question is shown.
+
+    The worker gets the coroutine function, not a coroutine: a worker cancelled before it starts
+    (a newer `replaces` call, the screen going away) then leaves no coroutine that was never
+    awaited behind."""
     async def work() -> None:
         try:
             result = call()
@@ -26,4 +30,4 @@ def call_api(node: Any, what: str, call: Callable[[], Any],
             return
         if done is not None:
             done(result)
-    node.run_worker(work(), group=replaces or "api", exclusive=replaces is not None, exit_on_error=False)
+    node.run_worker(work, group=replaces or "api", exclusive=replaces is not None, exit_on_error=False)

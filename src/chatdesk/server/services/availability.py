@@ -21,7 +21,22 @@ async def availability(conn: AnyConn, flows: FlowsConfig, department: str | None
     return {"open": hours.open, "online": fl.online > 0, "busy": fl.busy,
             "opens_at": hours.opens_at.isoformat().replace("+00:00", "Z") if hours.opens_at else None,
             "opens_at_local": hours.opens_at_local, "opens_day": hours.opens_day,
-            "accepting": hours.open and fl.online > 0 and room}
+            "accepting": hours.open and fl.online > 0 and room,
+            "recheck_s": recheck_after(flows, hours.opens_at, now)}
+
+
+LONGEST_RECHECK = 3600     # seconds: a widget left open for hours still hears of a changed plan
+
+
+def recheck_after(flows: FlowsConfig, opens_at: datetime | None, now: datetime) -> int:
+    """When an open widget with no chat asks again (the widget's availability part): every
+    `[hours] recheck_s` seconds, since an operator may come online or go at any moment; closed
+    by the hours, not before they open (at most an hour apart)."""
+    every = flows.hours.recheck_s
+    if opens_at is None:
+        return every
+    until_open = int((opens_at - now).total_seconds()) + 1
+    return max(every, min(until_open, LONGEST_RECHECK))
 
 
 def refuse_when_closed(flows: FlowsConfig, department: str | None, now: datetime) -> None:

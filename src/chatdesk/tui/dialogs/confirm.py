@@ -2,7 +2,10 @@
 holding chats, taking a chat over, flipping an operator's novice or approval flag).
 
 y (or the action's button) goes ahead; n, Esc or Enter on the focused "no" button do not, and
-say so. The safe answer has the focus, so a stray Enter never confirms."""
+say so. The safe answer has the focus, so a stray Enter never confirms. Enter is also the
+dialog's own key for "no": a focused button takes it first ("Quit anyway" focused by Tab goes
+ahead), and an Enter read before the focus has landed on a button (keys typed right after the
+dialog appeared) still answers instead of going nowhere."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -17,6 +20,7 @@ from chatdesk.tui.dialogs.dialog import Dialog
 class ConfirmDialog(Dialog[bool]):
     BINDINGS = [
         Binding("escape,n", "cancel", "No", id="confirm.no"),
+        Binding("enter", "cancel", "No", id="confirm.enter_no", show=False),
         Binding("y", "submit", "Yes", id="confirm.yes"),
     ]
 
