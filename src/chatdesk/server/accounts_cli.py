@@ -1,15 +1,19 @@
-"""`chatdesk user add EMAIL --db PATH --name NAME --role ROLE [--max-chats N] --password-stdin`.
+"""`chatdesk user add EMAIL --db PATH|URL --name NAME --role ROLE [--max-chats N] --password-stdin`.
 
-Creates or migrates the database first. Plain sqlite3 when the schema is already current, so adding
-an account does not pay for importing SQLAlchemy (tests add many operators)."""
+Creates or migrates the database first. On SQLite, plain sqlite3 when the schema is already
+current, so adding an account does not pay for importing SQLAlchemy (tests add many operators);
+on Postgres (`--db postgresql://…`), SQLAlchemy Core through the server's own Database."""
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import sys
 import time
+from typing import Any
 
 from .security.passwords import hash_password
+from .storage.engine import is_postgres
 
 
 def _schema_version(path: str) -> int:
@@ -49,6 +53,10 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
     Returns True when the account is new. Also used by `chatdesk demo`."""
     from .storage.version import LATEST
 
+    if is_postgres(db_path):
+        return asyncio.run(_create_on_postgres(str(db_path), email=email, name=name, role=role,
+                                               max_chats=max_chats, departments=departments, password=password))
+
     path, email, departments = str(db_path), email.strip().lower(), list(departments or [])
     if _schema_version(path) < LATEST:
         _migrate(path)
@@ -70,6 +78,44 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
         db.execute("COMMIT")
     finally:
         db.close()
+    return existing is None
+
+
+async def _create_on_postgres(url: str, **account: Any) -> bool:
+    from .storage.engine import open_database
+    from .storage.migrations import migrate_async
+
+    db = open_database(url, pool_size=1)
+    try:
+        await migrate_async(db)
+        return await create_user_async(db, **account)
+    finally:
+        await db.close()
+
+
+async def create_user_async(db, *, email: str, name: str, role: str = "operator", max_chats: int = 4,
+                            departments: list[str] | None = None, password: str) -> bool:
+    """create_user on an open, migrated Database (either engine), in one write transaction."""
+    from sqlalchemy import insert, select, update
+
+    from .storage import schema
+
+    OPS, D = schema.operators, schema.departments
+    email, departments = email.strip().lower(), list(departments or [])
+    values = {"name": name, "role": role, "max_chats": max_chats, "password_hash": hash_password(password),
+              "departments": departments}
+    async with db.write() as conn:
+        existing = (await conn.execute(select(OPS.c.id).where(OPS.c.email == email))).scalar()
+        if existing is not None:
+            await conn.execute(update(OPS).where(OPS.c.id == existing).values(**values))
+        else:
+            await conn.execute(insert(OPS).values(**values, email=email, status="offline", novice=False,
+                                                  approval_required=False, last_assigned_at=0.0,
+                                                  created_at=time.time()))
+        known = set((await conn.execute(select(D.c.name).where(D.c.name.in_(departments)))).scalars())
+        for d in dict.fromkeys(departments):
+            if d not in known:       # writes are serial: nobody adds it in between
+                await conn.execute(insert(D).values(name=d))
     return existing is None
 
 

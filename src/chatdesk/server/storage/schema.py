@@ -2,23 +2,30 @@
 migrations.py is what creates and changes it in a real database.
 
 JSON columns hold their value as JSON text (SQLite has no JSON type; a column declared TEXT by an
-older release reads and writes the same)."""
+older release reads and writes the same). On Postgres they are jsonb, and integers are bigint:
+ids up to protocol.limits.MAX_ID (2**62) are looked up, never overflowed."""
 from __future__ import annotations
 
+from sqlalchemy import JSON as SqlJson
 from sqlalchemy import (
-                        JSON,
+                        BigInteger,
                         Boolean,
                         Column,
                         Float,
                         ForeignKey,
                         Index,
-                        Integer,
                         MetaData,
                         String,
                         Table,
                         Text,
                         UniqueConstraint,
 )
+from sqlalchemy import Integer as SqlInteger
+from sqlalchemy.dialects.postgresql import JSONB
+
+# The same DDL as before on SQLite (INTEGER, JSON); bigint and jsonb on Postgres (see above).
+Integer = SqlInteger().with_variant(BigInteger(), "postgresql")
+JSON = SqlJson().with_variant(JSONB(), "postgresql")
 
 metadata = MetaData()
 
