@@ -5,6 +5,7 @@ events table the way a cross-process fan-out would; a rolled-back write leaves n
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import asyncpg
@@ -123,7 +124,7 @@ async def test_two_server_processes_write_dense_commit_ordered_event_ids(tmp_pat
         odd = {cid for cid, _ in chats[1::2]}
         even = {cid for cid, _ in chats[0::2]}
         order = [r[0] for r in by_conversation]
-        switches = sum(1 for a, b in zip(order, order[1:]) if (a in odd) != (b in odd) and {a, b} <= odd | even)
+        switches = sum(1 for a, b in itertools.pairwise(order) if (a in odd) != (b in odd) and {a, b} <= odd | even)
         assert switches > 2, "the two servers' writes interleaved"
         for cid, seqs in chats:            # and each chat's seq stays gap-free, as on SQLite
             assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), (cid, seqs)
