@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from chatdesk.server.accounts_cli import create_user, create_user_async
+from chatdesk.server.accounts_cli import create_on_postgres, create_user
 from chatdesk.server.config import ServerConfig
 from chatdesk.server.context import ServerContext
 from chatdesk.server.eventlog.hub import Hub
@@ -65,7 +65,7 @@ class Site:
         account = dict(email=email, name=name, role=role, max_chats=max_chats, departments=list(departments),
                        password="secret-pass-1")
         if postgres.on_postgres():      # the same function `chatdesk user add --db postgresql://…` calls
-            await create_user_async(self.ctx.db, **account)
+            await create_on_postgres(str(self.path), **account)
         else:
             create_user(self.path, **account)
         async with self.ctx.db.read() as conn:

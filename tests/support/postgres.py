@@ -23,7 +23,18 @@ from pathlib import Path
 from chatdesk.demo.local_server import free_port
 
 ENV = "CHATDESK_TEST_DB"
-BIN = Path(os.environ.get("CHATDESK_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _binaries() -> Path:
+    """$CHATDESK_PG_BIN, else the newest of Debian's /usr/lib/postgresql/<version>/bin."""
+    if given := os.environ.get("CHATDESK_PG_BIN"):
+        return Path(given)
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+                   if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _binaries()
 SUPERUSER = "chatdesk"
 TEMPLATE = "chatdesk_template"
 

@@ -2,7 +2,7 @@
 
 Creates or migrates the database first. On SQLite, plain sqlite3 when the schema is already
 current, so adding an account does not pay for importing SQLAlchemy (tests add many operators);
-on Postgres (`--db postgresql://…`), SQLAlchemy Core through the server's own Database."""
+on Postgres (`--db postgresql://…`), asyncpg alone in the same way."""
 from __future__ import annotations
 
 import asyncio
@@ -10,10 +10,9 @@ import json
 import sqlite3
 import sys
 import time
-from typing import Any
 
 from .security.passwords import hash_password
-from .storage.engine import is_postgres
+from .storage.engine import UnknownDatabase, database_target
 
 
 def _schema_version(path: str) -> int:
@@ -44,6 +43,10 @@ def _check(args, password: str) -> str | None:
         return f"'{args.email}' is not an e-mail address."
     if not 0 <= args.max_chats <= 50:
         return "--max-chats must be between 0 and 50."
+    try:
+        database_target(args.db)
+    except UnknownDatabase as e:
+        return str(e)
     return None
 
 
@@ -53,9 +56,10 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
     Returns True when the account is new. Also used by `chatdesk demo`."""
     from .storage.version import LATEST
 
-    if is_postgres(db_path):
-        return asyncio.run(_create_on_postgres(str(db_path), email=email, name=name, role=role,
-                                               max_chats=max_chats, departments=departments, password=password))
+    db_path = database_target(db_path)
+    if isinstance(db_path, str):     # a postgresql:// URL
+        return asyncio.run(create_on_postgres(db_path, email=email, name=name, role=role,
+                                              max_chats=max_chats, departments=departments, password=password))
 
     path, email, departments = str(db_path), email.strip().lower(), list(departments or [])
     if _schema_version(path) < LATEST:
@@ -81,42 +85,54 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
     return existing is None
 
 
-async def _create_on_postgres(url: str, **account: Any) -> bool:
+async def create_on_postgres(url: str, *, email: str, name: str, role: str = "operator", max_chats: int = 4,
+                             departments: list[str] | None = None, password: str) -> bool:
+    """create_user on Postgres: asyncpg alone when the schema is current (as sqlite3 alone is on
+    SQLite), in one transaction that holds the server's write lock (storage/postgres.py)."""
+    import asyncpg
+
+    from .storage.engine import WRITE_LOCK, libpq_url
+    from .storage.version import LATEST
+
+    email, departments = email.strip().lower(), list(departments or [])
+    conn = await asyncpg.connect(libpq_url(url))
+    try:
+        if await _postgres_version(conn) < LATEST:
+            await _migrate_postgres(url)
+        async with conn.transaction():
+            await conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            values = (name, role, max_chats, hash_password(password), json.dumps(departments))
+            existing = await conn.fetchval("SELECT id FROM operators WHERE email = $1", email)
+            if existing is not None:
+                await conn.execute("UPDATE operators SET name=$1, role=$2, max_chats=$3, password_hash=$4, "
+                                   "departments=$5::jsonb WHERE id=$6", *values, existing)
+            else:
+                await conn.execute("INSERT INTO operators (name, role, max_chats, password_hash, departments, email, "
+                                   "status, novice, approval_required, last_assigned_at, created_at) "
+                                   "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'offline', false, false, 0, $7)",
+                                   *values, email, time.time())
+            for d in departments:
+                await conn.execute("INSERT INTO departments (name) VALUES ($1) ON CONFLICT DO NOTHING", d)
+    finally:
+        await conn.close()
+    return existing is None
+
+
+async def _postgres_version(conn) -> int:
+    if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
+        return 0
+    return await conn.fetchval("SELECT version FROM schema_version") or 0
+
+
+async def _migrate_postgres(url: str) -> None:
     from .storage.engine import open_database
     from .storage.migrations import migrate_async
 
     db = open_database(url, pool_size=1)
     try:
         await migrate_async(db)
-        return await create_user_async(db, **account)
     finally:
         await db.close()
-
-
-async def create_user_async(db, *, email: str, name: str, role: str = "operator", max_chats: int = 4,
-                            departments: list[str] | None = None, password: str) -> bool:
-    """create_user on an open, migrated Database (either engine), in one write transaction."""
-    from sqlalchemy import insert, select, update
-
-    from .storage import schema
-
-    OPS, D = schema.operators, schema.departments
-    email, departments = email.strip().lower(), list(departments or [])
-    values = {"name": name, "role": role, "max_chats": max_chats, "password_hash": hash_password(password),
-              "departments": departments}
-    async with db.write() as conn:
-        existing = (await conn.execute(select(OPS.c.id).where(OPS.c.email == email))).scalar()
-        if existing is not None:
-            await conn.execute(update(OPS).where(OPS.c.id == existing).values(**values))
-        else:
-            await conn.execute(insert(OPS).values(**values, email=email, status="offline", novice=False,
-                                                  approval_required=False, last_assigned_at=0.0,
-                                                  created_at=time.time()))
-        known = set((await conn.execute(select(D.c.name).where(D.c.name.in_(departments)))).scalars())
-        for d in dict.fromkeys(departments):
-            if d not in known:       # writes are serial: nobody adds it in between
-                await conn.execute(insert(D).values(name=d))
-    return existing is None
 
 
 def add_user(args) -> int:

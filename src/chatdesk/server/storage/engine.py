@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
 DEFAULT_POOL = 10          # read connections kept open per process (Postgres)
+WRITE_LOCK = 0x6368_6174_6465_736B     # "chatdesk": the Postgres advisory lock every write holds
 
 
 class UnknownDatabase(ValueError):
@@ -52,6 +53,11 @@ def database_target(value: str | Path) -> Path | str:
     if isinstance(value, Path):
         return value
     if is_postgres(value):
+        try:
+            if urlsplit(value).port is None and urlsplit(value).netloc.endswith(":"):
+                raise ValueError
+        except ValueError:
+            raise UnknownDatabase(f"--db {shown(value)}: the port is not a number.") from None
         return value
     if value.startswith("sqlite:///"):
         return Path(value.removeprefix("sqlite:///") or "chatdesk.db")
@@ -71,6 +77,11 @@ def shown(target: str | Path) -> str:
         return str(target)
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return parts._replace(netloc=netloc).geturl()
+
+
+def libpq_url(url: str) -> str:
+    """A Postgres URL as asyncpg.connect() and psql take it (without SQLAlchemy's +driver)."""
+    return "postgresql://" + url.split("://", 1)[1]
 
 
 def open_database(target: str | Path, pool_size: int = DEFAULT_POOL) -> Database:

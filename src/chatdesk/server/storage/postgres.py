@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-WRITE_LOCK = 0x6368_6174_6465_736B     # "chatdesk": the advisory lock every write holds
+from .engine import WRITE_LOCK
+
 TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 NEXT_EVENT_ID = text("UPDATE event_counter SET value = value + 1 WHERE id = 1 RETURNING value")
 WRITER_POOL = 2            # writes are serial: one in use, one spare
