@@ -17,8 +17,9 @@ from chatdesk.server.eventlog.hub import Hub
 from chatdesk.server.eventlog.log import Store
 from chatdesk.server.services import transcript_search
 from chatdesk.server.storage.engine import open_database
+from chatdesk.server.storage.migrations import LATEST
 from tests.support import postgres
-from tests.support.api import operators
+from tests.support.api import Operator, operators
 from tests.support.chats import closed_chat
 from tests.support.live_server import LiveServer
 from tests.support.visitor import Visitor
@@ -149,3 +150,23 @@ async def test_a_rolled_back_write_leaves_no_hole_in_event_ids():
         assert await store.log_bounds() == (kept.event_id, after.event_id)
     finally:
         await db.close()
+
+
+async def test_database_is_versioned_and_keeps_only_hashes(server):
+    """The Postgres twin of test_durability's SQLite check: the schema at LATEST, the counter row,
+    scrypt password hashes and token hashes only."""
+    conn = await asyncpg.connect(server.db_url)
+    try:
+        assert [r[0] for r in await conn.fetch("SELECT version FROM schema_version")] == [LATEST]
+        assert await conn.fetchval("SELECT count(*) FROM event_counter") == 1
+        assert await conn.fetchval("SELECT count(*) FROM operator_tokens") == 0
+        await Operator.create(server, "ana@example.com")
+        stored = await conn.fetchval("SELECT password_hash FROM operators")
+        token_hash = await conn.fetchval("SELECT token_hash FROM operator_tokens")
+        kinds = dict(await conn.fetch("SELECT column_name, data_type FROM information_schema.columns "
+                                      "WHERE table_name = 'conversations'"))
+    finally:
+        await conn.close()
+    assert stored.startswith("scrypt$") and "secret-pass-1" not in stored
+    assert len(token_hash) == 64
+    assert kinds["id"] == "bigint" and kinds["tags"] == "jsonb" and kinds["queued_at"] == "double precision"

@@ -1,6 +1,8 @@
 """A throwaway Postgres cluster for a test session: Debian's postgresql 15 binaries, run as a
 non-root user (as root: the `postgres` account, through runuser), in a temporary folder, on a free
 loopback port, with durability off (fsync, synchronous_commit: a test cluster dies with the run).
+Its character type is C.UTF-8, so text search folds the case of every letter, not only ASCII (as
+docs/deploy.md asks of a real one); its collation is C, byte order, as SQLite compares.
 
 `fresh_database()` gives each server its own database, copied from a template migrated once
 (CREATE DATABASE ... TEMPLATE is a file copy, far cheaper than running the migrations again).
@@ -75,7 +77,7 @@ class PostgresCluster:
 
     def start(self) -> "PostgresCluster":
         self._run(str(BIN / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync")
+                  "-E", "UTF8", "--locale=C", "--lc-ctype=C.UTF-8", "--no-sync")
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
                    "-c shared_buffers=32MB")
