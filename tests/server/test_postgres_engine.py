@@ -169,4 +169,30 @@ async def test_database_is_versioned_and_keeps_only_hashes(server):
         await conn.close()
     assert stored.startswith("scrypt$") and "secret-pass-1" not in stored
     assert len(token_hash) == 64
-    assert kinds["id"] == "bigint" and kinds["tags"] == "jsonb" and kinds["queued_at"] == "double precision"
+    assert kinds["id"] == "bigint" and kinds["tags"] == "json" and kinds["queued_at"] == "double precision"
+
+
+async def test_two_servers_starting_on_an_empty_database_migrate_it_once(tmp_path):
+    """The migration runner on Postgres: two processes start on an empty database at once; the
+    write lock makes one migrate and the other find the work done; both serve."""
+    url = postgres.cluster().empty_database()
+    servers = [LiveServer(tmp_path / f"{n}.db", db_url=url) for n in ("first", "second")]
+    await asyncio.gather(*(asyncio.to_thread(s.start) for s in servers))
+    try:
+        ops = [await Operator.create(s, f"op{i}@example.com") for i, s in enumerate(servers)]
+        v = await Visitor(servers[0]).arrive()
+        cid = await v.start_chat("hello from an empty database")
+        assert (await ops[1].accept(cid)).status_code == 200        # the other process sees it
+        conn = await asyncpg.connect(url)
+        try:
+            assert [r[0] for r in await conn.fetch("SELECT version FROM schema_version")] == [LATEST]
+            assert await conn.fetchval("SELECT count(*) FROM departments") == 3     # seeded once
+            assert await conn.fetchval("SELECT count(*) FROM canned_replies") == 4
+            assert await conn.fetchval("SELECT value FROM event_counter") == \
+                await conn.fetchval("SELECT max(event_id) FROM events")
+        finally:
+            await conn.close()
+        await v.close()
+    finally:
+        for s in servers:
+            s.stop()

@@ -1,12 +1,13 @@
 """The two engine-specific parts of the transcript search, each with its SQLite and Postgres twin:
 which messages contain the words (FTS5 on SQLite; tsvector with its GIN index on Postgres) and
-which chats carry a tag (json_each on SQLite; jsonb containment on Postgres).
+which chats carry a tag (json_each on SQLite; json_array_elements on Postgres).
 
 Both take the visitor's words the same way: every word (`\\w+`, at most 20) must appear, as a
 prefix ("refu" finds "refund"); nothing of the query language is ever passed through, so quotes,
 stars, brackets and operators in the input are inert."""
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import Select, TextClause, select, text
@@ -49,5 +50,8 @@ def matching_messages(dialect: str, q: str) -> Select | None:
 def has_tag(dialect: str, tag: str) -> TextClause:
     """The conversation's tags (a JSON list) hold this tag."""
     if dialect == "postgresql":
-        return text("conversations.tags @> jsonb_build_array(CAST(:tag AS text))").bindparams(tag=tag)
+        # Compared as JSON text, as stored (json keeps it; nothing is unescaped, so a tag holding
+        # an escaped NUL anywhere cannot make the search fail).
+        return text("EXISTS (SELECT 1 FROM json_array_elements(conversations.tags) AS t(v) "
+                    "WHERE t.v::text = :tag)").bindparams(tag=json.dumps(tag))
     return text("EXISTS (SELECT 1 FROM json_each(conversations.tags) WHERE value = :tag)").bindparams(tag=tag)

@@ -2,12 +2,14 @@
 migrations.py is what creates and changes it in a real database.
 
 JSON columns hold their value as JSON text (SQLite has no JSON type; a column declared TEXT by an
-older release reads and writes the same). On Postgres they are jsonb, and integers are bigint:
-ids up to protocol.limits.MAX_ID (2**62) are looked up, never overflowed."""
+older release reads and writes the same); on Postgres they are `json`, which keeps the text as
+written (jsonb cannot hold an escaped NUL). On Postgres integers are bigint (ids up to
+protocol.limits.MAX_ID, 2**62, are looked up, never overflowed) and text columns store NUL too
+(text_types.py)."""
 from __future__ import annotations
 
-from sqlalchemy import JSON as SqlJson
 from sqlalchemy import (
+                        JSON,
                         BigInteger,
                         Boolean,
                         Column,
@@ -15,17 +17,17 @@ from sqlalchemy import (
                         ForeignKey,
                         Index,
                         MetaData,
-                        String,
                         Table,
-                        Text,
                         UniqueConstraint,
 )
 from sqlalchemy import Integer as SqlInteger
-from sqlalchemy.dialects.postgresql import JSONB
 
-# The same DDL as before on SQLite (INTEGER, JSON); bigint and jsonb on Postgres (see above).
+from .text_types import string, text_type
+
+# The same types as before on SQLite; bigint and NUL-safe text on Postgres (see above).
 Integer = SqlInteger().with_variant(BigInteger(), "postgresql")
-JSON = SqlJson().with_variant(JSONB(), "postgresql")
+String = string
+Text = text_type()
 
 metadata = MetaData()
 
