@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
 DEFAULT_POOL = 10          # read connections kept open per process (Postgres)
@@ -79,9 +79,22 @@ def shown(target: str | Path) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+def _with_query_key(url: str, old: str, new: str) -> str:
+    parts = urlsplit(url)
+    query = [(new if k == old else k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return parts._replace(query=urlencode(query, safe="/")).geturl()
+
+
 def libpq_url(url: str) -> str:
-    """A Postgres URL as asyncpg.connect() and psql take it (without SQLAlchemy's +driver)."""
-    return "postgresql://" + url.split("://", 1)[1]
+    """A Postgres URL as asyncpg.connect() and psql take it: no SQLAlchemy +driver, TLS as
+    `sslmode=` (the libpq name; `ssl=` is taken as a synonym)."""
+    return _with_query_key("postgresql://" + url.split("://", 1)[1], "ssl", "sslmode")
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The same URL for SQLAlchemy's asyncpg dialect, which passes the query to asyncpg.connect()
+    as arguments: `sslmode=` becomes its `ssl=`."""
+    return _with_query_key("postgresql+asyncpg://" + url.split("://", 1)[1], "sslmode", "ssl")
 
 
 def open_database(target: str | Path, pool_size: int = DEFAULT_POOL) -> Database:

@@ -21,28 +21,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from urllib.parse import urlsplit
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from .engine import WRITE_LOCK
+from .engine import WRITE_LOCK, sqlalchemy_url
 
 TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 NEXT_EVENT_ID = text("UPDATE event_counter SET value = value + 1 WHERE id = 1 RETURNING value")
 WRITER_POOL = 2            # writes are serial: one in use, one spare
-
-
-def asyncpg_url(url: str) -> str:
-    """postgresql://… (or postgres://…) as SQLAlchemy's asyncpg dialect wants it."""
-    scheme, rest = url.split("://", 1)
-    if scheme.lower() in ("postgresql", "postgres"):
-        scheme = "postgresql+asyncpg"
-    return f"{scheme}://{rest}"
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
 
 
 def make_engine(url: str, pool_size: int, *, read_only: bool = False) -> AsyncEngine:
@@ -50,7 +37,7 @@ def make_engine(url: str, pool_size: int, *, read_only: bool = False) -> AsyncEn
     if read_only:
         settings["default_transaction_read_only"] = "on"
     return create_async_engine(
-        asyncpg_url(url), pool_size=pool_size, max_overflow=pool_size, pool_timeout=30,
+        sqlalchemy_url(url), pool_size=pool_size, max_overflow=pool_size, pool_timeout=30,
         pool_pre_ping=True,             # a connection the server dropped is replaced, not failed on
         isolation_level="REPEATABLE READ" if read_only else "READ COMMITTED",
         connect_args={"server_settings": settings})
