@@ -1,4 +1,4 @@
-"""Which engine a `--db` value names (storage/engine.py, the one place that decides), and what the
+"""Which engine a `--db` value names (storage/target.py, the one place that decides), and what the
 commands say when it names none."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatdesk.server.storage.engine import (
+from chatdesk.server.storage.target import (
     UnknownDatabase,
     database_target,
     is_postgres,

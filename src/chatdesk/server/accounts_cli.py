@@ -12,7 +12,7 @@ import sys
 import time
 
 from .security.passwords import hash_password
-from .storage.engine import UnknownDatabase, database_target
+from .storage.target import UnknownDatabase, database_target
 
 
 def _schema_version(path: str) -> int:
@@ -91,7 +91,7 @@ async def create_on_postgres(url: str, *, email: str, name: str, role: str = "op
     SQLite), in one transaction that holds the server's write lock (storage/postgres.py)."""
     import asyncpg
 
-    from .storage.engine import WRITE_LOCK, libpq_url
+    from .storage.target import WRITE_LOCK, libpq_url
     from .storage.version import LATEST
 
     email, departments = email.strip().lower(), list(departments or [])

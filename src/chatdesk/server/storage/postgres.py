@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from .engine import WRITE_LOCK, sqlalchemy_url
+from .target import WRITE_LOCK, sqlalchemy_url
 
 TAKE_WRITE_LOCK = text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 NEXT_EVENT_ID = text("UPDATE event_counter SET value = value + 1 WHERE id = 1 RETURNING value")
