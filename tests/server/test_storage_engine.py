@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chatdesk.server.storage.target import (
     UnknownDatabase,
@@ -16,6 +18,7 @@ from chatdesk.server.storage.target import (
     shown,
     sqlalchemy_url,
 )
+from chatdesk.server.storage.text_types import MARK, from_stored, to_stored
 
 
 @pytest.mark.parametrize(("value", "target"), [
@@ -56,3 +59,17 @@ def test_the_commands_refuse_a_database_they_cannot_use(command):
     assert done.returncode == 2
     assert "mysql://… is not a database chatdesk can use" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@given(st.text())
+def test_postgres_text_escape_gives_back_any_text_and_stores_no_nul(value):
+    stored = to_stored(value)
+    assert "\x00" not in stored
+    assert from_stored(stored) == value
+    if "\x00" not in value and MARK not in value:
+        assert stored == value          # real text is stored as written
+
+
+def test_postgres_text_escape_on_the_awkward_cases():
+    for value in ["\x00", MARK, MARK + "0", "\x00" + MARK + "1\x00", "a\x00b", MARK * 3 + "0"]:
+        assert from_stored(to_stored(value)) == value
