@@ -1,5 +1,6 @@
 """Which engine a `--db` value names (storage/target.py, the one place that decides), and what the
-commands say when it names none."""
+commands say when it names none; and the escape that lets Postgres text hold NUL
+(storage/text_types.py)."""
 from __future__ import annotations
 
 import subprocess
