@@ -1,6 +1,6 @@
 """Which engine a `--db` value names (storage/target.py, the one place that decides), and what the
 commands say when it names none; and the escape that lets Postgres text hold NUL
-(storage/text_types.py)."""
+(storage/nul_escape.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chatdesk.server.storage.nul_escape import MARK, from_stored, to_stored
 from chatdesk.server.storage.target import (
     UnknownDatabase,
     database_target,
@@ -19,7 +20,6 @@ from chatdesk.server.storage.target import (
     shown,
     sqlalchemy_url,
 )
-from chatdesk.server.storage.text_types import MARK, from_stored, to_stored
 
 
 @pytest.mark.parametrize(("value", "target"), [
