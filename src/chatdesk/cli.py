@@ -84,7 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("server", help="run the chat server")
-    s.add_argument("--db", default="chatdesk.db", help="SQLite file (created or migrated)")
+    s.add_argument("--db", default="chatdesk.db",
+                   help="SQLite file, or a postgresql://user:password@host/dbname URL (created or migrated)")
+    s.add_argument("--db-pool", type=int, default=None, metavar="N",
+                   help="Postgres: read connections per process, as many again on overflow (default 10)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--auto-assign", action="store_true", help="route new chats automatically")
