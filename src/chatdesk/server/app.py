@@ -28,6 +28,8 @@ from .api import (
     work_items,
 )
 from .api.answers import Ok
+from .cluster.holder_only import while_holding
+from .cluster.node import Node
 from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
@@ -56,9 +58,15 @@ def create_app(config: ServerConfig) -> FastAPI:
         store = Store(db, hub, config.keep_events, outbox)
         ctx = ServerContext(config=config, store=store, hub=hub, outbox=outbox)
         app.state.ctx = ctx
-        tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(browsing_feed.run(ctx)),
-                 asyncio.create_task(queue_watch.run(ctx)),
-                 asyncio.create_task(delivery_worker.run(DeliveryWorker(config, store, outbox)))]
+        node = None
+        if config.cluster:               # several processes: one sweeper, events from all (cluster/)
+            node = Node(ctx)
+            await node.start()
+            app.state.node = node
+        sweeps = [lambda: background.run(ctx),
+                  lambda: delivery_worker.run(DeliveryWorker(config, store, outbox))]
+        tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
+        tasks += [asyncio.create_task(while_holding(node.sweeper, work) if node else work()) for work in sweeps]
         try:
             yield
         finally:
@@ -67,6 +75,8 @@ def create_app(config: ServerConfig) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if node is not None:
+                await node.stop()
             await db.close()
             ctx.logins.close()
 

@@ -2,8 +2,9 @@
 
 `Store.tx()` is the only way to change data: one serial transaction in which every durable change
 writes its event (global event_id, per-conversation gap-free seq, visibility columns). After the
-commit, still under the write lock, the events go to the Hub, so every subscriber receives them in
-event_id order and never before they are durable.
+commit, still under the write lock, the events go to the Hub through the Fanout (fanout.py, which
+also brings other processes' events), so every subscriber receives them in event_id order and
+never before they are durable.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..security.tokens import Actor
 from ..storage import schema
 from ..storage.db import Conn, Database
 from ..storage.rows import visitor_view
+from .fanout import Fanout
 from .hub import Hub
 
 E = schema.events
@@ -123,6 +125,7 @@ class Tx:
 class Store:
     def __init__(self, db: Database, hub: Hub, keep_events: int = 0, outbox: Outgoing | None = None):
         self.db, self.hub, self.keep_events, self.outbox = db, hub, keep_events, outbox
+        self.fanout = Fanout(hub, self.read)    # committed events to the hub, once each, in order
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
@@ -133,7 +136,7 @@ class Store:
                 if tx.events and self.keep_events:
                     newest = tx.events[-1].event_id
                     await tx.conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
-            self.hub.publish(tx.events)      # committed, still under the lock: event_id order
+            self.fanout.committed(tx.events)  # committed, still under the lock: event_id order
             if tx.queued and self.outbox is not None:
                 self.outbox.announce()       # committed: the deliveries may go
 
