@@ -4,6 +4,7 @@ process replays the same events; typing and logouts cross processes."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -70,7 +71,7 @@ async def test_typing_crosses_processes(cluster):
     frame = await desk.next(lambda f: f["type"] == "typing" and f.get("conversation_id") == cid, timeout=20)
     assert frame["actor"] == "visitor" and frame["text"] == "and in blue"
     assert (await ana.accept(cid)).status_code == 200
-    await desk.ws.send('{"type": "typing", "conversation_id": %d, "is_typing": true}' % cid)
+    await desk.ws.send(json.dumps({"type": "typing", "conversation_id": cid, "is_typing": True}))
     await wait_for(lambda: any(f.get("type") == "typing" and f.get("actor") == "operator" for f in maria.frames),
                    "the operator's typing on the visitor's stream in the other process", timeout=20)
     await desk.close()
