@@ -41,6 +41,7 @@ from .realtime import queue_watch, streams
 from .security import limits
 from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
+from .security.shared_limits import share_limits
 from .security.static_files import mount_static
 from .services import background
 from .services import browsing as browsing_feed
@@ -63,6 +64,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             node = Node(ctx)
             await node.start()
             app.state.node = node
+            share_limits(ctx, app.state.limits, node.processes)   # limits for all processes together
         sweeps = [lambda: background.run(ctx),
                   lambda: delivery_worker.run(DeliveryWorker(config, store, outbox))]
         tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]

@@ -34,6 +34,7 @@ class Node:
         self.lease: Lease | None = None
         self.tasks: list[asyncio.Task] = []
         self._presence_at = 0.0
+        self._processes = 1
 
     @property
     def member_id(self) -> str:
@@ -51,6 +52,10 @@ class Node:
                       asyncio.create_task(self._beating())]
         log.info("cluster member %s, bus on %s:%d, %s", self.member_id, self.ctx.config.bus_host,
                  self.bus.port, "holding the sweeper lease" if self.sweeper() else "not the sweeper")
+
+    def processes(self) -> int:
+        """Live processes on the database (this one included), as of the last heartbeat."""
+        return self._processes
 
     def sweeper(self) -> bool:
         return self.lease is not None and self.lease.held()
@@ -83,6 +88,7 @@ class Node:
             log.info("cluster member %s took the sweeper lease", self.member_id)
         async with self.ctx.store.read() as conn:
             self.bus.peers = await live_peers(conn, self.member_id, now)
+        self._processes = len(self.bus.peers) + 1
 
     async def _beating(self) -> None:
         while True:
