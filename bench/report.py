@@ -98,4 +98,7 @@ def table(r: dict) -> list[dict]:
         res = fo["resume"]
         rows.append(_row(f"resume after {res['missed']} missed events",
                          f"{res['seconds'] * 1000:.0f} ms ({res['replayed']} replayed)"))
+    if r.get("scale"):
+        from bench.scale import rows as scale_rows
+        rows.extend(scale_rows(r["scale"], _row))
     return rows

@@ -127,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --cluster: how often to look for other processes' events (default 0.5)")
     s.add_argument("--bus-host", default="127.0.0.1",
                    help="with --cluster: the address peers reach this process's bus on (default 127.0.0.1)")
+    s.add_argument("--cluster-wake", choices=("bus", "poll"), default="bus",
+                   help="with --cluster: datagrams between the processes wake the fan-out at once (bus, "
+                        "default), or only the poll does (measured in docs/performance.md)")
     s.add_argument("--reuse-port", action="store_true",
                    help="share --port with other processes (SO_REUSEPORT); --workers sets it")
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py

@@ -100,6 +100,7 @@ class ServerConfig:
     cluster: bool = False
     cluster_poll: float = 0.5        # seconds between looks at the newest event id (the bus wakes sooner)
     bus_host: str = "127.0.0.1"      # where this process's peers reach its bus (cluster/bus.py)
+    cluster_wake: str = "bus"        # what wakes the fan-out for another process's events: "bus" or "poll" only
 
     @property
     def attribution_window(self) -> float:
@@ -136,6 +137,7 @@ class ServerConfig:
             cluster=bool(getattr(args, "cluster", False)),
             cluster_poll=float(getattr(args, "cluster_poll", 0.5) or 0.5),
             bus_host=str(getattr(args, "bus_host", "127.0.0.1") or "127.0.0.1"),
+            cluster_wake=str(getattr(args, "cluster_wake", "bus") or "bus"),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

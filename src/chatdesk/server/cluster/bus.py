@@ -37,6 +37,7 @@ class Bus:
         self.peers: list[tuple[str, int]] = []
         self.transport: asyncio.DatagramTransport | None = None
         self.sent = self.received_count = self.too_big = 0
+        self.wake_peers = True          # False: --cluster-wake poll (the bench's comparison)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -67,7 +68,8 @@ class Bus:
                 pass
 
     def committed(self, newest: int) -> None:
-        self._broadcast({"k": "ev", "id": newest})
+        if self.wake_peers:
+            self._broadcast({"k": "ev", "id": newest})
 
     def frame(self, frame: dict, to: Audience) -> None:
         self._broadcast({"k": "frame", "frame": frame, "to": to.wire()})

@@ -30,6 +30,7 @@ class Node:
         self.ctx = ctx
         store = ctx.store
         self.bus = Bus(ctx.hub, store.fanout, ctx.config.bus_host)
+        self.bus.wake_peers = ctx.config.cluster_wake == "bus"
         self.membership: Membership | None = None
         self.lease: Lease | None = None
         self.tasks: list[asyncio.Task] = []
