@@ -31,8 +31,10 @@ BATCH = 1000
 
 
 class Fanout:
-    def __init__(self, hub: Hub, read: Callable[[], AbstractAsyncContextManager[Any]]):
-        self.hub, self.read = hub, read
+    def __init__(self, hub: Hub, read: Callable[[], AbstractAsyncContextManager[Any]],
+                 to_row: Callable[[Any], Any]):
+        """read: a read snapshot (Store.read); to_row: an events row -> EventRow (log.py's)."""
+        self.hub, self.read, self.to_row = hub, read, to_row
         self.published_upto = 0
         self.following = False              # other processes write too (follow() was called)
         self.needed = asyncio.Event()       # a catch-up read is due
@@ -68,14 +70,12 @@ class Fanout:
 
     async def catch_up(self) -> int:
         """Publish every committed event after published_upto; returns how many."""
-        from .log import EventRow
-
         published = 0
         while True:
             async with self.read() as conn:
                 batch = (await conn.execute(select(E).where(E.c.event_id > self.published_upto)
                                             .order_by(E.c.event_id).limit(BATCH))).all()
-            rows = [EventRow.from_db(r) for r in batch if r.event_id > self.published_upto]
+            rows = [self.to_row(r) for r in batch if r.event_id > self.published_upto]
             if rows:
                 self.hub.publish(rows)
                 self.published_upto = rows[-1].event_id

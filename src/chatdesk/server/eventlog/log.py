@@ -125,7 +125,7 @@ class Tx:
 class Store:
     def __init__(self, db: Database, hub: Hub, keep_events: int = 0, outbox: Outgoing | None = None):
         self.db, self.hub, self.keep_events, self.outbox = db, hub, keep_events, outbox
-        self.fanout = Fanout(hub, self.read)    # committed events to the hub, once each, in order
+        self.fanout = Fanout(hub, self.read, EventRow.from_db)    # committed events to the hub, once each, in order
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
