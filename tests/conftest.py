@@ -1,6 +1,7 @@
 """Fixtures every test package shares. One name per meaning across the suite:
 
-- `server`: a fresh real server with its own SQLite file, for one test;
+- `server`: a fresh real server with its own database (an SQLite file; with `--db-engine=postgres`
+  a fresh Postgres database, tests/support/postgres.py), for one test;
 - `server_factory`: fresh servers with extra arguments, for one test;
 - `shared_server`: one real server per test package (each package's conftest makes its own),
   for tests that need nothing special and leave nothing behind.
@@ -8,22 +9,52 @@
 Helpers live in tests/support/, never in a conftest."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from tests.support import postgres
 from tests.support.live_server import LiveServer
 
 
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", help="also run the long chaos and soak tests")
+    parser.addoption("--db-engine", choices=("sqlite", "postgres"), default=None,
+                     help="the servers' storage engine (default: $CHATDESK_TEST_DB, else sqlite); postgres "
+                          "starts a throwaway cluster per worker (tests/support/postgres.py)")
+
+
+def pytest_configure(config):
+    engine = config.getoption("--db-engine")
+    if engine:                 # xdist workers run this too, so every process agrees
+        os.environ[postgres.ENV] = engine
+    config.addinivalue_line("markers", "sqlite_only(reason): skipped when the suite runs on Postgres")
+    config.addinivalue_line("markers", "postgres_only: runs only when the suite runs on Postgres")
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        only = item.get_closest_marker("sqlite_only")
+        if only is not None and postgres.on_postgres():
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0] if only.args else only.kwargs.get('reason', '')}"))
+        if item.get_closest_marker("postgres_only") is not None and not postgres.on_postgres():
+            item.add_marker(pytest.mark.skip(reason="Postgres only: run with --db-engine=postgres"))
     if config.getoption("--runslow"):
         return
     skip = pytest.mark.skip(reason="long run: pass --runslow")
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_cluster():
+    """On Postgres, this worker's cluster, stopped at the end of the session."""
+    if not postgres.on_postgres():
+        yield None
+        return
+    yield postgres.cluster()
+    postgres.stop_cluster()
 
 
 @pytest.fixture

@@ -83,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("server", help="run the chat server")
-    s.add_argument("--db", default="chatdesk.db", help="SQLite file (created or migrated)")
+    s.add_argument("--db", default="chatdesk.db",
+                   help="SQLite file, or a postgresql://user:password@host/dbname URL (created or migrated)")
+    s.add_argument("--db-pool", type=int, default=None, metavar="N",
+                   help="Postgres: read connections per process, as many again on overflow (default 10)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--auto-assign", action="store_true", help="route new chats automatically")
@@ -127,9 +130,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --cluster: how often to look for other processes' events (default 0.5)")
     s.add_argument("--bus-host", default="127.0.0.1",
                    help="with --cluster: the address peers reach this process's bus on (default 127.0.0.1)")
-    s.add_argument("--cluster-wake", choices=("bus", "poll"), default="bus",
-                   help="with --cluster: datagrams between the processes wake the fan-out at once (bus, "
-                        "default), or only the poll does (measured in docs/performance.md)")
+    s.add_argument("--cluster-wake", choices=("bus", "notify", "poll"), default="bus",
+                   help="with --cluster: what wakes the fan-out for other processes' events: datagrams "
+                        "between the processes (bus, default), Postgres LISTEN/NOTIFY (notify), or only "
+                        "the poll (measured in docs/performance.md)")
     s.add_argument("--reuse-port", action="store_true",
                    help="share --port with other processes (SO_REUSEPORT); --workers sets it")
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from chatdesk.client import credentials
 from chatdesk.client.config import load_config, save_config
+from tests.support.database import rows
 
 ROOT = Path(__file__).resolve().parents[2]          # the child imports tests.support.filekeyring
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
@@ -56,9 +56,9 @@ def test_login_keeps_the_token_in_the_keyring(shared_server, ana, tmp_path):
 
 def tokens(srv, email) -> tuple[int, int]:
     """(tokens issued, tokens still valid) for this operator, read from the server's database."""
-    with sqlite3.connect(srv.db_path) as db:
-        return db.execute("SELECT count(*), count(*) - count(t.revoked_at) FROM operator_tokens t "
-                          "JOIN operators o ON o.id = t.operator_id WHERE o.email = ?", (email,)).fetchone()
+    (counts,) = rows(srv.database, "SELECT count(*), count(*) - count(t.revoked_at) FROM operator_tokens t "
+                                   "JOIN operators o ON o.id = t.operator_id WHERE o.email = ?", email)
+    return counts
 
 
 def test_login_without_keyring_says_what_to_do_and_revokes(shared_server, ana, tmp_path):

@@ -16,7 +16,7 @@ BEYOND = 30
 
 async def test_the_desk_shows_the_oldest_page_and_how_many_more_wait(server_factory, tmp_path):
     srv = server_factory("--visitor-timeout", "100000")
-    seed_queue(srv.db_path, QUEUE_PAGE + BEYOND)
+    seed_queue(srv.database, QUEUE_PAGE + BEYOND)
     session = await started_session(srv, new_operator(srv, "Ana"), tmp_path)
     try:
         state = session.store.queue_state

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 
 import pytest
 
@@ -13,11 +12,6 @@ from tests.support.api import Operator
 from tests.support.stream import Stream, live_stream
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
-
-
-def newest_event(db_path) -> int:
-    with sqlite3.connect(db_path, timeout=10) as db:
-        return db.execute("SELECT coalesce(max(event_id), 0) FROM events").fetchone()[0]
 
 
 async def pump(stream: Stream, upto: int) -> list[int]:
@@ -33,7 +27,7 @@ async def test_every_process_delivers_every_event_once_in_order(cluster):
     ana = await Operator.create(a, "ana@example.com")
     await ana.status("online")
     on_a, on_b = await live_stream(a, ana.token), await live_stream(b, ana.token)
-    base = newest_event(cluster.db_path)
+    base = cluster.newest_event()
     visitors = [await Visitor(cluster[i % 2]).arrive() for i in range(6)]
     cids = await asyncio.gather(*(v.start_chat(f"hello {i}") for i, v in enumerate(visitors)))
     ana_b = Operator(b, ana.token)
@@ -41,7 +35,7 @@ async def test_every_process_delivers_every_event_once_in_order(cluster):
     for n in range(4):       # both processes write at the same time
         await asyncio.gather(*(v.say(f"line {n} from {i}") for i, v in enumerate(visitors)),
                              ana.say(cids[0], f"answer {n} via a"), ana_b.say(cids[0], f"answer {n} via b"))
-    newest = newest_event(cluster.db_path)
+    newest = cluster.newest_event()
     ids_a, ids_b = await pump(on_a, newest), await pump(on_b, newest)
     replay = await Stream.open(b, token=ana.token, after=base)
     replayed = [f["event_id"] for f in replay.frames if "event_id" in f and f["type"] not in ("resumed", "reset")]

@@ -9,21 +9,22 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
 
 from chatdesk.demo.local_server import free_port, health_url, wait_until_healthy
 from tests.support.cluster import Cluster
+from tests.support.database import rows
+from tests.support.live_server import database_for_test
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
 
-def members(db_path) -> dict[str, int]:
-    import time
-    with sqlite3.connect(db_path, timeout=10) as db:
-        return dict(db.execute("SELECT member_id, pid FROM cluster_members WHERE heartbeat_at > ?",
-                               (time.time() - 5,)).fetchall())
+def members(database) -> dict[str, int]:
+    return dict(rows(str(database), "SELECT member_id, pid FROM cluster_members WHERE heartbeat_at > ?",
+                     time.time() - 5))
 
 
 def alive(pid: int) -> bool:
@@ -36,7 +37,7 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.timeout(180)
 async def test_workers_share_a_port_and_a_dead_one_comes_back(tmp_path):
-    db, port = tmp_path / "chat.db", free_port()
+    db, port = database_for_test() or tmp_path / "chat.db", free_port()
     log = open(tmp_path / "workers.log", "wb")
     parent = subprocess.Popen([sys.executable, "-m", "chatdesk", "server", "--db", str(db), "--port", str(port),
                                "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
@@ -69,6 +70,7 @@ async def test_workers_share_a_port_and_a_dead_one_comes_back(tmp_path):
         log.close()
 
 
+@pytest.mark.sqlite_only("chatdesk backup copies a SQLite file; Postgres has pg_dump")
 @pytest.mark.timeout(180)
 async def test_backup_while_two_processes_write(tmp_path):
     cl = Cluster(tmp_path / "chat.db", 2).start()

@@ -15,7 +15,7 @@ from chatdesk.server.eventlog.log import Store
 from chatdesk.server.outbox import subscriptions
 from chatdesk.server.outbox.enqueue import Outbox
 from chatdesk.server.storage import schema
-from chatdesk.server.storage.db import Database
+from chatdesk.server.storage.engine import open_database
 from chatdesk.server.storage.migrations import migrate_async
 
 D = schema.deliveries
@@ -26,7 +26,7 @@ CALLBACK = {"request": {"id": 3, "kind": "callback", "channel": "phone", "name":
 async def outbox_store(path: Path, **smtp: str) -> tuple[Store, Outbox]:
     config = ServerConfig(db_path=path, public_url="https://chat.test",
                           smtp=SmtpSettings(**smtp) if smtp else SmtpSettings())
-    db = Database(path)
+    db = open_database(path)
     await migrate_async(db)
     outbox = Outbox(config)
     return Store(db, Hub(), 0, outbox), outbox

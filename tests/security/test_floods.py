@@ -97,7 +97,7 @@ async def test_new_chats_per_minute_are_capped_per_address_and_per_visitor(serve
 
 async def test_the_queue_stays_one_page_with_thousands_waiting(server_factory):
     srv = server_factory("--visitor-timeout", "100000")
-    seed_queue(srv.db_path, 3000)
+    seed_queue(srv.database, 3000)
     ana = await Operator.create(srv, "ana@example.com")
     r = await ana.get("/queue")
     page = r.json()

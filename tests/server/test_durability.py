@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
+import pytest
+
 from chatdesk.server.storage.migrations import LATEST
 from tests.support.api import Operator
 from tests.support.stream import Stream
@@ -40,6 +42,7 @@ async def test_restart_and_kill_keep_everything_acknowledged(server):
     assert await v.say("v 0", client_msg_id=more[0]["client_msg_id"]) == more[0]
 
 
+@pytest.mark.sqlite_only("reads the SQLite file with sqlite3; test_postgres_engine.py checks the same on Postgres")
 async def test_database_is_versioned_and_in_wal_mode(server):
     with sqlite3.connect(server.db_path) as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(LATEST,)]

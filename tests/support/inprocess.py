@@ -1,25 +1,30 @@
-"""The server's services in this process against a real SQLite file, with a clock the test
+"""The server's services in this process against a real SQLite file (with `--db-engine=postgres`,
+a fresh database of the session's Postgres cluster), with a clock the test
 moves instead of sleeping: for rules that wait 20 seconds on a page, attribution windows of days
 and simulations of thousands of visits. Everything else about the server is the real thing (the
 same migrations, store, event log and services the HTTP routes call)."""
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chatdesk.server.accounts_cli import create_user
+from sqlalchemy import select
+
+from chatdesk.server.accounts_cli import create_on_postgres, create_user
 from chatdesk.server.config import ServerConfig
 from chatdesk.server.context import ServerContext
 from chatdesk.server.eventlog.hub import Hub
 from chatdesk.server.eventlog.log import Store
 from chatdesk.server.security.tokens import Actor
 from chatdesk.server.services import accounts, browsing, openers, orders, visitor_side
-from chatdesk.server.storage.db import Database
+from chatdesk.server.storage import schema
+from chatdesk.server.storage.engine import open_database
 from chatdesk.server.storage.migrations import migrate_async
+
+from . import postgres
 
 
 @dataclass
@@ -37,12 +42,13 @@ class Site:
     """`async with Site(path) as site:` then `site.ctx` is a ServerContext on that file."""
 
     def __init__(self, path: Path, **config: Any) -> None:
-        self.path, self.config = path, ServerConfig(db_path=path, **config)
+        self.path = path if not postgres.on_postgres() else postgres.fresh_database()
+        self.config = ServerConfig(db_path=self.path, **config)
         self.clock = Clock()
         self.ctx: ServerContext
 
     async def __aenter__(self) -> "Site":
-        db = Database(self.path)
+        db = open_database(self.path)
         await migrate_async(db)
         hub = Hub()
         self.ctx = ServerContext(config=self.config, store=Store(db, hub), hub=hub, clock=self.clock)
@@ -56,10 +62,14 @@ class Site:
                        departments: tuple[str, ...] = (), online: bool = True) -> Actor:
         """An account made as `chatdesk user add` makes it, then set online through the service."""
         email = f"{name.lower()}@example.com"
-        create_user(self.path, email=email, name=name, role=role, max_chats=max_chats,
-                    departments=list(departments), password="secret-pass-1")
-        with sqlite3.connect(self.path) as db:
-            oid = db.execute("SELECT id FROM operators WHERE email = ?", (email,)).fetchone()[0]
+        account = dict(email=email, name=name, role=role, max_chats=max_chats, departments=list(departments),
+                       password="secret-pass-1")
+        if postgres.on_postgres():      # the same function `chatdesk user add --db postgresql://…` calls
+            await create_on_postgres(str(self.path), **account)
+        else:
+            create_user(self.path, **account)
+        async with self.ctx.db.read() as conn:
+            oid = (await conn.execute(select(schema.operators.c.id).where(schema.operators.c.email == email))).scalar_one()
         if online:
             await accounts.set_status(self.ctx, oid, "online")
         return Actor(oid, name, role)

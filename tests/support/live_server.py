@@ -1,5 +1,6 @@
 """The real chat server in a child process: `python -m chatdesk server` on a free loopback port
-with a temporary SQLite file. Tests talk to it over real HTTP and websockets."""
+with a temporary SQLite file, or (`--db-engine=postgres`) a fresh database of the session's
+Postgres cluster (tests/support/postgres.py). Tests talk to it over real HTTP and websockets."""
 from __future__ import annotations
 
 import os
@@ -15,6 +16,13 @@ from typing import Any
 import httpx
 
 from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_until_healthy
+
+from . import postgres
+
+
+def database_for_test() -> str:
+    """A fresh Postgres database's URL when the suite runs on Postgres; "" (the SQLite file) otherwise."""
+    return postgres.fresh_database() if postgres.on_postgres() else ""
 
 
 class PortTaken(RuntimeError):
@@ -32,6 +40,12 @@ class LiveServer:
     open_files: int | None = None       # RLIMIT_NOFILE (hard, and soft unless soft_files) for the server
     soft_files: int | None = None
     name: str = ""                      # several servers on one database: each its own log file
+    db_url: str = field(default_factory=database_for_test)   # "": the SQLite file db_path
+
+    @property
+    def database(self) -> str:
+        """What the server's --db gets: the Postgres URL, or the SQLite file."""
+        return self.db_url or str(self.db_path)
 
     def _limit_files(self) -> None:
         if self.open_files is not None:
@@ -62,7 +76,7 @@ class LiveServer:
     def _start_once(self, timeout: float) -> "LiveServer":
         self.log_path = self.db_path.with_name(f"{self.db_path.stem}{'-' + self.name if self.name else ''}.log")
         log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
-        cmd = [sys.executable, "-m", "chatdesk", "server", "--db", str(self.db_path),
+        cmd = [sys.executable, "-m", "chatdesk", "server", "--db", self.database,
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
@@ -103,7 +117,7 @@ class LiveServer:
     def add_user(self, email: str, name: str, role: str = "operator", max_chats: int = 4,
                  password: str = "secret-pass-1", departments: tuple[str, ...] = ()) -> None:
         """Through the real CLI, as an admin would."""
-        cmd = [sys.executable, "-m", "chatdesk", "user", "add", email, "--db", str(self.db_path),
+        cmd = [sys.executable, "-m", "chatdesk", "user", "add", email, "--db", self.database,
                "--name", name, "--role", role, "--max-chats", str(max_chats), "--password-stdin"]
         for d in departments:
             cmd += ["--department", d]

@@ -45,14 +45,14 @@ from .security.shared_limits import share_limits
 from .security.static_files import mount_static
 from .services import background
 from .services import browsing as browsing_feed
-from .storage.db import Database
+from .storage.engine import open_database
 from .storage.migrations import migrate_async
 
 
 def create_app(config: ServerConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        db = Database(config.db_path)
+        db = open_database(config.db_path, config.db_pool)
         await migrate_async(db)
         hub = Hub()
         outbox = Outbox(config)

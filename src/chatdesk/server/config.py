@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .storage.engine import DEFAULT_POOL, database_target
 from .visitor_flows_config import FlowsConfig, load_flows
 from .widget_config import WidgetConfig, load
 
@@ -43,7 +44,7 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class ServerConfig:
-    db_path: Path
+    db_path: Path | str              # an SQLite file, or a postgresql:// URL (storage/engine.py)
     auto_assign: bool = False
     requeue_after: float = 60.0      # seconds an auto-assigned chat may go unanswered
     keep_events: int = 0             # 0 keeps the whole event log; N keeps the newest N events
@@ -95,12 +96,13 @@ class ServerConfig:
     browsing_idle: float = 60.0      # seconds without a page view, heartbeat or stream frame: gone
     browsing_batch: float = 1.0      # desks get the changes at most once per this many seconds
     attribution_days: float = 7.0    # an order this long after a chat or opener counts for it
+    db_pool: int = 10                # Postgres: read connections per process (as many again on overflow)
     # Several processes on one database (server/cluster/, docs/deploy.md): off, a process alone
     # keeps today's behaviour (no heartbeat, no lease, no poll).
     cluster: bool = False
     cluster_poll: float = 0.5        # seconds between looks at the newest event id (the bus wakes sooner)
     bus_host: str = "127.0.0.1"      # where this process's peers reach its bus (cluster/bus.py)
-    cluster_wake: str = "bus"        # what wakes the fan-out for another process's events: "bus" or "poll" only
+    cluster_wake: str = "bus"        # what wakes the fan-out for others' events: "bus", "notify" (Postgres) or "poll"
 
     @property
     def attribution_window(self) -> float:
@@ -109,7 +111,8 @@ class ServerConfig:
     @classmethod
     def from_args(cls, args) -> "ServerConfig":
         return cls(
-            db_path=Path(args.db),
+            db_path=database_target(args.db),
+            db_pool=int(getattr(args, "db_pool", None) or DEFAULT_POOL),
             auto_assign=bool(getattr(args, "auto_assign", False)),
             requeue_after=float(getattr(args, "requeue_after", 60.0)),
             keep_events=int(getattr(args, "keep_events", 0) or 0),

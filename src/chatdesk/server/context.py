@@ -15,7 +15,7 @@ from .security.chat_limits import ChatLimits
 from .security.login_gate import LoginGate
 from .security.request_limits import RequestLimits
 from .security.throttle import LoginThrottle
-from .storage.db import Database
+from .storage.engine import Database
 
 
 @dataclass

@@ -15,6 +15,7 @@ def serve(args) -> int:
     from .security.connections import ConnectionGuard
     from .security.guarded_server import GuardedServer
     from .security.limits import WS_MAX_BYTES
+    from .storage.engine import UnknownDatabase
     from .visitor_flows_config import FlowsConfigError
     from .widget_config import WidgetConfigError
 
@@ -26,6 +27,9 @@ def serve(args) -> int:
     except FlowsConfigError as e:
         print(f"chatdesk server: the flows config is wrong: {e}", file=sys.stderr)
         return 2
+    except UnknownDatabase as e:
+        print(f"chatdesk server: {e}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     soft, hard = raise_open_file_limit()
     limits = connection_limits(config, soft)
@@ -33,7 +37,8 @@ def serve(args) -> int:
         "open-file limit %s (hard %s): at most %d connections, %s per address, %d kept for staff",
         _limit(soft), _limit(hard), limits.max_connections, limits.per_address or "any number",
         limits.staff_reserve)
-    print(f"chatdesk server on http://{args.host}:{args.port} (database {config.db_path}, "
+    from .storage.engine import shown
+    print(f"chatdesk server on http://{args.host}:{args.port} (database {shown(config.db_path)}, "
           f"{'auto-assign' if config.auto_assign else 'manual pick'})", flush=True)
     # access_log off: request lines are noise here, and tokens never travel in URLs anyway.
     uv_config = uvicorn.Config(create_app(config), host=args.host, port=args.port, log_level="warning",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from .config import ServerConfig
@@ -19,11 +18,11 @@ def _when(ts: float | None) -> str:
 async def _run(args: Any) -> int:
     from .outbox import dead_letters, subscriptions
     from .services.errors import DomainError
-    from .storage.db import Database
+    from .storage.engine import database_target, open_database
     from .storage.migrations import migrate_async
 
-    defaults = ServerConfig(db_path=Path(args.db))
-    db = Database(Path(args.db))
+    defaults = ServerConfig(db_path=database_target(args.db))
+    db = open_database(args.db)
     try:
         await migrate_async(db)
         async with db.write() as conn:

@@ -14,9 +14,11 @@ from sqlalchemy import select, update
 
 from ..context import ServerContext
 from ..storage import schema
+from ..storage.engine import is_postgres
 from .bus import Bus
 from .lease import Lease
 from .members import Membership, live_peers
+from .pg_notify import NotifyWake
 
 log = logging.getLogger("chatdesk.server.cluster")
 HEARTBEAT = 1.0
@@ -31,6 +33,11 @@ class Node:
         store = ctx.store
         self.bus = Bus(ctx.hub, store.fanout, ctx.config.bus_host)
         self.bus.wake_peers = ctx.config.cluster_wake == "bus"
+        self.notify: NotifyWake | None = None
+        if ctx.config.cluster_wake == "notify":
+            if not is_postgres(ctx.config.db_path):
+                raise ValueError("--cluster-wake notify needs a Postgres database (--db postgresql://...)")
+            self.notify = NotifyWake(str(ctx.config.db_path), store.fanout)
         self.membership: Membership | None = None
         self.lease: Lease | None = None
         self.tasks: list[asyncio.Task] = []
@@ -51,6 +58,8 @@ class Node:
         self.tasks = [asyncio.create_task(fanout.run()),
                       asyncio.create_task(fanout.poll(self.ctx.config.cluster_poll)),
                       asyncio.create_task(self._beating())]
+        if self.notify is not None:
+            self.tasks.append(asyncio.create_task(self.notify.run()))
         log.info("cluster member %s, bus on %s:%d, %s", self.member_id, self.ctx.config.bus_host,
                  self.bus.port, "holding the sweeper lease" if self.sweeper() else "not the sweeper")
 

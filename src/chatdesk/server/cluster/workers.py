@@ -52,19 +52,20 @@ def worker_argv(argv: list[str]) -> list[str]:
     return [sys.executable, "-m", "chatdesk", *out, "--cluster", "--reuse-port"]
 
 
-def _migrate(db_path: str) -> None:
-    from sqlalchemy import create_engine
+def _migrate(target: str) -> None:
+    """Once, before the workers start (SQLite file or Postgres URL alike)."""
+    import asyncio
 
-    from ..storage.db import install_sqlite_hooks
-    from ..storage.migrations import migrate
+    from ..storage.engine import database_target, open_database
+    from ..storage.migrations import migrate_async
 
-    engine = create_engine(f"sqlite:///{db_path}")
-    install_sqlite_hooks(engine, "BEGIN IMMEDIATE")
-    try:
-        with engine.begin() as conn:
-            migrate(conn)
-    finally:
-        engine.dispose()
+    async def go() -> None:
+        db = open_database(database_target(target))
+        try:
+            await migrate_async(db)
+        finally:
+            await db.close()
+    asyncio.run(go())
 
 
 def run_workers(args, argv: list[str]) -> int:

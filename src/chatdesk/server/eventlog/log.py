@@ -2,9 +2,10 @@
 
 `Store.tx()` is the only way to change data: one serial transaction in which every durable change
 writes its event (global event_id, per-conversation gap-free seq, visibility columns). After the
-commit, still under the write lock, the events go to the Hub through the Fanout (fanout.py, which
-also brings other processes' events), so every subscriber receives them in event_id order and
-never before they are durable.
+commit, before the next write begins (the Database's `on_commit`), the events go to the Hub
+through the Fanout (fanout.py, which also brings other processes' events), so every subscriber
+receives them in event_id order and never before they are durable. The event_id is the engine's
+(storage/engine.py, `next_event_id`): commit-ordered and dense on both.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from chatdesk.protocol import events as ev
 
 from ..security.tokens import Actor
 from ..storage import schema
-from ..storage.db import Conn, Database
+from ..storage.db import AnyConn
+from ..storage.engine import Database
 from ..storage.rows import visitor_view
 from .fanout import Fanout
 from .hub import Hub
@@ -89,8 +91,9 @@ class Tx:
     """One write transaction. Collects the events it writes so they can be published after commit,
     and writes each event's outgoing deliveries in the same transaction."""
 
-    def __init__(self, conn: Conn, outbox: Outgoing | None = None):
+    def __init__(self, conn: AnyConn, outbox: Outgoing | None = None, db: Database | None = None):
         self.conn = conn
+        self.db = db
         self.events: list[EventRow] = []
         self.outbox = outbox
         self.queued = 0          # deliveries written: the worker is told after the commit
@@ -110,11 +113,14 @@ class Tx:
         op_ids = [o for o in dict.fromkeys(ops) if o is not None][:2]
         op1, op2 = (op_ids + [None, None])[:2]
         ts = time.time()
-        res = await self.conn.execute(insert(E).values(
-            type=type_, conversation_id=conversation_id, seq=seq, ts=ts, data=data,
-            client_msg_id=client_msg_id, all_operators=all_operators, op1=op1, op2=op2,
-            visitor_id=visitor_id))
-        row = EventRow(res.inserted_primary_key[0], type_, conversation_id, seq, ts, data,
+        event_id = await self.db.next_event_id(self.conn) if self.db is not None else None
+        values = dict(type=type_, conversation_id=conversation_id, seq=seq, ts=ts, data=data,
+                      client_msg_id=client_msg_id, all_operators=all_operators, op1=op1, op2=op2,
+                      visitor_id=visitor_id)
+        if event_id is not None:
+            values["event_id"] = event_id
+        res = await self.conn.execute(insert(E).values(**values))
+        row = EventRow(event_id or res.inserted_primary_key[0], type_, conversation_id, seq, ts, data,
                        client_msg_id, all_operators, op1, op2, visitor_id)
         self.events.append(row)
         if self.outbox is not None:        # the single hook point: every durable event passes here
@@ -129,16 +135,21 @@ class Store:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
-        async with self.db.write_lock:
-            with self.db.writer.begin() as sync_conn:
-                tx = Tx(Conn(sync_conn), self.outbox)
-                yield tx
-                if tx.events and self.keep_events:
-                    newest = tx.events[-1].event_id
-                    await tx.conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
-            self.fanout.committed(tx.events)  # committed, still under the lock: event_id order
+        written: list[Tx] = []
+
+        def published() -> None:             # committed, before the next write: event_id order
+            tx = written[0]
+            self.fanout.committed(tx.events)
             if tx.queued and self.outbox is not None:
                 self.outbox.announce()       # committed: the deliveries may go
+
+        async with self.db.write(on_commit=published) as conn:
+            tx = Tx(conn, self.outbox, self.db)
+            written.append(tx)
+            yield tx
+            if tx.events and self.keep_events:
+                newest = tx.events[-1].event_id
+                await tx.conn.execute(delete(E).where(E.c.event_id <= newest - self.keep_events))
 
     def read(self):
         return self.db.read()

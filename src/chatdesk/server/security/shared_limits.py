@@ -24,7 +24,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..storage import schema
-from ..storage.db import AnyConn, Database
+from ..storage.db import AnyConn
+from ..storage.engine import Database
 from .limits import RateLimiter
 from .throttle import LoginThrottle
 

@@ -1,29 +1,23 @@
-"""Transcript review: search closed conversations (FTS5 over message bodies), read one with its
-journey and reviews, and store the visitor's rating (the export is transcript_export.py)."""
+"""Transcript review: search closed conversations (full-text over message bodies:
+transcript_search.py), read one with its journey and reviews, and store the visitor's rating (the
+export is transcript_export.py)."""
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
-from sqlalchemy import exists, func, insert, select, text, update
+from sqlalchemy import Select, exists, func, insert, select, update
 
 from ..security.tokens import Actor
 from ..storage import rows as queries
 from ..storage import schema
-from ..storage.db import AnyConn, Conn
-from . import work_items
+from ..storage.db import AnyConn
+from . import transcript_search, work_items
 from .errors import Invalid, forbidden, not_found
 
 C, M, V, PV, R = (schema.conversations, schema.messages, schema.visitors, schema.pageviews,
                   schema.reviews)
 LIMIT = 200
-
-
-def fts_query(q: str) -> str | None:
-    """Each word must appear (prefix match); quoted so FTS5 syntax in the input is inert."""
-    words = [w for w in re.findall(r"\w+", q, flags=re.UNICODE)][:20]
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words) or None
 
 
 async def search(conn, *, q: str | None, operator_id: int | None, tag: str | None, since: float | None,
@@ -37,23 +31,21 @@ async def search(conn, *, q: str | None, operator_id: int | None, tag: str | Non
         query = query.where(C.c.closed_at < until)
     if rating is not None:
         query = query.where(C.c.rating == rating)
+    dialect = conn.dialect.name
     if tag:
-        query = query.where(text("EXISTS (SELECT 1 FROM json_each(conversations.tags) WHERE value = :tag)")
-                            .bindparams(tag=tag))
+        query = query.where(transcript_search.has_tag(dialect, tag))
     if mark:
         query = query.where(exists().where(R.c.conversation_id == C.c.id, R.c.mark == mark))
-    match = fts_query(q) if q else None
-    if q and match is None:
+    hits = transcript_search.matching_messages(dialect, q) if q else None
+    if q and hits is None:
         return []
-    if match:
-        hits = select(text("rowid")).select_from(text("messages_fts")).where(
-            text("messages_fts MATCH :match").bindparams(match=match))
+    if hits is not None:
         query = query.where(exists().where(M.c.conversation_id == C.c.id, M.c.id.in_(hits)))
     ids = list((await conn.execute(query.order_by(C.c.closed_at.desc(), C.c.id.desc()).limit(LIMIT))).scalars())
-    return await _summaries(conn, ids, match)
+    return await _summaries(conn, ids, hits)
 
 
-async def _summaries(conn: AnyConn, ids: list[int], match: str | None) -> list[dict[str, Any]]:
+async def _summaries(conn: AnyConn, ids: list[int], hits: Select | None) -> list[dict[str, Any]]:
     """TranscriptSummary shapes for these conversations, in this order: five queries for any number."""
     if not ids:
         return []
@@ -67,9 +59,7 @@ async def _summaries(conn: AnyConn, ids: list[int], match: str | None) -> list[d
             R.c.conversation_id.in_(ids), R.c.mark.is_not(None)).order_by(R.c.id))).all():
         marks.setdefault(cid, []).append(mark)
     snippets: dict[int, str] = {}
-    if match:
-        hits = select(text("rowid")).select_from(text("messages_fts")).where(
-            text("messages_fts MATCH :match").bindparams(match=match))
+    if hits is not None:
         n = func.row_number().over(partition_by=M.c.conversation_id, order_by=M.c.seq).label("n")
         sub = select(M.c.conversation_id, M.c.body, n).where(M.c.conversation_id.in_(ids), M.c.id.in_(hits)).subquery()
         snippets = dict((await conn.execute(select(sub.c.conversation_id, sub.c.body).where(sub.c.n == 1))).all())
@@ -123,7 +113,7 @@ async def detail(conn, conv: dict[str, Any]) -> dict[str, Any]:
             "rating_comment": comment}
 
 
-async def add_review(conn: Conn, cid: int, actor: Actor, mark: str | None, note: str) -> dict[str, Any]:
+async def add_review(conn: AnyConn, cid: int, actor: Actor, mark: str | None, note: str) -> dict[str, Any]:
     if mark is None and not note.strip():
         raise Invalid("Give a mark (best or worst) or a note.")
     await readable_transcript(conn, cid, actor)

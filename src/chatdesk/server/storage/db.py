@@ -1,5 +1,5 @@
-"""Database access: SQLite (WAL) on the event loop's own thread, plus a threaded engine for the
-few reads that can run long.
+"""SQLite database access: SQLite (WAL) on the event loop's own thread, plus a threaded engine for
+the few reads that can run long. (storage/engine.py picks the engine; Postgres is postgres.py.)
 
 Why on the loop's thread: a statement here is far cheaper (a local file, WAL,
 synchronous=NORMAL: commits do not wait for the disk) than a hop to a driver thread and back,
@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -36,6 +36,10 @@ class Conn:
     def __init__(self, sync: Connection):
         self.sync = sync
 
+    @property
+    def dialect(self) -> Any:
+        return self.sync.dialect
+
     async def execute(self, statement: Any, parameters: Any = None) -> Any:
         return self.sync.execute(statement, parameters)
 
@@ -43,7 +47,14 @@ class Conn:
         return fn(self.sync, *args)
 
 
-AnyConn = Conn | AsyncConnection    # what query helpers accept: both have `await execute()`
+class AnyConn(Protocol):
+    """What query helpers accept: SQLite's Conn and Postgres' AsyncConnection both have
+    `await execute()` (results as SQLAlchemy gives them) and the dialect."""
+
+    @property
+    def dialect(self) -> Any: ...
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any: ...
 
 
 def _sync_engine(path: Path, begin_sql: str, pool_size: int) -> Engine:
@@ -80,7 +91,10 @@ def install_sqlite_hooks(sync_engine, begin_sql: str) -> None:
         conn.exec_driver_sql(begin_sql)
 
 
-class Database:
+class SqliteDatabase:
+    """The SQLite engine behind the storage boundary (storage/engine.py's Database)."""
+    dialect = "sqlite"
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.writer = _sync_engine(self.path, "BEGIN IMMEDIATE", 2)   # writes are serial anyway
@@ -89,11 +103,19 @@ class Database:
         self.write_lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Conn]:
-        """One serial write transaction; commits on normal exit, rolls back on an exception."""
+    async def write(self, on_commit: Callable[[], None] | None = None) -> AsyncIterator[Conn]:
+        """One serial write transaction; commits on normal exit, rolls back on an exception.
+        `on_commit` runs after the commit, before the next write begins (the hub's order)."""
         async with self.write_lock:
             with self.writer.begin() as conn:
                 yield Conn(conn)
+            if on_commit is not None:
+                on_commit()
+
+    async def next_event_id(self, conn: Conn) -> int | None:
+        """None: the events table's INTEGER PRIMARY KEY numbers the row; writes are serial
+        (BEGIN IMMEDIATE under the lock), so that number is in commit order already."""
+        return None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:

@@ -1,5 +1,13 @@
 """Schema versioning: a `schema_version` table and an ordered list of migrations, applied on start
-(and by `chatdesk user add`). Never edit a released migration; append a new one."""
+(and by `chatdesk user add`). Never edit a released migration; append a new one.
+
+One list for both engines (docs/architecture.md, "Migrations on both engines"): the schema is
+SQLAlchemy Core, so create_all and inspect-guarded ALTERs are portable; the few engine-specific
+objects (FTS5 on SQLite; the text-search index and the event counter on Postgres) are a branch on
+`conn.dialect.name` inside the migration that introduced them. Postgres databases start at this
+release, so their branches were never released in another form. A migration runs inside the
+caller's write transaction, which on Postgres holds the write lock: two processes starting at once
+migrate one after the other, and the second finds the work done."""
 from __future__ import annotations
 
 import time
@@ -7,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, insert, inspect, select, text
 
-from . import schema
+from . import postgres_objects, schema
 from .version import LATEST as DECLARED
 
 
@@ -15,6 +23,8 @@ def _m1_initial(conn: Connection) -> None:
     # The first release's schema is exactly schema.py as of version 1. Later changes must be new
     # migrations (ALTER TABLE ...) with schema.py updated to match.
     schema.metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        postgres_objects.create_event_counter(conn)
     conn.execute(insert(schema.departments), [{"name": d} for d in ("sales", "support", "billing")])
     now = time.time()
     conn.execute(insert(schema.canned_replies), [
@@ -40,6 +50,9 @@ def _m2_supervision(conn: Connection) -> None:
             conn.execute(text(f"ALTER TABLE conversations ADD COLUMN {name} {ddl}"))
     schema.metadata.create_all(conn, tables=[schema.conversation_staff, schema.approvals, schema.reviews])
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_conversations_closed ON conversations (state, closed_at)"))
+    if conn.dialect.name == "postgresql":
+        postgres_objects.create_text_search(conn)
+        return
     conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
                       "body, content='messages', content_rowid='id')"))
     conn.execute(text("CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "

@@ -2,23 +2,32 @@
 migrations.py is what creates and changes it in a real database.
 
 JSON columns hold their value as JSON text (SQLite has no JSON type; a column declared TEXT by an
-older release reads and writes the same)."""
+older release reads and writes the same); on Postgres they are `json`, which keeps the text as
+written (jsonb cannot hold an escaped NUL). On Postgres integers are bigint (ids up to
+protocol.limits.MAX_ID, 2**62, are looked up, never overflowed) and text columns store NUL too
+(text_types.py)."""
 from __future__ import annotations
 
 from sqlalchemy import (
                         JSON,
+                        BigInteger,
                         Boolean,
                         Column,
                         Float,
                         ForeignKey,
                         Index,
-                        Integer,
                         MetaData,
-                        String,
                         Table,
-                        Text,
                         UniqueConstraint,
 )
+from sqlalchemy import Integer as SqlInteger
+
+from .text_types import string, text_type
+
+# The same types as before on SQLite; bigint and NUL-safe text on Postgres (see above).
+Integer = SqlInteger().with_variant(BigInteger(), "postgresql")
+String = string
+Text = text_type()
 
 metadata = MetaData()
 
