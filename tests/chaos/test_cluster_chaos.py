@@ -1,4 +1,5 @@
-"""Chaos across processes: 3 server processes on one database behind a real HAProxy, 20 desks and
+"""Chaos across processes: 3 server processes on one Postgres database (and, shorter, on one
+SQLite file) behind a real HAProxy, 20 desks and
 100 visitors talking through it (so each lands on some process), one process killed with -9
 every 10 s and started again. Lost 0, duplicated 0, every desk's resume gap-free, the sweeper
 taken over within 5 s each time, no rate limit exceeded N-fold. The summary line is printed (-s)."""
@@ -18,11 +19,15 @@ PROCESSES = 3
 pytestmark = pytest.mark.skipif(haproxy_binary() is None, reason="needs haproxy (apt-get install haproxy)")
 
 
-async def cluster_chaos(tmp_path, kills: int, every: float = 10.0, desks: int = 20, visitors: int = 100) -> None:
+async def cluster_chaos(tmp_path, db_url: str, kills: int, every: float = 10.0, desks: int = 20,
+                        visitors: int = 100) -> None:
+    """db_url: a Postgres database, or "" for one SQLite file."""
     started = time.monotonic()
-    cluster = Cluster(tmp_path / "chat.db", PROCESSES, extra_args=[
+    cluster = Cluster(tmp_path / "chat.db", PROCESSES, db_url=db_url, extra_args=[
         "--auto-assign", "--connections-per-address", "0", "--address-rate", "0",
-        "--visitor-timeout", "100000", "--login-per-address", "0", "--visitor-rate", str(FLOOD_RATE)]).start()
+        "--visitor-timeout", "100000", "--login-per-address", "0", "--visitor-rate", str(FLOOD_RATE),
+        # behind the balancer every client has its address: per-address caps would count them as one
+        "--new-chats-per-address", "0", "--chats-per-address", "0"]).start()
     lb = HAProxy(tmp_path, [s.port for s in cluster.servers]).start()
     chaos = ClusterChaos(cluster, lb, tmp_path, desks=desks, visitors=visitors, seed=SEED)
     try:
@@ -50,11 +55,16 @@ async def cluster_chaos(tmp_path, kills: int, every: float = 10.0, desks: int = 
 
 
 @pytest.mark.timeout(300)
-async def test_short_cluster_chaos(tmp_path):
-    await cluster_chaos(tmp_path, kills=3)
+async def test_short_cluster_chaos_on_postgres(tmp_path, postgres_url):
+    await cluster_chaos(tmp_path, postgres_url, kills=3)
+
+
+@pytest.mark.timeout(300)
+async def test_short_cluster_chaos_on_one_sqlite_file(tmp_path):
+    await cluster_chaos(tmp_path, "", kills=3)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-async def test_two_minutes_of_cluster_chaos(tmp_path):
-    await cluster_chaos(tmp_path, kills=12)
+async def test_two_minutes_of_cluster_chaos_on_postgres(tmp_path, postgres_url):
+    await cluster_chaos(tmp_path, postgres_url, kills=12)

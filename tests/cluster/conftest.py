@@ -12,3 +12,4 @@ def cluster(tmp_path):
     cl = Cluster(tmp_path / "chat.db", 2).start()
     yield cl
     cl.stop()
+

@@ -28,6 +28,8 @@ from tests.support.haproxy import HAProxy
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
+HTTP_TIMEOUT = 20.0   # a request on two loaded cores, while a process restarts, can take seconds
+RETRY_FOR = 120.0     # the visitors' REST calls keep trying this long
 PING = 5.0     # kill -9 closes the sockets, so HAProxy drops the links at once anyway
 FLOOD_RATE = 120      # --visitor-rate for the run (ten times what a talking visitor needs here)
 
@@ -90,7 +92,7 @@ class ClusterChaos:
             tokens = await asyncio.gather(*(login(e) for e in emails))
         for i, (email, token) in enumerate(zip(emails, tokens, strict=True)):
             session = DeskSession(self.lb.url, token, state_dir=self.state_dir / f"desk{i}",
-                                  http_timeout=5.0, ping_interval=PING)
+                                  http_timeout=HTTP_TIMEOUT, ping_interval=PING)
             desk = Desk(email, session)
             await session.start()
             forward = session.store.on_reload_needed
@@ -105,7 +107,8 @@ class ClusterChaos:
 
         async def arrive(i: int) -> Visitor:
             async with sem:
-                v = await Visitor(self.lb, timeout=5.0, retry_for=60.0, ping_interval=PING, open_timeout=5.0).arrive()
+                v = await Visitor(self.lb, timeout=HTTP_TIMEOUT, retry_for=RETRY_FOR, ping_interval=PING,
+                                open_timeout=HTTP_TIMEOUT).arrive()
                 v.start_stream()
                 await v.start_chat(f"v{i}.0", name=f"Visitor {i}")
                 self.lines[i].append(f"v{i}.0")
@@ -132,7 +135,7 @@ class ClusterChaos:
         k = 0
         while True:
             want = f"o{i}.{k}"
-            await wait_for(lambda want=want: want in v.bodies("operator"), f"{want} on visitor {i}'s websocket", timeout=90)
+            await wait_for(lambda want=want: want in v.bodies("operator"), f"{want} on visitor {i}'s websocket", timeout=180)
             if self.stop.is_set():
                 return
             k += 1

@@ -20,7 +20,7 @@ def haproxy_binary() -> str | None:
     return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None)
 
 
-def config_for(front_port: int, backend_ports: list[int], check_every: str = "300ms") -> str:
+def config_for(front_port: int, backend_ports: list[int], check_every: str = "500ms") -> str:
     text = SHIPPED.read_text()
     text = re.sub(r"bind 127\.0\.0\.1:\d+", f"bind 127.0.0.1:{front_port}", text)
     text = re.sub(r"^    server .*\n", "", text, flags=re.M)

@@ -59,6 +59,7 @@ class NotifyWake:
                         upto = self.newest
                         await self.conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(upto))
                         self.sent_upto, self.sent = upto, self.sent + 1
+                log.warning("the NOTIFY listener's connection closed; reconnecting")
             except asyncio.CancelledError:
                 raise
             except Exception as e:           # a dropped connection, a restarting database
