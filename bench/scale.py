@@ -26,16 +26,17 @@ from chatdesk.protocol.limits import API_PREFIX
 
 @dataclass
 class Group:
-    """P server processes on one SQLite file, each on its own port."""
+    """P server processes on one database (the SQLite file, or db_url), each on its own port."""
     processes: int
     extra: tuple[str, ...] = ()
+    db_url: str = ""
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="chatdesk-bench-scale-")))
     servers: list[Server] = field(default_factory=list)
 
     def start(self) -> "Group":
         cluster = ("--cluster",) if self.processes > 1 else ()
         for _ in range(self.processes):
-            srv = Server(workdir=self.workdir, port=free_port())
+            srv = Server(workdir=self.workdir, port=free_port(), db_url=self.db_url)
             srv.start(*cluster, *self.extra, timeout=90)
             self.servers.append(srv)
         return self
@@ -143,21 +144,41 @@ def _idle(idle: int, probe_messages: int) -> dict:
             "operator_p99_ms": probe["p99_ms"], "operator_p50_ms": probe["p50_ms"]}
 
 
+def _postgres():
+    """A throwaway Postgres cluster (the tests' own helper: Debian's binaries, a temporary
+    folder, durability off), or None where there is none."""
+    try:
+        from tests.support.postgres import PostgresCluster, available
+    except ImportError:
+        return None
+    return PostgresCluster().start() if available() else None
+
+
 def run(processes: list[int], subscribers: int, count: int, idle: int) -> dict:
     out: dict = {"rounds": [], "wake": []}
-    for p in processes:
-        group = Group(p).start()
+
+    def measure(p: int, engine: str, url: str = "", extra: tuple[str, ...] = ()) -> dict:
+        group = Group(p, extra, url).start()
         try:
-            out["rounds"].append({"engine": "sqlite", **_fan_round(group, subscribers, count)})
+            return {"engine": engine, **_fan_round(group, subscribers, count)}
         finally:
             group.stop()
-    if max(processes) > 1:                     # the same with the poll as the only wake-up
-        for poll in ("0.5", "0.05"):
-            group = Group(2, ("--cluster-wake", "poll", "--cluster-poll", poll)).start()
-            try:
-                out["wake"].append({"wake": f"poll every {poll} s", **_fan_round(group, subscribers, count)})
-            finally:
-                group.stop()
+    out["rounds"].append(measure(1, "sqlite"))
+    pg = _postgres()
+    try:
+        for p in processes if pg else []:
+            out["rounds"].append(measure(p, "postgres", pg.fresh_database()))
+        if pg:                                 # what wakes the fan-out, with 2 processes on Postgres
+            for wake, extra in (("the bus (UDP)", ("--cluster-wake", "bus")),
+                                ("LISTEN/NOTIFY", ("--cluster-wake", "notify")),
+                                ("the poll alone, every 0.5 s", ("--cluster-wake", "poll", "--cluster-poll", "0.5")),
+                                ("the poll alone, every 0.05 s", ("--cluster-wake", "poll", "--cluster-poll", "0.05"))):
+                out["wake"].append({"wake": wake, **measure(2, "postgres", pg.fresh_database(), extra)})
+    finally:
+        if pg:
+            pg.stop()
+    for p in (p for p in processes if p > 1):  # several processes on one SQLite file, for comparison
+        out["rounds"].append(measure(p, "sqlite"))
     if idle:
         out["idle"] = _idle(idle, 50)
     return out
@@ -173,7 +194,7 @@ def rows(r: dict, row) -> list[dict]:
                          f"({rd['engine']}): event->desk p50 / p99",
                          f"{rd['p50_ms']:.1f} / {rd['p99_ms']:.1f} ms"))
     for w in r["wake"]:
-        found.append(row(f"scale: 2 processes, woken by {w['wake']}: deliveries/s, p50 / p99",
+        found.append(row(f"scale: 2 processes ({w['engine']}), woken by {w['wake']}: deliveries/s, p50 / p99",
                          f"{w['per_s']:,.0f}, {w['p50_ms']:.1f} / {w['p99_ms']:.1f} ms"))
     idle = r.get("idle")
     if idle:

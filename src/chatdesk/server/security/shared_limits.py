@@ -73,12 +73,12 @@ class SharedRateLimiter(RateLimiter):
         else:
             async with self._write() as own:
                 got, wait = await self._borrow(own, key)
-        if got >= 1.0:
-            self._allowance[key] = (got - 1.0, now + ALLOWANCE_TTL)
+        if got >= 1.0:       # added to what concurrent borrowers for this key brought meanwhile
+            left, until = self._allowance.get(key, (0.0, 0.0))
+            self._allowance[key] = ((left if until > now else 0.0) + got - 1.0, now + ALLOWANCE_TTL)
             if len(self._allowance) > self.MAX_KEYS:
                 self._allowance = {k: v for k, v in self._allowance.items() if v[1] > now}
             return 0.0
-        self._allowance.pop(key, None)
         return wait
 
     @contextlib.asynccontextmanager
