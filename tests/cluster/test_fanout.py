@@ -83,3 +83,24 @@ async def test_logout_ends_the_token_streams_in_every_process(cluster):
     assert frame["error"] == "unauthorized"
     await on_b.close()
     await ana.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_server_alone_keeps_todays_way(server_factory):
+    """Without --cluster: no member row, no lease, no heartbeat writes; the sweeps run (a chat is
+    routed by auto-assign) and events reach the desk straight from the commit."""
+    from tests.support.database import rows
+
+    srv = server_factory("--auto-assign")
+    ana = await Operator.create(srv, "ana@example.com")
+    await ana.status("online")
+    desk = await live_stream(srv, ana.token)
+    v = await Visitor(srv).arrive()
+    cid = await v.start_chat("routed by the only process")
+    await desk.next(lambda f: f["type"] == "conversation.assigned" and f["conversation_id"] == cid, timeout=30)
+    assert rows(srv.database, "SELECT count(*) FROM cluster_members") == [(0,)]
+    assert rows(srv.database, "SELECT count(*) FROM leases") == [(0,)]
+    assert rows(srv.database, "SELECT count(*) FROM rate_buckets") == [(0,)]   # limits in memory
+    await desk.close()
+    await v.close()
+    await ana.close()
