@@ -19,6 +19,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pytest
+
 from chatdesk.protocol.limits import MAX_BODY, MAX_NAME, MAX_TITLE, MAX_URL
 from chatdesk.protocol.requests import MAX_EMAIL
 from tests.support.api import Api, Operator, new_id
@@ -72,6 +74,7 @@ class EntryPoint:
             self.wrong.append(f"{name}: sent {text[:40]!r}, stored {[str(g)[:40] for g in got]!r}")
 
 
+@pytest.mark.timeout(360)   # a hang guard: the corpus through every field is minutes on a loaded 2-core machine
 async def test_every_visitor_field_stores_hostile_text_exactly_or_refuses_it_with_a_4xx(server_factory):
     srv = server_factory("--visitor-rate", "0", "--address-rate", "0", "--visitor-timeout", "100000")
     sue = await Operator.create(srv, "sue@example.com", role="supervisor", max_chats=50)

@@ -1,5 +1,6 @@
-"""Which engine a `--db` value names (storage/engine.py, the one place that decides), and what the
-commands say when it names none."""
+"""Which engine a `--db` value names (storage/target.py, the one place that decides), and what the
+commands say when it names none; and the escape that lets Postgres text hold NUL
+(storage/nul_escape.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -7,8 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from chatdesk.server.storage.engine import (
+from chatdesk.server.storage.nul_escape import MARK, from_stored, to_stored
+from chatdesk.server.storage.target import (
     UnknownDatabase,
     database_target,
     is_postgres,
@@ -56,3 +60,17 @@ def test_the_commands_refuse_a_database_they_cannot_use(command):
     assert done.returncode == 2
     assert "mysql://… is not a database chatdesk can use" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@given(st.text())
+def test_postgres_text_escape_gives_back_any_text_and_stores_no_nul(value):
+    stored = to_stored(value)
+    assert "\x00" not in stored
+    assert from_stored(stored) == value
+    if "\x00" not in value and MARK not in value:
+        assert stored == value          # real text is stored as written
+
+
+def test_postgres_text_escape_on_the_awkward_cases():
+    for value in ["\x00", MARK, MARK + "0", "\x00" + MARK + "1\x00", "a\x00b", MARK * 3 + "0"]:
+        assert from_stored(to_stored(value)) == value

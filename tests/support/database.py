@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from chatdesk.server.storage.engine import database_target, libpq_url
+from chatdesk.server.storage.target import database_target, libpq_url
 
 
 def rows(database: Path | str, sql: str, *params: Any) -> list[tuple]:

@@ -13,7 +13,7 @@ QUICK_RETRIES = ("--retry-base", "0.05", "--retry-cap", "0.2", "--delivery-poll"
 
 def webhook_cli(srv: Any, *args: str) -> str:
     """`chatdesk webhook ARGS --db <the server's database>`; its standard output."""
-    done = subprocess.run([sys.executable, "-m", "chatdesk", "webhook", *args, "--db", str(srv.db_path)],
+    done = subprocess.run([sys.executable, "-m", "chatdesk", "webhook", *args, "--db", srv.database],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

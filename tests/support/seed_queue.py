@@ -9,8 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from chatdesk.server.storage.engine import database_target, open_database
+from chatdesk.server.storage.engine import open_database
 from chatdesk.server.storage.schema import conversations, messages, visitors
+from chatdesk.server.storage.target import database_target
 
 from .database import in_thread
 

@@ -12,7 +12,7 @@ import sys
 import time
 
 from .security.passwords import hash_password
-from .storage.engine import UnknownDatabase, database_target
+from .storage.target import UnknownDatabase, database_target
 
 
 def _schema_version(path: str) -> int:
@@ -88,10 +88,12 @@ def create_user(db_path, *, email: str, name: str, role: str = "operator", max_c
 async def create_on_postgres(url: str, *, email: str, name: str, role: str = "operator", max_chats: int = 4,
                              departments: list[str] | None = None, password: str) -> bool:
     """create_user on Postgres: asyncpg alone when the schema is current (as sqlite3 alone is on
-    SQLite), in one transaction that holds the server's write lock (storage/postgres.py)."""
+    SQLite), in one transaction that holds the server's write lock (storage/postgres.py); text as
+the server stores it (storage/nul_escape.py)."""
     import asyncpg
 
-    from .storage.engine import WRITE_LOCK, libpq_url
+    from .storage.nul_escape import to_stored
+    from .storage.target import WRITE_LOCK, libpq_url
     from .storage.version import LATEST
 
     email, departments = email.strip().lower(), list(departments or [])
@@ -101,18 +103,18 @@ async def create_on_postgres(url: str, *, email: str, name: str, role: str = "op
             await _migrate_postgres(url)
         async with conn.transaction():
             await conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
-            values = (name, role, max_chats, hash_password(password), json.dumps(departments))
-            existing = await conn.fetchval("SELECT id FROM operators WHERE email = $1", email)
+            values = (to_stored(name), role, max_chats, hash_password(password), json.dumps(departments))
+            existing = await conn.fetchval("SELECT id FROM operators WHERE email = $1", to_stored(email))
             if existing is not None:
                 await conn.execute("UPDATE operators SET name=$1, role=$2, max_chats=$3, password_hash=$4, "
-                                   "departments=$5::jsonb WHERE id=$6", *values, existing)
+                                   "departments=$5::json WHERE id=$6", *values, existing)
             else:
                 await conn.execute("INSERT INTO operators (name, role, max_chats, password_hash, departments, email, "
                                    "status, novice, approval_required, last_assigned_at, created_at) "
-                                   "VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'offline', false, false, 0, $7)",
-                                   *values, email, time.time())
+                                   "VALUES ($1, $2, $3, $4, $5::json, $6, 'offline', false, false, 0, $7)",
+                                   *values, to_stored(email), time.time())
             for d in departments:
-                await conn.execute("INSERT INTO departments (name) VALUES ($1) ON CONFLICT DO NOTHING", d)
+                await conn.execute("INSERT INTO departments (name) VALUES ($1) ON CONFLICT DO NOTHING", to_stored(d))
     finally:
         await conn.close()
     return existing is None

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .storage.engine import DEFAULT_POOL, database_target
+from .storage.engine import DEFAULT_POOL
+from .storage.target import database_target
 from .visitor_flows_config import FlowsConfig, load_flows
 from .widget_config import WidgetConfig, load
 

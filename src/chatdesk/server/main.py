@@ -15,7 +15,7 @@ def serve(args) -> int:
     from .security.connections import ConnectionGuard
     from .security.guarded_server import GuardedServer
     from .security.limits import WS_MAX_BYTES
-    from .storage.engine import UnknownDatabase
+    from .storage.target import UnknownDatabase
     from .visitor_flows_config import FlowsConfigError
     from .widget_config import WidgetConfigError
 
@@ -37,7 +37,7 @@ def serve(args) -> int:
         "open-file limit %s (hard %s): at most %d connections, %s per address, %d kept for staff",
         _limit(soft), _limit(hard), limits.max_connections, limits.per_address or "any number",
         limits.staff_reserve)
-    from .storage.engine import shown
+    from .storage.target import shown
     print(f"chatdesk server on http://{args.host}:{args.port} (database {shown(config.db_path)}, "
           f"{'auto-assign' if config.auto_assign else 'manual pick'})", flush=True)
     # access_log off: request lines are noise here, and tokens never travel in URLs anyway.

@@ -18,8 +18,9 @@ def _when(ts: float | None) -> str:
 async def _run(args: Any) -> int:
     from .outbox import dead_letters, subscriptions
     from .services.errors import DomainError
-    from .storage.engine import database_target, open_database
+    from .storage.engine import open_database
     from .storage.migrations import migrate_async
+    from .storage.target import database_target
 
     defaults = ServerConfig(db_path=database_target(args.db))
     db = open_database(args.db)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from ..context import ServerContext
 from ..storage import schema
-from ..storage.engine import is_postgres
+from ..storage.target import is_postgres
 from .bus import Bus
 from .lease import Lease
 from .members import Membership, live_peers

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from ..eventlog.fanout import Fanout
-from ..storage.engine import libpq_url
+from ..storage.target import libpq_url
 
 log = logging.getLogger("chatdesk.server.notify")
 CHANNEL = "chatdesk_events"

@@ -56,7 +56,8 @@ def _migrate(target: str) -> None:
     """Once, before the workers start (SQLite file or Postgres URL alike)."""
     import asyncio
 
-    from ..storage.engine import database_target, open_database
+    from ..storage.engine import open_database
+    from ..storage.target import database_target
     from ..storage.migrations import migrate_async
 
     async def go() -> None:

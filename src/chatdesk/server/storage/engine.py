@@ -1,7 +1,6 @@
-"""The storage boundary: which engine a `--db` value names, and the interface both engines give.
-
-`--db` is an SQLite file path (or an `sqlite:///path` URL), or a `postgresql://` URL. This module
-is the one place that tells them apart; everything above it talks to a `Database`:
+"""The storage boundary: the interface both engines give, and `open_database()`, which opens the
+one a `--db` value names (storage/target.py tells them apart: an SQLite file path or
+`sqlite:///path`, or a `postgresql://` URL). Everything above it talks to a `Database`:
 
 - `write(on_commit=None)`: one write transaction, serial with every other write of this database
   (SQLite: an in-process lock and BEGIN IMMEDIATE; Postgres: the same lock and a transaction-scoped
@@ -18,15 +17,10 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg")
+from .target import database_target
+
 DEFAULT_POOL = 10          # read connections kept open per process (Postgres)
-WRITE_LOCK = 0x6368_6174_6465_736B     # "chatdesk": the Postgres advisory lock every write holds
-
-
-class UnknownDatabase(ValueError):
-    """`--db` is a URL of an engine chatdesk does not have; the message says what to give."""
 
 
 class Database(Protocol):
@@ -41,60 +35,6 @@ class Database(Protocol):
     def read_offloaded(self) -> AbstractAsyncContextManager[Any]: ...
 
     async def close(self) -> None: ...
-
-
-def is_postgres(target: str | Path) -> bool:
-    return isinstance(target, str) and urlsplit(target).scheme.lower() in POSTGRES_SCHEMES
-
-
-def database_target(value: str | Path) -> Path | str:
-    """What `--db` names: a Path for SQLite (a file, or an sqlite:/// URL), the URL for Postgres.
-    Anything else with a scheme is refused with a sentence."""
-    if isinstance(value, Path):
-        return value
-    if is_postgres(value):
-        try:
-            if urlsplit(value).port is None and urlsplit(value).netloc.endswith(":"):
-                raise ValueError
-        except ValueError:
-            raise UnknownDatabase(f"--db {shown(value)}: the port is not a number.") from None
-        return value
-    if value.startswith("sqlite:///"):
-        return Path(value.removeprefix("sqlite:///") or "chatdesk.db")
-    scheme = urlsplit(value).scheme
-    if "://" in value and scheme:
-        raise UnknownDatabase(f"--db {scheme}://… is not a database chatdesk can use: give an SQLite file "
-                         "path (or sqlite:///path) or a postgresql:// URL.")
-    return Path(value)
-
-
-def shown(target: str | Path) -> str:
-    """The target for a log line: a Postgres URL without its password."""
-    if not is_postgres(target):
-        return str(target)
-    parts = urlsplit(str(target))
-    if parts.password is None:
-        return str(target)
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
-
-
-def _with_query_key(url: str, old: str, new: str) -> str:
-    parts = urlsplit(url)
-    query = [(new if k == old else k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return parts._replace(query=urlencode(query, safe="/")).geturl()
-
-
-def libpq_url(url: str) -> str:
-    """A Postgres URL as asyncpg.connect() and psql take it: no SQLAlchemy +driver, TLS as
-    `sslmode=` (the libpq name; `ssl=` is taken as a synonym)."""
-    return _with_query_key("postgresql://" + url.split("://", 1)[1], "ssl", "sslmode")
-
-
-def sqlalchemy_url(url: str) -> str:
-    """The same URL for SQLAlchemy's asyncpg dialect, which passes the query to asyncpg.connect()
-    as arguments: `sslmode=` becomes its `ssl=`."""
-    return _with_query_key("postgresql+asyncpg://" + url.split("://", 1)[1], "sslmode", "ssl")
 
 
 def open_database(target: str | Path, pool_size: int = DEFAULT_POOL) -> Database:

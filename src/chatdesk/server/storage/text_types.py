@@ -6,24 +6,13 @@ text) is stored unchanged, so comparisons, indexes and search see it as written.
 plain types (schema.py's `String`, `Text` are variants), so its path does not change."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import String as SqlString
 from sqlalchemy import Text as SqlText
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-MARK = "\uffff"
-_TO_STORED = re.compile("[\x00\uffff]")
-_FROM_STORED = re.compile("\uffff[01]")
-
-
-def to_stored(value: str) -> str:
-    return _TO_STORED.sub(lambda m: MARK + ("0" if m.group() == "\x00" else "1"), value)
-
-
-def from_stored(value: str) -> str:
-    return _FROM_STORED.sub(lambda m: "\x00" if m.group()[1] == "0" else MARK, value)
+from .nul_escape import MARK, from_stored, to_stored
 
 
 class _NulSafe(TypeDecorator):
