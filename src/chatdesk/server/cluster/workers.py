@@ -57,8 +57,8 @@ def _migrate(target: str) -> None:
     import asyncio
 
     from ..storage.engine import open_database
-    from ..storage.target import database_target
     from ..storage.migrations import migrate_async
+    from ..storage.target import database_target
 
     async def go() -> None:
         db = open_database(database_target(target))
