@@ -2,7 +2,8 @@
 renews its member row and the sweeper's lease, then it learns its peers' bus addresses. Alongside,
 the fan-out's catch-up reader and its poll, and every PRESENCE_EVERY seconds the visitors whose
 streams this process holds are marked seen, so the sweeper (maybe in another process) does not
-take a connected visitor's queued chat for missed."""
+take a connected visitor's queued chat for missed. Logouts reach the other processes by the bus
+at once, and by the heartbeat's look at the tokens of this process's streams within a second."""
 from __future__ import annotations
 
 import asyncio
@@ -24,7 +25,7 @@ log = logging.getLogger("chatdesk.server.cluster")
 HEARTBEAT = 1.0
 SWEEPER = "sweeper"
 CHUNK = 500
-C, V = schema.conversations, schema.visitors
+C, V, T = schema.conversations, schema.visitors, schema.operator_tokens
 
 
 class Node:
@@ -98,6 +99,9 @@ class Node:
             log.info("cluster member %s took the sweeper lease", self.member_id)
         async with self.ctx.store.read() as conn:
             self.bus.peers = await live_peers(conn, self.member_id, now)
+            revoked = await self._revoked_here(conn)
+        for token in revoked:     # a logout elsewhere whose datagram did not arrive: ends here too
+            self.ctx.hub.revoke_here(token)
         self._processes = len(self.bus.peers) + 1
 
     async def _beating(self) -> None:
@@ -109,6 +113,15 @@ class Node:
                 raise
             except Exception:     # a busy database: the lease lapses after TTL, the next beat retries
                 log.exception("cluster heartbeat failed")
+
+    async def _revoked_here(self, conn) -> list[str]:
+        """Tokens of this process's staff streams that were revoked (by a logout anywhere)."""
+        held = sorted({s.token_hash for s in self.ctx.hub.subscribers if s.token_hash and not s.revoked})
+        found: list[str] = []
+        for i in range(0, len(held), CHUNK):
+            found += (await conn.execute(select(T.c.token_hash).where(
+                T.c.token_hash.in_(held[i:i + CHUNK]), T.c.revoked_at.is_not(None)))).scalars()
+        return found
 
     def presence_every(self) -> float:
         return max(HEARTBEAT, min(10.0, self.ctx.config.visitor_timeout / 4))
