@@ -2,7 +2,8 @@
 chats, the outbox's deliveries). A row in `leases`; the holder renews it every heartbeat for TTL
 seconds, anyone takes it once it has expired. A holder counts itself the holder only until its own
 expiry minus MARGIN, so a process whose loop stalled stops sweeping before another one can take
-over. Take-over after the holder dies: at most TTL + one heartbeat (about 4 s)."""
+over. Take-over after the holder dies: at most TTL + one heartbeat (3.5 s), leaving 1.5 s of
+the 5 s promise for heartbeats that run late on a loaded machine."""
 from __future__ import annotations
 
 import time

@@ -22,7 +22,7 @@ from .members import Membership, live_peers
 from .pg_notify import NotifyWake
 
 log = logging.getLogger("chatdesk.server.cluster")
-HEARTBEAT = 1.0
+HEARTBEAT = 0.5      # well inside the lease's TTL: a late beat under load still renews in time
 SWEEPER = "sweeper"
 CHUNK = 500
 C, V, T = schema.conversations, schema.visitors, schema.operator_tokens
