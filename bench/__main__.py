@@ -10,25 +10,28 @@ import sys
 import time
 from pathlib import Path
 
-from bench import fanout, latency, outbox_look, startup, transcripts, visitors, visitors_rebuild, webhooks
+from bench import fanout, latency, outbox_look, scale, startup, transcripts, visitors, visitors_rebuild, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
 FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
         "hook_messages": 500, "hook_pairs": 3,
-        "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200}
+        "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200,
+        "scale_processes": [1, 2, 4], "scale_desks": 200, "scale_messages": 50, "scale_idle": 2000}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
          "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1,
-         "look_sizes": [1_000, 10_000], "crowds": [200], "crowd_keys": 20}
+         "look_sizes": [1_000, 10_000], "crowds": [200], "crowd_keys": 20,
+         "scale_processes": [1, 2], "scale_desks": 20, "scale_messages": 10, "scale_idle": 100}
 SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks", "visitors")
+EXTRA = ("scale",)     # several processes (bench/scale.py): only with --only scale
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--smoke", action="store_true", help="a quick run with small numbers (CI)")
-    p.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    p.add_argument("--only", nargs="+", choices=SECTIONS + EXTRA, default=list(SECTIONS))
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = p.parse_args(argv)
     cfg = SMOKE if args.smoke else FULL
@@ -93,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
                     srv.stop()
             step(f"the same {max(cfg['crowds'])} rows rebuilt in a DataTable and set in the Line-API list")
             results["visitors_rebuild"] = visitors_rebuild.run(max(cfg["crowds"]))
+        if "scale" in args.only:          # servers of its own: 1, 2 and 4 processes on one database
+            step(f"scale: {cfg['scale_processes']} processes, {cfg['scale_desks']} desks, "
+                 f"{cfg['scale_idle']} idle visitors")
+            results["scale"] = scale.run(cfg["scale_processes"], cfg["scale_desks"], cfg["scale_messages"],
+                                         cfg["scale_idle"])
     finally:
         if shared is not None:
             shared.stop()

@@ -60,10 +60,15 @@ class Server:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     module: str = "chatdesk"          # "bench.stall_probe": the same server, watched for stalls
+    db_url: str = ""                 # a Postgres URL instead of the SQLite file (bench/scale.py)
 
     @property
     def db(self) -> Path:
         return self.workdir / "bench.db"
+
+    @property
+    def database(self) -> str:
+        return self.db_url or str(self.db)
 
     @property
     def url(self) -> str:
@@ -76,7 +81,7 @@ class Server:
     def start(self, *extra: str, timeout: float = 30.0) -> "Server":
         log = open(self.workdir / "server.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", self.module, "server", "--db", str(self.db), "--port", str(self.port),
+            [sys.executable, "-m", self.module, "server", "--db", self.database, "--port", str(self.port),
              "--visitor-timeout", "3600",
              # all simulated browsers share one loopback address: no per-address or per-visitor limits
              "--visitor-rate", "0", "--address-rate", "0", "--connections-per-address", "0",
@@ -88,7 +93,7 @@ class Server:
     def operator(self, email: str, role: str = "operator", max_chats: int = 50) -> str:
         """Add an account (the real accounts code) and return a logged-in token."""
         from chatdesk.server.accounts_cli import create_user
-        create_user(self.db, email=email, name=email.split("@")[0].title(), role=role,
+        create_user(self.database, email=email, name=email.split("@")[0].title(), role=role,
                     max_chats=max_chats, password=PASSWORD)
         r = httpx.post(f"{self.url}{API_PREFIX}/auth/login", json={"email": email, "password": PASSWORD})
         r.raise_for_status()

@@ -132,4 +132,7 @@ def table(r: dict) -> list[dict]:
     if rb:
         rows.append(_row(f"{rb['crowd']} rows to a written frame: DataTable rebuilt / Line-API list, p50",
                          f"{_ms(rb['datatable_ms']['p50'])} / {_ms(rb['line_api_ms']['p50'])}"))
+    if r.get("scale"):
+        from bench.scale import rows as scale_rows
+        rows.extend(scale_rows(r["scale"], _row))
     return rows

@@ -88,3 +88,12 @@ def mailbox():
     box = MailReceiver().start()
     yield box
     box.stop()
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh Postgres database of this worker's throwaway cluster, whatever --db-engine says
+    (for tests that need Postgres itself: LISTEN/NOTIFY, the multi-process chaos run)."""
+    if not postgres.available():
+        pytest.skip("needs Debian's postgresql")
+    return postgres.fresh_database()

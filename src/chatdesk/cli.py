@@ -125,6 +125,21 @@ def _parser() -> argparse.ArgumentParser:
                    help="seconds without a page view or heartbeat after which a visitor has left the site")
     s.add_argument("--attribution-days", type=float, default=7.0,
                    help="days after a chat or an opener within which an order counts for it")
+    # several processes on one database (docs/deploy.md)
+    s.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="run N server processes sharing --port (SO_REUSEPORT), restarting any that dies")
+    s.add_argument("--cluster", action="store_true",
+                   help="this process is one of several on the database: one sweeper, events from all")
+    s.add_argument("--cluster-poll", type=float, default=0.5, metavar="SECONDS",
+                   help="with --cluster: how often to look for other processes' events (default 0.5)")
+    s.add_argument("--bus-host", default="127.0.0.1",
+                   help="with --cluster: the address peers reach this process's bus on (default 127.0.0.1)")
+    s.add_argument("--cluster-wake", choices=("bus", "notify", "poll"), default="bus",
+                   help="with --cluster: what wakes the fan-out for other processes' events: datagrams "
+                        "between the processes (bus, default), Postgres LISTEN/NOTIFY (notify), or only "
+                        "the poll (measured in docs/performance.md)")
+    s.add_argument("--reuse-port", action="store_true",
+                   help="share --port with other processes (SO_REUSEPORT); --workers sets it")
     # flood limits (docs/security.md); 0: no limit; unset: the default in server/config.py
     for flag, default, what in (
             ("--login-hashers", 1, "threads that check passwords, off the event loop"),
@@ -152,6 +167,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="read the password from standard input")
 
     _webhook_parser(sub)
+
+    bk = sub.add_parser("backup", help="copy a SQLite database while the server runs (online backup)")
+    bk.add_argument("file", help="the copy to write (must not exist)")
+    bk.add_argument("--db", default="chatdesk.db")
 
     sim = sub.add_parser("simulate", help="simulated visitors browsing a shop and chatting")
     sim.add_argument("--url", dest="sim_url", required=True, help="chat server URL")
@@ -206,12 +225,18 @@ def _server_extra_problem(command: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = "user " + args.user_command if args.command == "user" else args.command
-    if command in ("server", "user add", "demo", "webhook") and (problem := _server_extra_problem(command)):
+    if command in ("server", "user add", "demo", "webhook", "backup") and (problem := _server_extra_problem(command)):
         print(f"chatdesk: {problem}", file=sys.stderr)
         return 2
+    if args.command == "server" and args.workers > 1:
+        from chatdesk.server.cluster.workers import run_workers
+        return run_workers(args, list(sys.argv[1:] if argv is None else argv))
     if args.command == "server":
         from chatdesk.server.main import serve
         return serve(args)
+    if args.command == "backup":
+        from chatdesk.server.backup_cli import backup
+        return backup(args)
     if args.command == "user":
         from chatdesk.server.accounts_cli import add_user
         return add_user(args)

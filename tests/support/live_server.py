@@ -39,6 +39,7 @@ class LiveServer:
     log_path: Path | None = None
     open_files: int | None = None       # RLIMIT_NOFILE (hard, and soft unless soft_files) for the server
     soft_files: int | None = None
+    name: str = ""                      # several servers on one database: each its own log file
     db_url: str = field(default_factory=database_for_test)   # "": the SQLite file db_path
 
     @property
@@ -73,7 +74,7 @@ class LiveServer:
                 self.port = free_port()
 
     def _start_once(self, timeout: float) -> "LiveServer":
-        self.log_path = self.db_path.with_suffix(".log")
+        self.log_path = self.db_path.with_name(f"{self.db_path.stem}{'-' + self.name if self.name else ''}.log")
         log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         cmd = [sys.executable, "-m", "chatdesk", "server", "--db", self.database,
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]

@@ -29,6 +29,8 @@ from .api import (
     work_items,
 )
 from .api.answers import Ok
+from .cluster.holder_only import while_holding
+from .cluster.node import Node
 from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
@@ -40,6 +42,7 @@ from .realtime import queue_watch, streams
 from .security import limits
 from .security.login_gate import LoginGuard
 from .security.priority import StaffPriority
+from .security.shared_limits import share_limits
 from .security.static_files import mount_static
 from .services import background
 from .services import browsing as browsing_feed
@@ -57,9 +60,16 @@ def create_app(config: ServerConfig) -> FastAPI:
         store = Store(db, hub, config.keep_events, outbox)
         ctx = ServerContext(config=config, store=store, hub=hub, outbox=outbox)
         app.state.ctx = ctx
-        tasks = [asyncio.create_task(background.run(ctx)), asyncio.create_task(browsing_feed.run(ctx)),
-                 asyncio.create_task(queue_watch.run(ctx)),
-                 asyncio.create_task(delivery_worker.run(DeliveryWorker(config, store, outbox)))]
+        node = None
+        if config.cluster:               # several processes: one sweeper, events from all (cluster/)
+            node = Node(ctx)
+            await node.start()
+            app.state.node = node
+            share_limits(ctx, app.state.limits, node.processes)   # limits for all processes together
+        sweeps = [lambda: background.run(ctx),
+                  lambda: delivery_worker.run(DeliveryWorker(config, store, outbox))]
+        tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
+        tasks += [asyncio.create_task(while_holding(node.sweeper, work) if node else work()) for work in sweeps]
         try:
             yield
         finally:
@@ -68,6 +78,8 @@ def create_app(config: ServerConfig) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if node is not None:
+                await node.stop()
             await db.close()
             ctx.logins.close()
 

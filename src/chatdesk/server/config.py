@@ -100,6 +100,12 @@ class ServerConfig:
     browsing_batch: float = 1.0      # desks get the changes at most once per this many seconds
     attribution_days: float = 7.0    # an order this long after a chat or opener counts for it
     db_pool: int = 10                # Postgres: read connections per process (as many again on overflow)
+    # Several processes on one database (server/cluster/, docs/deploy.md): off, a process alone
+    # keeps today's behaviour (no heartbeat, no lease, no poll).
+    cluster: bool = False
+    cluster_poll: float = 0.5        # seconds between looks at the newest event id (the bus wakes sooner)
+    bus_host: str = "127.0.0.1"      # where this process's peers reach its bus (cluster/bus.py)
+    cluster_wake: str = "bus"        # what wakes the fan-out for others' events: "bus", "notify" (Postgres) or "poll"
 
     @property
     def attribution_window(self) -> float:
@@ -135,6 +141,10 @@ class ServerConfig:
             widget=shop.widget if shop else load(getattr(args, "widget_config", None)),
             browsing_idle=float(getattr(args, "browsing_idle", 60.0)),
             attribution_days=float(getattr(args, "attribution_days", 7.0)),
+            cluster=bool(getattr(args, "cluster", False)),
+            cluster_poll=float(getattr(args, "cluster_poll", 0.5) or 0.5),
+            bus_host=str(getattr(args, "bus_host", "127.0.0.1") or "127.0.0.1"),
+            cluster_wake=str(getattr(args, "cluster_wake", "bus") or "bus"),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

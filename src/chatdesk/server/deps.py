@@ -36,7 +36,7 @@ async def current_visitor(request: Request) -> str:
     if visitor_id is None:
         raise Unauthorized("Start a visitor session first: this needs a valid visitor token.")
     limits: Limits = request.app.state.limits
-    limits.visitor.check(visitor_id)      # 429 over --visitor-rate (security/limits.py)
+    await limits.visitor.enforce(visitor_id)      # 429 over --visitor-rate (security/limits.py)
     return visitor_id
 
 

@@ -54,7 +54,7 @@ def serve(args) -> int:
                                access_log=False, ws_max_size=WS_MAX_BYTES, lifespan="on",
                                http="h11", ws="websockets-sansio",
                                timeout_keep_alive=max(1, math.ceil(config.idle_timeout)))
-    server = GuardedServer(uv_config, ConnectionGuard(limits))
+    server = GuardedServer(uv_config, ConnectionGuard(limits), reuse_port=bool(getattr(args, "reuse_port", False)))
     server.run()
     return 0 if server.started else 3
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..security.tokens import Actor
+from .audience import Audience, ToChatReaders, ToOperators, ToVisitor
 
 if TYPE_CHECKING:
     from .log import EventRow
 
 QUEUE_EVENT_PREFIXES = ("conversation.", "operator.")   # events that can move the queue
 MAX_BUFFER = 20_000   # events queued for one slow stream before we drop it (it resumes on reconnect)
+
+
+class Relay(Protocol):
+    """What the hub hands to the other processes (server/cluster/bus.py)."""
+
+    def frame(self, frame: dict, to: Audience) -> None: ...
+
+    def revoke(self, token_hash: str) -> None: ...
 
 
 @dataclass(eq=False)
@@ -46,6 +55,9 @@ class Hub:
         self.visitor_streams: dict[str, int] = {}
         self.changed = asyncio.Event()   # pokes the router after any write
         self.queue_moved = asyncio.Event()   # pokes realtime/queue_watch.py: a chat or operator changed
+        # Set by the cluster bus when several processes serve: ephemeral frames whose audience is
+        # an Audience value, and logouts, reach the other processes' streams too.
+        self.relay: Relay | None = None
 
     def subscribe(self, sub: Subscriber) -> None:
         self.subscribers.add(sub)
@@ -60,7 +72,12 @@ class Hub:
                 del self.visitor_streams[sub.visitor_id]
 
     def revoke(self, token_hash: str) -> None:
-        """Logout: streams opened with this token end at once."""
+        """Logout: streams opened with this token end at once, in every process."""
+        self.revoke_here(token_hash)
+        if self.relay is not None:
+            self.relay.revoke(token_hash)
+
+    def revoke_here(self, token_hash: str) -> None:
         for sub in list(self.subscribers):
             if sub.token_hash == token_hash:
                 sub.revoke()
@@ -79,7 +96,13 @@ class Hub:
             self.queue_moved.set()
 
     def send(self, frame: dict, to: Callable[[Subscriber], bool]) -> None:
-        """An ephemeral frame (typing): never logged, no event_id."""
+        """An ephemeral frame (typing): never logged, no event_id. With an Audience value as `to`
+        it goes to the other processes' streams too (best effort); a plain callable stays here."""
+        self.send_here(frame, to)
+        if self.relay is not None and isinstance(to, ToVisitor | ToOperators | ToChatReaders):
+            self.relay.frame(frame, to)
+
+    def send_here(self, frame: dict, to: Callable[[Subscriber], bool]) -> None:
         for sub in self.subscribers:
             if to(sub):
                 sub.offer(frame)

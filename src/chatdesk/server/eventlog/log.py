@@ -2,9 +2,10 @@
 
 `Store.tx()` is the only way to change data: one serial transaction in which every durable change
 writes its event (global event_id, per-conversation gap-free seq, visibility columns). After the
-commit, before the next write begins (the Database's `on_commit`), the events go to the Hub, so
-every subscriber receives them in event_id order and never before they are durable. The event_id
-is the engine's (storage/engine.py, `next_event_id`): commit-ordered and dense on both.
+commit, before the next write begins (the Database's `on_commit`), the events go to the Hub
+through the Fanout (fanout.py, which also brings other processes' events), so every subscriber
+receives them in event_id order and never before they are durable. The event_id is the engine's
+(storage/engine.py, `next_event_id`): commit-ordered and dense on both.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..storage import schema
 from ..storage.db import AnyConn
 from ..storage.engine import Database
 from ..storage.rows import visitor_view
+from .fanout import Fanout
 from .hub import Hub
 
 E = schema.events
@@ -129,6 +131,7 @@ class Tx:
 class Store:
     def __init__(self, db: Database, hub: Hub, keep_events: int = 0, outbox: Outgoing | None = None):
         self.db, self.hub, self.keep_events, self.outbox = db, hub, keep_events, outbox
+        self.fanout = Fanout(hub, self.read, EventRow.from_db)    # committed events to the hub, once each, in order
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
@@ -136,7 +139,7 @@ class Store:
 
         def published() -> None:             # committed, before the next write: event_id order
             tx = written[0]
-            self.hub.publish(tx.events)
+            self.fanout.committed(tx.events)
             if tx.queued and self.outbox is not None:
                 self.outbox.announce()       # committed: the deliveries may go
 

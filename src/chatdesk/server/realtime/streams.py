@@ -228,7 +228,7 @@ async def visitor_stream(ws: WebSocket) -> None:
 
         async def on_frame(frame: dict) -> None:
             ctx.visitor_activity[vid] = time.time()
-            if frame.get("type") == ev.TYPING and not ws.app.state.limits.visitor.wait_needed(vid):
+            if frame.get("type") == ev.TYPING and not await ws.app.state.limits.visitor.take(vid):
                 text = frame.get("text")
                 await typing.visitor_typing(ctx, vid, bool(frame.get("is_typing")), text if isinstance(text, str) else "")
 

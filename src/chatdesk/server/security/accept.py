@@ -159,8 +159,9 @@ def _refuse(sock: socket.socket) -> None:
     sock.close()
 
 
-def bind(host: str, port: int, backlog: int) -> list[socket.socket]:
-    """Listening sockets for host:port, one per address family it resolves to (as asyncio does)."""
+def bind(host: str, port: int, backlog: int, reuse_port: bool = False) -> list[socket.socket]:
+    """Listening sockets for host:port, one per address family it resolves to (as asyncio does).
+    reuse_port: several processes listen on the port and the kernel spreads connections."""
     infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     sockets: list[socket.socket] = []
     try:
@@ -169,6 +170,8 @@ def bind(host: str, port: int, backlog: int) -> list[socket.socket]:
             sock = socket.socket(family, kind, proto)
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if reuse_port:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             sock.bind(address)

@@ -66,11 +66,11 @@ class ChatLimits:
             if len(held) >= self.per_address:
                 raise TooMany(f"This address already has {len(held)} open chats, the most it may hold; "
                               "please finish one before starting another.", OPEN_RETRY_AFTER)
-        wait = self.address_rate.wait_needed(address)
+        wait = await self.address_rate.take(address, conn)
         if wait:
             raise TooMany(f"Too many new chats from this address; try again in {_seconds(wait)}.",
                           round(wait + 0.5))
-        wait = self.visitor_rate.wait_needed(visitor_id)
+        wait = await self.visitor_rate.take(visitor_id, conn)
         if wait:
             raise TooMany(f"You started too many chats in a short time; try again in {_seconds(wait)}.",
                           round(wait + 0.5))

@@ -96,9 +96,10 @@ class GuardedWebSocket(WebSocketsSansIOProtocol):
 class GuardedServer(Server):
     """uvicorn's Server, listening through Listener and serving with the guarded protocols."""
 
-    def __init__(self, config: Config, guard: ConnectionGuard):
+    def __init__(self, config: Config, guard: ConnectionGuard, reuse_port: bool = False):
         super().__init__(config)
         self.guard = guard
+        self.reuse_port = reuse_port
         self._attaching: set[asyncio.Task[None]] = set()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -107,7 +108,7 @@ class GuardedServer(Server):
             sys.exit(STARTUP_FAILURE)
         config, loop = self.config, asyncio.get_running_loop()
         try:
-            listening = bind(config.host, config.port, config.backlog)
+            listening = bind(config.host, config.port, config.backlog, self.reuse_port)
         except OSError as exc:
             self.config_error(exc)
             await self.lifespan.shutdown()

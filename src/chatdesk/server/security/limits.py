@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, WebSocket
@@ -76,6 +77,16 @@ class RateLimiter:
         if wait:
             raise RateLimited(self.who, wait)
 
+    async def take(self, key: str, conn: Any = None) -> float:
+        """wait_needed, as every caller asks it: a shared limiter (shared_limits.py) may have to
+        borrow tokens from the database (in `conn`, the caller's write transaction, if given)."""
+        return self.wait_needed(key)
+
+    async def enforce(self, key: str) -> None:
+        wait = await self.take(key)
+        if wait:
+            raise RateLimited(self.who, wait)
+
     def _forget_full(self, now: float) -> None:
         """Bounds memory under a spray of keys: a bucket that has refilled is the same as none."""
         for key, (tokens, last) in list(self._buckets.items()):
@@ -128,7 +139,7 @@ class RequestLimits:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         if scope["path"].startswith(VISITOR_PATHS):
-            wait = scope["app"].state.limits.address.wait_needed(client_address(scope))
+            wait = await scope["app"].state.limits.address.take(client_address(scope))
             if wait:
                 return await RateLimited("address", wait).response()(scope, receive, send)
         too_large = errors.body("too_large", "The request body is too large (at most 1 MB).", 413)
@@ -165,7 +176,7 @@ async def admit_visitor_stream(ws: WebSocket) -> bool:
     body). Every handshake takes a token, refused ones too; refusals log one line a minute per address."""
     limits: Limits = ws.app.state.limits
     address = client_address(ws.scope)
-    wait = limits.address.wait_needed(address)
+    wait = await limits.address.take(address)
     if priority.on_probation(ws.scope):          # past the connection caps: staff only
         refusal = priority.busy_answer()
     elif wait:

@@ -31,7 +31,7 @@ class RequestLimits:
             if held >= self.open_per_visitor:
                 raise TooMany(f"You already have {held} requests waiting for an answer; we will get back "
                               "to you on those first.", OPEN_RETRY_AFTER)
-        wait = self.address_rate.wait_needed(address)
+        wait = await self.address_rate.take(address, conn)
         if wait:
             n = max(1, round(wait + 0.5))
             raise TooMany(f"Too many requests from this address; try again in {n} second{'s' * (n != 1)}.", n)

@@ -46,13 +46,13 @@ class LoginThrottle:
         if failures:
             await asyncio.sleep(min(self.MAX_DELAY, self.STEP * failures))
 
-    def failed(self, *keys: str) -> None:
+    async def failed(self, *keys: str) -> None:
         for k in keys:
             self._failures.setdefault(k, []).append(time.monotonic())
         if len(self._failures) > 10_000:  # bound memory under a spray of random e-mails
             for k in list(self._failures)[:5_000]:
                 self._failures.pop(k, None)
 
-    def succeeded(self, *keys: str) -> None:
+    async def succeeded(self, *keys: str) -> None:
         for k in keys:
             self._failures.pop(k, None)

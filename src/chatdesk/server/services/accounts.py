@@ -67,9 +67,9 @@ async def login(ctx: ServerContext, email: str, password: str, address: str) -> 
             row = (await conn.execute(select(OP).where(OP.c.email == email))).first()
         ok = await ctx.logins.verify(password, row.password_hash if row else DUMMY_HASH)
         if row is None or not ok:
-            ctx.throttle.failed(*keys)
+            await ctx.throttle.failed(*keys)
             raise Unauthorized("The e-mail or password is wrong.", "bad_credentials")
-        ctx.throttle.succeeded(*keys)
+        await ctx.throttle.succeeded(*keys)
     token = new_token()
     async with ctx.store.tx() as tx:
         await tx.conn.execute(insert(T).values(token_hash=token_hash(token), operator_id=row.id,

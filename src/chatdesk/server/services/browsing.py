@@ -23,6 +23,7 @@ from sqlalchemy import and_, insert, select, update
 from chatdesk.protocol import events as ev
 
 from ..context import ServerContext
+from ..eventlog.audience import ToOperators
 from ..eventlog.log import Tx
 from ..storage import rows
 from ..storage.db import AnyConn
@@ -181,4 +182,4 @@ async def run(ctx: ServerContext) -> None:
             log.exception("visitors feed batch failed")
             continue
         if frame is not None:
-            ctx.hub.send(frame, to=lambda sub: sub.actor is not None)
+            ctx.hub.send(frame, to=ToOperators())

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from chatdesk.protocol import events as ev
 
 from ..context import ServerContext
+from ..eventlog.audience import ToVisitor
 from ..eventlog.log import Tx
 from ..security.tokens import Actor
 from ..storage import rows
@@ -123,7 +124,7 @@ async def _qualify(ctx: ServerContext, vid: str, rule: dict[str, Any], now: floa
 
 
 def _deliver(ctx: ServerContext, vid: str, invite: dict[str, Any]) -> dict[str, Any]:
-    ctx.hub.send({"type": ev.INVITE, "invite": invite}, to=lambda sub: sub.visitor_id == vid)
+    ctx.hub.send({"type": ev.INVITE, "invite": invite}, to=ToVisitor(vid))
     browsing.touched(ctx, vid)
     return invite
 

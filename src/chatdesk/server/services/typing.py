@@ -9,7 +9,7 @@ from chatdesk.protocol import events as ev
 from chatdesk.protocol.limits import MAX_BODY, MAX_ID
 
 from ..context import ServerContext
-from ..eventlog.hub import Subscriber
+from ..eventlog.audience import ToChatReaders, ToVisitor
 from ..security.tokens import Actor
 from ..storage import rows as queries
 
@@ -24,7 +24,7 @@ async def operator_typing(ctx: ServerContext, actor: Actor, frame: dict[str, Any
         return
     out = {"type": ev.TYPING, "conversation_id": cid, "actor": "operator",
            "is_typing": bool(frame.get("is_typing"))}
-    ctx.hub.send(out, to=lambda s: s.visitor_id == conv["visitor_id"])
+    ctx.hub.send(out, to=ToVisitor(conv["visitor_id"]))
 
 
 async def visitor_typing(ctx: ServerContext, vid: str, is_typing: bool, text: str) -> None:
@@ -36,8 +36,4 @@ async def visitor_typing(ctx: ServerContext, vid: str, is_typing: bool, text: st
         return
     out = {"type": ev.TYPING, "conversation_id": cid, "actor": "visitor", "is_typing": is_typing,
            "text": text[:MAX_BODY] if is_typing else ""}
-    queued, holder = conv["state"] == "queued", conv["operator_id"]
-
-    def to(s: Subscriber) -> bool:
-        return s.actor is not None and (s.actor.is_staff or queued or s.actor.id == holder)
-    ctx.hub.send(out, to=to)
+    ctx.hub.send(out, to=ToChatReaders(conv["operator_id"], conv["state"] == "queued"))

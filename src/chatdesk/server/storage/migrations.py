@@ -97,8 +97,16 @@ def _m6_server_keys(conn: Connection) -> None:
                  .values(state="dead", last_error=schema.REMOVED_WEBHOOK))
 
 
+
+def _m7_cluster(conn: Connection) -> None:
+    """Several server processes on one database: who is serving, the sweeper's lease and the shared
+    rate-limit buckets (issue 14). Idempotent and portable: create_all skips tables that exist."""
+    schema.metadata.create_all(conn, tables=[schema.cluster_members, schema.leases, schema.rate_buckets])
+
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,
-                                                   _m5_openers, _m6_server_keys]
+                                                   _m5_openers, _m6_server_keys, _m7_cluster]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

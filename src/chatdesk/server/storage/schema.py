@@ -397,3 +397,38 @@ server_keys = Table(
     Column("secret", String(128), nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+# --- schema 7: several server processes on one database (docs/deploy.md) --------------------------
+
+# The processes serving now: each writes its row on start and renews heartbeat_at every second; a
+# row older than a few seconds is a process that died. bus_host/bus_port: where its peers send the
+# datagrams that wake it for a new event, carry typing frames and end a logged-out token's streams.
+cluster_members = Table(
+    "cluster_members", metadata,
+    Column("member_id", String(40), primary_key=True),
+    Column("pid", Integer, nullable=False),
+    Column("bus_host", String(64), nullable=False),
+    Column("bus_port", Integer, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("heartbeat_at", Float, nullable=False),
+)
+
+# Work exactly one process does at a time (name "sweeper": auto-assign, requeue, missed chats and
+# the outbox's deliveries). The holder renews expires_at; anyone may take an expired lease.
+leases = Table(
+    "leases", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("holder", String(40), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("taken_at", Float, nullable=False),
+)
+
+# Shared token buckets for the rate limits (security/shared_limits.py): processes borrow tokens in
+# small batches from the row, so together they never admit more than the limit.
+rate_buckets = Table(
+    "rate_buckets", metadata,
+    Column("limiter", String(40), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)

@@ -1,0 +1,70 @@
+"""The sweeps (auto-assign, requeue, missed chats) and the outbox run in exactly one process at a
+time, the holder of the sweeper lease; when it is killed with -9 another process takes over within
+5 s, and routing goes on."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from tests.support.api import Operator
+from tests.support.cluster import Cluster
+from tests.support.stream import live_stream
+from tests.support.visitor import Visitor
+from tests.support.waiting import wait_for
+
+TAKEOVER = 5.0
+
+
+@pytest.fixture
+def three(tmp_path):
+    cl = Cluster(tmp_path / "chat.db", 3, extra_args=["--auto-assign"]).start()
+    yield cl
+    cl.stop()
+
+
+async def routed(cl: Cluster, ana: Operator, via: int, body: str) -> None:
+    """A chat started through process `via` is assigned to Ana by the sweeper, wherever it runs."""
+    desk = await live_stream(cl[via], ana.token)
+    v = await Visitor(cl[via]).arrive()
+    cid = await v.start_chat(body)
+    frame = await desk.next(lambda f: f["type"] == "conversation.assigned" and f["conversation_id"] == cid,
+                            timeout=30)
+    assert frame["data"]["conversation"]["operator_id"] == ana.id
+    await desk.close()
+    await v.close()
+
+
+@pytest.mark.timeout(180)
+async def test_one_sweeper_and_a_takeover_within_5_s_after_kill_9(three):
+    await wait_for(lambda: len(three.members()) == 3 and three.holder() is not None, "three members, one sweeper")
+    ana = await Operator.create(three[0], "ana@example.com", max_chats=20)
+    await ana.status("online")
+    holder = three.holder()
+    assert holder is not None
+    others = [i for i, s in enumerate(three.servers) if s is not holder]
+    await routed(three, ana, others[0], "routed by the sweeper in another process")
+
+    old = three.lease()
+    killed_at = time.time()
+    await asyncio.to_thread(holder.kill)
+    await wait_for(lambda: (lease := three.lease()) is not None and lease[0] != old[0], "a new sweeper",
+                   timeout=15)
+    taken_at = three.lease()[2]
+    print(f"\nsweeper take-over after kill -9: {taken_at - killed_at:.2f} s")
+    assert taken_at - killed_at <= TAKEOVER
+    assert three.holder() in [three[i] for i in others]
+    await routed(three, ana, others[1], "routed by the new sweeper")
+    await ana.close()
+
+
+@pytest.mark.timeout(180)
+async def test_a_clean_stop_hands_the_lease_on_at_once(three):
+    await wait_for(lambda: three.holder() is not None, "a sweeper")
+    holder = three.holder()
+    assert holder is not None
+    stopped_at = time.time()
+    await asyncio.to_thread(holder.stop)
+    await wait_for(lambda: three.holder() not in (None, holder), "the next sweeper", timeout=15)
+    assert three.lease()[2] - stopped_at < 2.5      # one heartbeat, not the lease's TTL
