@@ -1,13 +1,15 @@
 """What one heartbeat costs the database, counted on the real server app over real HTTP
 (support/counted_server.py): a crowd beats every 10 s, so a beat that no rule answers is one read
 and no write; the rules come from memory and are read again only after a rule changed, and the
-decision follows the change at once."""
+decision follows the change at once. A beat that changes nothing sends the desks nothing."""
 from __future__ import annotations
 
 import pytest
 
+from chatdesk.server.services import browsing, visitor_side
 from tests.support.api import Operator
 from tests.support.counted_server import CountedServer
+from tests.support.inprocess import Site
 from tests.support.visitor import Visitor
 
 BEAT = "/api/v1/visitor/heartbeat"
@@ -81,3 +83,22 @@ async def test_a_rule_change_is_read_once_and_decides_the_next_beat(counted):
         await visitor.close()
         await sup.close()
         await op.close()
+
+
+async def test_a_beat_that_changes_nothing_sends_no_row_to_the_desks(tmp_path):
+    async with Site(tmp_path / "chat.db", browsing_idle=60.0) as site:
+        s = await visitor_side.start_session(site.ctx, visitor_id=None, url="https://shop.test/p/1",
+                                             title="Boots", referrer="")
+        vid, feed = s["visitor_id"], browsing.Feed()
+        first = await feed.batch(site.ctx)
+        assert first is not None and [v["id"] for v in first["visitors"]] == [vid]
+        for _ in range(3):
+            site.clock.advance(10)
+            browsing.still_here(site.ctx, vid)
+            assert await feed.batch(site.ctx) is None          # still here: nothing for the desks
+        site.clock.advance(61)
+        gone = await feed.batch(site.ctx)
+        assert gone is not None and gone["gone"] == [vid]
+        browsing.still_here(site.ctx, vid)                     # back after going quiet: the row again
+        back = await feed.batch(site.ctx)
+        assert back is not None and [v["id"] for v in back["visitors"]] == [vid] and back["gone"] == []

@@ -32,7 +32,7 @@ async def heartbeat_answer(ctx, vid: str, language: str | None = None) -> dict:
 @router.post("/heartbeat", response_model=HeartbeatAnswer)
 async def heartbeat(body: HeartbeatRequest, ctx: Ctx, vid: CurrentVisitor):
     """Still on the page (the widget beats every few seconds, sooner when `check_in` says so)."""
-    browsing.touched(ctx, vid)
+    browsing.still_here(ctx, vid)
     return await heartbeat_answer(ctx, vid, body.language)
 
 

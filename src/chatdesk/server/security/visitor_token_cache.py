@@ -30,6 +30,10 @@ class VisitorTokenCache:
                 self._remember(key, vid)
         return vid
 
+    def remember(self, token: str, vid: str) -> None:
+        """A token just issued (and committed): its first heartbeat need not look it up."""
+        self._remember(token_hash(token), vid)
+
     def _remember(self, key: str, vid: str) -> None:
         if len(self._known) >= self.limit:
             del self._known[next(iter(self._known))]
