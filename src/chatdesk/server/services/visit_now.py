@@ -18,8 +18,9 @@ from ..storage.schema import visitors as V
 
 _open_chat = (select(C.c.id).where(C.c.visitor_id == V.c.id, C.c.state.in_(OPEN_STATES))
               .order_by(C.c.id.desc()).limit(1).correlate(V).scalar_subquery())
-_this_visit = (select(I.c.id).where(I.c.visitor_id == V.c.id, I.c.visit_no == V.c.visit_count)
-               .order_by(I.c.id.desc()).limit(1).correlate(V).scalar_subquery())
+_earlier = I.alias("earlier")      # this visit's invitations, the newest of which is joined
+_this_visit = (select(_earlier.c.id).where(_earlier.c.visitor_id == V.c.id, _earlier.c.visit_no == V.c.visit_count)
+               .order_by(_earlier.c.id.desc()).limit(1).correlate(V).scalar_subquery())
 
 VISIT_NOW = (
     select(V, B, _open_chat.label("open_conversation_id"),
