@@ -93,7 +93,7 @@ class InProcessShopSite:
         return await self.heartbeat()
 
     async def heartbeat(self) -> dict[str, Any]:
-        browsing.touched(self.ctx, self.vid)
+        browsing.still_here(self.ctx, self.vid)
         invite, check_in = await openers.decide(self.ctx, self.vid)
         return {"ok": True, "invite": invite, "check_in": check_in}
 

@@ -27,13 +27,14 @@ APPROVAL_RESOLVED = "approval.resolved"            # approved (message.created f
 REQUEST_CREATED = "request.created"                # a callback or offline message became a work item
 REQUEST_UPDATED = "request.updated"                # claimed, called, released or done
 ORDER_ATTRIBUTED = "order.attributed"              # an order credited to a chat
+OPENER_RULES_CHANGED = "opener_rules.changed"      # a rule created, edited or paused, or the order changed
 
 DURABLE = frozenset({
     CONVERSATION_QUEUED, CONVERSATION_ASSIGNED, CONVERSATION_TRANSFERRED, CONVERSATION_REQUEUED,
     CONVERSATION_CLOSED, CONVERSATION_MISSED, CONVERSATION_UPDATED, MESSAGE_CREATED,
     VISITOR_PAGEVIEW, VISITOR_UPDATED, VISITOR_NOTE, OPERATOR_STATUS, OPERATOR_UPDATED,
     CONVERSATION_WATCHERS, CONVERSATION_JOINED, APPROVAL_REQUESTED, APPROVAL_RESOLVED,
-    REQUEST_CREATED, REQUEST_UPDATED, ORDER_ATTRIBUTED,
+    REQUEST_CREATED, REQUEST_UPDATED, ORDER_ATTRIBUTED, OPENER_RULES_CHANGED,
 })
 
 # --- ephemeral signals (never logged) ------------------------------------------------------------

@@ -15,6 +15,8 @@ from .security.chat_limits import ChatLimits
 from .security.login_gate import LoginGate
 from .security.request_limits import RequestLimits
 from .security.throttle import LoginThrottle
+from .security.visitor_token_cache import VisitorTokenCache
+from .services.opener_rule_cache import RuleCache
 from .storage.engine import Database
 
 
@@ -38,12 +40,16 @@ class ServerContext:
     logins: LoginGate = field(init=False)
     chats: ChatLimits = field(init=False)
     requests: RequestLimits = field(init=False)
+    # What the heartbeat would otherwise read on every beat: the visitor's token, the enabled rules.
+    visitor_tokens: VisitorTokenCache = field(default_factory=VisitorTokenCache)
+    opener_rules: RuleCache = field(init=False)
 
     def __post_init__(self) -> None:
         c = self.config
         self.logins = LoginGate(c.login_hashers, c.login_waiting, c.login_per_address, c.login_per_account)
         self.chats = ChatLimits(c.chats_per_address, c.new_chats_per_address, c.new_chats_per_visitor)
         self.requests = RequestLimits(c.requests_per_visitor, c.new_requests_per_address)
+        self.opener_rules = RuleCache(self.hub)
 
     @property
     def db(self) -> Database:

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from .context import ServerContext
 from .security.limits import Limits
-from .security.tokens import Actor, actor_for_token, visitor_for_token
+from .security.tokens import Actor, actor_for_token
 from .services.errors import Forbidden, Unauthorized
 
 
@@ -32,7 +32,8 @@ async def current_operator(request: Request) -> Actor:
 
 
 async def current_visitor(request: Request) -> str:
-    visitor_id = await visitor_for_token(ctx_of(request).db, bearer(request))
+    ctx = ctx_of(request)
+    visitor_id = await ctx.visitor_tokens.visitor_for(ctx.db, bearer(request))
     if visitor_id is None:
         raise Unauthorized("Start a visitor session first: this needs a valid visitor token.")
     limits: Limits = request.app.state.limits

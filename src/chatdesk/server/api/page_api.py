@@ -24,19 +24,16 @@ router = APIRouter(prefix="/visitor", tags=["visitor side"])
 ID = Path(ge=1, le=MAX_ID)
 
 
-async def heartbeat_answer(ctx, vid: str) -> dict:
-    invite, check_in = await openers.decide(ctx, vid)
+async def heartbeat_answer(ctx, vid: str, language: str | None = None) -> dict:
+    invite, check_in = await openers.decide(ctx, vid, language)
     return {"ok": True, "invite": invite, "check_in": check_in, "idle_after": ctx.config.browsing_idle}
 
 
 @router.post("/heartbeat", response_model=HeartbeatAnswer)
 async def heartbeat(body: HeartbeatRequest, ctx: Ctx, vid: CurrentVisitor):
     """Still on the page (the widget beats every few seconds, sooner when `check_in` says so)."""
-    browsing.touched(ctx, vid)
-    if body.language:
-        async with ctx.store.tx() as tx:
-            await browsing.set_fields(ctx, tx, vid, language=body.language)
-    return await heartbeat_answer(ctx, vid)
+    browsing.still_here(ctx, vid)
+    return await heartbeat_answer(ctx, vid, body.language)
 
 
 @router.post("/events", response_model=PageEventAnswer, status_code=201)

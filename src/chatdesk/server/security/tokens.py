@@ -37,6 +37,10 @@ async def actor_for_token(db, token: str | None) -> Actor | None:
 async def visitor_for_token(db, token: str | None) -> str | None:
     if not token:
         return None
+    return await visitor_id_for_hash(db, token_hash(token))
+
+
+async def visitor_id_for_hash(db, key: str) -> str | None:
     t = schema.visitor_tokens
     async with db.read() as conn:
-        return (await conn.execute(select(t.c.visitor_id).where(t.c.token_hash == token_hash(token)))).scalar()
+        return (await conn.execute(select(t.c.visitor_id).where(t.c.token_hash == key))).scalar()

@@ -54,6 +54,16 @@ def touched(ctx: ServerContext, vid: str) -> None:
     ctx.browsing_changed.add(vid)
 
 
+def still_here(ctx: ServerContext, vid: str) -> None:
+    """A heartbeat: on the site still. Their row on the desks changes only if they had gone (past
+    --browsing-idle); a beat that changes nothing sends nothing, or 2,000 visitors beating every
+    10 s would be 200 rows a second on every desk (and past BATCH_ROWS, a reload each second)."""
+    now, last = ctx.clock(), ctx.visitor_activity.get(vid)
+    ctx.visitor_activity[vid] = now
+    if last is None or now - last > ctx.config.browsing_idle:
+        ctx.browsing_changed.add(vid)
+
+
 async def on_pageview(ctx: ServerContext, tx: Tx, vid: str, visit_no: int, url: str, now: float) -> None:
     """A page opened: its clock starts; a new visit takes the campaign of its landing page."""
     utm = campaign_of(url)

@@ -1,10 +1,16 @@
 """Opener rules as supervisors manage them: create, edit (pause is `enabled: false`), and the
-priority order (the first enabled rule that matches a visit decides)."""
+priority order (the first enabled rule that matches a visit decides).
+
+Every change writes the durable event `opener_rules.changed` (staff only): the heartbeat keeps the
+enabled rules in memory (services/opener_rule_cache.py) and reloads them when that event is
+published, in this process or, through the shared event log, in another."""
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+
+from chatdesk.protocol import events as ev
 
 from ..eventlog.log import Tx
 from ..storage.db import AnyConn
@@ -48,7 +54,9 @@ async def create(tx: Tx, fields: dict[str, Any], now: float) -> dict[str, Any]:
     await _check(tx.conn, fields)
     last = (await tx.conn.execute(select(func.max(R.c.priority)))).scalar() or 0
     res = await tx.conn.execute(insert(R).values(**fields, priority=last + 1, created_at=now, updated_at=now))
-    return await one(tx.conn, res.inserted_primary_key[0])
+    rule_id = res.inserted_primary_key[0]
+    await _changed(tx, "created", [rule_id])
+    return await one(tx.conn, rule_id)
 
 
 async def edit(tx: Tx, rule_id: int, changes: dict[str, Any], now: float) -> dict[str, Any]:
@@ -56,6 +64,7 @@ async def edit(tx: Tx, rule_id: int, changes: dict[str, Any], now: float) -> dic
     await _check(tx.conn, {**current, **changes})
     if changes:
         await tx.conn.execute(update(R).where(R.c.id == rule_id).values(**changes, updated_at=now))
+        await _changed(tx, "edited", [rule_id])
     return await one(tx.conn, rule_id)
 
 
@@ -65,4 +74,9 @@ async def reorder(tx: Tx, ids: list[int], now: float) -> list[dict[str, Any]]:
         raise Invalid("Give every rule's id exactly once, highest priority first.")
     for priority, rule_id in enumerate(ids, start=1):
         await tx.conn.execute(update(R).where(R.c.id == rule_id).values(priority=priority, updated_at=now))
+    await _changed(tx, "reordered", ids)
     return await listed(tx.conn)
+
+
+async def _changed(tx: Tx, change: str, rule_ids: list[int]) -> None:
+    await tx.emit(ev.OPENER_RULES_CHANGED, {"change": change, "rule_ids": rule_ids})

@@ -28,10 +28,11 @@ from ..storage.schema import invitations as I
 from ..storage.schema import opener_rules as R
 from ..storage.schema import visitor_browsing as B
 from ..storage.schema import visitors as V
-from . import browsing, opener_rules, routing
+from . import browsing, routing
 from .conversations import add_message, emit_conversation
 from .errors import Conflict, Invalid, conflict, not_found
 from .opener_match import Facts, in_control, matches, render
+from .visit_now import visit_now
 
 PENDING = ("sent", "shown")
 
@@ -56,14 +57,6 @@ async def _this_visit(conn: AnyConn, vid: str, visit_no: int):
                                .order_by(I.c.id.desc()).limit(1))).first()
 
 
-async def _pending_invite(conn: AnyConn, inv: Any) -> dict[str, Any]:
-    name = ""
-    if inv.operator_id is not None:
-        op = await rows.operator_row(conn, inv.operator_id)
-        name = op.name if op else ""
-    return invite_dict(inv, name)
-
-
 def _facts(v: Any, now: float) -> Facts:
     started = v.page_started_at if v.page_started_at is not None else v.last_seen
     return Facts(url=v.current_url, page_seconds=max(0.0, now - started), visit_count=v.visit_count,
@@ -82,28 +75,51 @@ def _variables(v: Any) -> dict[str, str]:
             "cart.currency": v.cart_currency or ""}
 
 
-async def decide(ctx: ServerContext, vid: str) -> tuple[dict[str, Any] | None, float | None]:
+async def decide(ctx: ServerContext, vid: str, language: str | None = None
+                 ) -> tuple[dict[str, Any] | None, float | None]:
     """On a page view or heartbeat: (the invite the visitor should show, if any; seconds until a
-    rule may match, if one waits only for time on the page)."""
+    rule may match, if one waits only for time on the page). `language`, when the widget reports
+    it, is stored if it differs from the one known.
+
+    The cost rule (a crowd beats every 10 s): one read when no rule fires (services/visit_now.py;
+    the rules come from memory, services/opener_rule_cache.py), no write unless the language
+    changed; a holding rule adds the free-operator check, and a decision its write."""
     now = ctx.clock()
     async with ctx.store.read() as conn:
-        v = await _visit(conn, vid)
-        if v is None or await rows.open_conversation_id(conn, vid) is not None:
+        v = await visit_now(conn, vid)
+        if v is None:
             return None, None
-        earlier = await _this_visit(conn, vid, v.visit_count)
-        if earlier is not None:
-            return (await _pending_invite(conn, earlier) if earlier.state in PENDING else None), None
-        rules = await opener_rules.listed(conn, enabled_only=True)
-        facts, wait = _facts(v, now), None
-        for rule in rules:
-            holds, later = matches(rule["conditions"], facts)
-            if holds and await someone_free(conn, rule["department"]):
-                break
-            if later is not None:
-                wait = later if wait is None else min(wait, later)
-        else:
-            return None, wait
+        invite, wait, rule = await _verdict(ctx, conn, v, now)
+    if language and language != (v.language or ""):
+        async with ctx.store.tx() as tx:
+            await browsing.set_fields(ctx, tx, vid, language=language)
+    if rule is None:
+        return invite, wait
     return await _qualify(ctx, vid, rule, now), None
+
+
+async def _verdict(ctx: ServerContext, conn: AnyConn, v: Any, now: float
+                   ) -> tuple[dict[str, Any] | None, float | None, dict[str, Any] | None]:
+    """(the pending invite to show again, the wait for a rule, the rule that qualifies the visit)."""
+    if v.open_conversation_id is not None:
+        return None, None, None
+    if v.invite_id is not None:
+        pending = invite_dict_of(v) if v.invite_state in PENDING else None
+        return pending, None, None
+    facts, wait = _facts(v, now), None
+    for rule in await ctx.opener_rules.enabled(conn):
+        holds, later = matches(rule["conditions"], facts)
+        if holds and await someone_free(conn, rule["department"]):
+            return None, None, rule
+        if later is not None:
+            wait = later if wait is None else min(wait, later)
+    return None, wait, None
+
+
+def invite_dict_of(v: Any) -> dict[str, Any]:
+    """invite_dict from a visit_now row's invite_* columns."""
+    return {"id": v.invite_id, "body": v.invite_body, "operator_name": v.invite_operator_name or "",
+            "manual": v.invite_group == "manual"}
 
 
 async def _qualify(ctx: ServerContext, vid: str, rule: dict[str, Any], now: float) -> dict[str, Any] | None:

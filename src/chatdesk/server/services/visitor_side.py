@@ -74,6 +74,7 @@ async def start_session(ctx: ServerContext, *, visitor_id: str | None, url: str,
         assert v is not None
         cid = await rows.open_conversation_id(tx.conn, vid)
         extras = await session_extras(ctx, tx.conn, v.last_operator_id)
+    ctx.visitor_tokens.remember(token, vid)          # committed: the heartbeat's look-up is spared
     browsing.touched(ctx, vid)
     return {"visitor_id": vid, "visitor_token": token, "returning": v.visit_count > 1,
             "visit_count": v.visit_count, "name": v.name, "conversation_id": cid,
