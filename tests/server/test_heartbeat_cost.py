@@ -12,6 +12,9 @@ from tests.support.counted_server import CountedServer
 from tests.support.inprocess import Site
 from tests.support.visitor import Visitor
 
+pytestmark = pytest.mark.sqlite_only("counts the statements of an in-process server on its SQLite file; the same "
+                                     "beats run on Postgres in test_openers_decide.py")
+
 BEAT = "/api/v1/visitor/heartbeat"
 RULES = [  # the bench's rules (bench/heartbeats.py): none holds for a first visit without a cart
     {"name": "Product, second visit", "conditions": {"url_pattern": "*/p/*", "min_page_seconds": 20, "min_visits": 2},
