@@ -3,6 +3,8 @@ moves (a rule waits 20 s on a page; an attribution window is days): support/inpr
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from chatdesk.server.services.accounts import set_status
 from chatdesk.server.storage import rows
 from chatdesk.server.storage.schema import events as E
 from chatdesk.server.storage.schema import invitations as I
+from chatdesk.server.visitor_flows_config import flows_from_dict
 from tests.support.inprocess import Site
 
 PRODUCT, HOME = "https://shop.test/product/boots", "https://shop.test/"
@@ -155,3 +158,28 @@ async def test_a_tab_that_keeps_beating_on_one_page_stays_in_the_same_visit(tmp_
         await visitor_side.pageview(site.ctx, vid, HOME, "Home", "")
         async with site.ctx.store.read() as conn:
             assert (await rows.visitor_row(conn, vid)).visit_count == 2
+
+
+async def test_never_outside_the_opening_hours_of_the_rules_department(tmp_path):
+    """A reply outside opening hours would be refused (409), so the visit does not qualify then."""
+    warsaw = ZoneInfo("Europe/Warsaw")
+    weekdays = {d: "08:00-16:00" for d in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+    flows = flows_from_dict({"hours": {"time_zone": "Europe/Warsaw", "week": weekdays,
+                                       "departments": {"sales": {"saturday": "10:00-14:00"}}}})
+    async with Site(tmp_path / "chat.db", flows=flows) as site:
+        await site.operator("Ana", departments=("sales", "support"))
+        await rule(site, {"url_pattern": "*/product/*"}, name="Anyone")
+        await rule(site, {"url_pattern": "*/sale/*"}, name="Sales", department="sales")
+        site.ctx.now = lambda: datetime(2026, 12, 5, 11, 0, tzinfo=warsaw)      # a Saturday, 11:00
+        closed = await arrive(site, PRODUCT)
+        assert await openers.decide(site.ctx, closed) == (None, None)
+        assert await invitations(site, closed) == []                           # not even qualified
+        sale = await arrive(site, "https://shop.test/sale/boots")
+        invite, _ = await openers.decide(site.ctx, sale)                       # Sales works Saturdays
+        assert invite is not None and (await invitations(site, sale))[0].rule_id is not None
+
+        site.ctx.now = lambda: datetime(2026, 12, 7, 9, 0, tzinfo=warsaw)       # Monday, 9:00
+        site.clock.advance(site.config.visit_gap + 60)
+        monday = await arrive(site, PRODUCT, closed)
+        invite, _ = await openers.decide(site.ctx, monday)
+        assert invite is not None

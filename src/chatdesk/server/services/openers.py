@@ -5,9 +5,10 @@ hand; the reply's chat is then theirs.
 
 The rules of the decision, in order: nobody already chatting; at most one opener per visit (a
 control decision, a dismissal and a manual invite count too); the first enabled rule by priority
-whose conditions hold; and never when nobody could answer (no online operator under their cap, in
-the rule's department when it names one): then the visit does not even qualify, so the treatment
-and control groups are decided under the same conditions."""
+whose conditions hold; and never when nobody could answer (outside the opening hours of the rule's
+department, or of the shop when it names none; no online operator under their cap, in the rule's
+department when it names one): then the visit does not even qualify, so the treatment and control
+groups are decided under the same conditions."""
 from __future__ import annotations
 
 from typing import Any
@@ -32,6 +33,7 @@ from . import browsing, routing
 from .conversations import add_message, emit_conversation
 from .errors import Conflict, Invalid, conflict, not_found
 from .opener_match import Facts, in_control, matches, render
+from .opening_hours import opening
 from .visit_now import visit_now
 
 PENDING = ("sent", "shown")
@@ -62,6 +64,11 @@ def _facts(v: Any, now: float) -> Facts:
     return Facts(url=v.current_url, page_seconds=max(0.0, now - started), visit_count=v.visit_count,
                  referrer=v.referrer, utm_source=v.utm_source or "", utm_campaign=v.utm_campaign or "",
                  cart_value=v.cart_value)
+
+
+def open_now(ctx: ServerContext, department: str | None) -> bool:
+    """Within the opening hours (a reply outside them would be refused: services/availability.py)."""
+    return opening(ctx.config.flows.hours, department, ctx.now()).open
 
 
 async def someone_free(conn: AnyConn, department: str | None) -> bool:
@@ -109,7 +116,7 @@ async def _verdict(ctx: ServerContext, conn: AnyConn, v: Any, now: float
     facts, wait = _facts(v, now), None
     for rule in await ctx.opener_rules.enabled(conn):
         holds, later = matches(rule["conditions"], facts)
-        if holds and await someone_free(conn, rule["department"]):
+        if holds and open_now(ctx, rule["department"]) and await someone_free(conn, rule["department"]):
             return None, None, rule
         if later is not None:
             wait = later if wait is None else min(wait, later)
