@@ -35,6 +35,7 @@ BURST_LANES = 2              # at a time: the desk is starting on the same two c
 TRICKLE_LANES = 3            # shoppers on the site at once afterwards
 BETWEEN = (4.0, 15.0)        # seconds before a lane's next shopper arrives
 RETURN_CHANCE = 0.4          # a trickle shopper is someone who was here before, when there is one
+RETURN_MARGIN = 15.0         # seconds beyond the visit gap before they come back: surely a new visit
 BEAT = 10.0                  # seconds between heartbeats on a page, as the widget beats
 GIVE_UP_AFTER = 20           # failed visits in a row: the server is gone, stop
 
@@ -81,7 +82,8 @@ def _log(line: str) -> None:
 
 async def someone_online(url: str, timeout: float = 300.0) -> bool:
     """Wait until an operator is online (the colleagues sign in a few seconds after the desk
-    starts); False after `timeout` seconds."""
+    starts); False after `timeout` seconds. Looks as the demo's supervisor, signed in for the
+    wait only (the sign-out puts them offline again unless the desk holds their session)."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=20, trust_env=False) as http:
         staff: dict[str, str] = {}
@@ -92,7 +94,8 @@ async def someone_online(url: str, timeout: float = 300.0) -> bool:
                     answer.raise_for_status()
                     staff = {"Authorization": f"Bearer {answer.json()['token']}"}
                 people = (await http.get("/operators", headers=staff)).json().get("operators", [])
-                if any(p.get("status") == "online" for p in people):
+                # Not the supervisor this looks with: signing in has put them online.
+                if any(p.get("status") == "online" and p.get("email") != SUPERVISOR for p in people):
                     await http.post("/auth/logout", headers=staff)
                     return True
             except (httpx.HTTPError, ValueError, KeyError) as e:
@@ -112,7 +115,7 @@ async def burst(url: str, shoppers: int, model: ShopperModel, seed: int | None =
 async def trickle(url: str, model: ShopperModel, lanes: int, visit_gap: float,
                   rng: random.Random, visits: int | None = None) -> VisitTally:
     """Shoppers at human speed, `lanes` at a time, until stopped (or `visits` visits in all)."""
-    tally, regulars = VisitTally(), Regulars(gap=visit_gap + 15.0)
+    tally, regulars = VisitTally(), Regulars(gap=visit_gap + RETURN_MARGIN)
     started = 0
     failures = 0
 
