@@ -31,7 +31,7 @@ from chatdesk.simulator.shop_site import HttpShopSite, run_shoppers
 from chatdesk.simulator.shopper import ShopperModel, VisitTally, shop_visit
 
 BURST = 240                  # shopping visits at start, as fast as the server answers
-BURST_LANES = 2              # at a time: the desk is starting on the same two cores
+BURST_LANES = 1              # one at a time: the desk and the colleagues start on the same cores
 TRICKLE_LANES = 3            # shoppers on the site at once afterwards
 BETWEEN = (4.0, 15.0)        # seconds before a lane's next shopper arrives
 RETURN_CHANCE = 0.4          # a trickle shopper is someone who was here before, when there is one
