@@ -30,7 +30,7 @@ from chatdesk.protocol.limits import API_PREFIX
 from chatdesk.simulator.shop_site import HttpShopSite, run_shoppers
 from chatdesk.simulator.shopper import ShopperModel, VisitTally, shop_visit
 
-BURST = 240                  # shopping visits at start, as fast as the server answers
+BURST = 320                  # shopping visits at start: enough for the basket rule's interval (50 a group)
 BURST_LANES = 1              # one at a time: the desk and the colleagues start on the same cores
 TRICKLE_LANES = 3            # shoppers on the site at once afterwards
 BETWEEN = (4.0, 15.0)        # seconds before a lane's next shopper arrives
