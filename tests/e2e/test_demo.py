@@ -114,14 +114,17 @@ def reload_until(term: Terminal, pattern: str, timeout: float) -> str:
 
 
 def test_a_hang_up_stops_the_demo_and_removes_its_folder(tmp_path):
-    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP)."""
+    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP).
+    Run with --no-shoppers: then the demo starts no shoppers."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = desk_env(tmp_path, TMPDIR=str(scratch))
-    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1"], env=env)
+    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1", "--no-shoppers"], env=env)
     try:
         term.wait(r"● live", timeout=120)
         assert list(scratch.iterdir())                       # the demo's folder, while it runs
+        logs = {p.name for p in scratch.glob("*/*.log")}     # each child's log: no shoppers asked for
+        assert "colleagues.log" in logs and "shoppers.log" not in logs, logs
     finally:
         term.close()
     deadline = time.monotonic() + 30
