@@ -148,6 +148,7 @@ def _tally_line(what: str, t: VisitTally) -> str:
 async def run(url: str, shoppers: int, lanes: int, model: ShopperModel, visit_gap: float,
               seed: int | None) -> None:
     if shoppers and await someone_online(url):
+        _log(f"burst: {shoppers} shoppers, {BURST_LANES} at a time")
         try:
             _log(_tally_line("burst", await burst(url, shoppers, model, seed)))
         except httpx.HTTPError as e:
