@@ -87,21 +87,27 @@ async def someone_online(url: str, timeout: float = 300.0) -> bool:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=url + API_PREFIX, timeout=20, trust_env=False) as http:
         staff: dict[str, str] = {}
-        while time.monotonic() < deadline:
-            try:
-                if not staff:
-                    answer = await http.post("/auth/login", json={"email": SUPERVISOR, "password": PASSWORD})
-                    answer.raise_for_status()
-                    staff = {"Authorization": f"Bearer {answer.json()['token']}"}
-                people = (await http.get("/operators", headers=staff)).json().get("operators", [])
-                # Not the supervisor this looks with: signing in has put them online.
-                if any(p.get("status") == "online" and p.get("email") != SUPERVISOR for p in people):
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    if not staff:
+                        answer = await http.post("/auth/login", json={"email": SUPERVISOR, "password": PASSWORD})
+                        answer.raise_for_status()
+                        staff = {"Authorization": f"Bearer {answer.json()['token']}"}
+                    people = (await http.get("/operators", headers=staff)).json().get("operators", [])
+                    # Not the supervisor this looks with: signing in has put them online.
+                    if any(p.get("status") == "online" and p.get("email") != SUPERVISOR for p in people):
+                        return True
+                except (httpx.HTTPError, ValueError, KeyError) as e:
+                    _log(f"waiting for an operator: {e.__class__.__name__}: {e}")
+                await asyncio.sleep(1.0)
+            return False
+        finally:
+            if staff:
+                try:
                     await http.post("/auth/logout", headers=staff)
-                    return True
-            except (httpx.HTTPError, ValueError, KeyError) as e:
-                _log(f"waiting for an operator: {e.__class__.__name__}: {e}")
-            await asyncio.sleep(1.0)
-    return False
+                except httpx.HTTPError:
+                    pass
 
 
 async def burst(url: str, shoppers: int, model: ShopperModel, seed: int | None = None) -> VisitTally:
