@@ -38,7 +38,9 @@ async def test_the_demo_rules_get_figures_from_the_burst_and_the_campaign_is_pau
     assert rules[0]["conditions"]["visitor"] == "returning" and rules[0]["conditions"]["min_page_seconds"] == 20
 
     assert await shoppers.someone_online(server.url, timeout=30)
-    tally = await shoppers.burst(server.url, 120, ShopperModel(true_effect=0.05), seed=5)
+    regulars = shoppers.Regulars(gap=1.0)
+    tally = await shoppers.burst(server.url, 120, ShopperModel(true_effect=0.05), seed=5, regulars=regulars)
+    assert len(regulars.left_at) == 120                              # each may come back in the trickle
     await asyncio.to_thread(pause_rules, server.url)
 
     rules = {r["name"]: r for r in (await sam.ok("GET", "/openers/rules"))["rules"]}

@@ -5,8 +5,8 @@ was shown, by a hidden true effect (simulator/shopper.py) that the figures have 
 
 The burst waits until an operator is online (an opener never fires while nobody could answer),
 then pauses the campaign rule whose time is over (demo/openers.py). Trickle shoppers beat every
-BEAT seconds on a page as the widget does, and some come back after the server's visit gap as
-returning visitors (the "second look" rule is for them). Kept small for a 2-core machine: a few
+BEAT seconds on a page as the widget does, and some are earlier shoppers (the burst's too) coming
+back after the server's visit gap as returning visitors (the "second visit" rule is for them). Kept small for a 2-core machine: a few
 shoppers at a time, one request every few seconds each.
 
 Run as a child process of `chatdesk demo` (its output goes to a log file):
@@ -27,11 +27,10 @@ import httpx
 from chatdesk.demo import openers as demo_openers
 from chatdesk.demo.seed import PASSWORD, SUPERVISOR
 from chatdesk.protocol.limits import API_PREFIX
-from chatdesk.simulator.shop_site import HttpShopSite, run_shoppers
+from chatdesk.simulator.shop_site import HttpShopSite
 from chatdesk.simulator.shopper import ShopperModel, VisitTally, shop_visit
 
 BURST = 320                  # shopping visits at start: enough for the basket rule's interval (50 a group)
-BURST_LANES = 1              # one at a time: the desk and the colleagues start on the same cores
 TRICKLE_LANES = 3            # shoppers on the site at once afterwards
 BETWEEN = (4.0, 15.0)        # seconds before a lane's next shopper arrives
 RETURN_CHANCE = 0.4          # a trickle shopper is someone who was here before, when there is one
@@ -110,18 +109,30 @@ async def someone_online(url: str, timeout: float = 300.0) -> bool:
                     pass
 
 
-async def burst(url: str, shoppers: int, model: ShopperModel, seed: int | None = None) -> VisitTally:
-    """The morning's shoppers, as fast as the server answers. Nobody replies to an opener: a
-    chat started and left within a second would only be a missed chat on the board."""
+async def burst(url: str, shoppers: int, model: ShopperModel, seed: int | None = None,
+                regulars: Regulars | None = None) -> VisitTally:
+    """The morning's shoppers, one after another as fast as the server answers (the desk and the
+    colleagues start on the same cores). Nobody replies to an opener: a chat started and left
+    within a second would only be a missed chat on the board. Each shopper joins `regulars`, so
+    the trickle brings some back as returning visitors."""
     quick = ShopperModel(baseline=model.baseline, true_effect=model.true_effect, reply_rate=0.0,
                          pages=model.pages, dwell=model.dwell)
-    return await run_shoppers(url, shoppers, quick, lanes=BURST_LANES, seed=seed, time_scale=0.0)
+    rng, tally, run_id = random.Random(seed), VisitTally(), uuid.uuid4().hex[:8]
+    async with httpx.AsyncClient(timeout=20.0, trust_env=False) as http:
+        for i in range(shoppers):
+            site = HttpShopSite(http, url, time_scale=0.0)
+            await shop_visit(site, random.Random(rng.random()), quick, tally, f"DEMO-{run_id}-{i}")
+            if regulars is not None:
+                regulars.left(site.visitor_id)
+    return tally
 
 
 async def trickle(url: str, model: ShopperModel, lanes: int, visit_gap: float,
-                  rng: random.Random, visits: int | None = None) -> VisitTally:
-    """Shoppers at human speed, `lanes` at a time, until stopped (or `visits` visits in all)."""
-    tally, regulars = VisitTally(), Regulars(gap=visit_gap + RETURN_MARGIN)
+                  rng: random.Random, visits: int | None = None, regulars: Regulars | None = None) -> VisitTally:
+    """Shoppers at human speed, `lanes` at a time, until stopped (or `visits` visits in all);
+    some are `regulars` coming back."""
+    tally = VisitTally()
+    regulars = regulars if regulars is not None else Regulars(gap=visit_gap + RETURN_MARGIN)
     started = 0
     failures = 0
 
@@ -153,10 +164,11 @@ def _tally_line(what: str, t: VisitTally) -> str:
 
 async def run(url: str, shoppers: int, lanes: int, model: ShopperModel, visit_gap: float,
               seed: int | None) -> None:
+    regulars = Regulars(gap=visit_gap + RETURN_MARGIN)
     if shoppers and await someone_online(url):
-        _log(f"burst: {shoppers} shoppers, {BURST_LANES} at a time")
+        _log(f"burst: {shoppers} shoppers, one at a time")
         try:
-            _log(_tally_line("burst", await burst(url, shoppers, model, seed)))
+            _log(_tally_line("burst", await burst(url, shoppers, model, seed, regulars)))
         except httpx.HTTPError as e:
             _log(f"the burst stopped early: {e.__class__.__name__}: {e}")
         try:
@@ -165,7 +177,7 @@ async def run(url: str, shoppers: int, lanes: int, model: ShopperModel, visit_ga
         except httpx.HTTPError as e:
             _log(f"could not pause {', '.join(demo_openers.PAUSED_AFTER_BURST)}: {e}")
     if lanes:
-        _log(_tally_line("trickle", await trickle(url, model, lanes, visit_gap, random.Random(seed))))
+        _log(_tally_line("trickle", await trickle(url, model, lanes, visit_gap, random.Random(seed), regulars=regulars)))
 
 
 def main() -> None:
