@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -113,3 +115,11 @@ async def test_a_shopper_beats_while_reading_so_a_rule_on_time_fires_mid_read(qu
         assert (await site.heartbeat())["invite"]["body"] == "Can I help?"   # and still waiting to be seen
     await sam.close()
     await ana.close()
+
+
+def test_a_true_effect_that_is_no_chance_stops_the_demo_before_it_starts():
+    done = subprocess.run([sys.executable, "-m", "chatdesk", "demo", "--true-effect", "2"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "--true-effect 2: baseline and baseline + true_effect must be chances between 0 and 1." in done.stderr
+    assert "preparing" not in done.stdout                            # nothing started

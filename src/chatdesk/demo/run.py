@@ -94,6 +94,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
     from chatdesk.demo import seed as demo_seed
 
+    if not args.no_shoppers:
+        from chatdesk.simulator.shopper import ShopperModel
+        try:
+            ShopperModel(true_effect=args.true_effect)
+        except ValueError as e:
+            raise SystemExit(f"chatdesk demo: --true-effect {args.true_effect:g}: {e}.") from None
     workdir = Path(tempfile.mkdtemp(prefix="chatdesk-demo-"))
     db = workdir / "demo.db"
     port = free_port()
