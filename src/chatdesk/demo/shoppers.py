@@ -31,6 +31,7 @@ from chatdesk.simulator.shop_site import HttpShopSite
 from chatdesk.simulator.shopper import ShopperModel, VisitTally, shop_visit
 
 BURST = 320                  # shopping visits at start: enough for the basket rule's interval (50 a group)
+BURST_BREATH = 0.05          # seconds between the burst's shoppers: the desk's and colleagues' calls go first
 TRICKLE_LANES = 3            # shoppers on the site at once afterwards
 BETWEEN = (4.0, 15.0)        # seconds before a lane's next shopper arrives
 RETURN_CHANCE = 0.4          # a trickle shopper is someone who was here before, when there is one
@@ -124,6 +125,7 @@ async def burst(url: str, shoppers: int, model: ShopperModel, seed: int | None =
             await shop_visit(site, random.Random(rng.random()), quick, tally, f"DEMO-{run_id}-{i}")
             if regulars is not None:
                 regulars.left(site.visitor_id)
+            await asyncio.sleep(BURST_BREATH)
     return tally
 
 
