@@ -197,6 +197,10 @@ def _parser() -> argparse.ArgumentParser:
                    default="operator", help="the role the desk signs in as (default operator)")
     d.add_argument("--visitors", type=int, default=6)
     d.add_argument("--keep", action="store_true", help="keep the demo database afterwards")
+    d.add_argument("--no-shoppers", action="store_true",
+                   help="no simulated shoppers (the opener figures' burst at start and the live trickle)")
+    d.add_argument("--true-effect", type=float, default=0.05,
+                   help="shoppers: added to the chance of an order when an opener was shown (hidden from the server)")
     return p
 
 

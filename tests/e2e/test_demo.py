@@ -1,7 +1,9 @@
 """`chatdesk demo`, the README's first command, in a real terminal: the accounts and the server are
 printed first and F1 shows them again; the desk opens logged in with a returning visitor waiting
 who answers like any simulated visitor; as a supervisor it opens on a live board where simulated
-colleagues take and answer chats; quitting stops and removes everything."""
+colleagues take and answer chats, the Openers screen (o) has the demo's rules with figures from
+the shoppers' burst and the Visitors list (alt+v) has shoppers with carts; quitting stops and
+removes everything, children included."""
 from __future__ import annotations
 
 import re
@@ -19,7 +21,9 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
     env = desk_env(tmp_path, TMPDIR=str(scratch))
     term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "3"], env=env)
     try:
-        term.wait(r"dana@demo\.chatdesk  <- you", timeout=90)   # printed before the desk starts
+        printed = term.wait(r"dana@demo\.chatdesk  <- you", timeout=90)   # printed before the desk starts
+        server = re.search(r"Demo server: (http://127\.0\.0\.1:\d+)", printed)
+        assert server, printed
         screen = term.wait(r"● live", timeout=90)
         term.wait(r"↺\d+ Ines Moreau", timeout=20)           # the returning visitor from the seed
         assert "Dana Park" in screen
@@ -37,7 +41,10 @@ def test_demo_opens_the_desk_and_cleans_up_after_itself(tmp_path):
         term.close()
     assert list(scratch.iterdir()) == []                     # database and logs removed
     leftovers = subprocess.run(["pgrep", "-f", str(scratch)], capture_output=True, text=True).stdout
-    assert leftovers == ""                                   # no server or simulator left running
+    assert leftovers == ""                                   # no server left running
+    # nor a child given the server's address: simulator, colleagues, shoppers
+    talking = subprocess.run(["pgrep", "-f", server.group(1) + "( |$)"], capture_output=True, text=True).stdout
+    assert talking == ""
 
 
 COLLEAGUES = ("Dana Park", "Omar Reyes", "Nico Brandt", "Lee Novak")
@@ -75,6 +82,18 @@ def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_pa
         term.wait(r"Password for every account: demo-password", timeout=10)
         assert "tess@demo.chatdesk" in term.screen()
         term.keys("Escape")
+        term.gone(r"Password for every account", timeout=10)   # else ESC and o would read as alt+o
+        # The demo's opener rules, and figures from the shoppers' burst soon after the start.
+        term.keys("o")
+        term.wait(r"Openers 3 rules", timeout=20)
+        screen = reload_until(term, r"Basket over 80 EUR\s+on\s+50%\s+[1-9]", timeout=60)
+        assert re.search(r"Product, 2nd visit\s+on\s+20%", screen) and "Autumn newsletter" in screen
+        term.keys("Escape")
+        term.gone(r"Openers 3 rules", timeout=10)
+        term.send_bytes(b"\x1bv")                          # alt+v: shoppers with a cart are on the site
+        term.wait(r"Visitors", timeout=10)
+        term.wait(r"\b\d+ EUR\b", timeout=60)
+        term.keys("Escape")
         term.keys("C-q")
         term.wait(r"\[exited 0\]", timeout=30)
     finally:
@@ -82,15 +101,30 @@ def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_pa
     assert list(scratch.iterdir()) == []
 
 
+def reload_until(term: Terminal, pattern: str, timeout: float) -> str:
+    """Press r (the Openers screen's reload) until `pattern` is on the screen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return term.wait(pattern, timeout=3)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            term.keys("r")
+
+
 def test_a_hang_up_stops_the_demo_and_removes_its_folder(tmp_path):
-    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP)."""
+    """An SSH drop or a closed window: the terminal hangs up (tmux kills the pane with SIGHUP).
+    Run with --no-shoppers: then the demo starts no shoppers."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env = desk_env(tmp_path, TMPDIR=str(scratch))
-    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1"], env=env)
+    term = Terminal([sys.executable, "-m", "chatdesk", "demo", "--visitors", "1", "--no-shoppers"], env=env)
     try:
         term.wait(r"● live", timeout=120)
         assert list(scratch.iterdir())                       # the demo's folder, while it runs
+        logs = {p.name for p in scratch.glob("*/*.log")}     # each child's log: no shoppers asked for
+        assert "colleagues.log" in logs and "shoppers.log" not in logs, logs
     finally:
         term.close()
     deadline = time.monotonic() + 30

@@ -1,8 +1,10 @@
 """`chatdesk demo [--as operator|supervisor|trainer|novice]`: a fresh server with demo data,
-simulated visitors and simulated colleagues (demo/colleagues.py), and the desk signed in as the
-chosen role. The server address and every account are printed before the desk starts and shown
-by F1. Server, simulator and colleagues run as child processes (their logs go to files, never to
-the terminal the desk draws on); the desk runs here."""
+simulated visitors and simulated colleagues (demo/colleagues.py), opener rules with simulated
+shoppers who meet them and buy (demo/openers.py, demo/shoppers.py; `--no-shoppers` leaves them
+out), and the desk signed in as the chosen role. The server address and every account are
+printed before the desk starts and shown by F1. Server, simulator, colleagues and shoppers run as
+child processes (their logs go to files, never to the terminal the desk draws on); the desk runs
+here."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +20,9 @@ from chatdesk.demo.local_server import NotHealthy, free_port, health_url, wait_u
 from chatdesk.protocol.limits import API_PREFIX
 
 DEMO_SHOP = Path(__file__).with_name("shop.toml")    # the demo shop's settings (server/shop_config.py)
+# Simulated visitors come back a minute or two after leaving; a short visit gap lets the desk mark
+# them as returning, as it would a customer coming back the next day.
+VISIT_GAP = 45
 
 
 class _Children:
@@ -57,10 +62,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 def _prepare(children: _Children, db: Path, port: int, url: str) -> dict[str, str]:
-    """Accounts, canned replies and visitors with a history. The history is written while the
+    """Accounts, canned replies, opener rules and visitors with a history. The history is written while the
     server counts a one-second pause as a new visit, so the returning visitor really is one; then
     the server restarts with the normal 30-minute rule. Returns the ids of the visitors whose
     chats are open (the returning one first) by name."""
+    from chatdesk.demo import openers as demo_openers
     from chatdesk.demo import seed as demo_seed
     from chatdesk.server.accounts_cli import create_user
 
@@ -70,6 +76,7 @@ def _prepare(children: _Children, db: Path, port: int, url: str) -> dict[str, st
     server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "1")
     _wait_healthy(url, server, children.workdir / "server.log")
     visitors = demo_seed.seed(url)
+    demo_openers.seed_rules(url)
     time.sleep(1.1)
     demo_seed.returning_visitor_opens_chat(url, visitors["Ines Moreau"],
                                            "Hi again! Is the trail jacket back in XS?")
@@ -87,6 +94,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
     from chatdesk.demo import seed as demo_seed
 
+    if not args.no_shoppers:
+        from chatdesk.simulator.shopper import ShopperModel
+        try:
+            ShopperModel(true_effect=args.true_effect)
+        except ValueError as e:
+            raise SystemExit(f"chatdesk demo: --true-effect {args.true_effect:g}: {e}.") from None
     workdir = Path(tempfile.mkdtemp(prefix="chatdesk-demo-"))
     db = workdir / "demo.db"
     port = free_port()
@@ -102,9 +115,7 @@ def run_demo(args: argparse.Namespace) -> int:
         about = demo_seed.accounts_text(url, args.role)
         print("\n".join(about), flush=True)
         print("chatdesk demo: visitors arriving, colleagues at work; F1 shows this again.", flush=True)
-        # Simulated visitors come back a minute or two after leaving; a short visit gap lets the
-        # desk mark them as returning, as it would a customer coming back the next day.
-        server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", "45",
+        server = children.start("server", "server", "--db", str(db), "--port", str(port), "--visit-gap", str(VISIT_GAP),
                                 "--shop-config", str(DEMO_SHOP))
         _wait_healthy(url, server, workdir / "server.log")
         children.start("simulator", "simulate", "--url", url, "--visitors", str(args.visitors),
@@ -113,6 +124,9 @@ def run_demo(args: argparse.Namespace) -> int:
         visitors = [a for name, vid in waiting.items() for a in ("--visitor", f"{vid}:{demo_seed.TOPIC_OF[name]}:{name}")]
         children.start("colleagues", url, ",".join(colleagues), *visitors,
                        *(["--trainer", trainer] if trainer else []), module="chatdesk.demo.colleagues")
+        if not args.no_shoppers:
+            children.start("shoppers", url, "--visit-gap", str(VISIT_GAP), "--true-effect", str(args.true_effect),
+                           module="chatdesk.demo.shoppers")
         token = httpx.post(f"{url}{API_PREFIX}/auth/login",
                            json={"email": demo_seed.ROLES[args.role], "password": demo_seed.PASSWORD}).json()["token"]
         from chatdesk.tui.frame_rate import use_desk_frame_rate

@@ -16,9 +16,13 @@ from chatdesk.simulator.shopper import ShopperModel, VisitTally, shop_visit
 
 
 class HttpShopSite:
-    def __init__(self, http: httpx.AsyncClient, base_url: str, time_scale: float = 1.0) -> None:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, time_scale: float = 1.0,
+                 visitor_id: str | None = None) -> None:
+        """`visitor_id`: a shopper who was here before comes back as that visitor (a returning
+        visit once the server's --visit-gap has passed); after `arrive` it is this shopper's id."""
         self.http, self.base = http, base_url.rstrip("/")
         self.time_scale = time_scale
+        self.visitor_id = visitor_id
         self.headers: dict[str, str] = {}
         self.conversation_id: int | None = None
 
@@ -29,8 +33,10 @@ class HttpShopSite:
         return answer
 
     async def arrive(self, url: str, title: str, referrer: str) -> None:
-        s = await self._post("/visitor/sessions", {"url": self.base + url, "title": title, "referrer": referrer})
+        body = {"url": self.base + url, "title": title, "referrer": referrer}
+        s = await self._post("/visitor/sessions", body | ({"visitor_id": self.visitor_id} if self.visitor_id else {}))
         self.headers = {"Authorization": f"Bearer {s['visitor_token']}"}
+        self.visitor_id = s["visitor_id"]
 
     async def view(self, url: str, title: str) -> dict[str, Any]:
         return await self._post("/visitor/pageviews", {"url": self.base + url, "title": title})
