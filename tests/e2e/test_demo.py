@@ -66,15 +66,16 @@ def test_demo_as_supervisor_opens_on_a_live_board_with_colleagues_at_work(tmp_pa
         term.wait(r"sam@demo\.chatdesk  <- you", timeout=90)
         term.wait(r"Board · online", timeout=90)
         opened = time.monotonic()
-        # Within 30 s of the board opening, colleagues hold chats and those chats move on (one is
-        # taken, answered and closed, or another is taken).
+        # Soon after the board opens, colleagues hold chats and those chats move on (one is taken,
+        # answered and closed, or another is taken). A minute: the shoppers' burst shares the two
+        # cores with them in this window (the demo's liveliness is tested here, not its speed).
         first: set[tuple[str, str]] = set()
-        while not first and time.monotonic() - opened < 30:
+        while not first and time.monotonic() - opened < 60:
             first = live_chats(term.screen())
             time.sleep(0.3)
         assert first, term.screen()
         moved = False
-        while not moved and time.monotonic() - opened < 30:
+        while not moved and time.monotonic() - opened < 60:
             moved = live_chats(term.screen()) != first
             time.sleep(0.3)
         assert moved, (first, term.screen())
