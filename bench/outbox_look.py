@@ -26,7 +26,7 @@ from chatdesk.server.eventlog.log import Store
 from chatdesk.server.outbox.enqueue import Outbox
 from chatdesk.server.outbox.worker import DeliveryWorker
 from chatdesk.server.storage import schema
-from chatdesk.server.storage.db import Database
+from chatdesk.server.storage.db import SqliteDatabase as Database
 from chatdesk.server.storage.migrations import migrate_async
 
 LOOKS = 50

@@ -90,7 +90,7 @@ def _watch(loop_thread: int, native_id: int) -> None:
 
 def _wrap_locks() -> None:
     from chatdesk.server.eventlog.log import Store
-    from chatdesk.server.storage.db import Database
+    from chatdesk.server.storage.db import SqliteDatabase as Database
 
     def timed(original, name: str):
         @asynccontextmanager
