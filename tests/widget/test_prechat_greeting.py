@@ -57,8 +57,10 @@ async def test_prechat_values_reach_the_desk(server_factory, tmp_path, browser, 
 def answer_after_the_stream(page):
     async def hold(route):
         answer = await route.fetch()          # the real server's answer, delivered late
+        # read now: Playwright may dispose of a fetched response while the hold waits
+        status, headers, body = answer.status, answer.headers, await answer.body()
         await page.locator("#chatdesk .cd-msg[data-id]").first.wait_for(timeout=10_000)
-        await route.fulfill(response=answer)
+        await route.fulfill(status=status, headers=headers, body=body)
     return hold
 
 
