@@ -59,6 +59,7 @@ async def test_short_cluster_chaos_on_postgres(tmp_path, postgres_url):
     await cluster_chaos(tmp_path, postgres_url, kills=3)
 
 
+@pytest.mark.slow           # the suite's budget: the Postgres run above is the set-up
 @pytest.mark.timeout(300)
 async def test_short_cluster_chaos_on_one_sqlite_file(tmp_path):
     await cluster_chaos(tmp_path, "", kills=3)
