@@ -10,7 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from chatdesk.protocol.openers import RuleCreate
-from chatdesk.server.services import browsing, opener_rules, opener_stats, openers, orders, routing, visitor_side
+from chatdesk.protocol.staff import TranscriptSummary
+from chatdesk.server.services import (
+    browsing,
+    opener_rules,
+    opener_stats,
+    openers,
+    orders,
+    routing,
+    transcripts,
+    visitor_side,
+)
 from chatdesk.server.services.accounts import set_status
 from chatdesk.server.storage import rows
 from chatdesk.server.storage.schema import events as E
@@ -143,6 +153,12 @@ async def test_an_order_counts_for_the_chat_within_the_window_and_not_after(tmp_
         async with site.ctx.store.read() as conn:
             credited = (await conn.execute(select(E.c.data).where(E.c.type == "order.attributed"))).scalars().all()
         assert [(d["order"]["order_ref"], d["operator_id"], d["tags"]) for d in credited] == [("A-1", ana.id, ["sizing"])]
+        # the transcript list shows what the chat sold (the review screen's Sold column)
+        async with site.ctx.store.read() as conn:
+            found = await transcripts.search(conn, q=None, operator_id=None, tag=None, since=None, until=None,
+                                             rating=None, mark=None)
+        sold = {t.conversation.id: (t.orders, t.revenue, t.currency) for t in map(TranscriptSummary.model_validate, found)}
+        assert sold == {inside["cid"]: (1, 120.0, "EUR"), outside["cid"]: (0, 0.0, "")}
 
 
 async def test_a_tab_that_keeps_beating_on_one_page_stays_in_the_same_visit(tmp_path):

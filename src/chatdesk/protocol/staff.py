@@ -100,6 +100,9 @@ class TranscriptSummary(Wire):
     message_count: int = 0
     marks: list[ReviewMark] = Field(default_factory=list)
     snippet: str = ""                   # the first matching message when searching
+    orders: int = 0                     # orders attributed to this chat (services/orders.py)
+    revenue: float = 0.0                # their value, in `currency` (the first order's)
+    currency: str = ""
 
 
 class TranscriptDetail(Wire):

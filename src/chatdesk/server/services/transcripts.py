@@ -46,7 +46,7 @@ async def search(conn, *, q: str | None, operator_id: int | None, tag: str | Non
 
 
 async def _summaries(conn: AnyConn, ids: list[int], hits: Select | None) -> list[dict[str, Any]]:
-    """TranscriptSummary shapes for these conversations, in this order: five queries for any number."""
+    """TranscriptSummary shapes for these conversations, in this order: six queries for any number."""
     if not ids:
         return []
     convs = {c["id"]: c for c in await queries.conversations_where(conn, C.c.id.in_(ids))}
@@ -58,14 +58,26 @@ async def _summaries(conn: AnyConn, ids: list[int], hits: Select | None) -> list
     for cid, mark in (await conn.execute(select(R.c.conversation_id, R.c.mark).where(
             R.c.conversation_id.in_(ids), R.c.mark.is_not(None)).order_by(R.c.id))).all():
         marks.setdefault(cid, []).append(mark)
+    orders_t = schema.orders
+    sold = {cid: (n, value, currency) for cid, n, value, currency in (await conn.execute(
+        select(orders_t.c.conversation_id, func.count(), func.sum(orders_t.c.value), func.min(orders_t.c.currency))
+        .where(orders_t.c.conversation_id.in_(ids)).group_by(orders_t.c.conversation_id))).all()}
     snippets: dict[int, str] = {}
     if hits is not None:
         n = func.row_number().over(partition_by=M.c.conversation_id, order_by=M.c.seq).label("n")
         sub = select(M.c.conversation_id, M.c.body, n).where(M.c.conversation_id.in_(ids), M.c.id.in_(hits)).subquery()
         snippets = dict((await conn.execute(select(sub.c.conversation_id, sub.c.body).where(sub.c.n == 1))).all())
     return [{"conversation": convs[cid], "visitor_name": names.get(cid) or "", "message_count": counts.get(cid, 0),
-             "marks": list(dict.fromkeys(marks.get(cid, []))), "snippet": (snippets.get(cid) or "")[:300]}
+             "marks": list(dict.fromkeys(marks.get(cid, []))), "snippet": (snippets.get(cid) or "")[:300],
+             **_sold(sold.get(cid))}
             for cid in ids if cid in convs]
+
+
+def _sold(row: tuple[int, float, str] | None) -> dict[str, Any]:
+    if row is None:
+        return {"orders": 0, "revenue": 0.0, "currency": ""}
+    n, value, currency = row
+    return {"orders": n, "revenue": round(float(value or 0.0), 2), "currency": currency or ""}
 
 
 def searchable_operator(actor: Actor, operator_id: int | None) -> int | None:

@@ -21,6 +21,14 @@ from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.widgets.key_footer import KeyFooter
 
 
+def sold_cell(t: Any) -> str:
+    """The orders attributed to the chat: '120.00 EUR', '2× 180.00 EUR', or empty."""
+    if not t.orders:
+        return ""
+    count = f"{t.orders}× " if t.orders > 1 else ""
+    return fit(f"{count}{t.revenue:.2f} {t.currency}".strip(), 18)
+
+
 def parse_day(text: str, end: bool = False) -> float | None:
     """'2026-11-23', 'today' or 'yesterday' -> the start (or, with end, the end) of that local day."""
     text = text.strip().lower()
@@ -62,7 +70,7 @@ class TranscriptReviewScreen(StaffScreen):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Closed", "Visitor", "Operator", "Tags", "Rating", "Marks",
-                                              "Msgs", "Match")
+                                              "Msgs", "Sold", "Match")
         who = "closed chats" if self.staff else "your closed chats (with your coaching notes)"
         self.query_one("#review-header", Static).update(
             f"Transcripts · {who} · Enter on a row reads it · Esc back")
@@ -108,6 +116,7 @@ class TranscriptReviewScreen(StaffScreen):
                           Text(c.operator_name or "—"), Text(fit(" ".join(f"#{x}" for x in c.tags), 20)),
                           Text("★" * c.rating if c.rating else "—", style="yellow"),
                           Text(" ".join(t.marks), style="bold"), Text(str(t.message_count)),
+                          Text(sold_cell(t), style="green"),
                           Text(fit(t.snippet.replace("\n", " "), 40), style="dim"))
         self.sub_title = f"{len(self.results)} found"
 
