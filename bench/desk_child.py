@@ -16,14 +16,13 @@ use_desk_frame_rate()      # as the `chatdesk` command: before Textual is import
 import asyncio
 import gc
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.common import rss_mb
-from bench.sink import SIZE, WATCH, make_desk, wait_until
+from bench.sink import WATCH, make_desk, run_desk, wait_until
 
 
 async def _settle(pilot, seconds: float = 0.3) -> None:
@@ -97,13 +96,7 @@ def main() -> None:
         app.exit()
 
     pilot = open_one if args["mode"] == "open" else tabs
-    profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)
-    if profile_to:
-        import cProfile
-        cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=pilot))",
-                        globals(), locals(), profile_to)
-    else:
-        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=pilot))
+    run_desk(app, pilot)
     Path(sys.argv[2]).write_text(json.dumps(out))
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from textual import events
 
 from bench.common import ROOT, child_env, cpu_seconds
-from bench.sink import SIZE, WATCH, make_desk, trace_layouts, trace_renders, wait_until
+from bench.sink import WATCH, make_desk, run_desk, trace_layouts, trace_renders, wait_until
 
 TEXT = ("thanks for waiting i have checked the warehouse and your parcel left this morning "
         "the tracking number follows in a minute ")
@@ -136,13 +136,7 @@ def main() -> None:
             out["widget_renders"] = dict(renders.most_common())
         app.exit()
 
-    profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)
-    if profile_to:
-        import cProfile
-        cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))",
-                        globals(), locals(), profile_to)
-    else:
-        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))
+    run_desk(app, scenario)
     Path(sys.argv[2]).write_text(json.dumps(out))
 
 

@@ -146,3 +146,16 @@ def trace_renders() -> dict[str, int]:
         return original(self, widget, crop)
     StylesCache.render_widget = render_widget
     return counts
+
+
+def run_desk(app: Any, scenario: Callable[..., Any]) -> None:
+    """Run the desk with its scripted pilot; with BENCH_PROFILE=path, under cProfile (hot spots)."""
+    import asyncio
+
+    profile_to = os.environ.get("BENCH_PROFILE")
+    if not profile_to:
+        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))
+        return
+    import cProfile
+    cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))",
+                    {"asyncio": asyncio, "SIZE": SIZE}, {"app": app, "scenario": scenario}, profile_to)

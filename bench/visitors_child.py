@@ -26,7 +26,7 @@ from pathlib import Path
 from textual import events
 
 from bench.common import ROOT, child_env, cpu_seconds
-from bench.sink import SIZE, WATCH, make_desk, wait_until, watch_lines
+from bench.sink import WATCH, make_desk, run_desk, wait_until, watch_lines
 
 KEYS = ["down", "down", "down", "s", "down", "pagedown", "o", "up", "down", "s", "up", "o", "s", "s", "s"]
 
@@ -143,13 +143,7 @@ def main() -> None:
         out["rest_loads"] = app.session.browsing.loads
         app.exit()
 
-    profile_to = os.environ.get("BENCH_PROFILE")      # a path: cProfile the desk (finding hot spots)
-    if profile_to:
-        import cProfile
-        cProfile.runctx("asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))",
-                        globals(), locals(), profile_to)
-    else:
-        asyncio.run(app.run_async(headless=False, size=SIZE, auto_pilot=scenario))
+    run_desk(app, scenario)
     Path(sys.argv[2]).write_text(json.dumps(out))
 
 
