@@ -64,6 +64,22 @@ async def test_visitors_list_keys_live_sort_filter_invite(server, tmp_path):
         screen = term.wait(r"sorted by cart \(least first\)")
         assert order(screen, ["Ola Bigcart", "Ben Smallcart"]) == ["Ben Smallcart", "Ola Bigcart"]
 
+        # the cursor keys, read off whom `i` would invite (the dialog names the visitor under it)
+        def under_cursor_after(*keys: str, who: str) -> None:
+            term.keys(*keys)
+            term.keys("i")
+            term.wait(rf"Invite {who}")
+            term.keys("Escape")
+            term.gone(r"Invite (Ola Bigcart|Ben Smallcart|Cy Nocart|Dora Live)")
+        under_cursor_after("End", who="Ola Bigcart")                  # least cart first: Ola is last
+        under_cursor_after("k", who="Ben Smallcart")
+        under_cursor_after("j", who="Ola Bigcart")
+        under_cursor_after("Up", who="Ben Smallcart")
+        under_cursor_after("Down", who="Ola Bigcart")
+        under_cursor_after("Home", who="(Cy Nocart|Dora Live)")       # the two without a cart come first
+        under_cursor_after("PageDown", who="Ola Bigcart")             # four rows: a page down is the last
+        under_cursor_after("PageUp", who="(Cy Nocart|Dora Live)")
+
         term.keys("/")
         term.gone(r"i Invite")                                    # the filter field has the keys now
         term.type("tent")
