@@ -126,18 +126,21 @@ class ReportFigures(Wire):
     ratings: int = 0
 
 
-class OperatorReport(ReportFigures):
-    operator_id: int
-    name: str = ""
-    # Orders credited to this operator's chats (last touch, within the attribution window).
+class SoldFigures(ReportFigures):
+    # Orders credited to these chats (last touch, within the attribution window).
     converted: int = 0                  # chats with an order
     orders: int = 0
     revenue: float = 0.0
-    conversion: float | None = None     # converted / chats
+    conversion: float | None = None     # converted / chats; None without chats
 
 
-class HourReport(ReportFigures):
-    hour: int                           # 0-23, server local time of queued_at
+class OperatorReport(SoldFigures):
+    operator_id: int
+    name: str = ""
+
+
+class HourReport(SoldFigures):
+    hour: int                           # 0-23, server local time of queued_at; orders count for their chat's hour
 
 
 class ReportSummary(Wire):

@@ -6,6 +6,7 @@ that operator. Orders also count for openers (services/opener_stats.py), whether
 came of them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
@@ -19,6 +20,7 @@ from ..storage.schema import conversations as C
 from ..storage.schema import orders as O
 from ..storage.schema import visitors as V
 from . import browsing
+from .stats import local_hour
 from .visitors import event_audience
 
 
@@ -73,20 +75,35 @@ async def order(ctx: ServerContext, vid: str, ref: str, value: float, currency: 
     return order_dict(row)
 
 
-async def by_operator(conn: AnyConn, since: float, until: float) -> dict[int, dict[str, Any]]:
-    """Orders credited to chats that started in [since, until), by the credited operator:
-    chats with an order, orders, revenue (currencies are added as they come: one shop, one
-    currency)."""
-    found = (await conn.execute(select(O.c.operator_id, O.c.conversation_id, O.c.value)
-                                .join(C, C.c.id == O.c.conversation_id)
-                                .where(C.c.queued_at >= since, C.c.queued_at < until))).all()
+async def credited_in(conn: AnyConn, since: float, until: float) -> list[Any]:
+    """Orders credited to chats that started in [since, until) (the chat was fixed at order time,
+    by last touch within the attribution window): who got the credit, the chat, its start, the value."""
+    return list((await conn.execute(select(O.c.operator_id, O.c.conversation_id, O.c.value, C.c.queued_at)
+                                    .join(C, C.c.id == O.c.conversation_id)
+                                    .where(C.c.queued_at >= since, C.c.queued_at < until))).all())
+
+
+def tally(found: list[Any], key: Callable[[Any], int]) -> dict[int, dict[str, Any]]:
+    """Credited orders grouped by `key`: chats with an order, orders, revenue (currencies are
+    added as they come: one shop, one currency)."""
     out: dict[int, dict[str, Any]] = {}
     chats: dict[int, set[int]] = {}
     for r in found:
-        figures = out.setdefault(r.operator_id, {"orders": 0, "revenue": 0.0, "converted": 0})
+        figures = out.setdefault(key(r), {"orders": 0, "revenue": 0.0, "converted": 0})
         figures["orders"] += 1
         figures["revenue"] = round(figures["revenue"] + r.value, 2)
-        chats.setdefault(r.operator_id, set()).add(r.conversation_id)
-    for oid, cids in chats.items():
-        out[oid]["converted"] = len(cids)
+        chats.setdefault(key(r), set()).add(r.conversation_id)
+    for k, cids in chats.items():
+        out[k]["converted"] = len(cids)
     return out
+
+
+def by_operator(found: list[Any]) -> dict[int, dict[str, Any]]:
+    """By the credited operator (whoever held the chat at the end)."""
+    return tally(found, lambda r: r.operator_id)
+
+
+def by_hour(found: list[Any]) -> dict[int, dict[str, Any]]:
+    """By the server local hour the credited chat started in (its queued_at), as the report's
+    hours count chats: an order at 11:10 after a chat queued at 10:50 counts for 10:00."""
+    return tally(found, lambda r: local_hour(r.queued_at))

@@ -1,6 +1,6 @@
 """The staffing report: chats, missed, first-response and handle times (median, p90), ratings,
-by operator (with the orders credited to their chats) and by hour of day (server local time), for
-chats that started in [since, until)."""
+by operator and by hour of day (server local time), each with the orders credited to its chats,
+for chats that started in [since, until)."""
 from __future__ import annotations
 
 import time
@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..storage import schema
+from . import orders
 from .errors import Invalid
-from .orders import by_operator as orders_by_operator
 from .stats import first_reply_message, local_hour, median, percentile, today_start
 
 C, M, OP = schema.conversations, schema.messages, schema.operators
@@ -46,7 +46,8 @@ async def summary(conn, since: float, until: float) -> dict[str, Any]:
             by_op.setdefault(r.operator_id, []).append(r)
         if r.id in first_by:
             replied_by.setdefault(first_by[r.id], []).append(r)
-    sales = await orders_by_operator(conn, since, until)
+    credited = await orders.credited_in(conn, since, until)
+    sales, sales_by_hour = orders.by_operator(credited), orders.by_hour(credited)
     by_hour: dict[int, list] = {h: [] for h in range(24)}
     for r in rows:
         by_hour[local_hour(r.queued_at)].append(r)
@@ -56,11 +57,13 @@ async def summary(conn, since: float, until: float) -> dict[str, Any]:
                                     **conversion(len(by_op.get(oid, [])), sales.get(oid))}
                                    for oid in by_op.keys() | replied_by.keys()),
                                   key=lambda o: (o["name"], o["operator_id"])),
-            "by_hour": [{"hour": h, **figures(rs)} for h, rs in by_hour.items()]}
+            "by_hour": [{"hour": h, **figures(rs), **conversion(len(rs), sales_by_hour.get(h))}
+                        for h, rs in by_hour.items()]}
 
 
 def conversion(chats: int, sales: dict[str, Any] | None) -> dict[str, Any]:
-    """Orders credited to an operator's chats (services/orders.py), as a share of their chats."""
+    """Orders credited to a group's chats (an operator's, an hour's: services/orders.py), and the
+    chats that led to one as a share of the group's chats."""
     sales = sales or {"orders": 0, "revenue": 0.0, "converted": 0}
     return {**sales, "conversion": sales["converted"] / chats if chats else None}
 
