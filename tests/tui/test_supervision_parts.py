@@ -6,8 +6,9 @@ import pytest
 
 from chatdesk.protocol.models import Approval
 from chatdesk.protocol.staff import HourReport
+from chatdesk.tui.format import secs
 from chatdesk.tui.screens.board import sla_style
-from chatdesk.tui.screens.report import hour_chart, secs
+from chatdesk.tui.screens.report_hours import hour_chart
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.widgets.transcript import Transcript
 from tests.support.harness import NOW, Harness, message
@@ -63,10 +64,12 @@ def test_hour_chart_and_durations():
     hours = [HourReport(hour=h, chats=0) for h in range(24)]
     hours[9] = HourReport(hour=9, chats=10, answered=8, missed=2, first_response_median=42)
     hours[14] = HourReport(hour=14, chats=5, answered=5)
-    chart = hour_chart(hours).plain.splitlines()
-    assert len(chart) == 2 and chart[0].startswith("09:00 ") and chart[1].startswith("14:00 ")
-    assert chart[0].count("█") == 30 and chart[1].count("█") == 15
-    assert "2 missed" in chart[0] and "1st reply 42s" in chart[0]
+    head, nine, two = hour_chart(hours).plain.splitlines()
+    assert head.split() == ["hour", "chats", "miss", "1st"]            # no orders: no sales columns
+    assert nine.startswith("09:00 ") and two.startswith("14:00 ")
+    assert nine.count("█") == 24 and two.count("█") == 12
+    assert nine.split()[-3:] == ["10", "2", "42s"] and two.split()[-3:] == ["5", "0", "—"]
+    assert len(head) == len(nine) == len(two)                          # the columns line up
     assert hour_chart([HourReport(hour=h) for h in range(24)]).plain == "No chats in this range."
     assert (secs(None), secs(42), secs(185), secs(3725), secs(200000)) == ("—", "42s", "3m05", "1h02", "55h")
 

@@ -105,3 +105,18 @@ def short_url(url: str, width: int) -> str:
     text = f"{host}/…/{last}"
     # In a narrow strip the page (the last segment) says more than the shop's host.
     return text if cell_len(text) <= width else fit(f"…/{last}", width)
+
+
+def secs(value: float | None) -> str:
+    """Seconds in at most five cells, so a column never wraps: '42s', '3m05', '1h02', '52h'; '—'
+    when there is no figure."""
+    if value is None:
+        return "—"
+    s = int(round(value))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}"
+    if s < 36000:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}"
+    return f"{s // 3600}h"

@@ -1,8 +1,9 @@
 """The report: chats, answered, missed, first response (median, p90), handle time and ratings for
 a range of days (today by default), by operator, and by hour of day as a small bar chart for
-planning who works the peak hours; when orders were credited to chats, each operator's
-conversion (chats followed by an order). Figures are short ('3m05') and columns fixed, so nothing
-wraps or is cut at 80 columns; the operator table comes first, the hours below it."""
+planning who works the peak hours (report_hours.py); when orders were credited to chats, each
+operator's and each hour's conversion (chats followed by an order). Figures are short ('3m05') and
+columns fixed, so nothing wraps or is cut at 80 columns; the operator table comes first, the hours
+below it."""
 from __future__ import annotations
 
 import time
@@ -16,53 +17,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Input, Static
 
-from chatdesk.tui.format import fit
+from chatdesk.tui.format import fit, secs
 from chatdesk.tui.keymap import REPORT_BINDINGS
+from chatdesk.tui.screens.report_hours import hour_chart
 from chatdesk.tui.screens.review import parse_day
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.widgets.key_footer import KeyFooter
-
-BAR = 30
-
-
-def secs(value: float | None) -> str:
-    """Seconds in at most five cells, so a column never wraps: '42s', '3m05', '1h02', '52h'; '—'
-    when there is no figure."""
-    if value is None:
-        return "—"
-    s = int(round(value))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}"
-    if s < 36000:
-        return f"{s // 3600}h{(s % 3600) // 60:02d}"
-    return f"{s // 3600}h"
-
 
 # (header, width): every figure fits its column; the headers say what the legend explains.
 COLUMNS = [("Operator", 14), ("Chats", 5), ("Ans", 4), ("Miss", 4), ("1st med", 7), ("1st p90", 7),
            ("Hdl med", 7), ("Hdl p90", 7), ("★", 3)]
 LEGEND = "Ans answered · Miss missed · 1st first reply · Hdl handle time (accepted → closed) · 3m05 = 3 min 5 s"
-
-
-def hour_chart(hours: list[Any]) -> Content:
-    """One line per hour that had chats: the hour, a bar of chats (missed at its end), figures."""
-    busiest = max((h.chats for h in hours), default=0)
-    parts: list[Any] = []
-    for h in hours:
-        if not h.chats:
-            continue
-        answered = max(0, h.chats - h.missed)
-        full = max(1, round(BAR * h.chats / busiest))
-        missed = min(full, round(BAR * h.missed / busiest)) if h.missed else 0
-        parts += [(f"{h.hour:02d}:00 ", "$text-muted"), ("█" * (full - missed), "$accent"),
-                  ("█" * missed, "$error"), " " * (BAR - full + 1),
-                  (f"{h.chats:>3} chats", "bold"), (f"  {h.missed} missed" if h.missed else "", "$error"),
-                  (f"  1st reply {secs(h.first_response_median)}" if answered else "", "$text-muted"), "\n"]
-    if not parts:
-        return Content.styled("No chats in this range.", "$text-muted")
-    return Content.assemble(*parts[:-1])
 
 
 def conversion_line(operators: list[Any]) -> list[Any]:
@@ -98,7 +63,7 @@ class ReportScreen(StaffScreen):
                 yield Static(LEGEND, id="report-legend")
                 yield DataTable(id="report-operators", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="report-hours"):
-                yield Static("By hour of day (chats; red: missed)", classes="section")
+                yield Static("By hour of day (red: missed · sold: chats that led to an order)", classes="section")
                 yield Static(id="report-chart")
         yield KeyFooter()
 
