@@ -77,6 +77,10 @@ class Terminal:
         size = self._tmux("display-message", "-p", "-t", self.name, "#{window_width}x#{window_height}").strip()
         raise AssertionError(f"timed out after {timeout}s waiting for {what}; the screen ({size}):\n{self.screen()}")
 
+    def resize(self, columns: int, rows: int) -> None:
+        """The window to this size, as when the user drags their terminal: the program gets SIGWINCH."""
+        self._tmux("resize-window", "-t", self.name, "-x", str(columns), "-y", str(rows))
+
     def gone(self, pattern: str, timeout: float = 20.0) -> None:
         rx = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout

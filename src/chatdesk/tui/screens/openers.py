@@ -3,7 +3,8 @@ conversion of the shown and the control group and the uplift with its 95 % inter
 data yet" below the minimum sample), and for the rule under the cursor a small chart of the two
 conversions with the interval; every row has a strip with its interval on one shared axis.
 p pauses or resumes, + and - move a rule up or down, n makes one, e edits one, d picks the period (today, 7 or
-30 days, all time: the stats endpoint's since/until), x writes the table to a CSV file."""
+30 days, all time: the stats endpoint's since/until), x writes the table to a CSV file. The
+columns and the chart follow the terminal's width as it is resized."""
 from __future__ import annotations
 
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
@@ -64,13 +66,30 @@ class OpenersScreen(StaffScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        self.columns = NARROW_COLUMNS if self.app.size.width < NARROW else COLUMNS
-        for _key, header, width in self.columns:
-            table.add_column(header, width=width)
+        self.use_columns(self.columns_for(self.app.size.width))
         self.header("loading…")
         self.action_reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    @staticmethod
+    def columns_for(width: int) -> list[tuple[str, str, int]]:
+        return NARROW_COLUMNS if width < NARROW else COLUMNS
+
+    def use_columns(self, columns: list[tuple[str, str, int]]) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self.columns = columns
+        for _key, header, width in columns:
+            table.add_column(header, width=width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The table's columns and the chart follow the terminal's width, not only its width at open."""
+        wanted = self.columns_for(event.size.width)
+        if wanted is not self.columns:
+            keep = self.selected()
+            self.use_columns(wanted)
+            self.fill_table(keep)
+        self.show_chart()
 
     def header(self, note: str = "") -> None:
         label = PERIODS[self.period][0]
@@ -97,6 +116,14 @@ class OpenersScreen(StaffScreen):
         rules, stats, self.loaded_at = answer
         keep = self.selected()
         self.rules, self.stats = rules, {s.rule_id: s for s in stats}
+        self.fill_table(keep)
+        self.header()
+        self.show_chart()
+
+    def fill_table(self, keep: Any) -> None:
+        """The rows from the rules and figures shown, in the columns in use; the cursor back on
+        `keep`, the rule it was on."""
+        rules = self.rules
         span = span_of(self.stats.values())
         table = self.query_one(DataTable)
         table.clear()
@@ -115,8 +142,6 @@ class OpenersScreen(StaffScreen):
             for i, r in enumerate(rules):
                 if r.id == keep.id:
                     table.move_cursor(row=i)
-        self.header()
-        self.show_chart()
 
     def selected(self) -> Any:
         row = self.query_one(DataTable).cursor_row
@@ -125,7 +150,7 @@ class OpenersScreen(StaffScreen):
     def show_chart(self) -> None:
         r = self.selected()
         self.query_one("#openers-chart", Static).update(
-            chart(r, self.stats.get(r.id), self.size.width - 2) if r is not None else Content.styled("No rules yet: n makes one.",
+            chart(r, self.stats.get(r.id), self.app.size.width - 2) if r is not None else Content.styled("No rules yet: n makes one.",
                                                                                  "$text-muted"))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
