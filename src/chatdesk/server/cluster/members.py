@@ -25,8 +25,8 @@ class Membership:
     member_id: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     started_at: float = field(default_factory=time.time)
 
-    async def join(self, conn: AnyConn) -> None:
-        now = time.time()
+    async def join(self, conn: AnyConn, now: float | None = None) -> None:
+        now = time.time() if now is None else now
         await conn.execute(insert(M).values(member_id=self.member_id, pid=os.getpid(), bus_host=self.bus_host,
                                             bus_port=self.bus_port, started_at=self.started_at,
                                             heartbeat_at=now))
@@ -37,7 +37,7 @@ class Membership:
         found = (await conn.execute(update(M).where(M.c.member_id == self.member_id)
                                     .values(heartbeat_at=now))).rowcount
         if not found:
-            await self.join(conn)
+            await self.join(conn, now)
         if (await conn.execute(delete(M).where(M.c.heartbeat_at < now - STALE_AFTER))).rowcount:
             await conn.execute(delete(P).where(P.c.member_id.not_in(select(M.c.member_id))))
         return not found

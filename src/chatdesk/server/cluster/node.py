@@ -96,9 +96,8 @@ class Node:
         now = time.time()
         try:
             async with self.ctx.db.write() as conn:
-                if await self.membership.beat(conn, now) and self.presence.seq:
-                    await self.presence.start_over(conn)       # removed as stale: our rows went too
-                await self.presence.write(conn, now)
+                rejoined = await self.membership.beat(conn, now)
+                await self.presence.write(conn, now, rejoined=rejoined)
                 was = self.lease.held(now)
                 await self.lease.renew_or_take(conn, now)
                 if now - self._presence_at >= self.presence_every():

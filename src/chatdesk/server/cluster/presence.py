@@ -59,7 +59,7 @@ class Presence:
         """The heartbeat's transaction failed after `write`: what our rows hold is not known."""
         self._unsure = True
 
-    async def start_over(self, conn: AnyConn) -> None:
+    async def _start_over(self, conn: AnyConn) -> None:
         """Our rows may not be what we think (our member row was removed as stale after a stall
         and the remover took our rows too, or a heartbeat failed): remove them and write the
         whole set again; peers read us whole (pruned moves past anything they know)."""
@@ -71,9 +71,10 @@ class Presence:
         self.history.clear()
         self._unsure = False
 
-    async def write(self, conn: AnyConn, now: float) -> None:
-        if self._unsure:
-            await self.start_over(conn)
+    async def write(self, conn: AnyConn, now: float, *, rejoined: bool = False) -> None:
+        """rejoined: our member row was just written afresh (members.Membership.beat)."""
+        if self._unsure or (rejoined and self.seq):
+            await self._start_over(conn)
         here = set(self.hub.visitor_streams)
         opened, closed = here - self.written, self.written - here
         if opened or closed:
