@@ -31,11 +31,16 @@ async def test_a_visitor_on_one_process_is_connected_on_the_other_until_it_leave
     assert not await online(lead_b, v.id)
 
     await v.open_stream()
+    opened_at = time.monotonic()
     assert await online(lead_a, v.id)                  # its own process knows at once
     await wait_for(lambda: online(lead_b, v.id), "online on the other process", timeout=10)
+    shown = time.monotonic() - opened_at
 
     await v.close_stream()
+    closed_at = time.monotonic()
     await wait_for(lambda: _not(online(lead_b, v.id)), "offline on the other process after it left", timeout=10)
+    print(f"\nconnected on another process: online there {shown:.2f} s after the stream opened, "
+          f"offline {time.monotonic() - closed_at:.2f} s after it closed")
 
     await v.open_stream()
     await wait_for(lambda: online(lead_b, v.id), "online again", timeout=10)
@@ -43,7 +48,7 @@ async def test_a_visitor_on_one_process_is_connected_on_the_other_until_it_leave
     await asyncio.to_thread(a.kill)
     await wait_for(lambda: _not(online(lead_b, v.id)), "offline once its process died", timeout=STALE_AFTER + 10)
     seen = time.monotonic() - killed_at
-    print(f"\nconnected on another process: offline {seen:.1f} s after its process was killed -9")
+    print(f"connected on another process: offline {seen:.1f} s after its process was killed -9")
     assert seen >= STALE_AFTER - 1.0          # the member row's staleness, not something sooner
     await v.close()
     await lead_b.close()
