@@ -1,5 +1,6 @@
 """This process as one of several on a database: every HEARTBEAT one short write transaction
-renews its member row and the sweeper's lease, then it learns its peers' bus addresses. Alongside,
+renews its member row and the sweeper's lease and writes what changed in its visitor streams
+(presence.py), then one read learns its peers' bus addresses and their visitors. Alongside,
 the fan-out's catch-up reader and its poll, and every PRESENCE_EVERY seconds the visitors whose
 streams this process holds are marked seen, so the sweeper (maybe in another process) does not
 take a connected visitor's queued chat for missed. Logouts reach the other processes by the bus
@@ -20,6 +21,7 @@ from .bus import Bus
 from .lease import Lease
 from .members import Membership, live_peers
 from .pg_notify import NotifyWake
+from .presence import Presence
 
 log = logging.getLogger("chatdesk.server.cluster")
 HEARTBEAT = 0.5      # well inside the lease's TTL: a late beat under load still renews in time
@@ -41,6 +43,7 @@ class Node:
             self.notify = NotifyWake(str(ctx.config.db_path), store.fanout)
         self.membership: Membership | None = None
         self.lease: Lease | None = None
+        self.presence: Presence | None = None
         self.tasks: list[asyncio.Task] = []
         self._presence_at = 0.0
         self._processes = 1
@@ -53,6 +56,8 @@ class Node:
         await self.bus.start()
         self.membership = Membership(self.ctx.config.bus_host, self.bus.port)
         self.lease = Lease(SWEEPER, self.membership.member_id)
+        self.presence = Presence(self.ctx.hub, self.membership.member_id)
+        self.ctx.hub.elsewhere = self.presence.connected
         await self.ctx.store.fanout.follow()
         await self._beat()
         fanout = self.ctx.store.fanout
@@ -84,22 +89,30 @@ class Node:
                 if self.membership is not None:
                     await self.membership.leave(conn)
         self.bus.close()
+        self.ctx.hub.elsewhere = None
 
     async def _beat(self) -> None:
-        assert self.membership is not None and self.lease is not None
+        assert self.membership is not None and self.lease is not None and self.presence is not None
         now = time.time()
-        async with self.ctx.db.write() as conn:
-            await self.membership.beat(conn, now)
-            was = self.lease.held(now)
-            await self.lease.renew_or_take(conn, now)
-            if now - self._presence_at >= self.presence_every():
-                await self._keep_visitors_seen(conn, now)
-                self._presence_at = now
+        try:
+            async with self.ctx.db.write() as conn:
+                rejoined = await self.membership.beat(conn, now)
+                await self.presence.write(conn, now, rejoined=rejoined)
+                was = self.lease.held(now)
+                await self.lease.renew_or_take(conn, now)
+                if now - self._presence_at >= self.presence_every():
+                    await self._keep_visitors_seen(conn, now)
+                    self._presence_at = now
+        except BaseException:
+            self.presence.unsure()
+            raise
         if self.lease.held(now) and not was:
             log.info("cluster member %s took the sweeper lease", self.member_id)
         async with self.ctx.store.read() as conn:
-            self.bus.peers = await live_peers(conn, self.member_id, now)
+            peers = await live_peers(conn, self.member_id, now)
+            await self.presence.follow(conn, peers)
             revoked = await self._revoked_here(conn)
+        self.bus.peers = [(p.bus_host, p.bus_port) for p in peers]
         for token in revoked:     # a logout elsewhere whose datagram did not arrive: ends here too
             self.ctx.hub.revoke_here(token)
         self._processes = len(self.bus.peers) + 1

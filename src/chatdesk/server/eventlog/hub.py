@@ -58,6 +58,9 @@ class Hub:
         # Set by the cluster bus when several processes serve: ephemeral frames whose audience is
         # an Audience value, and logouts, reach the other processes' streams too.
         self.relay: Relay | None = None
+        # Set by the cluster node: whether a visitor has a stream open on another process
+        # (cluster/presence.py). None with one process: the streams here are the whole truth.
+        self.elsewhere: Callable[[str], bool] | None = None
 
     def subscribe(self, sub: Subscriber) -> None:
         self.subscribers.add(sub)
@@ -83,6 +86,11 @@ class Hub:
                 sub.revoke()
 
     def visitor_connected(self, visitor_id: str) -> bool:
+        """A stream open here or, with several processes, on any live one."""
+        return visitor_id in self.visitor_streams or (self.elsewhere is not None and self.elsewhere(visitor_id))
+
+    def visitor_here(self, visitor_id: str) -> bool:
+        """A stream open on this process (what only this process can send frames to)."""
         return visitor_id in self.visitor_streams
 
     def publish(self, rows: list[EventRow]) -> None:

@@ -19,12 +19,13 @@ SETTLE = 0.05     # seconds: events written together (routing a batch) give one 
 
 
 async def standings(ctx: ServerContext) -> dict[str, dict]:
-    """visitor id -> the `queue` frame, for every waiting visitor with a stream open now."""
+    """visitor id -> the `queue` frame, for every waiting visitor with a stream open here now
+    (each process sends its own visitors theirs)."""
     settings = ctx.config.flows.queue
     async with ctx.store.read() as conn:
         waiting = await waiting_line.queued(conn)
         queue, owners = [cid for cid, _ in waiting], dict(waiting)
-        wanted = [cid for cid in queue if ctx.hub.visitor_connected(owners[cid])]
+        wanted = [cid for cid in queue if ctx.hub.visitor_here(owners[cid])]   # frames go to streams here
         if not wanted:
             return {}
         fl = await waiting_line.floor(conn)

@@ -110,9 +110,8 @@ async def start_by_visitor(tx: Tx, vid: str, *, client_msg_id: str, body: str, n
         if gate is not None:
             await gate.admit(tx.conn)
         cid = (await tx.conn.execute(insert(C).values(
-            visitor_id=vid, state="queued", department=department, queued_at=now))).inserted_primary_key[0]
-        if gate is not None:
-            gate.opened(cid)
+            visitor_id=vid, state="queued", department=department, queued_at=now,
+            **(gate.columns() if gate is not None else {})))).inserted_primary_key[0]
         await emit_conversation(tx, ev.CONVERSATION_QUEUED, cid, connected=connected)
     msg, _ = await add_message(tx, cid, author_type="visitor", author_key=author_key, body=body,
                                author_name=visitor.name or "Visitor", client_msg_id=client_msg_id)
@@ -143,7 +142,7 @@ async def close(tx: Tx, cid: int, *, summary: str = "", tags: list[str] | None =
         raise conflict("conversation_closed", "This chat is already closed.")
     was_queued = conv["state"] == "queued"
     new_state = "missed" if (was_queued and by_visitor) else "closed"
-    values: dict[str, Any] = {"state": new_state, "closed_at": time.time()}
+    values: dict[str, Any] = {"state": new_state, "closed_at": time.time(), "opened_from": None}
     if not by_visitor:
         values.update(summary=summary, tags=tags or [], follow_up=follow_up)
     seq = await tx.next_seq(cid)
@@ -168,7 +167,7 @@ async def wrap_up(tx: Tx, conv: dict[str, Any], *, summary: str, tags: list[str]
 async def mark_missed(tx: Tx, cid: int) -> None:
     seq = await tx.next_seq(cid)
     await tx.conn.execute(update(C).where(C.c.id == cid, C.c.state == "queued")
-                          .values(state="missed", closed_at=time.time()))
+                          .values(state="missed", closed_at=time.time(), opened_from=None))
     await emit_conversation(tx, ev.CONVERSATION_MISSED, cid, seq=seq, everyone=True)
 
 

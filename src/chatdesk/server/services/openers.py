@@ -222,8 +222,8 @@ async def _open_chat(ctx: ServerContext, tx: Tx, vid: str, inv: Any, *, name: st
     gate = ctx.chats.gate(address, vid)
     await gate.admit(tx.conn)
     cid: int = (await tx.conn.execute(insert(C).values(
-        visitor_id=vid, state="queued", department=department, queued_at=now))).inserted_primary_key[0]
-    gate.opened(cid)
+        visitor_id=vid, state="queued", department=department, queued_at=now,
+        **gate.columns()))).inserted_primary_key[0]
     await emit_conversation(tx, ev.CONVERSATION_QUEUED, cid, connected=ctx.hub.visitor_connected(vid))
     return cid
 

@@ -104,9 +104,28 @@ def _m7_cluster(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.cluster_members, schema.leases, schema.rate_buckets])
 
 
+def _m8_shared_state(conn: Connection) -> None:
+    """What several processes must agree on (issue 14): the address that opened each open chat
+    (the per-address cap counts them in the database), and which visitors have a stream open on
+    which process (visitor_presence, with each member's change numbers). Chats opened before this
+    have no address and do not count. Idempotent: guarded by inspect, create_all skips tables."""
+    whole = "BIGINT" if conn.dialect.name == "postgresql" else "INTEGER"
+    found = inspect(conn)
+    if "opened_from" not in {c["name"] for c in found.get_columns("conversations")}:
+        conn.execute(text("ALTER TABLE conversations ADD COLUMN opened_from TEXT"))
+    have = {c["name"] for c in found.get_columns("cluster_members")}
+    for name in ("presence_seq", "presence_pruned"):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE cluster_members ADD COLUMN {name} {whole} NOT NULL DEFAULT 0"))
+    next(i for i in schema.conversations.indexes if i.name == "ix_conversations_opened_from").create(
+        conn, checkfirst=True)
+    schema.metadata.create_all(conn, tables=[schema.visitor_presence])
+
+
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,
-                                                   _m5_openers, _m6_server_keys, _m7_cluster]
+                                                   _m5_openers, _m6_server_keys, _m7_cluster,
+                                                   _m8_shared_state]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

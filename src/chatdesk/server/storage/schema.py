@@ -133,7 +133,11 @@ conversations = Table(
     Column("rating", Integer),                    # schema 2: the visitor's 1-5 rating
     Column("rating_comment", Text, nullable=False, default=""),
     Column("rated_at", Float),
+    # schema 8: the client address that opened the chat, kept while it is open (cleared when it
+    # closes or is missed), so the per-address cap counts open chats here (security/chat_limits.py)
+    Column("opened_from", String(64)),
     Index("ix_conversations_state", "state", "queued_at"),
+    Index("ix_conversations_opened_from", "opened_from", "state"),
     Index("ix_conversations_operator", "operator_id", "state"),
     Index("ix_conversations_visitor", "visitor_id", "id"),
 )
@@ -411,6 +415,24 @@ cluster_members = Table(
     Column("bus_port", Integer, nullable=False),
     Column("started_at", Float, nullable=False),
     Column("heartbeat_at", Float, nullable=False),
+    # schema 8: the member's newest presence change, and the change up to which its closed rows in
+    # visitor_presence were removed (cluster/presence.py)
+    Column("presence_seq", Integer, nullable=False, default=0, server_default="0"),
+    Column("presence_pruned", Integer, nullable=False, default=0, server_default="0"),
+)
+
+# schema 8: which visitors have a stream open on which process (cluster/presence.py). A row per
+# member and visitor, written at the member's heartbeat with the member's change number `seq`;
+# present false: the stream closed (kept a while, so peers can read only what changed). Rows of a
+# member whose heartbeat stopped do not count, and go with its member row.
+visitor_presence = Table(
+    "visitor_presence", metadata,
+    Column("member_id", String(40), primary_key=True),
+    Column("visitor_id", String(64), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("present", Boolean, nullable=False),
+    Column("changed_at", Float, nullable=False),
+    Index("ix_visitor_presence_seq", "member_id", "seq"),
 )
 
 # Work exactly one process does at a time (name "sweeper": auto-assign, requeue, missed chats and

@@ -1,0 +1,109 @@
+"""cluster/presence.py on a real database, two members in this process with their own hubs and a
+clock the test gives: a peer that reads only what changed still ends with the right set when it
+fell behind past the closed rows' removal, when the other member was removed as stale and came
+back, and when a heartbeat's transaction failed after writing."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from chatdesk.server.cluster.members import Membership, live_peers
+from chatdesk.server.cluster.presence import TOMBSTONE_KEEP, Presence
+from chatdesk.server.eventlog.hub import Hub, Subscriber
+from chatdesk.server.storage.engine import open_database
+from chatdesk.server.storage.migrations import migrate_async
+from tests.support import postgres
+
+
+@dataclass
+class Member:
+    """What cluster/node.py's heartbeat does with membership and presence, at a given time."""
+    db: object
+    hub: Hub
+    membership: Membership
+    presence: Presence
+
+    @classmethod
+    def new(cls, db, port: int) -> "Member":
+        hub = Hub()
+        membership = Membership("127.0.0.1", port)
+        return cls(db, hub, membership, Presence(hub, membership.member_id))
+
+    async def beat(self, now: float) -> None:
+        async with self.db.write() as conn:
+            rejoined = await self.membership.beat(conn, now)
+            await self.presence.write(conn, now, rejoined=rejoined)
+        async with self.db.read() as conn:
+            await self.presence.follow(conn, await live_peers(conn, self.membership.member_id, now))
+
+    def opens(self, vid: str) -> Subscriber:
+        sub = Subscriber(accepts=lambda row: False, visitor_id=vid)
+        self.hub.subscribe(sub)
+        return sub
+
+    def sees(self, *vids: str) -> set[str]:
+        return {v for v in vids if self.presence.connected(v)}
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = open_database(postgres.fresh_database() if postgres.on_postgres() else tmp_path / "chat.db")
+    await migrate_async(database)
+    yield database
+    await database.close()
+
+
+ALL = ("v1", "v2", "v3", "v4")
+
+
+async def test_a_peer_behind_the_removed_closed_rows_reads_the_set_whole(db):
+    a, b = Member.new(db, 1), Member.new(db, 2)
+    t = time.time()
+    v1, _ = a.opens("v1"), a.opens("v2")
+    await a.beat(t)
+    await b.beat(t)
+    assert b.sees(*ALL) == {"v1", "v2"} and b.presence.reloads == 1
+    a.hub.unsubscribe(v1)
+    await a.beat(t + 1)                       # v1's closed row is written; b does not read it
+    await a.beat(t + TOMBSTONE_KEEP + 2)      # ... and it is removed
+    await b.beat(t + TOMBSTONE_KEEP + 2)
+    assert b.sees(*ALL) == {"v2"} and b.presence.reloads == 2
+    a.opens("v3")
+    await a.beat(t + TOMBSTONE_KEEP + 3)
+    await b.beat(t + TOMBSTONE_KEEP + 3)
+    assert b.sees(*ALL) == {"v2", "v3"} and b.presence.reloads == 2   # only what changed
+
+
+async def test_a_member_removed_as_stale_comes_back_whole(db):
+    a, b = Member.new(db, 1), Member.new(db, 2)
+    t = time.time()
+    v1, _ = a.opens("v1"), a.opens("v2")
+    await a.beat(t)
+    await b.beat(t)
+    assert b.sees(*ALL) == {"v1", "v2"}
+    await b.beat(t + 10)                      # a stalled: b removes its member row and its rows
+    assert b.sees(*ALL) == set()
+    a.hub.unsubscribe(v1)
+    a.opens("v3")
+    await a.beat(t + 10.5)                    # a's next beat finds its row gone and starts over
+    await b.beat(t + 11)
+    assert b.sees(*ALL) == {"v2", "v3"}
+
+
+async def test_after_a_failed_heartbeat_the_rows_are_written_again(db):
+    a, b = Member.new(db, 1), Member.new(db, 2)
+    t = time.time()
+    v1, _ = a.opens("v1"), a.opens("v2")
+    await a.beat(t)
+    await b.beat(t)
+    a.hub.unsubscribe(v1)
+    with pytest.raises(RuntimeError):
+        async with db.write() as conn:
+            await a.presence.write(conn, t + 1)
+            raise RuntimeError("the commit failed")      # rolled back: v1's closing was never stored
+    a.presence.unsure()                                  # what node.py does when the beat fails
+    await a.beat(t + 2)
+    await b.beat(t + 2)
+    assert b.sees(*ALL) == {"v2"}
