@@ -31,13 +31,14 @@ async def cluster_chaos(tmp_path, db_url: str, kills: int, every: float = 10.0, 
     lb = HAProxy(tmp_path, [s.port for s in cluster.servers]).start()
     chaos = ClusterChaos(cluster, lb, tmp_path, desks=desks, visitors=visitors, seed=SEED)
     try:
-        await chaos.setup()
-        await chaos.run(kills, every)
-        await chaos.settle()
-        await chaos.check()
-        await chaos.flood()
+        phases: list[tuple[str, float]] = [("start", time.monotonic() - started)]
+        for name, step in (("setup", chaos.setup), ("traffic", lambda: chaos.run(kills, every)),
+                           ("settle", chaos.settle), ("check", chaos.check), ("flood", chaos.flood)):
+            at = time.monotonic()
+            await step()
+            phases.append((name, time.monotonic() - at))
         b = chaos.books
-        line = chaos.summary(started)
+        line = chaos.summary(started) + " (" + ", ".join(f"{n} {s:.0f} s" for n, s in phases) + ")"
         print("\n" + line)
         assert not b.problems, f"{line}\n" + "\n".join(b.problems[:20])
         assert b.lost == 0 and b.duplicated == 0 and b.out_of_order == 0

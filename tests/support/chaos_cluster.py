@@ -25,6 +25,7 @@ from chatdesk.client.api import ApiClient
 from chatdesk.client.session import DeskSession
 from tests.support.cluster import Cluster
 from tests.support.haproxy import HAProxy
+from tests.support.live_server import LiveServer
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
 
@@ -172,7 +173,7 @@ class ClusterChaos:
         measure the lease take-over, start it again on its port."""
         for n in range(kills):
             await asyncio.sleep(every)
-            holder = self.cluster.holder()
+            holder = await self._sweeper_holder() if n % 2 == 0 else self.cluster.holder()
             live = [s for s in self.cluster.servers if s.proc is not None and s.proc.poll() is None]
             victim = holder if (n % 2 == 0 and holder is not None) else self.rng.choice(live)
             was_holder = victim is holder
@@ -185,6 +186,16 @@ class ClusterChaos:
                                "another process taking the sweeper lease", timeout=30)
                 self.books.takeovers.append(self.cluster.lease()[2] - killed_at)
             await asyncio.to_thread(victim.start)
+
+    async def _sweeper_holder(self, patience: float = 15.0) -> LiveServer | None:
+        """The process holding the sweeper lease now; on a loaded machine the lease may be between
+        holders (a renewal late, a take-over under way), so wait for one rather than kill at random."""
+        deadline = time.monotonic() + patience
+        while (holder := self.cluster.holder()) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        if holder is None:
+            self.books.problems.append(f"no process held the sweeper lease for {patience:.0f} s")
+        return holder
 
     async def run(self, kills: int, every: float) -> None:
         self.tasks = [asyncio.create_task(self._desk_loop(d)) for d in self.desks]
