@@ -19,6 +19,7 @@ from ..context import ServerContext
 from ..storage import schema
 from ..storage.target import is_postgres
 from .bus import Bus
+from .bus_key import bus_key
 from .fence import SweepFence
 from .lease import Lease
 from .lease_keeper import LeaseKeeper
@@ -58,6 +59,7 @@ class Node:
         return self.membership.member_id if self.membership else ""
 
     async def start(self) -> None:
+        self.bus.key = await bus_key(self.ctx.db, self.ctx.config.bus_secret)
         await self.bus.start()
         self.membership = Membership(self.ctx.config.bus_host, self.bus.port)
         self.lease = Lease(SWEEPER, self.membership.member_id)
