@@ -5,6 +5,7 @@ Postgres database), or the Postgres URL given as db_url."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +30,9 @@ class Cluster:
         self.servers = [LiveServer(self.db_path, extra_args=["--cluster", *self.extra_args], name=f"p{i + 1}",
                                   db_url=self.db_url)
                         for i in range(self.size)]
-        for srv in self.servers:
-            srv.start()
+        self.servers[0].start()
+        with ThreadPoolExecutor(max_workers=max(1, self.size - 1)) as pool:
+            list(pool.map(LiveServer.start, self.servers[1:]))
         return self
 
     def stop(self) -> None:

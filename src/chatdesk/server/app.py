@@ -67,9 +67,9 @@ def create_app(config: ServerConfig) -> FastAPI:
             app.state.node = node
             share_limits(ctx, app.state.limits, node.processes)   # limits for all processes together
         sweeps = [lambda: background.run(ctx),
-                  lambda: delivery_worker.run(DeliveryWorker(config, store, outbox))]
+                  lambda: delivery_worker.run(DeliveryWorker(config, store, outbox, ctx.fence))]
         tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
-        tasks += [asyncio.create_task(while_holding(node.sweeper, work) if node else work()) for work in sweeps]
+        tasks += [asyncio.create_task(while_holding(node.holding, work) if node else work()) for work in sweeps]
         try:
             yield
         finally:

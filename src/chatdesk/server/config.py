@@ -1,6 +1,7 @@
 """Server settings, filled from the `chatdesk server` arguments (see cli.py). A widget config file\nthat cannot be used raises WidgetConfigError (its message says why) while they are read."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,6 +107,8 @@ class ServerConfig:
     cluster_poll: float = 0.5        # seconds between looks at the newest event id (the bus wakes sooner)
     bus_host: str = "127.0.0.1"      # where this process's peers reach its bus (cluster/bus.py)
     cluster_wake: str = "bus"        # what wakes the fan-out for others' events: "bus", "notify" (Postgres) or "poll"
+    # signs the bus's datagrams (cluster/bus_key.py): CHATDESK_BUS_SECRET, or "" for the database's own
+    bus_secret: str = field(default="", repr=False)
 
     @property
     def attribution_window(self) -> float:
@@ -145,6 +148,7 @@ class ServerConfig:
             cluster_poll=float(getattr(args, "cluster_poll", 0.5) or 0.5),
             bus_host=str(getattr(args, "bus_host", "127.0.0.1") or "127.0.0.1"),
             cluster_wake=str(getattr(args, "cluster_wake", "bus") or "bus"),
+            bus_secret=os.environ.get("CHATDESK_BUS_SECRET", ""),
             **{name: int(value) for name in FLOOD_LIMITS
                if (value := getattr(args, name, None)) is not None},
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .cluster.fence import AlwaysHeld, Fence
 from .config import ServerConfig
 from .eventlog.hub import Hub
 from .eventlog.log import Store
@@ -43,6 +44,8 @@ class ServerContext:
     # What the heartbeat would otherwise read on every beat: the visitor's token, the enabled rules.
     visitor_tokens: VisitorTokenCache = field(default_factory=VisitorTokenCache)
     opener_rules: RuleCache = field(init=False)
+    # Asked by the sweeps before they act: the sweeper lease's fence with --cluster (cluster/fence.py).
+    fence: Fence = field(default_factory=AlwaysHeld)
 
     def __post_init__(self) -> None:
         c = self.config

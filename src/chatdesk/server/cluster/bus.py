@@ -6,10 +6,18 @@ Best effort by design: nothing that must not be lost travels here. It carries
 - `frame`: an ephemeral frame (typing, an invite, the browsing feed) with its audience;
 - `revoke`: a logged-out token, whose streams end in every process.
 A datagram stays under MAX_DATAGRAM bytes (the same bound as a Postgres NOTIFY payload would
-impose); a bigger frame is not relayed."""
+impose); a bigger frame is not relayed.
+
+Every datagram starts with TAG bytes of HMAC-SHA256 over the rest, keyed with the cluster's bus
+secret (bus_key.py: CHATDESK_BUS_SECRET, or one the database keeps for every process); one that
+fails it is dropped before it is parsed, and the drops are logged at most once a minute with their
+count. A datagram is not numbered: one recorded on the wire can be sent again (a wake-up, a typing
+frame, a logout already done: nothing that changes a stored thing)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 from typing import Any
@@ -17,9 +25,11 @@ from typing import Any
 from ..eventlog.audience import Audience, from_wire
 from ..eventlog.fanout import Fanout
 from ..eventlog.hub import Hub
+from ..security.quiet_log import OncePer
 
 log = logging.getLogger("chatdesk.server.bus")
 MAX_DATAGRAM = 7900
+TAG = 16             # bytes of the HMAC kept: 128 bits, as a forger must guess them
 
 
 class _Receiver(asyncio.DatagramProtocol):
@@ -27,12 +37,15 @@ class _Receiver(asyncio.DatagramProtocol):
         self.bus = bus
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.bus.received(data)
+        self.bus.received(data, addr)
 
 
 class Bus:
-    def __init__(self, hub: Hub, fanout: Fanout, host: str = "127.0.0.1"):
+    def __init__(self, hub: Hub, fanout: Fanout, host: str = "127.0.0.1", key: bytes = b""):
         self.hub, self.fanout, self.host = hub, fanout, host
+        self.key = key                  # the cluster's bus secret (bus_key.py)
+        self.forged = 0                 # datagrams dropped for a wrong or missing HMAC
+        self._quiet = OncePer(log, 60.0)
         self.port = 0
         self.peers: list[tuple[str, int]] = []
         self.transport: asyncio.DatagramTransport | None = None
@@ -56,7 +69,8 @@ class Bus:
     def _broadcast(self, message: dict[str, Any]) -> None:
         if self.transport is None or not self.peers:
             return
-        data = json.dumps(message, separators=(",", ":")).encode()
+        body = json.dumps(message, separators=(",", ":")).encode()
+        data = self._tag(body) + body
         if len(data) > MAX_DATAGRAM:
             self.too_big += 1
             return
@@ -77,11 +91,20 @@ class Bus:
     def revoke(self, token_hash: str) -> None:
         self._broadcast({"k": "revoke", "token": token_hash})
 
+    def _tag(self, body: bytes) -> bytes:
+        return hmac.digest(self.key, body, hashlib.sha256)[:TAG]
+
     # --- in ---
-    def received(self, data: bytes) -> None:
+    def received(self, data: bytes, addr: Any = None) -> None:
         self.received_count += 1
+        body = data[TAG:]
+        if len(data) <= TAG or not hmac.compare_digest(data[:TAG], self._tag(body)):
+            self.forged += 1
+            self._quiet.note("forged", "the cluster bus dropped %d datagrams that failed their HMAC so far "
+                             "(the last from %s)", self.forged, addr)
+            return
         try:
-            message = json.loads(data)
+            message = json.loads(body)
             kind = message["k"]
         except (ValueError, KeyError, TypeError):
             return

@@ -1,6 +1,8 @@
 """This process as one of several on a database: every HEARTBEAT one short write transaction
-renews its member row and the sweeper's lease and writes what changed in its visitor streams
-(presence.py), then one read learns its peers' bus addresses and their visitors. Alongside,
+renews its member row and writes what changed in its visitor streams (presence.py), then one
+read learns its peers' bus addresses and their visitors. The sweeper's lease is renewed apart, on
+the keeper's own thread and connection (lease_keeper.py), while a small task shows the keeper that
+the loop is alive; the sweeps ask the fence (fence.py) before they act. Alongside,
 the fan-out's catch-up reader and its poll, and every PRESENCE_EVERY seconds the visitors whose
 streams this process holds are marked seen, so the sweeper (maybe in another process) does not
 take a connected visitor's queued chat for missed. Logouts reach the other processes by the bus
@@ -18,13 +20,17 @@ from ..context import ServerContext
 from ..storage import schema
 from ..storage.target import is_postgres
 from .bus import Bus
+from .bus_key import bus_key
+from .fence import SweepFence
 from .lease import Lease
+from .lease_keeper import LeaseKeeper
 from .members import Membership, live_peers
 from .pg_notify import NotifyWake
 from .presence import Presence
 
 log = logging.getLogger("chatdesk.server.cluster")
-HEARTBEAT = 0.5      # well inside the lease's TTL: a late beat under load still renews in time
+HEARTBEAT = 0.5      # the member row lives 5 s: a late beat under load still renews it in time
+PULSE = 0.1          # seconds between the loop's signs of life for the lease keeper
 SWEEPER = "sweeper"
 CHUNK = 500
 C, V, T = schema.conversations, schema.visitors, schema.operator_tokens
@@ -44,6 +50,9 @@ class Node:
         self.membership: Membership | None = None
         self.lease: Lease | None = None
         self.presence: Presence | None = None
+        self.fence: SweepFence | None = None
+        self.keeper: LeaseKeeper | None = None
+        self.loop_seen = time.monotonic()
         self.tasks: list[asyncio.Task] = []
         self._presence_at = 0.0
         self._processes = 1
@@ -53,17 +62,23 @@ class Node:
         return self.membership.member_id if self.membership else ""
 
     async def start(self) -> None:
+        self.bus.key = await bus_key(self.ctx.db, self.ctx.config.bus_secret)
         await self.bus.start()
         self.membership = Membership(self.ctx.config.bus_host, self.bus.port)
         self.lease = Lease(SWEEPER, self.membership.member_id)
         self.presence = Presence(self.ctx.hub, self.membership.member_id)
         self.ctx.hub.elsewhere = self.presence.connected
+        self.fence = SweepFence(self.lease)
+        self.ctx.fence = self.fence
         await self.ctx.store.fanout.follow()
         await self._beat()
         fanout = self.ctx.store.fanout
         self.tasks = [asyncio.create_task(fanout.run()),
                       asyncio.create_task(fanout.poll(self.ctx.config.cluster_poll)),
-                      asyncio.create_task(self._beating())]
+                      asyncio.create_task(self._beating()), asyncio.create_task(self._pulse())]
+        self.keeper = LeaseKeeper(self.ctx.config.db_path, self.lease, lambda: self.loop_seen)
+        self.keeper.start()
+        await asyncio.to_thread(self.keeper.first_done.wait, 30)
         if self.notify is not None:
             self.tasks.append(asyncio.create_task(self.notify.run()))
         log.info("cluster member %s, bus on %s:%d, %s", self.member_id, self.ctx.config.bus_host,
@@ -76,16 +91,22 @@ class Node:
     def sweeper(self) -> bool:
         return self.lease is not None and self.lease.held()
 
+    def holding(self) -> float:
+        """The sweeper lease's current holding (its token), 0 when not provably ours."""
+        return self.lease.holding() if self.lease is not None else 0.0
+
     async def stop(self) -> None:
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self.keeper is not None:
+            await asyncio.to_thread(self.keeper.stop, True)       # releases the lease
+        if self.fence is not None:
+            self.fence.close()
         with contextlib.suppress(Exception):
             async with self.ctx.db.write() as conn:
-                if self.lease is not None:
-                    await self.lease.release(conn)
                 if self.membership is not None:
                     await self.membership.leave(conn)
         self.bus.close()
@@ -98,16 +119,12 @@ class Node:
             async with self.ctx.db.write() as conn:
                 rejoined = await self.membership.beat(conn, now)
                 await self.presence.write(conn, now, rejoined=rejoined)
-                was = self.lease.held(now)
-                await self.lease.renew_or_take(conn, now)
                 if now - self._presence_at >= self.presence_every():
                     await self._keep_visitors_seen(conn, now)
                     self._presence_at = now
         except BaseException:
             self.presence.unsure()
             raise
-        if self.lease.held(now) and not was:
-            log.info("cluster member %s took the sweeper lease", self.member_id)
         async with self.ctx.store.read() as conn:
             peers = await live_peers(conn, self.member_id, now)
             await self.presence.follow(conn, peers)
@@ -126,6 +143,11 @@ class Node:
                 raise
             except Exception:     # a busy database: the lease lapses after TTL, the next beat retries
                 log.exception("cluster heartbeat failed")
+
+    async def _pulse(self) -> None:
+        while True:
+            self.loop_seen = time.monotonic()
+            await asyncio.sleep(PULSE)
 
     async def _revoked_here(self, conn) -> list[str]:
         """Tokens of this process's staff streams that were revoked (by a logout anywhere)."""

@@ -3,7 +3,10 @@ chat. At most `delivery_concurrency` attempts run at once and at most half of th
 go to the same webhook, so a receiver that hangs holds its own slots until `delivery_timeout` and
 no more. A delivery is marked delivered only after a 2xx (a webhook) or an accepted mail; anything
 else is recorded as an attempt and tried again after a backoff (retry.py), until its give-up time
-makes it a dead letter. After a crash every undelivered row is simply due again, under its id."""
+makes it a dead letter. After a crash every undelivered row is simply due again, under its id.
+With several processes only the sweeper-lease holder delivers: it asks the fence (cluster/fence.py)
+before each look and again before each attempt, so a holder resumed after a stall sends nothing.
+A send already on the wire when the process stopped goes on; the receiver dedupes by delivery id."""
 from __future__ import annotations
 
 import asyncio
@@ -19,6 +22,7 @@ from sqlalchemy import func, insert, select, update
 
 from chatdesk.integrations.verify import signature_header
 
+from ..cluster.fence import AlwaysHeld, Fence
 from ..config import ServerConfig
 from ..eventlog.log import Store
 from ..storage import schema
@@ -62,8 +66,9 @@ def webhook_request(delivery: Any, hook: Any, now: float) -> tuple[bytes, dict[s
 
 
 class DeliveryWorker:
-    def __init__(self, config: ServerConfig, store: Store, outbox: Outbox):
+    def __init__(self, config: ServerConfig, store: Store, outbox: Outbox, fence: Fence | None = None):
         self.config, self.store, self.outbox = config, store, outbox
+        self.fence = fence or AlwaysHeld()
         self.in_flight: dict[str, str] = {}          # delivery id -> target (webhook id or "mail")
         self.tasks: set[asyncio.Task] = set()
         self.freed = asyncio.Event()
@@ -111,7 +116,7 @@ class DeliveryWorker:
         now = time.time()
         free = self.config.delivery_concurrency - len(self.in_flight)
         poll = self.config.delivery_poll
-        if free <= 0:
+        if free <= 0 or not self.fence.proven():
             return poll
         busy = Counter(self.in_flight.values())
         flying = list(self.in_flight)
@@ -147,7 +152,7 @@ class DeliveryWorker:
                 hook = None
                 if delivery is not None and delivery.channel == WEBHOOK:
                     hook = (await conn.execute(select(W).where(W.c.id == delivery.webhook_id))).first()
-            if delivery is None or delivery.state != "pending":
+            if delivery is None or delivery.state != "pending" or not self.fence.proven():
                 return
             try:
                 status = await self._attempt(delivery, hook)

@@ -1,5 +1,7 @@
 """Background sweeps, one asyncio task per server: auto-assign queued chats, requeue auto-assigned
-chats left unanswered, and mark queued chats missed when their visitor has gone."""
+chats left unanswered, and mark queued chats missed when their visitor has gone. With several
+processes only the sweeper-lease holder sweeps: each pass and each of its write transactions asks
+the fence first (cluster/fence.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +10,7 @@ import time
 
 from sqlalchemy import select
 
+from ..cluster.fence import LeaseLost
 from ..context import ServerContext
 from ..storage import schema
 from . import routing
@@ -53,9 +56,12 @@ def _forget_old_activity(ctx: ServerContext) -> None:
 
 
 async def sweep(ctx: ServerContext) -> None:
+    if not ctx.fence.proven():
+        return
     _forget_old_activity(ctx)
     for cid in await _gone(ctx):
         async with ctx.store.tx() as tx:
+            await ctx.fence.check(tx.conn)
             conv = (await tx.conn.execute(select(C.c.state).where(C.c.id == cid))).scalar()
             if conv == "queued":
                 await mark_missed(tx, cid)
@@ -63,6 +69,7 @@ async def sweep(ctx: ServerContext) -> None:
         return
     for conv in await _lapsed(ctx):
         async with ctx.store.tx() as tx:
+            await ctx.fence.check(tx.conn)
             fresh = (await tx.conn.execute(select(C).where(C.c.id == conv.id))).first()
             if fresh and fresh.state == "active" and fresh.auto_assigned and not fresh.answered \
                     and fresh.operator_id == conv.operator_id:
@@ -72,6 +79,7 @@ async def sweep(ctx: ServerContext) -> None:
             free = await routing.available_operators(conn)
         if free:
             async with ctx.store.tx() as tx:
+                await ctx.fence.check(tx.conn)
                 await routing.route_queued(tx)
 
 
@@ -89,6 +97,8 @@ async def run(ctx: ServerContext) -> None:
             await sweep(ctx)
         except asyncio.CancelledError:
             raise
+        except LeaseLost:                # not ours any more: the fence logged it, the holder sweeps
+            pass
         except Exception:  # a failed sweep must not stop routing for good
             log.exception("background sweep failed")
             await asyncio.sleep(1.0)
