@@ -16,13 +16,14 @@ from bench.report import machine, table
 
 FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
-        "hook_messages": 500, "hook_pairs": 3,
+        "hook_messages": 500, "hook_pairs": 3, "hook_crowd": [100, 10, 20],
         "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200,
         "scale_processes": [1, 2, 4], "scale_desks": 200, "scale_messages": 50, "scale_idle": 2000}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
-         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 60, "hook_pairs": 1,
-         "look_sizes": [1_000, 10_000], "crowds": [200], "crowd_keys": 20,
+         "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 30, "hook_pairs": 1,
+         "hook_crowd": [20, 3, 5],
+         "look_sizes": [1_000, 10_000], "crowds": [100], "crowd_keys": 20,
          "scale_processes": [1, 2], "scale_desks": 20, "scale_messages": 10, "scale_idle": 100}
 SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks", "visitors")
 EXTRA = ("scale",)     # several processes (bench/scale.py): only with --only scale
@@ -82,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         if "webhooks" in args.only:       # two servers of its own: without and with a hanging receiver
             step(f"webhooks: {cfg['hook_pairs']} pairs of runs, {cfg['hook_messages']} messages each, "
                  "without and with a hanging receiver")
-            results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10, pairs=cfg["hook_pairs"])
+            hook_visitors, hook_open, hook_queued = cfg["hook_crowd"]
+            results["webhooks"] = webhooks.run(cfg["hook_messages"], keys=10, pairs=cfg["hook_pairs"],
+                                               visitors=hook_visitors, open_chats=hook_open, queued=hook_queued)
             step("the delivery worker's look against a hanging receiver's backlog")
             results["outbox_look"] = outbox_look.run(cfg["look_sizes"])
         if "visitors" in args.only:       # a server per crowd: visitors stay on its site for an hour
