@@ -51,11 +51,15 @@ async def test_the_demo_rules_get_figures_from_the_burst_and_the_campaign_is_pau
     basket, campaign, second = (stats[ids[n]] for n in (BIG_BASKET, NEWSLETTER, SECOND_LOOK))
     for figures in (basket, campaign):
         t, c = figures["treatment"], figures["control"]
-        assert t["visits"] > 0 and c["visits"] > 0, figures          # both groups have visits
+        assert t["visits"] > 0, figures
         assert figures["qualified"] == t["visits"] + c["visits"]
         # shown unless decided as the shopper left (on the thank-you page); never replied to in a burst
         assert 0 < t["shown"] == t["dismissed"] <= t["visits"] and t["accepted"] == 0
-        assert c["shown"] == 0 and t["conversion"] is not None and c["conversion"] is not None
+        assert c["shown"] == 0 and t["conversion"] is not None
+        assert (c["conversion"] is not None) == (c["visits"] > 0)
+    # The control groups fill too (which visitor lands in one hangs on the server's random visitor
+    # ids, so a 20 % group of some fifteen visits may be empty: at least one of the two is not).
+    assert basket["control"]["visits"] + campaign["control"]["visits"] > 0, (basket, campaign)
     assert second["qualified"] == 0                                  # nobody came back during the burst
     assert basket["treatment"]["shown"] + campaign["treatment"]["shown"] == tally.invited
     orders = sum(s[g]["orders"] for s in (basket, campaign) for g in ("treatment", "control"))
