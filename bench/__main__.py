@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import fanout, latency, outbox_look, scale, startup, transcripts, visitors, visitors_rebuild, webhooks
+from bench import fanout, idle, latency, outbox_look, scale, startup, transcripts, visitors, visitors_rebuild, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
@@ -18,15 +18,20 @@ FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
         "hook_messages": 500, "hook_pairs": 3, "hook_crowd": [100, 10, 20],
         "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200,
-        "scale_processes": [1, 2, 4], "scale_desks": 200, "scale_messages": 50, "scale_idle": 2000}
+        "scale_processes": [1, 2, 4], "scale_desks": 200, "scale_messages": 50,
+        "idle": {"processes": 4, "visitors": 10_000, "clients": 4, "ramp_step": 2_000, "ramp_limit": 24_000,
+                 "rounds": 3, "messages": 100}}
 SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
          "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 30, "hook_pairs": 1,
          "hook_crowd": [20, 3, 5],
          "look_sizes": [1_000, 10_000], "crowds": [100], "crowd_keys": 20,
-         "scale_processes": [1, 2], "scale_desks": 20, "scale_messages": 10, "scale_idle": 100}
+         "scale_processes": [1, 2], "scale_desks": 20, "scale_messages": 10,
+         "idle": {"processes": 2, "visitors": 200, "clients": 2, "ramp_step": 100, "ramp_limit": 200,
+                  "rounds": 1, "messages": 20}}
 SECTIONS = ("latency", "startup", "transcripts", "fanout", "webhooks", "visitors")
-EXTRA = ("scale",)     # several processes (bench/scale.py): only with --only scale
+EXTRA = ("scale", "idle")   # several processes (bench/scale.py, bench/idle.py): only when named;
+                            # "scale" runs both, "idle" only the idle visitors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             step(f"the same {max(cfg['crowds'])} rows rebuilt in a DataTable and set in the Line-API list")
             results["visitors_rebuild"] = visitors_rebuild.run(max(cfg["crowds"]))
         if "scale" in args.only:          # servers of its own: 1, 2 and 4 processes on one database
-            step(f"scale: {cfg['scale_processes']} processes, {cfg['scale_desks']} desks, "
-                 f"{cfg['scale_idle']} idle visitors")
-            results["scale"] = scale.run(cfg["scale_processes"], cfg["scale_desks"], cfg["scale_messages"],
-                                         cfg["scale_idle"])
+            step(f"scale: {cfg['scale_processes']} processes, {cfg['scale_desks']} desks")
+            results["scale"] = scale.run(cfg["scale_processes"], cfg["scale_desks"], cfg["scale_messages"])
+        if "scale" in args.only or "idle" in args.only:
+            step(f"idle visitors: {cfg['idle']}")
+            results["idle"] = idle.run(**cfg["idle"])
     finally:
         if shared is not None:
             shared.stop()

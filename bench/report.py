@@ -135,4 +135,7 @@ def table(r: dict) -> list[dict]:
     if r.get("scale"):
         from bench.scale import rows as scale_rows
         rows.extend(scale_rows(r["scale"], _row))
+    if r.get("idle") and not r["idle"].get("skipped"):
+        from bench.idle import rows as idle_rows
+        rows.extend(idle_rows(r["idle"], _row))
     return rows

@@ -1,7 +1,7 @@
 """Several server processes on one database (issue 14): deliveries/s and event -> desk p99 with
 1, 2 and 4 processes (`--cluster`; each desk stream and each writer on some process), how the
-fan-out is woken (the bus's datagrams or the poll alone), and idle visitor websockets: RSS per
-connection, so the most one process holds under 1 GB, and an operator's p99 while they are open.
+fan-out is woken (the bus's datagrams or the poll alone). Idle visitor websockets are
+bench/idle.py's (run with these under `--only scale`, or alone with `--only idle`).
 
 Latency is measured like the fan-out bench (bench/subscribers.py): from the POST's send time to
 the frame's arrival, both on this machine's clock."""
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, Server, child_env, new_visitor, open_chat, pct, rss_mb
+from bench.common import ROOT, Server, child_env, new_visitor, open_chat, pct
 from chatdesk.demo.local_server import free_port
 from chatdesk.protocol.limits import API_PREFIX
 
@@ -110,43 +110,6 @@ def _fan_round(group: Group, subscribers: int, count: int, apart: bool = False) 
             "p50_ms": pct(lat, 50), "p99_ms": pct(lat, 99)}
 
 
-def _idle(idle: int, probe_messages: int) -> dict:
-    """One process: RSS before and after `idle` visitor websockets, then an operator's p99."""
-    group = Group(1).start()
-    srv = group.servers[0]
-    try:
-        with httpx.Client(base_url=srv.url + API_PREFIX, timeout=60) as http:
-            tokens = [new_visitor(http, 5000 + i)["token"] for i in range(idle)]
-        time.sleep(1.0)
-        before = rss_mb(srv.proc.pid)
-        tmp = Path(tempfile.mkdtemp(prefix="chatdesk-bench-idle-"))
-        args, out = tmp / "idle.json", tmp / "idle.out"
-        args.write_text(json.dumps({"ws_urls": [srv.ws_url + API_PREFIX + "/visitor/stream"], "tokens": tokens,
-                                    "hold": 600}))
-        child = subprocess.Popen([sys.executable, "-m", "bench.idle_child", str(args), str(out)], cwd=ROOT,
-                                 env=child_env())
-        try:
-            deadline = time.monotonic() + 600
-            while not Path(str(out) + ".ready").exists():
-                if time.monotonic() > deadline or child.poll() is not None:
-                    raise RuntimeError("the idle visitors did not connect")
-                time.sleep(0.2)
-            opened = json.loads(out.read_text())
-            time.sleep(2.0)
-            after = rss_mb(srv.proc.pid)
-            probe = _fan_round(group, 1, probe_messages)
-        finally:
-            child.terminate()
-            child.wait(30)
-    finally:
-        group.stop()
-    per_conn_kb = (after - before) * 1024 / max(1, opened["open"])
-    return {"idle": opened["open"], "failed": opened["failed"], "rss_before_mb": before, "rss_after_mb": after,
-            "per_connection_kb": per_conn_kb,
-            "most_under_1gb": int((1024 - before) * 1024 / per_conn_kb) if per_conn_kb > 0 else None,
-            "operator_p99_ms": probe["p99_ms"], "operator_p50_ms": probe["p50_ms"]}
-
-
 def _postgres():
     """A throwaway Postgres cluster (the tests' own helper: Debian's binaries, a temporary
     folder, durability off), or None where there is none."""
@@ -157,7 +120,7 @@ def _postgres():
     return PostgresCluster().start() if available() else None
 
 
-def run(processes: list[int], subscribers: int, count: int, idle: int) -> dict:
+def run(processes: list[int], subscribers: int, count: int) -> dict:
     out: dict = {"rounds": [], "wake": []}
 
     def measure(p: int, engine: str, url: str = "", extra: tuple[str, ...] = (), apart: bool = False) -> dict:
@@ -182,8 +145,6 @@ def run(processes: list[int], subscribers: int, count: int, idle: int) -> dict:
             pg.stop()
     for p in (p for p in processes if p > 1):  # several processes on one SQLite file, for comparison
         out["rounds"].append(measure(p, "sqlite"))
-    if idle:
-        out["idle"] = _idle(idle, 50)
     return out
 
 
@@ -200,15 +161,6 @@ def rows(r: dict, row) -> list[dict]:
         found.append(row(f"scale: written on one process, read on another ({w['engine']}), woken by "
                          f"{w['wake']}: deliveries/s, p50 / p99",
                          f"{w['per_s']:,.0f}, {w['p50_ms']:.1f} / {w['p99_ms']:.1f} ms"))
-    idle = r.get("idle")
-    if idle:
-        found.append(row(f"idle visitor websockets: {idle['idle']} open ({idle['failed']} failed), RSS",
-                         f"{idle['rss_before_mb']:.0f} -> {idle['rss_after_mb']:.0f} MB"))
-        found.append(row("  memory per idle visitor connection", f"{idle['per_connection_kb']:.1f} KB"))
-        found.append(row("  most idle visitors in one process under 1 GB (extrapolated)",
-                         f"{idle['most_under_1gb']:,}" if idle["most_under_1gb"] else "n/a"))
-        found.append(row("  an operator's event->desk p99 meanwhile", f"{idle['operator_p99_ms']:.1f} ms",
-                         "<= 50 ms", idle["operator_p99_ms"] <= 50))
     return found
 
 

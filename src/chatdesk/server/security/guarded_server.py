@@ -18,7 +18,9 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.http11 import Request
 
+from ..realtime.compression import may_compress
 from .accept import Listener, bind
 from .connections import BUSY, HEAD, SCOPE_KEY, WS_PENDING, Connection, ConnectionGuard
 
@@ -64,7 +66,14 @@ class GuardedWebSocket(WebSocketsSansIOProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        # The guard now asks this protocol (not the upgraded HTTP one, which can then be freed).
+        self.connection.protocol = self
         self.connection.guard.set_state(self.connection, WS_PENDING)
+
+    def handle_connect(self, event: Request) -> None:
+        if not may_compress(event.path):      # negotiated in super's accept: offer nothing
+            self.conn.available_extensions = []
+        super().handle_connect(event)
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)

@@ -1,0 +1,258 @@
+"""Idle visitor websockets at scale (issue 14): how many one server process holds under 1 GB RSS,
+and 10,000 spread over 4 `--cluster` processes on one Postgres, each time with an operator's
+event -> desk p99 taken while they sit. The visitors come from several client processes
+(bench/idle_child.py: the widget's own session and stream opening), since one asyncio process
+cannot open and hold 10,000 sockets quickly on 2 cores next to the servers.
+
+    uv run python -m bench --only scale --idle-only      # this part alone (about 10 minutes)
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import ROOT, child_env, cpu_seconds, rss_mb
+
+GB_MB = 1024.0
+OPEN_FILES = 65_536          # each server and each client process: one file per socket
+
+
+def raise_open_file_limit(wanted: int = OPEN_FILES) -> tuple[int, int]:
+    """Soft and hard RLIMIT_NOFILE up to `wanted` where allowed (the hard limit rises only as
+    root); the children (servers, clients) inherit it. Returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for target in ((max(hard, wanted), max(hard, wanted)), (hard, hard)):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, target)
+            break
+        except (ValueError, OSError):
+            continue
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+@dataclass
+class Wave:
+    """Client processes holding idle visitors on the given servers, steered through files."""
+    base_urls: list[str]
+    ws_urls: list[str]
+    count: int
+    clients: int
+    first: int = 0
+    tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="chatdesk-bench-idle-")))
+    children: list[tuple[subprocess.Popen, Path]] = field(default_factory=list)
+
+    def start(self) -> "Wave":
+        for c in range(self.clients):
+            share = self.count // self.clients + (1 if c < self.count % self.clients else 0)
+            args, out = self.tmp / f"idle{c}.json", self.tmp / f"idle{c}.out"
+            args.write_text(json.dumps({"base_urls": self.base_urls, "ws_urls": self.ws_urls, "count": share,
+                                        "first": self.first + c * 1_000_000, "hold": 3600}))
+            self.children.append((subprocess.Popen([sys.executable, "-m", "bench.idle_child", str(args), str(out)],
+                                                   cwd=ROOT, env=child_env()), out))
+        return self
+
+    def _wait(self, suffix: str, timeout: float) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while not all(Path(f"{out}.{suffix}").exists() for _, out in self.children):
+            if time.monotonic() > deadline or any(p.poll() is not None for p, _ in self.children):
+                raise RuntimeError(f"the idle visitors' clients did not reach {suffix!r} (see {self.tmp})")
+            time.sleep(0.2)
+        time.sleep(0.1)                                   # the file is written before its marker
+        return [json.loads((out if suffix == "ready" else Path(f"{out}.{suffix}")).read_text())
+                for _, out in self.children]
+
+    def sessions(self, timeout: float = 900) -> dict:
+        t0 = time.monotonic()
+        parts = self._wait("sessions", timeout)
+        return {"sessions": sum(p["sessions"] for p in parts), "failed": sum(p["failed"] for p in parts),
+                "seconds": time.monotonic() - t0}
+
+    def open(self, timeout: float = 900) -> dict:
+        """Opens every stream (all clients at once); what opened, what failed, and how long."""
+        t0 = time.monotonic()
+        for _, out in self.children:
+            Path(f"{out}.go").write_text("go")
+        parts = self._wait("ready", timeout)
+        errors: dict[str, int] = {}
+        for p in parts:
+            for k, v in p["errors"].items():
+                errors[k] = errors.get(k, 0) + v
+        return {"open": sum(p["open"] for p in parts), "failed": sum(p["failed"] for p in parts),
+                "seconds": time.monotonic() - t0, "slowest_client_s": max(p["seconds"] for p in parts),
+                "errors": errors}
+
+    def stop(self) -> dict:
+        """Asks every client to count what is still open, then ends them."""
+        for _, out in self.children:
+            Path(f"{out}.stop").write_text("stop")
+        done: list[dict] = []
+        try:
+            done = self._wait("done", 120)
+        except RuntimeError:
+            pass
+        for proc, _ in self.children:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return {"still_open": sum(d["still_open"] for d in done), "client_cpu_s": sum(d["cpu_seconds"] for d in done),
+                "client_rss_mb": [round(d["max_rss_mb"]) for d in done]}
+
+
+def server_figures(servers) -> list[dict]:
+    return [{"rss_mb": rss_mb(s.proc.pid), "cpu_s": cpu_seconds(s.proc.pid)} for s in servers]
+
+
+def probes(group, rounds: int, messages: int) -> list[dict]:
+    """An operator's event -> desk, `rounds` times: one desk per process, a visitor writing
+    through each (scale._fan_round), taken while the idle visitors sit."""
+    from bench.scale import _fan_round
+    found = []
+    for _ in range(rounds):
+        load = load_average()
+        r = _fan_round(group, len(group.servers), messages)
+        found.append({"p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"], "deliveries": r["deliveries"],
+                      "expected": r["expected"], "load_average": load})
+    return found
+
+
+def spread(pg_url: str, processes: int, visitors: int, clients: int, rounds: int, messages: int) -> dict:
+    """`visitors` idle visitors over `processes` cluster processes on one Postgres."""
+    from bench.scale import Group
+    group = Group(processes, ("--max-connections", str(OPEN_FILES)), pg_url).start()
+    out: dict = {"processes": processes, "visitors": visitors, "clients": clients, "load_start": load_average()}
+    try:
+        time.sleep(1.0)
+        out["start"] = server_figures(group.servers)
+        out["probe_before"] = probes(group, 1, messages)
+        wave = Wave([s.url for s in group.servers], [s.ws_url + "/api/v1/visitor/stream" for s in group.servers],
+                    visitors, clients).start()
+        try:
+            out["sessions"] = wave.sessions()
+            time.sleep(1.0)
+            out["after_sessions"] = server_figures(group.servers)
+            out["streams"] = wave.open()
+            time.sleep(3.0)
+            out["after_streams"] = server_figures(group.servers)
+            t0, cpu0 = time.monotonic(), [f["cpu_s"] for f in out["after_streams"]]
+            time.sleep(20.0)                            # sitting: what does an idle socket cost?
+            idle_s = time.monotonic() - t0
+            out["idle_cpu_pct"] = [100 * (f["cpu_s"] - c) / idle_s
+                                   for f, c in zip(server_figures(group.servers), cpu0, strict=True)]
+            out["probes"] = probes(group, rounds, messages)
+            out["after_probes"] = server_figures(group.servers)
+        finally:
+            out["clients_end"] = wave.stop()
+    finally:
+        group.stop()
+    out["load_end"] = load_average()
+    opened = max(1, out["streams"]["open"])
+    grew = sum(a["rss_mb"] - b["rss_mb"] for a, b in zip(out["after_streams"], out["after_sessions"], strict=True))
+    out["per_connection_kb"] = grew * 1024 / opened
+    out["per_visitor_kb"] = sum(a["rss_mb"] - b["rss_mb"] for a, b in zip(out["after_streams"], out["start"],
+                                                                         strict=True)) * 1024 / opened
+    return out
+
+
+def ramp(pg_url: str, step: int, limit: int, rounds: int, messages: int) -> dict:
+    """One process: idle visitors added `step` at a time (a new client process each step) until its
+    RSS passes 1 GB, a stream fails, or `limit` are open; RSS and the p99 after each step."""
+    from bench.scale import Group
+    group = Group(1, ("--max-connections", str(OPEN_FILES)), pg_url).start()
+    srv = group.servers[0]
+    steps: list[dict] = []
+    waves: list[Wave] = []
+    out: dict = {"step": step, "limit": limit, "load_start": load_average()}
+    stopped_by = f"the bench's limit of {limit:,}"
+    try:
+        time.sleep(1.0)
+        out["start_rss_mb"] = rss_mb(srv.proc.pid)
+        total = 0
+        while total < limit:
+            wave = Wave([srv.url], [srv.ws_url + "/api/v1/visitor/stream"], min(step, limit - total), 1,
+                        first=10_000_000 * (len(waves) + 1)).start()
+            waves.append(wave)
+            sessions = wave.sessions()
+            opened = wave.open()
+            total += opened["open"]
+            time.sleep(2.0)
+            found = {"open": total, "failed": opened["failed"] + sessions["failed"], "errors": opened["errors"],
+                     "open_s": opened["seconds"], "rss_mb": rss_mb(srv.proc.pid)}
+            found["probes"] = probes(group, rounds, messages)
+            found["rss_after_probe_mb"] = rss_mb(srv.proc.pid)
+            steps.append(found)
+            p99s = ", ".join(f"{p['p99_ms']:.0f}" for p in found["probes"])
+            print(f"[bench] idle ramp: {total:,} open, RSS {found['rss_mb']:.0f} MB, p99 {p99s} ms, "
+                  f"load {load_average()[0]}", file=sys.stderr, flush=True)
+            if found["failed"]:
+                stopped_by = f"{found['failed']} failed ({found['errors']})"
+                break
+            if found["rss_mb"] >= GB_MB:
+                stopped_by = "1 GB RSS"
+                break
+    finally:
+        for wave in waves:
+            wave.stop()
+        group.stop()
+    out["steps"] = steps
+    out["stopped_by"] = stopped_by
+    out["load_end"] = load_average()
+    under = [s for s in steps if s["rss_mb"] < GB_MB]
+    out["most_under_1gb"] = under[-1]["open"] if under else 0
+    return out
+
+
+def run(processes: int = 4, visitors: int = 10_000, clients: int = 4, ramp_step: int = 2_000,
+        ramp_limit: int = 24_000, rounds: int = 3, messages: int = 100) -> dict:
+    from bench.scale import _postgres
+    limit = raise_open_file_limit()
+    pg = _postgres()
+    if pg is None:
+        return {"skipped": "no Postgres binaries"}
+    out: dict = {"open_files": list(limit)}
+    try:
+        out["spread"] = spread(pg.fresh_database(), processes, visitors, clients, rounds, messages)
+        if ramp_step:
+            out["ramp"] = ramp(pg.fresh_database(), ramp_step, ramp_limit, rounds, messages)
+    finally:
+        pg.stop()
+    return out
+
+
+def rows(r: dict, row) -> list[dict]:
+    found: list[dict] = []
+    sp = r.get("spread")
+    if sp:
+        st = sp["streams"]
+        found.append(row(f"idle: {sp['visitors']:,} visitors over {sp['processes']} processes "
+                         f"({sp['clients']} client processes): open / failed",
+                         f"{st['open']:,} / {st['failed']} in {st['seconds']:.0f} s"))
+        found.append(row("  RSS per process with them (MB)",
+                         ", ".join(f"{f['rss_mb']:.0f}" for f in sp["after_streams"])))
+        found.append(row("  memory per idle visitor websocket", f"{sp['per_connection_kb']:.1f} KB"))
+        found.append(row("  memory per idle visitor (session and websocket)", f"{sp['per_visitor_kb']:.1f} KB"))
+        p99s = [p["p99_ms"] for p in sp["probes"]]
+        found.append(row("  an operator's event->desk p99 meanwhile",
+                         " / ".join(f"{v:.1f}" for v in p99s) + " ms", "<= 50 ms", max(p99s) <= 50))
+    rp = r.get("ramp")
+    if rp and rp["steps"]:
+        last = rp["steps"][-1]
+        found.append(row("idle: one process, most visitors under 1 GB RSS",
+                         f"{rp['most_under_1gb']:,} (stopped by {rp['stopped_by']}; "
+                         f"{last['open']:,} at {last['rss_mb']:.0f} MB)"))
+        p99s = [p["p99_ms"] for p in last["probes"]]
+        found.append(row("  an operator's event->desk p99 with them", " / ".join(f"{v:.1f}" for v in p99s) + " ms",
+                         "<= 50 ms", max(p99s) <= 50))
+    return found
