@@ -26,7 +26,9 @@ class Relay(Protocol):
 
 @dataclass(eq=False)
 class Subscriber:
-    """One connected stream. `accepts` decides per event; ephemeral frames are offered directly."""
+    """One connected stream. `accepts` decides per event; ephemeral frames are offered directly.
+    A subscriber with a visitor_id is a visitor's stream: it is asked only about that visitor's
+    events and frames (the hub indexes them), so thousands of idle visitors cost an event nothing."""
     accepts: Callable[[EventRow], bool]
     actor: Actor | None = None
     visitor_id: str | None = None
@@ -52,7 +54,8 @@ class Subscriber:
 class Hub:
     def __init__(self) -> None:
         self.subscribers: set[Subscriber] = set()
-        self.visitor_streams: dict[str, int] = {}
+        self.others: set[Subscriber] = set()                   # staff streams and in-process listeners
+        self.visitor_streams: dict[str, set[Subscriber]] = {}  # visitor id -> that visitor's streams
         self.changed = asyncio.Event()   # pokes the router after any write
         self.queue_moved = asyncio.Event()   # pokes realtime/queue_watch.py: a chat or operator changed
         # Set by the cluster bus when several processes serve: ephemeral frames whose audience is
@@ -65,13 +68,16 @@ class Hub:
     def subscribe(self, sub: Subscriber) -> None:
         self.subscribers.add(sub)
         if sub.visitor_id:
-            self.visitor_streams[sub.visitor_id] = self.visitor_streams.get(sub.visitor_id, 0) + 1
+            self.visitor_streams.setdefault(sub.visitor_id, set()).add(sub)
+        else:
+            self.others.add(sub)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
-        if sub.visitor_id and sub.visitor_id in self.visitor_streams:
-            self.visitor_streams[sub.visitor_id] -= 1
-            if self.visitor_streams[sub.visitor_id] <= 0:
+        self.others.discard(sub)
+        if sub.visitor_id and (streams := self.visitor_streams.get(sub.visitor_id)) is not None:
+            streams.discard(sub)
+            if not streams:
                 del self.visitor_streams[sub.visitor_id]
 
     def revoke(self, token_hash: str) -> None:
@@ -93,9 +99,15 @@ class Hub:
         """A stream open on this process (what only this process can send frames to)."""
         return visitor_id in self.visitor_streams
 
+    def _streams_of(self, visitor_id: str | None) -> set[Subscriber] | tuple[()]:
+        return self.visitor_streams.get(visitor_id, ()) if visitor_id else ()
+
     def publish(self, rows: list[EventRow]) -> None:
         for row in rows:
-            for sub in self.subscribers:
+            for sub in self.others:
+                if sub.accepts(row):
+                    sub.offer(row)
+            for sub in self._streams_of(row.visitor_id):
                 if sub.accepts(row):
                     sub.offer(row)
         if rows:
@@ -111,6 +123,8 @@ class Hub:
             self.relay.frame(frame, to)
 
     def send_here(self, frame: dict, to: Callable[[Subscriber], bool]) -> None:
-        for sub in self.subscribers:
+        """With ToVisitor as `to`, only that visitor's streams are asked; else every stream."""
+        targets = self._streams_of(to.visitor_id) if isinstance(to, ToVisitor) else self.subscribers
+        for sub in targets:
             if to(sub):
                 sub.offer(frame)

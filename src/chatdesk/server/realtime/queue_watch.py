@@ -10,6 +10,7 @@ import logging
 from chatdesk.protocol.visitor_flows import QUEUE_FRAME
 
 from ..context import ServerContext
+from ..eventlog.audience import ToVisitor
 from ..eventlog.hub import Subscriber
 from ..services import waiting_line
 from ..storage import rows
@@ -46,10 +47,6 @@ async def frame_for(ctx: ServerContext, vid: str) -> dict | None:
     return {"type": QUEUE_FRAME, "conversation_id": cid, **standing}
 
 
-def _to(vid: str):
-    return lambda sub: sub.visitor_id == vid
-
-
 async def run(ctx: ServerContext) -> None:
     while True:
         await ctx.hub.queue_moved.wait()
@@ -57,7 +54,7 @@ async def run(ctx: ServerContext) -> None:
         ctx.hub.queue_moved.clear()
         try:
             for vid, frame in (await standings(ctx)).items():
-                ctx.hub.send(frame, to=_to(vid))
+                ctx.hub.send_here(frame, ToVisitor(vid))   # each process tells its own streams
         except asyncio.CancelledError:
             raise
         except Exception:   # a failed round must not stop the next ones
