@@ -32,11 +32,12 @@ class Group:
     db_url: str = ""
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="chatdesk-bench-scale-")))
     servers: list[Server] = field(default_factory=list)
+    module: str = "chatdesk"          # "bench.gc_probe": the same server, its collections timed
 
     def start(self) -> "Group":
         cluster = ("--cluster",) if self.processes > 1 else ()
         for _ in range(self.processes):
-            srv = Server(workdir=self.workdir, port=free_port(), db_url=self.db_url)
+            srv = Server(workdir=self.workdir, port=free_port(), db_url=self.db_url, module=self.module)
             srv.start(*cluster, *self.extra, timeout=90)
             self.servers.append(srv)
         return self

@@ -35,6 +35,7 @@ from .config import ServerConfig
 from .context import ServerContext
 from .eventlog.hub import Hub
 from .eventlog.log import Store
+from .gc_tuning import freeze_startup_objects
 from .outbox import worker as delivery_worker
 from .outbox.enqueue import Outbox
 from .outbox.worker import DeliveryWorker
@@ -70,6 +71,7 @@ def create_app(config: ServerConfig) -> FastAPI:
                   lambda: delivery_worker.run(DeliveryWorker(config, store, outbox, ctx.fence))]
         tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
         tasks += [asyncio.create_task(while_holding(node.holding, work) if node else work()) for work in sweeps]
+        freeze_startup_objects()
         try:
             yield
         finally:
