@@ -1,10 +1,10 @@
 """Idle visitor websockets at scale (issue 14): how many one server process holds under 1 GB RSS,
 and 10,000 spread over 4 `--cluster` processes on one Postgres, each time with an operator's
 event -> desk p99 taken while they sit. The visitors come from several client processes
-(bench/idle_child.py: the widget's own session and stream opening), since one asyncio process
-cannot open and hold 10,000 sockets quickly on 2 cores next to the servers.
+(bench/idle_child.py: the widget's own session and stream opening), one per server process: at
+~5 ms of client CPU a visitor, one asyncio client for 10,000 would compete with 4 servers for 2 cores.
 
-    uv run python -m bench --only scale --idle-only      # this part alone (about 10 minutes)
+    uv run python -m bench --only idle       # this part alone (about 20 minutes; --only scale runs it too)
 """
 from __future__ import annotations
 
