@@ -141,19 +141,31 @@ def full_collections(group, since: float, until: float = float("inf")) -> dict:
     return {"count": len(full), "longest_ms": max((p["ms"] for p in full), default=0.0)}
 
 
+PACE_S = 0.05    # the paced probe: one POST at a time, 50 ms after each answer (~15 events a second)
+
+
 def probes(group, rounds: int, messages: int) -> list[dict]:
-    """An operator's event -> desk, `rounds` times: one desk per process, a visitor writing
-    through each (scale._fan_round), taken while the idle visitors sit; with the full garbage
-    collections any server made meanwhile."""
+    """An operator's event -> desk, `rounds` times, taken while the idle visitors sit: one desk per
+    process, a visitor writing through each (scale._fan_round). Twice a round: paced (one event at
+    a time: what an operator waits for, the figure the target is judged on) and as a burst (four
+    POSTs always in flight: the writes queue behind each other, a throughput test); with the full
+    garbage collections any server made meanwhile."""
     from bench.scale import _fan_round
     found = []
     for _ in range(rounds):
         load, t0 = load_average(), time.time()
-        r = _fan_round(group, len(group.servers), messages)
-        found.append({"p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"], "deliveries": r["deliveries"],
-                      "expected": r["expected"], "load_average": load,
+        paced = _fan_round(group, len(group.servers), messages, in_flight=1, gap_s=PACE_S)
+        burst = _fan_round(group, len(group.servers), messages, in_flight=4)
+        found.append({"p50_ms": paced["p50_ms"], "p99_ms": paced["p99_ms"],
+                      "burst_p50_ms": burst["p50_ms"], "burst_p99_ms": burst["p99_ms"],
+                      "deliveries": paced["deliveries"] + burst["deliveries"],
+                      "expected": paced["expected"] + burst["expected"], "load_average": load,
                       "full_gc": full_collections(group, t0, time.time())})
     return found
+
+
+def _p99s(found: list[dict], key: str = "p99_ms") -> str:
+    return ", ".join(f"{p[key]:.0f}" for p in found)
 
 
 def spread(pg_url: str, processes: int, visitors: int, clients: int, rounds: int, messages: int) -> dict:
@@ -185,8 +197,8 @@ def spread(pg_url: str, processes: int, visitors: int, clients: int, rounds: int
                                    for f, c in zip(server_figures(group.servers), cpu0, strict=True)]
             out["probes"] = probes(group, rounds, messages)
             out["after_probes"] = server_figures(group.servers)
-            say("event->desk p50 / p99 (full collections meanwhile) " + ", ".join(
-                f"{p['p50_ms']:.0f} / {p['p99_ms']:.0f} ms ({p['full_gc']['count']})" for p in out["probes"]))
+            say(f"event->desk p99 paced {_p99s(out['probes'])} ms, burst {_p99s(out['probes'], 'burst_p99_ms')} ms; "
+                "full collections meanwhile " + ", ".join(str(p["full_gc"]["count"]) for p in out["probes"]))
         finally:
             out["clients_end"] = wave.stop()
     finally:
@@ -237,7 +249,7 @@ def ramp(pg_url: str, step: int, limit: int, rounds: int, messages: int) -> dict
                 stopped_by = f"an error at {total:,} open: {exc!r}"[:300]
                 break
             steps.append(found)
-            p99s = ", ".join(f"{p['p99_ms']:.0f}" for p in found["probes"])
+            p99s = f"paced {_p99s(found['probes'])}, burst {_p99s(found['probes'], 'burst_p99_ms')}"
             gcs = ", ".join(f"{p['full_gc']['count']} ({p['full_gc']['longest_ms']:.0f} ms)" for p in found["probes"])
             say(f"one process, {total:,} open, RSS {found['rss_mb']:.0f} MB, event->desk p99 {p99s} ms; "
                 f"full collections during the probes (longest) {gcs}")
@@ -293,8 +305,9 @@ def rows(r: dict, row) -> list[dict]:
         found.append(row("  memory per idle visitor websocket", f"{sp['per_connection_kb']:.1f} KB"))
         found.append(row("  memory per idle visitor (session and websocket)", f"{sp['per_visitor_kb']:.1f} KB"))
         p99s = [p["p99_ms"] for p in sp["probes"]]
-        found.append(row("  an operator's event->desk p99 meanwhile",
+        found.append(row("  an operator's event->desk p99 meanwhile, one event at a time",
                          " / ".join(f"{v:.1f}" for v in p99s) + " ms", "<= 50 ms", max(p99s) <= 50))
+        found.append(row("  the same, four POSTs always in flight", _p99s(sp["probes"], "burst_p99_ms") + " ms"))
         gc_all = sp["full_gc_all_run"]
         found.append(row("  full garbage collections in the run, longest pause",
                          f"{gc_all['count']}, {gc_all['longest_ms']:.0f} ms"))
@@ -307,8 +320,9 @@ def rows(r: dict, row) -> list[dict]:
                          f"{rp['most_under_1gb']:,} (stopped by {rp['stopped_by']}; "
                          f"{last['open']:,} at {last['rss_mb']:.0f} MB)"))
         p99s = [p["p99_ms"] for p in last["probes"]]
-        found.append(row("  an operator's event->desk p99 with them", " / ".join(f"{v:.1f}" for v in p99s) + " ms",
-                         "<= 50 ms", max(p99s) <= 50))
+        found.append(row("  an operator's event->desk p99 with them, one event at a time",
+                         " / ".join(f"{v:.1f}" for v in p99s) + " ms", "<= 50 ms", max(p99s) <= 50))
+        found.append(row("  the same, four POSTs always in flight", _p99s(last["probes"], "burst_p99_ms") + " ms"))
         held = [s["open"] for s in rp["steps"] if s["rss_mb"] < GB_MB and max(p["p99_ms"] for p in s["probes"]) <= 50]
         found.append(row("  most visitors with the p99 still <= 50 ms (and under 1 GB)", f"{max(held, default=0):,}"))
         gc_all = rp["full_gc_all_run"]

@@ -64,9 +64,12 @@ def _subscribers(urls: list[str], token: str, n: int, expect: int, tmp: Path) ->
     return children
 
 
-def _fan_round(group: Group, subscribers: int, count: int, apart: bool = False) -> dict:
+def _fan_round(group: Group, subscribers: int, count: int, apart: bool = False, in_flight: int = 4,
+               gap_s: float = 0.0) -> dict:
     """apart: write through the first process only, read on the others only (every delivery
-    then needs the wake-up; with writers everywhere a process's own commits catch it up too)."""
+    then needs the wake-up; with writers everywhere a process's own commits catch it up too).
+    in_flight: POSTs at once (4: a throughput test, the writes queue behind each other); gap_s: a
+    pause after each POST's answer (with in_flight 1, a shop's pace: one event at a time)."""
     srv = group.servers[0]
     token = srv.operator(f"fan{uuid.uuid4().hex[:6]}@bench.test", max_chats=4)
     readers = group.servers[1:] if apart else group.servers
@@ -82,7 +85,7 @@ def _fan_round(group: Group, subscribers: int, count: int, apart: bool = False) 
     async def send() -> float:
         clients = [httpx.AsyncClient(base_url=url + API_PREFIX, timeout=60,
                                      headers={"Authorization": f"Bearer {v['token']}"}) for url, v, _ in writers]
-        sem = asyncio.Semaphore(4)
+        sem = asyncio.Semaphore(in_flight)
         t_first = time.time()
 
         async def one(i: int) -> None:
@@ -91,6 +94,8 @@ def _fan_round(group: Group, subscribers: int, count: int, apart: bool = False) 
                 r = await clients[k].post(f"/visitor/conversations/{writers[k][2]}/messages",
                                           json={"client_msg_id": uuid.uuid4().hex, "body": f"bf {i} {time.time_ns()}"})
                 r.raise_for_status()
+                if gap_s:
+                    await asyncio.sleep(gap_s)
         try:
             await asyncio.gather(*(one(i) for i in range(count)))
         finally:
