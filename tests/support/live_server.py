@@ -41,6 +41,7 @@ class LiveServer:
     soft_files: int | None = None
     name: str = ""                      # several servers on one database: each its own log file
     db_url: str = field(default_factory=database_for_test)   # "": the SQLite file db_path
+    module: str = "chatdesk"            # what `python -m` runs (tests/support/gc_report_server.py: the same server, inspectable)
 
     @property
     def database(self) -> str:
@@ -76,7 +77,7 @@ class LiveServer:
     def _start_once(self, timeout: float) -> "LiveServer":
         self.log_path = self.db_path.with_name(f"{self.db_path.stem}{'-' + self.name if self.name else ''}.log")
         log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
-        cmd = [sys.executable, "-m", "chatdesk", "server", "--db", self.database,
+        cmd = [sys.executable, "-m", self.module, "server", "--db", self.database,
                "--host", "127.0.0.1", "--port", str(self.port), *self.extra_args]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,

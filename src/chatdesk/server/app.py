@@ -71,10 +71,11 @@ def create_app(config: ServerConfig) -> FastAPI:
                   lambda: delivery_worker.run(DeliveryWorker(config, store, outbox, ctx.fence))]
         tasks = [asyncio.create_task(browsing_feed.run(ctx)), asyncio.create_task(queue_watch.run(ctx))]
         tasks += [asyncio.create_task(while_holding(node.holding, work) if node else work()) for work in sweeps]
-        freeze_startup_objects()
+        freezer = freeze_startup_objects()
         try:
             yield
         finally:
+            freezer.uninstall()
             for task in tasks:
                 task.cancel()
             for task in tasks:

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
-from sqlalchemy import true
+from sqlalchemy import ColumnElement, true
 from starlette.websockets import WebSocketState
 
 from chatdesk.protocol import events as ev
@@ -76,8 +76,10 @@ async def _authenticate(ws: WebSocket, check: Callable[[dict], Awaitable[Any]], 
     return who
 
 
-async def _serve(ws: WebSocket, ctx: ServerContext, sub: Subscriber, *, where,
+async def _serve(ws: WebSocket, ctx: ServerContext, sub: Subscriber, *, where: Callable[[], ColumnElement[bool]],
                  to_frame: Callable[[EventRow], dict], on_frame: Callable[[dict], Awaitable[None]]) -> None:
+    # `where` builds the stream's filter at each replay: an SQL expression kept for the stream's
+    # life is a reference cycle, freed only by a full collection after the stream ends (gc_tuning.py).
     send_lock = asyncio.Lock()
     started = asyncio.Event()
     resume: dict[str, int] = {}
@@ -154,13 +156,13 @@ def _frame_text(row: EventRow, to_frame: Callable[[EventRow], dict]) -> str:
     return text
 
 
-async def _replay(ctx: ServerContext, after: int, where, to_frame, send) -> int:
+async def _replay(ctx: ServerContext, after: int, where: Callable[[], ColumnElement[bool]], to_frame, send) -> int:
     lo, hi = await ctx.store.log_bounds()
     too_old = lambda low: after < hi and low and after < low - 1  # noqa: E731
     if after > hi or too_old(lo):
         await send({"type": ev.RESET, "event_id": hi})
         return hi
-    rows = await ctx.store.replay(after, hi, where)
+    rows = await ctx.store.replay(after, hi, where())
     lo_after, _ = await ctx.store.log_bounds()
     if too_old(lo_after):        # pruned while we were reading: part of the replay is missing
         await send({"type": ev.RESET, "event_id": hi})
@@ -198,7 +200,7 @@ async def operator_stream(ws: WebSocket) -> None:
             if frame.get("type") == ev.TYPING:
                 await typing.operator_typing(ctx, actor, frame)
 
-        await _serve(ws, ctx, sub, where=operator_filter(actor), to_frame=EventRow.frame, on_frame=on_frame)
+        await _serve(ws, ctx, sub, where=lambda: operator_filter(actor), to_frame=EventRow.frame, on_frame=on_frame)
     except Exception as exc:  # noqa: BLE001 - a dropped client is not a server error
         if type(exc).__name__ not in ("WebSocketDisconnect", "ClientDisconnected"):
             log.debug("operator stream ended: %r", exc)
@@ -232,7 +234,7 @@ async def visitor_stream(ws: WebSocket) -> None:
                 text = frame.get("text")
                 await typing.visitor_typing(ctx, vid, bool(frame.get("is_typing")), text if isinstance(text, str) else "")
 
-        await _serve(ws, ctx, sub, where=(E.c.visitor_id == vid) & true(), to_frame=EventRow.visitor_frame,
+        await _serve(ws, ctx, sub, where=lambda: (E.c.visitor_id == vid) & true(), to_frame=EventRow.visitor_frame,
                      on_frame=on_frame)
     except Exception as exc:  # noqa: BLE001
         if type(exc).__name__ not in ("WebSocketDisconnect", "ClientDisconnected"):

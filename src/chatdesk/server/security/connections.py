@@ -169,6 +169,7 @@ class ConnectionGuard:
         self._busy.discard(conn)
         self._uncount(conn)
         conn.open = False
+        conn.transport = conn.protocol = None     # the protocol holds conn: no cycle left behind
 
     def _uncount(self, conn: Connection) -> None:
         self.total -= 1

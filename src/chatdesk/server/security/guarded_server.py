@@ -2,6 +2,10 @@
 ConnectionGuard what each connection is doing (waiting for a request head, busy, a websocket
 before and after its auth frame). Each request's scope carries its Connection (connections.py).
 
+A lost connection lets go of what it held (its Connection's references, the websockets parser,
+the transport's read callback), so reference counting frees it at once: gc_tuning.py freezes
+what survives a full collection, and a cycle left in the frozen set would never be freed.
+
 This leans on uvicorn's h11 and websockets-sansio protocols and on Server.startup's contract
 (self.servers, self.started): after a uvicorn upgrade, run tests/security/test_connections.py."""
 from __future__ import annotations
@@ -25,6 +29,15 @@ from .accept import Listener, bind
 from .connections import BUSY, HEAD, SCOPE_KEY, WS_PENDING, Connection, ConnectionGuard
 
 
+def break_transport_cycle(transport: asyncio.BaseTransport) -> None:
+    """A lost connection's objects must be freed by reference counting, not left for a full
+    collection (gc_tuning.py): asyncio's selector transport keeps a bound method of itself as its
+    read callback, a cycle through the transport, its socket and buffers. Once the connection is
+    lost nothing reads any more."""
+    if getattr(transport, "_read_ready_cb", None) is not None:
+        transport._read_ready_cb = None  # type: ignore[attr-defined]
+
+
 class GuardedHttp(H11Protocol):
     def __init__(self, config: Config, server_state: Any, app_state: dict[str, Any],
                  connection: Connection, _loop: asyncio.AbstractEventLoop | None = None):
@@ -40,6 +53,7 @@ class GuardedHttp(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         self.connection.guard.release(self.connection)
+        break_transport_cycle(self.transport)
 
     def data_received(self, data: bytes) -> None:
         self.connection.last_data = time.monotonic()
@@ -78,6 +92,8 @@ class GuardedWebSocket(WebSocketsSansIOProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
         self.connection.guard.release(self.connection)
+        self.conn.parser.close()          # its frame holds the websockets protocol: a cycle
+        break_transport_cycle(self.transport)
 
     def reading_body(self) -> bool:
         return False
