@@ -43,6 +43,15 @@ def typing_texts(desk: Stream, text: str) -> int:
     return sum(1 for f in desk.frames if f.get("type") == "typing" and f.get("text") == text)
 
 
+async def typed(desk: Stream, text: str) -> None:
+    """Waits for the typing frame with this text on the desk."""
+    await desk.next(lambda f: f["type"] == "typing" and f.get("text") == text, timeout=20)
+
+
+def freshness_drops(srv: LiveServer) -> list[str]:
+    return [line for line in srv.log().splitlines() if "replayed datagrams" in line]
+
+
 class _Heard(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.datagrams: list[bytes] = []
@@ -69,25 +78,26 @@ async def wiretap(cluster: Cluster) -> AsyncIterator[_Heard]:
         rows(cluster.database, "DELETE FROM cluster_members WHERE member_id = 'wiretap'")
 
 
-async def chat_on(srv: LiveServer) -> Visitor:
-    maria = await Visitor(srv).arrive()
+async def desk_and_chat(cluster: Cluster) -> tuple[Operator, Stream, Visitor]:
+    """Ana's desk stream on process a; Maria waiting in a chat, her stream on process b."""
+    ana = await Operator.create(cluster[0], "ana@example.com")
+    desk = await live_stream(cluster[0], ana.token)
+    maria = await Visitor(cluster[1]).arrive()
     await maria.start_chat("is the kettle in stock?")
     await maria.open_stream()
-    return maria
+    return ana, desk, maria
 
 
 @pytest.mark.timeout(120)
 async def test_a_recorded_datagram_sent_again_is_dropped(cluster):
-    a, b = cluster[0], cluster[1]
-    ana = await Operator.create(a, "ana@example.com")
-    desk = await live_stream(a, ana.token)
-    maria = await chat_on(b)
+    a = cluster[0]
+    ana, desk, maria = await desk_and_chat(cluster)
     recorded = b""
     async with wiretap(cluster) as heard:
         for i in range(1, 60):          # until process b has read the wiretap's row (its heartbeat)
             text = f"draft {i}"
             await maria.stream_typing(True, text)
-            await desk.next(lambda f, t=text: f["type"] == "typing" and f.get("text") == t, timeout=20)
+            await typed(desk, text)
             recorded = next((d for d in heard.datagrams if f'"text":"{text}"'.encode() in d), b"")
             if recorded:
                 break
@@ -99,9 +109,9 @@ async def test_a_recorded_datagram_sent_again_is_dropped(cluster):
         for _ in range(5):
             udp.sendto(recorded, ("127.0.0.1", bus_port(cluster, a)))
     await maria.stream_typing(True, "and in blue")      # after the replays, through the same port
-    await desk.next(lambda f: f["type"] == "typing" and f.get("text") == "and in blue", timeout=20)
+    await typed(desk, "and in blue")
     assert typing_texts(desk, text) == 1, "a replayed datagram reached the desk"
-    drops = [line for line in a.log().splitlines() if "replayed datagrams" in line]
+    drops = freshness_drops(a)
     assert len(drops) == 1, drops                       # 5 dropped: one line this minute
     assert "dropped 1 replayed datagrams and 0 out of its time window" in drops[0]
     await desk.close()
@@ -127,9 +137,9 @@ async def test_a_signed_datagram_stamped_outside_the_window_is_dropped(cluster):
         udp.sendto(signed(1, now - 45, "a minute ago"), ("127.0.0.1", port))
         udp.sendto(signed(2, now + 45, "a minute ahead"), ("127.0.0.1", port))
         udp.sendto(signed(3, now, "just now"), ("127.0.0.1", port))     # the same sender, in time
-    await desk.next(lambda f: f["type"] == "typing" and f.get("text") == "just now", timeout=20)
+    await typed(desk, "just now")
     assert typing_texts(desk, "a minute ago") == typing_texts(desk, "a minute ahead") == 0
-    drops = [line for line in a.log().splitlines() if "replayed datagrams" in line]
+    drops = freshness_drops(a)
     assert len(drops) == 1, drops
     assert "dropped 0 replayed datagrams and 1 out of its time window" in drops[0]
     await desk.close()
@@ -139,19 +149,17 @@ async def test_a_signed_datagram_stamped_outside_the_window_is_dropped(cluster):
 @pytest.mark.timeout(180)
 async def test_a_restarted_process_is_heard_at_once(cluster):
     a, b = cluster[0], cluster[1]
-    ana = await Operator.create(a, "ana@example.com")
-    desk = await live_stream(a, ana.token)
-    maria = await chat_on(b)
+    ana, desk, maria = await desk_and_chat(cluster)
     for i in range(1, 31):              # process a has passed counter 30 of b's first boot
         await maria.stream_typing(True, f"draft {i}")
-    await desk.next(lambda f: f["type"] == "typing" and f.get("text") == "draft 30", timeout=20)
+    await typed(desk, "draft 30")
     await maria.close_stream()
 
     await asyncio.to_thread(b.restart)  # a new process: a new boot id, its counter from 1
     maria.retry_for = 20                # the pooled connection to the old process is gone
     await maria.typing("after the restart")
-    await desk.next(lambda f: f["type"] == "typing" and f.get("text") == "after the restart", timeout=20)
-    assert not [line for line in a.log().splitlines() if "replayed datagrams" in line]
+    await typed(desk, "after the restart")
+    assert not freshness_drops(a)
     await desk.close()
     await maria.close()
     await ana.close()
