@@ -9,19 +9,59 @@ import platform
 import sys
 import time
 from pathlib import Path
+from typing import TypedDict
 
 from bench import fanout, idle, latency, outbox_look, scale, startup, transcripts, visitors, visitors_rebuild, webhooks
 from bench.common import Server
 from bench.report import machine, table
 
-FULL = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
+
+class IdleConfig(TypedDict):
+    """bench/idle.py's run() arguments."""
+    processes: int
+    visitors: int
+    clients: int
+    ramp_step: int
+    ramp_limit: int
+    rounds: int
+    messages: int
+
+
+class Config(TypedDict):
+    """The numbers a run uses: FULL, or SMOKE for CI."""
+    visitors: int
+    open_chats: int
+    queued: int
+    warm: bool
+    messages: int
+    keys: int
+    rounds: int
+    sizes: list[int]
+    tabs: int
+    tab_messages: int
+    subscribers: list[int]
+    fan_messages: int
+    missed: int
+    hook_messages: int
+    hook_pairs: int
+    hook_crowd: list[int]          # visitors, open chats, queued
+    look_sizes: list[int]
+    crowds: list[int]
+    crowd_keys: int
+    scale_processes: list[int]
+    scale_desks: int
+    scale_messages: int
+    idle: IdleConfig
+
+
+FULL: Config = {"visitors": 200, "open_chats": 20, "queued": 50, "warm": True, "messages": 1000, "keys": 300, "rounds": 3, "sizes": [100, 1000, 10_000, 100_000],
         "tabs": 30, "tab_messages": 1000, "subscribers": [500, 2000], "fan_messages": 20, "missed": 1000,
         "hook_messages": 500, "hook_pairs": 3, "hook_crowd": [100, 10, 20],
         "look_sizes": [1_000, 10_000, 100_000], "crowds": [30, 2000], "crowd_keys": 200,
         "scale_processes": [1, 2, 4], "scale_desks": 200, "scale_messages": 50,
         "idle": {"processes": 4, "visitors": 10_000, "clients": 4, "ramp_step": 2_000, "ramp_limit": 24_000,
                  "rounds": 3, "messages": 100}}
-SMOKE = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
+SMOKE: Config = {"visitors": 30, "open_chats": 5, "queued": 10, "warm": False, "messages": 60, "keys": 20,
          "rounds": 1, "sizes": [1000], "tabs": 3, "tab_messages": 200,
          "subscribers": [100], "fan_messages": 5, "missed": 200, "hook_messages": 30, "hook_pairs": 1,
          "hook_crowd": [20, 3, 5],

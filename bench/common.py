@@ -71,6 +71,12 @@ class Server:
         return self.db_url or str(self.db)
 
     @property
+    def pid(self) -> int:
+        """The running server's process id (after start())."""
+        assert self.proc is not None, "the server was not started"
+        return self.proc.pid
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 

@@ -56,7 +56,7 @@ def main() -> None:
         t0 = time.perf_counter()
         WATCH.expect(marker, t0)
         app.desk.accept(cid)
-        await wait_until(lambda marker=marker: marker in WATCH.seen, 180, "the last message on screen")
+        await wait_until(WATCH.shown(marker), 180, "the last message on screen")
         out["open_s"] = WATCH.seen[marker]
         out["rest_get_s"] = rest[0] if rest else None
         await _settle(pilot, 0.5)
@@ -76,7 +76,7 @@ def main() -> None:
             t = time.perf_counter()
             WATCH.expect(marker, t)
             app.desk.switch_to(cid)
-            await wait_until(lambda marker=marker: marker in WATCH.seen, 30, f"tab {i} on screen")
+            await wait_until(WATCH.shown(marker), 30, f"tab {i} on screen")
             switches.append(WATCH.seen[marker])
         out["tab_switch_p50_s"] = sorted(switches)[len(switches) // 2]
         out["tab_switch_max_s"] = max(switches)

@@ -76,9 +76,9 @@ def main() -> None:
         visitors = prepare(srv, args.visitors)
         print(f"{len(visitors)} visitors on the site ({time.perf_counter() - t0:.0f} s to arrive)", flush=True)
         assert srv.proc is not None
-        cpu_before = cpu_seconds(srv.proc.pid)
+        cpu_before = cpu_seconds(srv.pid)
         times, errors, sent = asyncio.run(beat_all(srv.url, visitors, args.seconds))
-        cpu = cpu_seconds(srv.proc.pid) - cpu_before
+        cpu = cpu_seconds(srv.pid) - cpu_before
     finally:
         srv.stop()
     beats = len(times)

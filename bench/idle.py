@@ -131,7 +131,7 @@ class Wave:
 
 
 def server_figures(servers) -> list[dict]:
-    return [{"rss_mb": rss_mb(s.proc.pid), "cpu_s": cpu_seconds(s.proc.pid)} for s in servers]
+    return [{"rss_mb": rss_mb(s.pid), "cpu_s": cpu_seconds(s.pid)} for s in servers]
 
 
 def full_collections(group, since: float, until: float = float("inf")) -> dict:
@@ -230,7 +230,7 @@ def ramp(pg_url: str, step: int, limit: int, rounds: int, messages: int) -> dict
     stopped_by = f"the limit of {limit:,} ({'the open-file limit' if limit == room else 'the bench'})"
     try:
         time.sleep(1.0)
-        out["start_rss_mb"] = rss_mb(srv.proc.pid)
+        out["start_rss_mb"] = rss_mb(srv.pid)
         total = 0
         while total < limit:
             wave = Wave([srv.url], [srv.ws_url + "/api/v1/visitor/stream"], min(step, limit - total), 1,
@@ -242,9 +242,9 @@ def ramp(pg_url: str, step: int, limit: int, rounds: int, messages: int) -> dict
                 total += opened["open"]
                 time.sleep(2.0)
                 found = {"open": total, "failed": opened["failed"] + sessions["failed"], "errors": opened["errors"],
-                         "open_s": opened["seconds"], "rss_mb": rss_mb(srv.proc.pid)}
+                         "open_s": opened["seconds"], "rss_mb": rss_mb(srv.pid)}
                 found["probes"] = probes(group, rounds, messages)
-                found["rss_after_probe_mb"] = rss_mb(srv.proc.pid)
+                found["rss_after_probe_mb"] = rss_mb(srv.pid)
             except (RuntimeError, OSError, httpx.HTTPError) as exc:      # what stopped it is the figure
                 stopped_by = f"an error at {total:,} open: {exc!r}"[:300]
                 break

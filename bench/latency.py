@@ -27,7 +27,7 @@ def run(srv: Server, count: int, keys: int, rate: float = 25.0, pageviews: float
         background: float = 4.0, state: dict | None = None) -> dict:
     state = state or setup(srv)
     measured, others = state["chats"][0], state["chats"][1:]
-    args = {"url": srv.url, "token": state["token"], "server_pid": srv.proc.pid, "measured_cid": measured["cid"],
+    args = {"url": srv.url, "token": state["token"], "server_pid": srv.pid, "measured_cid": measured["cid"],
             "open_chats": state["open_chats"], "queued": state["queued"], "keys": keys,
             "load": {"url": srv.url, "visitors": state["visitors"], "chats": others, "measured": measured,
                      "count": count, "measured_rate": rate, "pageview_rate": pageviews,

@@ -67,6 +67,7 @@ async def main() -> None:
                        "measured")
 
         main = asyncio.current_task()
+        assert main is not None                 # run by asyncio.run: a task
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)   # stop: report
         try:
             await asyncio.gather(paced(args["pageview_rate"], pageview),

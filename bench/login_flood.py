@@ -79,9 +79,9 @@ def run(queued: int = QUEUED, flooders: int = FLOODERS, samples: int = SAMPLES) 
         paths = {"page": ("/queue", samples), "whole": (f"/queue?limit={queued}", min(samples, WHOLE_SAMPLES))}
 
         def phase() -> tuple[dict[str, float], float]:
-            cpu, wall = cpu_seconds(srv.proc.pid), time.perf_counter()
+            cpu, wall = cpu_seconds(srv.pid), time.perf_counter()
             p95 = {name: pct(measure(srv, token, path, n), 95) for name, (path, n) in paths.items()}
-            return p95, (cpu_seconds(srv.proc.pid) - cpu) / (time.perf_counter() - wall)
+            return p95, (cpu_seconds(srv.pid) - cpu) / (time.perf_counter() - wall)
 
         quiet, quiet_cpu = phase()
         out: multiprocessing.Queue = multiprocessing.Queue()

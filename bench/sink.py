@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ class FrameWatch:
 
     def expect(self, needle: str, t0: float) -> None:
         self.pending[needle] = t0
+
+    def shown(self, needle: str) -> Callable[[], bool]:
+        """A condition for wait_until: `needle` has been on screen."""
+        return lambda: needle in self.seen
 
     def on_pattern(self, pattern: str, callback: Callable[[re.Match, float], None]) -> None:
         """callback(match, wall clock at the write) for every rendered line that matches."""
@@ -61,7 +66,7 @@ class FrameWatch:
                 callback(m, wall)
 
 
-def watch_lines(widget_class: type) -> None:
+def watch_lines(widget_class: type[Any]) -> None:
     """Pass every line this widget class renders to WATCH."""
     original = widget_class.render_line
 
@@ -69,7 +74,7 @@ def watch_lines(widget_class: type) -> None:
         strip = original(self, y)
         WATCH.line_rendered(strip.text)
         return strip
-    widget_class.render_line = render_line
+    setattr(widget_class, "render_line", render_line)     # noqa: B010 (a patch mypy would refuse)
 
 
 WATCH = FrameWatch()
@@ -99,7 +104,7 @@ def make_desk(url: str, token: str, state_dir: Path) -> Any:
     if not getattr(Transcript, "_bench_watched", False):
         watch_lines(Transcript)
         watch_lines(Composer)
-        Transcript._bench_watched = True
+        setattr(Transcript, "_bench_watched", True)           # noqa: B010 (a mark of the patch above)
     app = DeskApp(url=url, token=token, state_dir=state_dir, keymap={}, theme_dirs=[SHIPPED_DIR],
                   settings=DeskSettings(bell=False), tune_gc=True)     # as the `chatdesk` command runs
     app.driver_class = SinkDriver
@@ -115,12 +120,10 @@ async def wait_until(cond: Callable[[], bool], timeout: float, what: str, step: 
         await asyncio.sleep(step)
 
 
-def trace_layouts() -> dict[str, int]:
+def trace_layouts() -> Counter[str]:
     """Count which widget classes ask for a layout (each one costs a reflow and a full repaint)."""
-    from collections import Counter
-
     from textual.widget import Widget
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     original = Widget.refresh
 
     def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
@@ -128,23 +131,21 @@ def trace_layouts() -> dict[str, int]:
             kind = " recompose" if recompose else "" if layout else " repaint"
             counts[f"{type(self).__name__}#{self.id or (self.parent.id if self.parent else None)}{kind}"] += 1
         return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
-    Widget.refresh = refresh
+    setattr(Widget, "refresh", refresh)                   # noqa: B010 (a patch mypy would refuse)
     return counts
 
 
-def trace_renders() -> dict[str, int]:
+def trace_renders() -> Counter[str]:
     """Count which widgets Textual renders for the frames it writes (each render is styles,
     segments and strips for that widget's dirty lines)."""
-    from collections import Counter
-
     from textual._styles_cache import StylesCache
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     original = StylesCache.render_widget
 
     def render_widget(self, widget, crop):
         counts[f"{type(widget).__name__}#{widget.id or (widget.parent.id if widget.parent else None)}"] += 1
         return original(self, widget, crop)
-    StylesCache.render_widget = render_widget
+    setattr(StylesCache, "render_widget", render_widget)  # noqa: B010 (a patch mypy would refuse)
     return counts
 
 

@@ -37,7 +37,7 @@ async def main() -> None:
                 await ws.recv()                                     # pong
             live.set()
             async for raw in ws:
-                m = MARK.search(raw)
+                m = MARK.search(raw if isinstance(raw, str) else raw.decode())
                 if m:
                     now = time.time_ns()
                     latencies.append((now - int(m.group(2))) / 1e6)

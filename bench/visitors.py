@@ -24,7 +24,7 @@ def setup(srv: Server, crowd: int) -> dict:
 def run(srv: Server, crowd: int, keys: int, pageviews: float = 40.0) -> dict:
     state = setup(srv, crowd)
     duration = keys * 0.25 + 60
-    args = {"url": srv.url, "token": state["token"], "server_pid": srv.proc.pid, "crowd": crowd, "keys": keys,
+    args = {"url": srv.url, "token": state["token"], "server_pid": srv.pid, "crowd": crowd, "keys": keys,
             "load": {"url": srv.url, "visitors": state["visitors"], "chats": [], "measured": {}, "count": 0,
                      "measured_rate": 0, "pageview_rate": pageviews, "background_rate": 0,
                      "duration": duration}}

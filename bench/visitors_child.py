@@ -76,7 +76,7 @@ def main() -> None:
         real_written(data)
         if WATCH.seen and "t" not in cpu_at_write:
             cpu_at_write["t"] = time.process_time()
-    WATCH.written = written  # type: ignore[method-assign]
+    WATCH.written = written  # type: ignore[method-assign]  # the probe patches it
 
     async def scenario(pilot) -> None:
         store = app.session.store

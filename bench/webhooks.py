@@ -77,9 +77,9 @@ def _one(messages: int, keys: int, visitors: int, open_chats: int, queued: int, 
                             "--db", str(srv.db)], check=True, capture_output=True, env=child_env())
         state = latency.setup(srv, visitors, open_chats, queued)
         assert srv.proc is not None
-        cpu_before = cpu_seconds(srv.proc.pid)
+        cpu_before = cpu_seconds(srv.pid)
         r = latency.run(srv, messages, keys, state=state)
-        cpu = cpu_seconds(srv.proc.pid) - cpu_before
+        cpu = cpu_seconds(srv.pid) - cpu_before
     finally:
         srv.stop()
         if receiver is not None:

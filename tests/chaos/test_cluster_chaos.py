@@ -12,11 +12,11 @@ import pytest
 
 from tests.support.chaos_cluster import FLOOD_RATE, ClusterChaos
 from tests.support.cluster import Cluster
-from tests.support.haproxy import HAProxy, haproxy_binary
+from tests.support.haproxy import HAProxy
 
 SEED = int(os.environ.get("CHATDESK_CHAOS_SEED", "20261203"))
 PROCESSES = 3
-pytestmark = pytest.mark.skipif(haproxy_binary() is None, reason="needs haproxy (apt-get install haproxy)")
+pytestmark = pytest.mark.skipif(HAProxy.binary() is None, reason="needs haproxy (apt-get install haproxy)")
 
 
 async def cluster_chaos(tmp_path, db_url: str, kills: int, every: float = 10.0, desks: int = 20,

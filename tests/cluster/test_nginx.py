@@ -14,7 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from chatdesk.server.config import ServerConfig
 from tests.support.api import Operator
 from tests.support.cluster import Cluster
-from tests.support.nginx import SHIPPED, Nginx, established_to, nginx_binary
+from tests.support.nginx import SHIPPED, Nginx, established_to
 from tests.support.stream import Stream
 from tests.support.visitor import Visitor
 from tests.support.waiting import wait_for
@@ -61,7 +61,7 @@ async def frames_upto(stream: Stream, newest: int) -> None:
         await stream.next(lambda f: f.get("event_id", 0) >= newest, timeout=20)
 
 
-@pytest.mark.skipif(nginx_binary() is None, reason="needs nginx (apt-get install nginx; .ci/run installs it)")
+@pytest.mark.skipif(Nginx.binary() is None, reason="needs nginx (apt-get install nginx; .ci/run installs it)")
 @pytest.mark.timeout(120)
 async def test_rest_websockets_and_a_resume_after_kill_9_through_nginx(tmp_path):
     cluster = Cluster(tmp_path / "chat.db", 3, extra_args=["--connections-per-address", "0"]).start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 
@@ -58,13 +59,28 @@ async def db(tmp_path):
 ALL = ("v1", "v2", "v3", "v4")
 
 
-async def test_a_peer_behind_the_removed_closed_rows_reads_the_set_whole(db):
+class Pair(NamedTuple):
+    a: Member
+    b: Member
+    v1: Subscriber          # a's stream of v1 (a holds one of v2 too)
+    t: float                # when both first beat
+
+
+@pytest.fixture
+async def pair(db) -> Pair:
+    """Members a and b; a holds streams of v1 and v2; both beat once at t, so b knows a's set."""
     a, b = Member.new(db, 1), Member.new(db, 2)
     t = time.time()
     v1, _ = a.opens("v1"), a.opens("v2")
     await a.beat(t)
     await b.beat(t)
-    assert b.sees(*ALL) == {"v1", "v2"} and b.presence.reloads == 1
+    assert b.sees(*ALL) == {"v1", "v2"}
+    return Pair(a, b, v1, t)
+
+
+async def test_a_peer_behind_the_removed_closed_rows_reads_the_set_whole(pair):
+    a, b, v1, t = pair
+    assert b.presence.reloads == 1
     a.hub.unsubscribe(v1)
     await a.beat(t + 1)                       # v1's closed row is written; b does not read it
     await a.beat(t + TOMBSTONE_KEEP + 2)      # ... and it is removed
@@ -76,13 +92,8 @@ async def test_a_peer_behind_the_removed_closed_rows_reads_the_set_whole(db):
     assert b.sees(*ALL) == {"v2", "v3"} and b.presence.reloads == 2   # only what changed
 
 
-async def test_a_member_removed_as_stale_comes_back_whole(db):
-    a, b = Member.new(db, 1), Member.new(db, 2)
-    t = time.time()
-    v1, _ = a.opens("v1"), a.opens("v2")
-    await a.beat(t)
-    await b.beat(t)
-    assert b.sees(*ALL) == {"v1", "v2"}
+async def test_a_member_removed_as_stale_comes_back_whole(pair):
+    a, b, v1, t = pair
     await b.beat(t + 10)                      # a stalled: b removes its member row and its rows
     assert b.sees(*ALL) == set()
     a.hub.unsubscribe(v1)
@@ -92,12 +103,8 @@ async def test_a_member_removed_as_stale_comes_back_whole(db):
     assert b.sees(*ALL) == {"v2", "v3"}
 
 
-async def test_after_a_failed_heartbeat_the_rows_are_written_again(db):
-    a, b = Member.new(db, 1), Member.new(db, 2)
-    t = time.time()
-    v1, _ = a.opens("v1"), a.opens("v2")
-    await a.beat(t)
-    await b.beat(t)
+async def test_after_a_failed_heartbeat_the_rows_are_written_again(db, pair):
+    a, b, v1, t = pair
     a.hub.unsubscribe(v1)
     with pytest.raises(RuntimeError):
         async with db.write() as conn:

@@ -1,23 +1,14 @@
 """A real HAProxy (Debian's package) on loopback in front of the given server ports, in the
-foreground as a child process, with the config shipped in deploy/haproxy.cfg (only the addresses
-and the health-check pace changed)."""
+foreground as a child process (front.py), with the config shipped in deploy/haproxy.cfg (only the
+addresses and the health-check pace changed)."""
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from chatdesk.demo.local_server import free_port
+from .front import FrontProxy
 
 SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "haproxy.cfg"
-
-
-def haproxy_binary() -> str | None:
-    return shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if Path(p).exists()), None)
 
 
 def config_for(front_port: int, backend_ports: list[int], check_every: str = "500ms") -> str:
@@ -30,47 +21,11 @@ def config_for(front_port: int, backend_ports: list[int], check_every: str = "50
     return text.rstrip("\n") + "\n" + servers
 
 
-@dataclass
-class HAProxy:
-    folder: Path
-    backend_ports: list[int]
-    port: int = 0
-    proc: subprocess.Popen | None = None
+class HAProxy(FrontProxy):
+    NAME = "haproxy"
+    OUTPUT = "haproxy.log"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> "HAProxy":
-        binary = haproxy_binary()
-        assert binary, "haproxy is not installed (apt-get install haproxy; .ci/run installs it)"
-        self.port = self.port or free_port()
+    def configure(self, binary: str) -> tuple[list[str], list[str]]:
         cfg = self.folder / "haproxy.cfg"
         cfg.write_text(config_for(self.port, self.backend_ports))
-        check = subprocess.run([binary, "-c", "-f", str(cfg)], capture_output=True, text=True)
-        assert check.returncode == 0, check.stdout + check.stderr
-        log = open(self.folder / "haproxy.log", "ab")
-        self.proc = subprocess.Popen([binary, "-db", "-f", str(cfg)], stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, (self.folder / "haproxy.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"haproxy did not listen on {self.port} within {timeout}s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        return [binary, "-c", "-f", str(cfg)], [binary, "-db", "-f", str(cfg)]

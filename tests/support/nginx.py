@@ -1,6 +1,6 @@
 """A real nginx (Debian's package) on loopback in front of the given server ports, in the
-foreground as a child process, run as a throwaway: its own prefix, pid file, temporary paths and
-error log in the test's folder. The http-level part is deploy/nginx.conf itself, read here and
+foreground as a child process (front.py), run as a throwaway: its own prefix, pid file, temporary
+paths and error log in the test's folder. The http-level part is deploy/nginx.conf itself, read here and
 changed only in its addresses (the listen port, one `server` line per backend with the shipped
 line's parameters); the wrapper adds what /etc/nginx/nginx.conf gives it on a real host."""
 from __future__ import annotations
@@ -8,21 +8,12 @@ from __future__ import annotations
 import os
 import pwd
 import re
-import shutil
-import socket
-import subprocess
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from chatdesk.demo.local_server import free_port
+from .front import FrontProxy
 
 SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-def nginx_binary() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
 
 def site_for(front_port: int, backend_ports: list[int]) -> str:
@@ -47,58 +38,21 @@ def main_config(folder: Path, site: Path) -> str:
             f"http {{\n    access_log {folder / 'nginx-access.log'};\n{temps}    include {site};\n}}\n")
 
 
-@dataclass
-class Nginx:
-    folder: Path
-    backend_ports: list[int]
-    port: int = 0
-    proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
+class Nginx(FrontProxy):
+    NAME = "nginx"
+    OUTPUT = "nginx-stdout.log"
 
     def log(self) -> str:
         path = self.folder / "nginx-error.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start(self, timeout: float = 30.0) -> Nginx:
-        binary = nginx_binary()
-        assert binary, "nginx is not installed (apt-get install nginx; .ci/run installs it)"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.port = self.port or free_port()
+    def configure(self, binary: str) -> tuple[list[str], list[str]]:
         site = self.folder / "chatdesk.conf"
         site.write_text(site_for(self.port, self.backend_ports))
         conf = self.folder / "nginx.conf"
         conf.write_text(main_config(self.folder, site))
         argv = [binary, "-p", str(self.folder), "-e", str(self.folder / "nginx-error.log"), "-c", str(conf)]
-        check = subprocess.run([*argv, "-t"], capture_output=True, text=True)
-        assert check.returncode == 0, check.stdout + check.stderr
-        out = open(self.folder / "nginx-stdout.log", "ab")
-        self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
-        out.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"nginx did not listen on {self.port} within {timeout}s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()           # SIGTERM: nginx's fast shutdown
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        return [*argv, "-t"], argv
 
 
 def established_to(port: int) -> int:

@@ -11,8 +11,11 @@ impose); a bigger frame is not relayed.
 Every datagram starts with TAG bytes of HMAC-SHA256 over the rest, keyed with the cluster's bus
 secret (bus_key.py: CHATDESK_BUS_SECRET, or one the database keeps for every process); one that
 fails it is dropped before it is parsed, and the drops are logged at most once a minute with their
-count. A datagram is not numbered: one recorded on the wire can be sent again (a wake-up, a typing
-frame, a logout already done: nothing that changes a stored thing)."""
+count. After the tag comes a stamp (bus_freshness.py: the sender's boot id, its counter, its send
+time), also under the tag: a datagram whose counter was already passed, or whose time is more than
+30 s from ours, is dropped too (a replay), and those drops are logged the same way. A process of
+an older version, without the stamp, cannot parse the datagrams of a newer one and drops them (its
+poll still wakes it)."""
 from __future__ import annotations
 
 import asyncio
@@ -20,12 +23,14 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from typing import Any
 
 from ..eventlog.audience import Audience, from_wire
 from ..eventlog.fanout import Fanout
 from ..eventlog.hub import Hub
 from ..security.quiet_log import OncePer
+from .bus_freshness import STAMP, Freshness, Stamper
 
 log = logging.getLogger("chatdesk.server.bus")
 MAX_DATAGRAM = 7900
@@ -45,6 +50,9 @@ class Bus:
         self.hub, self.fanout, self.host = hub, fanout, host
         self.key = key                  # the cluster's bus secret (bus_key.py)
         self.forged = 0                 # datagrams dropped for a wrong or missing HMAC
+        self.replayed = self.stale = 0  # signed, but a counter already passed / a time out of the window
+        self.stamper = Stamper()
+        self.freshness = Freshness()
         self._quiet = OncePer(log, 60.0)
         self.port = 0
         self.peers: list[tuple[str, int]] = []
@@ -69,7 +77,7 @@ class Bus:
     def _broadcast(self, message: dict[str, Any]) -> None:
         if self.transport is None or not self.peers:
             return
-        body = json.dumps(message, separators=(",", ":")).encode()
+        body = self.stamper.stamp(time.time()) + json.dumps(message, separators=(",", ":")).encode()
         data = self._tag(body) + body
         if len(data) > MAX_DATAGRAM:
             self.too_big += 1
@@ -98,13 +106,22 @@ class Bus:
     def received(self, data: bytes, addr: Any = None) -> None:
         self.received_count += 1
         body = data[TAG:]
-        if len(data) <= TAG or not hmac.compare_digest(data[:TAG], self._tag(body)):
+        if len(body) < STAMP.size or not hmac.compare_digest(data[:TAG], self._tag(body)):
             self.forged += 1
             self._quiet.note("forged", "the cluster bus dropped %d datagrams that failed their HMAC so far "
                              "(the last from %s)", self.forged, addr)
             return
+        unfresh = self.freshness.check(body[:STAMP.size], time.time())
+        if unfresh:
+            if unfresh == "replayed":
+                self.replayed += 1
+            else:
+                self.stale += 1
+            self._quiet.note("unfresh", "the cluster bus dropped %d replayed datagrams and %d out of its "
+                             "time window so far (the last from %s)", self.replayed, self.stale, addr)
+            return
         try:
-            message = json.loads(body)
+            message = json.loads(body[STAMP.size:])
             kind = message["k"]
         except (ValueError, KeyError, TypeError):
             return
