@@ -95,7 +95,7 @@ async def test_a_shop_moves_from_sqlite_to_postgres_and_carries_on(tmp_path, pos
         said = await same_ana.say(seeded["open_cid"], "Your size is in stock.")
         assert said["id"] == newest_message + 1
         created = await desk.event("message.created", seeded["open_cid"])
-        assert created["event_id"] == seen + 1 and created["data"]["message"]["id"] == said["id"]
+        assert created["event_id"] == seen + 1 and created["data"]["id"] == said["id"]
         visitor = Api(pg, seeded["visitor_token"])                        # the widget's old token too
         reply = await visitor.ok("POST", f"/visitor/conversations/{seeded['open_cid']}/messages",
                                  {"client_msg_id": new_id(), "body": "Thanks!"})

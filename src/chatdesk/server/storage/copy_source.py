@@ -34,7 +34,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     raw = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
                           timeout=LOCK_WAIT_MS / 1000, isolation_level=None, check_same_thread=False)
     raw.execute("PRAGMA locking_mode=EXCLUSIVE")
-    raw.execute("PRAGMA query_only=ON")          # the copy never writes its source
     return raw
 
 
@@ -49,6 +48,7 @@ def open_source(path: Path) -> tuple[Engine, Connection]:
     @event.listens_for(engine, "begin")
     def _begin(conn):  # noqa: ANN001
         conn.exec_driver_sql("BEGIN EXCLUSIVE")
+        conn.exec_driver_sql("PRAGMA query_only=ON")      # from here on the copy cannot write its source
 
     conn = engine.connect()
     try:
