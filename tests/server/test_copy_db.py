@@ -120,7 +120,8 @@ async def test_a_shop_moves_from_sqlite_to_postgres_and_carries_on(tmp_path, pos
 
 async def next_ids(url: str) -> dict[tuple[str, str], tuple[int, int]]:
     """Generic over the schema: for each id sequence Postgres has, its column's largest id and the
-    id the sequence hands out next (read without taking it)."""
+    id the sequence hands out next (read without taking it); the event counter's; and whether
+    the text-search index is there (1, 2)."""
     import asyncpg
 
     conn = await asyncpg.connect(url)
@@ -136,6 +137,9 @@ async def next_ids(url: str) -> dict[tuple[str, str], tuple[int, int]]:
             found[(row["tbl"], row["col"])] = (largest, value + 1 if called else value)
         found[("event_counter", "value")] = (await conn.fetchval("SELECT max(event_id) FROM events"),
                                              await conn.fetchval("SELECT value FROM event_counter") + 1)
+        found[("text search", "index")] = (1, len(await conn.fetch(
+            "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = 'ix_messages_body_search' AND i.indisvalid")) + 1)
         return found
     finally:
         await conn.close()

@@ -139,3 +139,19 @@ def test_an_empty_database_is_migrated_and_filled(capsys, shop):
     assert re.search(r"^  canned_replies +4$", out, re.MULTILINE) and "newest event 0" in out
     version = postgres.cluster().sql("SELECT version FROM schema_version", url.rsplit("/", 1)[1])
     assert version.strip() == str(LATEST)
+
+
+@needs_postgres
+def test_a_copy_that_fails_midway_leaves_the_target_as_it_was(capsys, shop):
+    """One transaction: a row Postgres will not take (SQLite kept text in an integer column) fails
+    the copy after earlier tables went in, and none of them stays."""
+    edit(shop, "INSERT INTO operators (email, name, role, password_hash, status, max_chats, departments, novice, "
+               "approval_required, last_assigned_at, created_at) "
+               "VALUES ('x@example.com', 'X', 'admin', 'h', 'offline', 'lots', '[]', 0, 0, 0, 0)")
+    url = postgres.cluster().fresh_database()
+    code, said = copy(capsys, shop, url)
+    assert code == 1 and "copying operators" in said and "nothing was written" in said
+    database = url.rsplit("/", 1)[1]
+    assert postgres.cluster().sql("SELECT count(*) FROM operators", database).strip() == "0"
+    assert postgres.cluster().sql("SELECT count(*) FROM departments", database).strip() == "3"  # the seeds, kept
+    assert postgres.cluster().sql("SELECT count(*) FROM canned_replies", database).strip() == "4"
