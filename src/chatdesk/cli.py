@@ -172,6 +172,12 @@ def _parser() -> argparse.ArgumentParser:
     bk.add_argument("file", help="the copy to write (must not exist)")
     bk.add_argument("--db", default="chatdesk.db")
 
+    cp = sub.add_parser("copy-db", help="move a shop's SQLite database into a new Postgres database "
+                        "(every server on the file stopped; docs/deploy.md)")
+    cp.add_argument("--from", dest="source", required=True, metavar="FILE", help="the SQLite file (or a backup of it)")
+    cp.add_argument("--to", dest="target", required=True, metavar="URL",
+                    help="a new Postgres database, postgresql://user@host/dbname (empty, or migrated and empty)")
+
     sim = sub.add_parser("simulate", help="simulated visitors browsing a shop and chatting")
     sim.add_argument("--url", dest="sim_url", required=True, help="chat server URL")
     sim.add_argument("--visitors", type=int, default=5)
@@ -229,7 +235,7 @@ def _server_extra_problem(command: str) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = "user " + args.user_command if args.command == "user" else args.command
-    if command in ("server", "user add", "demo", "webhook", "backup") and (problem := _server_extra_problem(command)):
+    if command in ("server", "user add", "demo", "webhook", "backup", "copy-db") and (problem := _server_extra_problem(command)):
         print(f"chatdesk: {problem}", file=sys.stderr)
         return 2
     if args.command == "server" and args.workers > 1:
@@ -241,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "backup":
         from chatdesk.server.backup_cli import backup
         return backup(args)
+    if args.command == "copy-db":
+        from chatdesk.server.copydb_cli import copy_db
+        return copy_db(args)
     if args.command == "user":
         from chatdesk.server.accounts_cli import add_user
         return add_user(args)
