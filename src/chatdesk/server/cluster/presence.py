@@ -17,8 +17,8 @@ with it; whoever removes its member row removes its presence rows.
 The same rows say who is on the site for the desks' Visitors list (services/browsing.py): a
 member writes a row for every visitor it counts as on the site (a stream open here, or a page
 view, heartbeat or stream frame within --browsing-idle), with `seen_at`, the visitor's last
-activity here, refreshed only when it moved by SEEN_STEP or more, so a visitor beating every 10 s
-costs a row every SEEN_STEP, not every beat. A visitor going quiet past the idle time gets a
+activity here, refreshed only when it moved by seen_step() or more, so a visitor beating every 10 s
+costs a row every step (30 s), not every beat. A visitor going quiet past the idle time gets a
 closed row (present false, seen_at NULL) at the next beat. `on_site_elsewhere()` and
 `last_seen(vid)` answer from memory, the same on every process once the beats have passed: the
 last activity a desk sees is each member's reported value, this process's own included.
