@@ -97,11 +97,19 @@ class Presence:
 
     def _here(self, now: float) -> dict[str, Here]:
         """What our rows should say now: every visitor on the site here, with a stream or not."""
-        streams, cutoff, seen = self.hub.visitor_streams, now - self.idle, self._seen
-        here = {vid: (vid in streams, seen(vid)) for vid, t in self.activity.items()
-                if t >= cutoff or vid in streams}
+        streams, cutoff, step, before_of = self.hub.visitor_streams, now - self.idle, self.step, self.written.get
+        here: dict[str, Here] = {}
+        for vid, t in self.activity.items():      # _seen's rule, inline: this runs every beat
+            stream = vid in streams
+            if t < cutoff and not stream:
+                continue
+            before = before_of(vid)
+            if before is None or before[1] is None or t - before[1] >= step:
+                here[vid] = (stream, t)
+            else:
+                here[vid] = before if before[0] == stream else (stream, before[1])
         for vid in streams.keys() - here.keys():
-            here[vid] = (True, seen(vid))
+            here[vid] = (True, self._seen(vid))
         return here
 
     # --- writing, in the heartbeat's write transaction -------------------------------------------
