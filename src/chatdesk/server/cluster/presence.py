@@ -108,8 +108,9 @@ class Presence:
                 here[vid] = (stream, t)
             else:
                 here[vid] = before if before[0] == stream else (stream, before[1])
-        for vid in streams.keys() - here.keys():
-            here[vid] = (True, self._seen(vid))
+        for vid in streams.keys() - here.keys():  # a stream, no activity known: what we wrote stays
+            before = before_of(vid)
+            here[vid] = before if before is not None and before[0] else (True, before and before[1])
         return here
 
     # --- writing, in the heartbeat's write transaction -------------------------------------------
