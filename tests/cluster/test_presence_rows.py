@@ -114,3 +114,30 @@ async def test_after_a_failed_heartbeat_the_rows_are_written_again(db, pair):
     await a.beat(t + 2)
     await b.beat(t + 2)
     assert b.sees(*ALL) == {"v2"}
+
+
+async def test_visitors_on_the_site_without_a_stream_reach_the_peer_with_their_last_activity(db):
+    """The Visitors list's share: on the site by activity alone, the last activity written again
+    only once it moved by a step, and a closed row once quiet past the idle time."""
+    activity: dict[str, float] = {}
+    hub = Hub()
+    membership = Membership("127.0.0.1", 1)
+    a = Member(db, hub, membership, Presence(hub, membership.member_id, activity, idle=60.0))
+    b = Member.new(db, 2)
+    t = time.time()
+    activity["v1"] = t
+    await a.beat(t)
+    await b.beat(t)
+    assert b.presence.on_site_elsewhere() == {"v1"} and not b.presence.connected("v1")
+    assert b.presence.last_seen("v1", t) == a.presence.last_seen("v1", t) == t
+    seq = a.presence.seq
+    activity["v1"] = t + 10                     # a heartbeat within the step: nothing written
+    await a.beat(t + 10)
+    assert a.presence.seq == seq and a.presence.last_seen("v1", t + 10) == t
+    activity["v1"] = t + 31                     # moved by the step (30 s): written, the peer has it
+    await a.beat(t + 31)
+    await b.beat(t + 31)
+    assert a.presence.seq == seq + 1 and b.presence.last_seen("v1", t + 31) == t + 31
+    await a.beat(t + 92)                        # quiet past the idle time: a closed row
+    await b.beat(t + 92)
+    assert b.presence.on_site_elsewhere() == set() and b.presence.last_seen("v1", t + 92) is None

@@ -3,6 +3,7 @@ the page API's cart and identify, the batched feed on the operator stream, leavi
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 
@@ -115,3 +116,15 @@ async def test_malformed_page_events_get_a_sentence(shared_server):
         assert r.status_code == 422 and r.json()["error"] == "invalid" and r.json()["message"], (bad, r.text)
     nobody = await Visitor(shared_server).http.post("/visitor/events", json={"type": "cart", "value": 1})
     assert nobody.status_code == 401
+
+
+def test_rows_for_the_other_processes_come_in_frames_a_bus_datagram_carries():
+    from chatdesk.server.cluster.bus import MAX_DATAGRAM, TAG
+    from chatdesk.server.services.browsing import fit_datagrams
+    rows = [{"id": f"v{i}", "current_url": "https://shop.test/" + "p" * 1500} for i in range(20)]
+    frames = list(fit_datagrams(rows, online=20))
+    assert len(frames) > 1 and [v for f in frames for v in f["visitors"]] == rows
+    def datagram(frame: dict) -> int:      # as cluster/bus.py sends it: tag + JSON
+        return TAG + len(json.dumps({"k": "frame", "frame": frame, "to": ["operators"]}, separators=(",", ":")))
+    assert all(datagram(f) <= MAX_DATAGRAM for f in frames)
+    assert all(f["online"] == 20 and "gone" not in f for f in frames)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .cluster.fence import AlwaysHeld, Fence
 from .config import ServerConfig
@@ -19,6 +20,9 @@ from .security.throttle import LoginThrottle
 from .security.visitor_token_cache import VisitorTokenCache
 from .services.opener_rule_cache import RuleCache
 from .storage.engine import Database
+
+if TYPE_CHECKING:
+    from .cluster.presence import Presence
 
 
 @dataclass
@@ -46,6 +50,9 @@ class ServerContext:
     opener_rules: RuleCache = field(init=False)
     # Asked by the sweeps before they act: the sweeper lease's fence with --cluster (cluster/fence.py).
     fence: Fence = field(default_factory=AlwaysHeld)
+    # With --cluster, who the other processes count as on the site (cluster/presence.py): the
+    # Visitors list is theirs and ours together. None with one process.
+    presence: Presence | None = None
 
     def __post_init__(self) -> None:
         c = self.config

@@ -66,8 +66,10 @@ class Node:
         await self.bus.start()
         self.membership = Membership(self.ctx.config.bus_host, self.bus.port)
         self.lease = Lease(SWEEPER, self.membership.member_id)
-        self.presence = Presence(self.ctx.hub, self.membership.member_id)
+        self.presence = Presence(self.ctx.hub, self.membership.member_id, self.ctx.visitor_activity,
+                                 self.ctx.config.browsing_idle)
         self.ctx.hub.elsewhere = self.presence.connected
+        self.ctx.presence = self.presence
         self.fence = SweepFence(self.lease)
         self.ctx.fence = self.fence
         await self.ctx.store.fanout.follow()
@@ -111,6 +113,7 @@ class Node:
                     await self.membership.leave(conn)
         self.bus.close()
         self.ctx.hub.elsewhere = None
+        self.ctx.presence = None
 
     async def _beat(self) -> None:
         assert self.membership is not None and self.lease is not None and self.presence is not None

@@ -10,11 +10,22 @@ is a view of now, so replaying who browsed an hour ago to a desk that resumes is
 crowd of 2,000 beating every few seconds would be most of the log. A desk loads GET /browsing on
 start and after reconnecting and then applies the frames. They are batched: at most one frame per
 --browsing-batch seconds for all changes, and above BATCH_ROWS changed rows a `reload` instead,
-so a busy site costs each desk one small frame a second whatever the crowd."""
+so a busy site costs each desk one small frame a second whatever the crowd.
+
+With --cluster the list is every process's together: a process counts the visitors its peers
+report on the site (cluster/presence.py, read at each heartbeat) with its own, and the last
+activity a desk sees is the one the members report, so GET /browsing answers the same on every
+process once a heartbeat or two has passed. Each process's feed tells every desk (over the bus)
+the rows that changed here, split into frames a datagram can carry, and tells its own desks only
+who has gone from the whole list and the rows of visitors that reached the list through a peer,
+so a frame lost on the bus or a reload answered by a process a beat behind is made good at the
+next batch."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +33,7 @@ from sqlalchemy import and_, insert, select, update
 
 from chatdesk.protocol import events as ev
 
+from ..cluster.bus import MAX_DATAGRAM
 from ..context import ServerContext
 from ..eventlog.audience import ToOperators
 from ..eventlog.log import Tx
@@ -35,6 +47,7 @@ from ..storage.schema import visitors as V
 log = logging.getLogger("chatdesk.server.browsing")
 BATCH_ROWS = 200           # more changed rows than this in one batch: the desks reload instead
 CHUNK = 500                # ids per IN (...) query
+FRAME_BYTES = MAX_DATAGRAM - 1000   # a relayed frame's rows: room left for the envelope and tag
 UTM = ("source", "medium", "campaign")
 STATE_RANK = {"chatting": 3, "queued": 2, "invited": 1, "browsing": 0}
 
@@ -89,7 +102,17 @@ async def set_fields(ctx: ServerContext, tx: Tx, vid: str, **values: Any) -> Non
 def online_ids(ctx: ServerContext) -> list[str]:
     now, idle = ctx.clock(), ctx.config.browsing_idle
     ids = {vid for vid, t in ctx.visitor_activity.items() if now - t <= idle}
-    return sorted(ids | set(ctx.hub.visitor_streams))
+    ids |= ctx.hub.visitor_streams.keys()
+    if ctx.presence is not None:
+        ids |= ctx.presence.on_site_elsewhere()
+    return sorted(ids)
+
+
+def _last_seen(ctx: ServerContext, r: Any, now: float) -> float:
+    if ctx.presence is None:
+        return ctx.visitor_activity.get(r.id, r.last_seen)
+    reported = ctx.presence.last_seen(r.id, now)
+    return r.last_seen if reported is None else max(r.last_seen, reported)
 
 
 def _chunks(ids: list[str]):
@@ -111,7 +134,7 @@ async def visitors_now(ctx: ServerContext, conn: AnyConn, vids: list[str]) -> li
         for r in base:
             state = {"active": "chatting", "queued": "queued"}.get(states.get(r.id, ""), "")
             found.append(_row(r, state or ("invited" if r.id in invited else "browsing"), now,
-                              ctx.visitor_activity.get(r.id, r.last_seen)))
+                              _last_seen(ctx, r, now)))
     return found
 
 
@@ -160,23 +183,49 @@ async def page(ctx: ServerContext, *, sort: str, descending: bool, q: str, state
 # --- the feed ---------------------------------------------------------------------------------
 
 class Feed:
-    """What the desks were last told, so the next batch can say who has gone."""
+    """What the desks were last told, so the next batch can say who has gone. With --cluster,
+    `for_peers` holds what the batch has for the other processes' desks."""
 
     def __init__(self) -> None:
         self.listed: set[str] = set()
+        self.for_peers: list[dict[str, Any]] = []
 
     async def batch(self, ctx: ServerContext) -> dict[str, Any] | None:
+        """The frame for this process's desks (with one process, for every desk)."""
         online = set(online_ids(ctx))
         changed, ctx.browsing_changed = ctx.browsing_changed & online, set()
         gone = sorted(self.listed - online)
-        self.listed = online
-        if not changed and not gone:
+        arrived = online - self.listed - changed if ctx.presence is not None else set()
+        self.listed, self.for_peers = online, []
+        if not changed and not gone and not arrived:
             return None
         if len(changed) > BATCH_ROWS:
+            frame = {"type": ev.BROWSING, "reload": True, "online": len(online)}
+            self.for_peers = [frame]
+            return frame
+        if len(changed | arrived) > BATCH_ROWS:
             return {"type": ev.BROWSING, "reload": True, "online": len(online)}
         async with ctx.store.read() as conn:
-            fresh = await visitors_now(ctx, conn, sorted(changed))
+            fresh = await visitors_now(ctx, conn, sorted(changed | arrived))
+        if ctx.presence is not None and changed:
+            self.for_peers = list(fit_datagrams([v for v in fresh if v["id"] in changed], len(online)))
         return {"type": ev.BROWSING, "visitors": fresh, "gone": gone, "online": len(online)}
+
+
+def fit_datagrams(visitors: list[dict[str, Any]], online: int) -> Iterator[dict[str, Any]]:
+    """Frames of these rows, each small enough for one bus datagram (a bigger one is not relayed);
+    a row too big on its own goes alone and is lost on the bus (the desks' next reload has it)."""
+    piece: list[dict[str, Any]] = []
+    size = 0
+    for v in visitors:
+        n = len(json.dumps(v, separators=(",", ":"))) + 1
+        if piece and size + n > FRAME_BYTES:
+            yield {"type": ev.BROWSING, "visitors": piece, "online": online}
+            piece, size = [], 0
+        piece.append(v)
+        size += n
+    if piece:
+        yield {"type": ev.BROWSING, "visitors": piece, "online": online}
 
 
 async def run(ctx: ServerContext) -> None:
@@ -191,5 +240,11 @@ async def run(ctx: ServerContext) -> None:
         except Exception:  # a failed batch must not stop the feed for good
             log.exception("visitors feed batch failed")
             continue
+        if ctx.presence is None or ctx.hub.relay is None:
+            if frame is not None:
+                ctx.hub.send(frame, to=ToOperators())
+            continue
         if frame is not None:
-            ctx.hub.send(frame, to=ToOperators())
+            ctx.hub.send_here(frame, ToOperators())
+        for piece in feed.for_peers:
+            ctx.hub.relay.frame(piece, ToOperators())

@@ -122,10 +122,19 @@ def _m8_shared_state(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.visitor_presence])
 
 
+def _m9_site_presence(conn: Connection) -> None:
+    """The desks' Visitors list across processes (issue 14): each member's rows in visitor_presence
+    also say when a visitor it counts as on the site was last active (seen_at), for visitors with
+    no stream there too. Rows written before have none: a stream's row still counts as on the
+    site, a closed row as closed. Idempotent: guarded by inspect."""
+    real = "DOUBLE PRECISION" if conn.dialect.name == "postgresql" else "REAL"
+    if "seen_at" not in {c["name"] for c in inspect(conn).get_columns("visitor_presence")}:
+        conn.execute(text(f"ALTER TABLE visitor_presence ADD COLUMN seen_at {real}"))
+
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_m1_initial, _m2_supervision, _m3_work_items, _m4_outbox,
                                                    _m5_openers, _m6_server_keys, _m7_cluster,
-                                                   _m8_shared_state]
+                                                   _m8_shared_state, _m9_site_presence]
 LATEST = len(MIGRATIONS)
 assert LATEST == DECLARED, "update storage/version.py LATEST with the new migration"
 

@@ -425,6 +425,9 @@ cluster_members = Table(
 # member and visitor, written at the member's heartbeat with the member's change number `seq`;
 # present false: the stream closed (kept a while, so peers can read only what changed). Rows of a
 # member whose heartbeat stopped do not count, and go with its member row.
+# schema 9: seen_at, the visitor's last activity as the member reports it (written again only when it moved
+# by presence.seen_step): a row with present or seen_at is a visitor on the site for that member (the
+# desks' Visitors list); present false with seen_at NULL is a closed row.
 visitor_presence = Table(
     "visitor_presence", metadata,
     Column("member_id", String(40), primary_key=True),
@@ -432,6 +435,7 @@ visitor_presence = Table(
     Column("seq", Integer, nullable=False),
     Column("present", Boolean, nullable=False),
     Column("changed_at", Float, nullable=False),
+    Column("seen_at", Float, nullable=True),
     Index("ix_visitor_presence_seq", "member_id", "seq"),
 )
 
