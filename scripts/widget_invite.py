@@ -1,5 +1,5 @@
 """The visitor widget with an operator's invite above the bubble, on the demo shop's product page
-in the demo's green (widget.toml), desktop 1280x800: Chromium headless (Debian's package) against
+in the demo's green (shop.toml), desktop 1280x800: Chromium headless (Debian's package) against
 the real server. Called by scripts/screenshots.py, or alone against a fresh server:
 
     uv run python -m scripts.widget_invite        # writes screenshots/widget-invite.png
@@ -52,9 +52,9 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.support.live_server import LiveServer
 
-    from chatdesk.demo.run import DEMO_WIDGET
+    from chatdesk.demo.run import DEMO_SHOP
     with tempfile.TemporaryDirectory() as tmp:
-        srv = LiveServer(Path(tmp) / "shots.db", extra_args=["--widget-config", str(DEMO_WIDGET)]).start()
+        srv = LiveServer(Path(tmp) / "shots.db", extra_args=["--shop-config", str(DEMO_SHOP)]).start()
         try:
             asyncio.run(shoot_invite(srv.url, srv.operator("olga@demo.chatdesk", name="Olga Berg")))
         finally:
