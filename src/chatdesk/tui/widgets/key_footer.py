@@ -83,8 +83,10 @@ class KeyFooter(Footer):
                 palette = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
                                     binding.action, classes="-command-palette", disabled=not enabled,
                                     tooltip=tooltip or binding.description)
-        if not narrow:      # whole keys only: those that do not fit before the palette are left to F1
-            keys = fitting(keys, self.app.size.width - (key_width(palette) + 1 if palette else 0))
+        if not narrow:
+            # whole keys only, those that do not fit are left to F1; the last key's trailing blank
+            # may sit under the palette's border
+            keys = fitting(keys, self.app.size.width - (key_width(palette) - 1 if palette else 0))
         self.styles.grid_size_columns = len(keys) + (0 if narrow else 1)
         yield from keys
         if palette is not None:
