@@ -41,7 +41,8 @@ async def shoot_invite(url: str, token: str, out: Path = OUT) -> None:
 async def _visitor_on_the_site(desk: httpx.AsyncClient) -> str:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        found = (await desk.get("/browsing")).json()["visitors"]
+        # only browsing: the widget shots' visitors may still be on the list, chatting
+        found = [v for v in (await desk.get("/browsing")).json()["visitors"] if v["state"] == "browsing"]
         if found:
             return str(found[0]["id"])
         await asyncio.sleep(0.1)
