@@ -27,8 +27,9 @@ async def shoot_invite(url: str, token: str, out: Path = OUT) -> None:
     async with async_playwright() as p, httpx.AsyncClient(base_url=url + API_PREFIX, headers=headers) as desk:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+        earlier = {v["id"] for v in (await desk.get("/browsing")).json()["visitors"]}   # the widget shots'
         await page.goto(url + "/shop/product.html")
-        vid = await _visitor_on_the_site(desk)
+        vid = await _visitor_on_the_site(desk, earlier)
         (await desk.put("/me/status", json={"status": "online"})).raise_for_status()
         (await desk.post(f"/browsing/{vid}/invite", json={"body": OPENER})).raise_for_status()
         await page.locator("#chatdesk .cd-invite").wait_for(state="visible", timeout=30_000)
@@ -38,11 +39,11 @@ async def shoot_invite(url: str, token: str, out: Path = OUT) -> None:
         await browser.close()
 
 
-async def _visitor_on_the_site(desk: httpx.AsyncClient) -> str:
+async def _visitor_on_the_site(desk: httpx.AsyncClient, earlier: set[str]) -> str:
+    """This page's visitor: the one new on the list."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        # only browsing: the widget shots' visitors may still be on the list, chatting
-        found = [v for v in (await desk.get("/browsing")).json()["visitors"] if v["state"] == "browsing"]
+        found = [v for v in (await desk.get("/browsing")).json()["visitors"] if v["id"] not in earlier]
         if found:
             return str(found[0]["id"])
         await asyncio.sleep(0.1)
