@@ -1,7 +1,8 @@
 """Regenerate screenshots/ from the real desk against the real server, on the reproducible floor
 used by the snapshot tests (tests/support/floor.py), then the supervisor / trainer screens on the
 same floor with a trainer and a novice in approval mode (tests/support/floor_staff.py), the
-widget, and the Visitors list and Openers screen (scripts/visitor_shots.py).
+widget, the Visitors list and Openers screen (scripts/visitor_shots.py), and the report on a
+staffed day (scripts/report_shot.py).
 
     uv run python scripts/screenshots.py
 """
@@ -106,6 +107,9 @@ async def main() -> None:
     # The Visitors list and the Openers screen: a shop crowd and opener figures of their own.
     from scripts.visitor_shots import main as shoot_visitors
     await shoot_visitors()
+    # The report: a staffed day of its own.
+    from scripts.report_shot import main as shoot_report
+    await shoot_report()
 
 
 if __name__ == "__main__":

@@ -171,9 +171,18 @@ WORK_BINDINGS: list[Binding] = [
             tooltip="Work list: read the chat the request came from (claim it first)"),
     Binding("r", "reload", "Reload", id="work.reload", tooltip="Work list: fetch it again"),
 ]
+# A missed chat opened from the board (screens/missed.py).
+MISSED_BINDINGS: list[Binding] = [
+    Binding("escape", "close", "Back", id="missed.close", tooltip="Missed chat: back to the board"),
+    Binding("c", "callback", "Leave a callback", id="missed.callback",
+            tooltip="Missed chat: record a phone or e-mail callback for the visitor"),
+    Binding("i", "invite", "Invite back", id="missed.invite",
+            tooltip="Missed chat: invite the visitor back while they are on the site"),
+    Binding("r", "reload", "Reload", id="missed.reload", tooltip="Missed chat: fetch it again"),
+]
 STAFF_SCREEN_BINDINGS = [*BOARD_BINDINGS, *MONITOR_BINDINGS, *APPROVAL_BINDINGS, *REVIEW_BINDINGS,
                          *TRANSCRIPT_BINDINGS, *REPORT_BINDINGS, *EXPORT_BINDINGS, *VISITORS_BINDINGS,
-                         *OPENERS_BINDINGS]
+                         *OPENERS_BINDINGS, *MISSED_BINDINGS]
 
 # Bindings that belong to one widget (shown here so F1 and the palette can list them).
 QUEUE_BINDINGS: list[Binding] = [

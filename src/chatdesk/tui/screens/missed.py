@@ -10,23 +10,16 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.widgets import Static
 
 from chatdesk.tui.format import fmt_clock, fmt_wait, update_if_changed
+from chatdesk.tui.keymap import MISSED_BINDINGS
 from chatdesk.tui.screens.staff_base import StaffScreen
 from chatdesk.tui.widgets.key_footer import KeyFooter
 from chatdesk.tui.widgets.transcript import Transcript
 
-MISSED_BINDINGS: list[Binding] = [
-    Binding("escape", "close", "Back", id="missed.close", tooltip="Missed chat: back to the board"),
-    Binding("c", "callback", "Leave a callback", id="missed.callback",
-            tooltip="Missed chat: record a phone or e-mail callback for the visitor"),
-    Binding("i", "invite", "Invite back", id="missed.invite",
-            tooltip="Missed chat: invite the visitor back while they are on the site"),
-    Binding("r", "reload", "Reload", id="missed.reload", tooltip="Missed chat: fetch it again"),
-]
 GONE = "The visitor has left the site, so they cannot be invited back. Leave a callback (c) instead."
 
 

@@ -3,7 +3,8 @@ declares them, recomposed at most once per refresh.
 
 Below NARROW columns (80x24 over SSH) it shows only the keys that work now, with short names and
 no command-palette entry, and leaves out what the screen's `footer_idle()` names (keys that do not
-matter at this moment), so every one shown fits; F1 lists the rest.
+matter at this moment), so every one shown fits; F1 lists the rest. At full width a screen with
+more keys than fit (the board at 120 columns) shows the first ones whole, never half a name.
 
 Textual's Footer rebuilds itself (a widget per key, with CSS applied to each) every time the
 screen's bindings change, and several changes in one refresh each schedule their own rebuild,
@@ -12,6 +13,7 @@ rebuild.
 """
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -72,13 +74,36 @@ class KeyFooter(Footer):
             key.set_class(narrow, "-compact")
             # the focused widget's own keys first (they matter now), then the screen's in keymap order
             shown[binding.action] = ((node is self.screen, ORDER.get(binding.id or "", len(ORDER) + n)), key)
-        self.styles.grid_size_columns = len(shown) + (0 if narrow else 1)
-        for _, key in sorted(shown.values(), key=lambda pair: pair[0]):
-            yield key
+        keys = [key for _, key in sorted(shown.values(), key=lambda pair: pair[0])]
+        palette = None
         if not narrow and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                _, binding, enabled, tooltip = palette
-                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                                binding.action, classes="-command-palette", disabled=not enabled,
-                                tooltip=tooltip or binding.description)
+            found = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _, binding, enabled, tooltip = found
+                palette = FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                                    binding.action, classes="-command-palette", disabled=not enabled,
+                                    tooltip=tooltip or binding.description)
+        if not narrow:
+            # whole keys only, those that do not fit are left to F1; the last key's trailing blank
+            # may sit under the palette's border
+            keys = fitting(keys, self.app.size.width - (key_width(palette) - 1 if palette else 0))
+        self.styles.grid_size_columns = len(keys) + (0 if narrow else 1)
+        yield from keys
+        if palette is not None:
+            yield palette
+
+
+def key_width(key: FooterKey) -> int:
+    """Cells a wide (not compact) footer key takes: the key and its description, padded."""
+    return cell_len(key.key_display) + cell_len(key.description) + 3
+
+
+def fitting(keys: list[FooterKey], width: int) -> list[FooterKey]:
+    """The first keys, in order, whose widths add up to at most `width`."""
+    kept: list[FooterKey] = []
+    for key in keys:
+        width -= key_width(key)
+        if width < 0:
+            break
+        kept.append(key)
+    return kept
