@@ -38,7 +38,8 @@ BEAT_EVERY = 10.0    # the widget's heartbeat
 
 class Member:
     def __init__(self, db: Any, port: int) -> None:
-        self.db, self.hub, self.activity = db, Hub(), {}
+        self.db, self.hub = db, Hub()
+        self.activity: dict[str, float] = {}
         self.membership = Membership("127.0.0.1", port)
         self.presence = Presence(self.hub, self.membership.member_id, self.activity, IDLE)
         self.subs: list[Subscriber] = []
